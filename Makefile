@@ -1,0 +1,36 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean example
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p out
+	$(BIN)/il1rn-annot annotate examples/dira_example.vcf.gz -o out/dira_example.json
+	$(BIN)/il1rn-annot annotate examples/dira_example.vcf.gz --format tsv -o out/dira_example.tsv
+	@echo "Wrote out/dira_example.json and out/dira_example.tsv. Per-sample summary:"
+	@$(BIN)/il1rn-annot annotate examples/dira_example.vcf.gz --format summary
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check il1rn_annot tests examples
+	$(BIN)/ruff format --check il1rn_annot tests examples
+
+example: $(STAMP)
+	$(BIN)/python examples/make_example.py examples
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info

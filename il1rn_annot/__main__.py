@@ -1,0 +1,3 @@
+from il1rn_annot.cli import main
+
+main()

@@ -1,0 +1,362 @@
+"""The curated DIRA allele catalog and the table of known non-DIRA alleles (``data/``).
+
+Loading validates the tables, because a wrong row is a wrong diagnosis: every check failure is a
+``CatalogError`` naming the file, the row and the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from il1rn_annot.errors import CatalogError
+from il1rn_annot.genome import BUILDS, GRCH37, GRCH37_OFFSET, GRCH38
+
+CATALOG_FILE = "dira_variants.tsv"
+NON_DIRA_FILE = "non_dira_variants.tsv"
+
+CLASSIFICATIONS = ("pathogenic", "likely_pathogenic", "uncertain")
+COUNTING = ("pathogenic", "likely_pathogenic")
+EVIDENCE_LEVELS = ("confirmed", "derived_high", "derived_medium", "approximate", "low", "unknown")
+#: Evidence levels whose matches are reported with needs_review when a call rests on them.
+LOW_CONFIDENCE = ("low", "unknown")
+VARIANT_TYPES = ("snv", "deletion", "insertion", "delins", "large_deletion", "unknown")
+NON_DIRA_CLASSES = ("known_benign", "uncertain", "not_dira_risk_factor")
+
+CATALOG_COLUMNS = (
+    "id legacy_name transcript hgvs_c hgvs_p variant_type location classification "
+    "classification_basis evidence_level alternative_to "
+    "grch38_chrom grch38_pos grch38_end grch38_ref grch38_alt "
+    "grch37_chrom grch37_pos grch37_end grch37_ref grch37_alt "
+    "ref_context_grch38 ref_context_grch37 rsid clinvar_id clinvar_significance pmids sources "
+    "origin zygosity_reported coord_method unverified notes"
+).split()
+NON_DIRA_COLUMNS = (
+    "id label rsid legacy_name transcript hgvs_c variant_type location classification "
+    "grch38_chrom grch38_pos grch38_end grch38_ref grch38_alt "
+    "grch37_chrom grch37_pos grch37_end grch37_ref grch37_alt "
+    "clinvar_id clinvar_significance sources coord_method evidence_level notes"
+).split()
+
+_BASES = re.compile(r"^[ACGTN]+$")
+_VERSION = re.compile(r"^#\s*catalog_version:\s*(\d{4}\.\d{2}\.\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class Locus:
+    """Where an allele lies on one build: a VCF-style record, or an interval for large deletions.
+
+    ``N`` in ``ref``/``alt``/``context`` is a base the evidence leaves open: it is never compared
+    literally.
+    """
+
+    chrom: str
+    pos: int
+    end: int
+    ref: str
+    alt: str
+    context_start: int | None = None
+    context: str = ""
+
+    @property
+    def symbolic(self) -> bool:
+        return self.alt.startswith("<")
+
+    def known_bases(self) -> dict[int, str]:
+        """Reference bases this row fixes (REF and context), N excluded."""
+        bases: dict[int, str] = {}
+        if not self.symbolic:
+            bases.update((self.pos + i, b) for i, b in enumerate(self.ref) if b != "N")
+        if self.context_start is not None:
+            bases.update(
+                (self.context_start + i, b) for i, b in enumerate(self.context) if b != "N"
+            )
+        return bases
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    id: str
+    legacy_name: str
+    hgvs_c: str
+    hgvs_p: str
+    variant_type: str
+    location: str
+    classification: str
+    evidence_level: str
+    alternative_to: str
+    loci: dict[str, Locus | None]
+    clinvar_id: str
+    pmids: tuple[str, ...]
+    row: dict[str, str]  # every column, for reports and `catalog show`
+
+    @property
+    def name(self) -> str:
+        """The name a clinician recognises: HGVS c. when known, else the legacy name."""
+        return self.hgvs_c if self.hgvs_c and self.hgvs_c != "unknown" else self.legacy_name
+
+    @property
+    def counts(self) -> bool:
+        """Whether a match counts towards the sample's dira_genotype."""
+        return self.classification in COUNTING
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.evidence_level in LOW_CONFIDENCE or bool(self.alternative_to)
+
+    def locus(self, build: str) -> Locus | None:
+        return self.loci.get(build)
+
+    @property
+    def matching(self) -> str:
+        """How this version of the tool can recognise the allele in a VCF."""
+        locus = self.loci.get(GRCH38)
+        if locus is None:
+            return "known, not machine-matchable (coordinates unknown)"
+        if locus.symbolic:
+            return "known, not machine-matchable yet (large deletion: needs SV/CNV evidence)"
+        return "allele match (haplotype-aware)"
+
+    @property
+    def matchable(self) -> bool:
+        locus = self.loci.get(GRCH38)
+        return locus is not None and not locus.symbolic
+
+
+@dataclass(frozen=True)
+class NonDiraEntry:
+    id: str
+    label: str
+    rsid: str
+    hgvs_c: str
+    classification: str
+    loci: dict[str, Locus | None]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    sha256: str
+    path: str
+    entries: tuple[CatalogEntry, ...]
+    non_dira: tuple[NonDiraEntry, ...]
+
+    def matchable(self) -> list[CatalogEntry]:
+        return [e for e in self.entries if e.matchable]
+
+    def get(self, entry_id: str) -> CatalogEntry:
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        raise KeyError(entry_id)
+
+    def known_bases(self, build: str) -> dict[int, str]:
+        """Every reference base the catalog fixes on ``build``: for build detection by sequence."""
+        bases: dict[int, str] = {}
+        for entry in self.matchable():
+            locus = entry.locus(build)
+            if locus is not None and not entry.low_confidence:
+                bases.update(locus.known_bases())
+        return bases
+
+
+def data_dir() -> Path:
+    """``data/`` inside an installed wheel, else the source checkout's ``data/``."""
+    packaged = Path(__file__).parent / "data"
+    if (packaged / CATALOG_FILE).is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+@cache
+def load_catalog(directory: str | None = None) -> Catalog:
+    """Load and validate both tables; cached, since every stage asks for it."""
+    base = Path(directory) if directory else data_dir()
+    path = base / CATALOG_FILE
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalog: {exc.strerror}", str(path)) from None
+    text = raw.decode("utf-8")
+    version = ""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _VERSION.match(line)
+        if match:
+            version = match.group(1)
+    if not version:
+        raise CatalogError("no '# catalog_version: YYYY.MM.DD' line", str(path))
+    rows = _read_rows(path, text, CATALOG_COLUMNS)
+    entries = tuple(_entry(path, n, row) for n, row in rows)
+    _check_ids(path, [e.id for e in entries])
+    ids = {e.id for e in entries}
+    for entry in entries:
+        other = entry.alternative_to
+        if other and (other not in ids or _by_id(entries, other).alternative_to != entry.id):
+            raise CatalogError(f"{entry.id}: alternative_to {other} is not mutual", str(path))
+
+    non_path = base / NON_DIRA_FILE
+    try:
+        non_text = non_path.read_text("utf-8")
+    except OSError as exc:
+        raise CatalogError(f"cannot read the table: {exc.strerror}", str(non_path)) from None
+    non_dira = tuple(
+        _non_dira(non_path, n, row) for n, row in _read_rows(non_path, non_text, NON_DIRA_COLUMNS)
+    )
+    _check_ids(non_path, [e.id for e in non_dira] + [e.id for e in entries])
+    return Catalog(version, hashlib.sha256(raw).hexdigest(), str(path), entries, non_dira)
+
+
+def _by_id(entries: tuple[CatalogEntry, ...], entry_id: str) -> CatalogEntry:
+    return next(e for e in entries if e.id == entry_id)
+
+
+def _read_rows(path: Path, text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if not line.startswith("#")]
+    if not lines:
+        raise CatalogError("no header line", str(path))
+    header = lines[0][1].split("\t")
+    if header != columns:
+        missing = [c for c in columns if c not in header]
+        extra = [c for c in header if c not in columns]
+        raise CatalogError(
+            f"columns differ from the expected ones (missing: {missing}, unexpected: {extra})",
+            str(path),
+        )
+    rows = []
+    for n, line in lines[1:]:
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(columns):
+            raise CatalogError(f"line {n}: {len(cells)} cells, expected {len(columns)}", str(path))
+        rows.append((n, dict(zip(columns, (c.strip() for c in cells), strict=True))))
+    return rows
+
+
+def _check_ids(path: Path, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for entry_id in ids:
+        if not entry_id or entry_id in seen:
+            raise CatalogError(f"duplicate or empty id {entry_id!r}", str(path))
+        seen.add(entry_id)
+
+
+def _fail(path: Path, n: int, row: dict[str, str], problem: str) -> CatalogError:
+    return CatalogError(f"line {n} ({row.get('id', '?')}): {problem}", str(path))
+
+
+def _loci(path: Path, n: int, row: dict[str, str], contexts: bool) -> dict[str, Locus | None]:
+    loci: dict[str, Locus | None] = {}
+    for build in BUILDS:
+        prefix = "grch38" if build == GRCH38 else "grch37"
+        cells = [row[f"{prefix}_{f}"] for f in ("pos", "end", "ref", "alt")]
+        if row[f"{prefix}_chrom"] != "2":
+            raise _fail(path, n, row, f"{prefix}_chrom must be 2")
+        if not any(cells):
+            loci[build] = None
+            continue
+        if not all(cells):
+            raise _fail(path, n, row, f"{build} coordinates are partly empty")
+        try:
+            pos, end = int(cells[0]), int(cells[1])
+        except ValueError:
+            raise _fail(path, n, row, f"{build} pos/end are not integers") from None
+        ref, alt = cells[2], cells[3]
+        if alt == "<DEL>":
+            if ref != "N" or end <= pos:
+                raise _fail(path, n, row, "a <DEL> row needs REF N and end > pos")
+        else:
+            if not _BASES.match(ref) or not _BASES.match(alt) or ref == alt:
+                raise _fail(path, n, row, f"bad alleles {ref}>{alt}")
+            if end != pos + len(ref) - 1:
+                raise _fail(path, n, row, f"{build} end {end} != pos + len(REF) - 1")
+            if len(ref) != len(alt) and ref[0] != alt[0]:
+                raise _fail(path, n, row, "an indel must start with its padding base")
+            if "N" in ref and not row["unverified"]:
+                raise _fail(path, n, row, "REF has open bases (N) but 'unverified' is empty")
+        context_start, context = None, ""
+        if contexts and row[f"ref_context_{prefix}"]:
+            start_text, _, context = row[f"ref_context_{prefix}"].partition(":")
+            if not start_text.isdigit() or not _BASES.match(context):
+                raise _fail(path, n, row, f"ref_context_{prefix} must be POS:BASES")
+            context_start = int(start_text)
+            for i, base in enumerate(ref if alt != "<DEL>" else ""):
+                j = pos + i - context_start
+                if 0 <= j < len(context) and "N" not in (base, context[j]) and base != context[j]:
+                    raise _fail(path, n, row, f"{build} REF and context disagree at {pos + i}")
+        loci[build] = Locus("2", pos, end, ref, alt, context_start, context)
+    a, b = loci[GRCH38], loci[GRCH37]
+    if (a is None) != (b is None):
+        raise _fail(path, n, row, "coordinates given for one build only")
+    if a is not None and b is not None:
+        shifted = (a.pos + GRCH37_OFFSET, a.end + GRCH37_OFFSET, a.ref, a.alt, a.context)
+        if (b.pos, b.end, b.ref, b.alt, b.context) != shifted or (
+            a.context_start is not None
+            and b.context_start != a.context_start + GRCH37_OFFSET
+        ):
+            raise _fail(path, n, row, f"GRCh37 is not GRCh38 + {GRCH37_OFFSET} with equal alleles")
+    return loci
+
+
+def _entry(path: Path, n: int, row: dict[str, str]) -> CatalogEntry:
+    for column, allowed in (
+        ("classification", CLASSIFICATIONS),
+        ("evidence_level", EVIDENCE_LEVELS),
+        ("variant_type", VARIANT_TYPES),
+    ):
+        if row[column] not in allowed:
+            raise _fail(path, n, row, f"{column} {row[column]!r} not in {allowed}")
+    if not (row["pmids"] or row["clinvar_id"] or row["sources"]):
+        raise _fail(path, n, row, "no source (pmids, clinvar_id or sources)")
+    if not row["coord_method"]:
+        raise _fail(path, n, row, "coord_method is empty: say how the coordinates were obtained")
+    pmids = tuple(p for p in row["pmids"].split(";") if p)
+    if any(not p.isdigit() for p in pmids):
+        raise _fail(path, n, row, f"pmids must be digits separated by ';': {row['pmids']!r}")
+    loci = _loci(path, n, row, contexts=True)
+    locus = loci[GRCH38]
+    if locus is not None and locus.symbolic != (row["variant_type"] == "large_deletion"):
+        raise _fail(path, n, row, "only large_deletion rows use <DEL>, and they must")
+    if locus is None and not row["unverified"]:
+        raise _fail(path, n, row, "no coordinates: 'unverified' must say what is unknown")
+    return CatalogEntry(
+        id=row["id"],
+        legacy_name=row["legacy_name"],
+        hgvs_c=row["hgvs_c"],
+        hgvs_p=row["hgvs_p"],
+        variant_type=row["variant_type"],
+        location=row["location"],
+        classification=row["classification"],
+        evidence_level=row["evidence_level"],
+        alternative_to=row["alternative_to"],
+        loci=loci,
+        clinvar_id=row["clinvar_id"],
+        pmids=pmids,
+        row=row,
+    )
+
+
+def _non_dira(path: Path, n: int, row: dict[str, str]) -> NonDiraEntry:
+    if row["classification"] not in NON_DIRA_CLASSES:
+        raise _fail(path, n, row, f"classification {row['classification']!r} not allowed")
+    if not row["sources"] or not row["coord_method"]:
+        raise _fail(path, n, row, "sources and coord_method must not be empty")
+    row = {**row, "unverified": row["notes"]}
+    return NonDiraEntry(
+        id=row["id"],
+        label=row["label"],
+        rsid=row["rsid"],
+        hgvs_c=row["hgvs_c"],
+        classification=row["classification"],
+        loci=_loci(path, n, row, contexts=False),
+    )
+
+
+def other_build(build: str) -> str:
+    return GRCH37 if build == GRCH38 else GRCH38

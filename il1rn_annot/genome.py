@@ -1,0 +1,154 @@
+"""Genome builds, chr2 contig names and the IL1RN window; build detection from a VCF header.
+
+Coordinates are GRCh38-first: in chr2:112.9-113.2 Mb GRCh37 = GRCh38 + 757,577 (ClinVar records in
+both builds and 41 common SNPs agree; see data/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from il1rn_annot.model import Region
+
+GRCH37 = "GRCh37"
+GRCH38 = "GRCh38"
+BUILDS = (GRCH38, GRCH37)
+
+#: GRCh37 position = GRCh38 position + this, throughout the IL1RN region.
+GRCH37_OFFSET = 757_577
+
+#: chr2 lengths (NCBI assembly reports): the strongest build evidence a header can carry.
+CHR2_LENGTH = {GRCH37: 243_199_373, GRCH38: 242_193_529}
+
+#: Names of chr2 that pin the build by themselves (RefSeq and GenBank accessions).
+CHR2_ACCESSIONS = {
+    "NC_000002.11": GRCH37,
+    "CM000664.1": GRCH37,
+    "NC_000002.12": GRCH38,
+    "CM000664.2": GRCH38,
+}
+CHR2_NAMES = ("chr2", "2", *CHR2_ACCESSIONS)
+
+#: IL1RN gene span (GENCODE v44, all isoforms) on GRCh38; GRCh37 by the offset.
+IL1RN_GRCH38 = (113_099_315, 113_134_016)
+WINDOW_FLANK = 5_000
+
+_HINTS = (
+    (GRCH38, re.compile(r"grch38|hg38|hs38|\bb38\b|GCA_000001405\.(1[5-9]|2\d)", re.IGNORECASE)),
+    (GRCH37, re.compile(r"grch37|hg19|hs37|\bb37\b|g1k_v37|GCA_000001405\.([1-9]|1[0-4])\b", re.I)),
+)
+
+
+def to_build(pos38: int, build: str) -> int:
+    """Map a GRCh38 position in the IL1RN region to ``build``.
+
+    >>> to_build(113131068, "GRCh37")
+    113888645
+    """
+    return pos38 + GRCH37_OFFSET if build == GRCH37 else pos38
+
+
+def gene_span(build: str) -> tuple[int, int]:
+    return to_build(IL1RN_GRCH38[0], build), to_build(IL1RN_GRCH38[1], build)
+
+
+def il1rn_window(build: str, chrom: str = "2") -> Region:
+    """The region fetched from every input: the IL1RN gene span plus 5 kb each side."""
+    start, end = gene_span(build)
+    return Region(chrom, start - WINDOW_FLANK, end + WINDOW_FLANK)
+
+
+def find_chr2(contigs: Iterable[str]) -> str | None:
+    """The contig name the file uses for chromosome 2, or None.
+
+    >>> find_chr2(["chr1", "chr2", "chrX"])
+    'chr2'
+    >>> find_chr2(["1", "NC_000002.12"])
+    'NC_000002.12'
+    """
+    names = set(contigs)
+    for name in CHR2_NAMES:
+        if name in names:
+            return name
+    return None
+
+
+def is_chr2(name: str) -> bool:
+    return name in CHR2_NAMES
+
+
+@dataclass(frozen=True)
+class BuildEvidence:
+    """What a header says about the build: the strongest claim first."""
+
+    build: str
+    source: str  # e.g. "##contig length of chr2", "contig name NC_000002.12", "##reference hint"
+    strong: bool
+
+
+def header_build_evidence(
+    contig_lengths: Mapping[str, int | None], meta_lines: Iterable[str]
+) -> list[BuildEvidence]:
+    """All build claims in a header, strongest first.
+
+    ``contig_lengths`` maps ##contig IDs to their length (None if absent); ``meta_lines`` are the
+    ``##reference``/``##assembly``/``##contig`` lines as text.
+    """
+    found: list[BuildEvidence] = []
+    chr2 = find_chr2(contig_lengths)
+    if chr2 is not None:
+        length = contig_lengths.get(chr2)
+        for build, expected in CHR2_LENGTH.items():
+            if length == expected:
+                found.append(BuildEvidence(build, f"##contig length of {chr2} ({length})", True))
+        if chr2 in CHR2_ACCESSIONS:
+            found.append(BuildEvidence(CHR2_ACCESSIONS[chr2], f"contig name {chr2}", True))
+    for line in meta_lines:
+        key = line[2:].split("=", 1)[0].lower()
+        if key not in ("reference", "assembly", "contig"):
+            continue
+        text = line if key != "contig" else _contig_assembly(line)
+        for build, pattern in _HINTS:
+            if text and pattern.search(text):
+                found.append(BuildEvidence(build, f"##{key} line names {build}", False))
+                break
+    return found
+
+
+def _contig_assembly(line: str) -> str:
+    match = re.search(r"assembly=([^,>]+)", line)
+    return match.group(1) if match else ""
+
+
+def build_from_bases(
+    observed: Iterable[tuple[int, str]], known: Mapping[str, Mapping[int, str]]
+) -> tuple[str | None, str]:
+    """Decide the build from REF bases at positions the catalog knows, as a last resort.
+
+    ``observed`` is (position, REF) of chr2 records; ``known`` maps build -> {position: base}.
+    A build wins when at least one base agrees and none disagrees, while the other build has no
+    agreement.
+
+    >>> build_from_bases([(10, "AC")], {"GRCh38": {10: "A", 11: "C"}, "GRCh37": {}})
+    ('GRCh38', 'REF bases of 1 record(s) at catalog sites agree with GRCh38')
+    """
+    agree = {b: 0 for b in known}
+    disagree = {b: 0 for b in known}
+    records = {b: 0 for b in known}
+    for pos, ref in observed:
+        for build, bases in known.items():
+            hits = [(bases[pos + i], base) for i, base in enumerate(ref.upper()) if pos + i in bases]
+            if not hits:
+                continue
+            records[build] += 1
+            if all(k == b for k, b in hits):
+                agree[build] += 1
+            else:
+                disagree[build] += 1
+    winners = [b for b in known if agree[b] and not disagree[b]]
+    if len(winners) == 1 and not any(agree[b] for b in known if b != winners[0]):
+        build = winners[0]
+        return build, f"REF bases of {records[build]} record(s) at catalog sites agree with {build}"
+    return None, ""

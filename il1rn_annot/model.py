@@ -1,0 +1,197 @@
+"""Plain data classes that cross module boundaries. No I/O and no logic beyond small properties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# dira_genotype values, from least to most severe (design.md).
+NONE = "none"
+MONOALLELIC = "monoallelic"
+BIALLELIC_UNPHASED = "biallelic_unphased"
+BIALLELIC = "biallelic"
+INDETERMINATE = "indeterminate"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A 1-based, inclusive interval on one contig."""
+
+    chrom: str
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{self.chrom}:{self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class SampleCall:
+    """One sample's FORMAT values for one record, as the file states them."""
+
+    sample: str
+    alleles: tuple[int | None, ...]  # allele indices of the record; None = missing ('.')
+    phased: bool
+    phase_set: int | None = None
+    depth: int | None = None
+    gq: int | None = None
+    sample_filter: str | None = None  # FORMAT/FT
+
+    @property
+    def gt_text(self) -> str:
+        """The GT as VCF text, e.g. ``0/1``, ``1|0``, ``./1`` or haploid ``1``."""
+        sep = "|" if self.phased else "/"
+        return sep.join("." if a is None else str(a) for a in self.alleles) or "."
+
+
+@dataclass(frozen=True)
+class VariantRecord:
+    """One VCF/BCF record of the window, read by ``reader`` and frozen before the core sees it."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alts: tuple[str, ...]
+    end: int
+    filters: tuple[str, ...]
+    record_id: str | None
+    calls: tuple[SampleCall, ...]
+    index: int  # order in the window, for stable output
+
+    @property
+    def filter_text(self) -> str:
+        return ";".join(self.filters) if self.filters else "."
+
+    @property
+    def passed(self) -> bool:
+        return not self.filters or self.filters == ("PASS",)
+
+
+@dataclass(frozen=True)
+class Allele:
+    """A VCF-style allele: 1-based position, REF and one ALT."""
+
+    pos: int
+    ref: str
+    alt: str
+
+    @property
+    def end(self) -> int:
+        return self.pos + len(self.ref) - 1
+
+    @property
+    def symbolic(self) -> bool:
+        return self.alt.startswith("<") or "[" in self.alt or "]" in self.alt
+
+    def __str__(self) -> str:
+        return f"{self.pos}:{self.ref}>{self.alt}"
+
+
+@dataclass(frozen=True)
+class AltAllele:
+    """One ALT of one record after splitting and normalization."""
+
+    record: VariantRecord
+    alt_index: int  # 1-based index into record.alts, as GT numbers it
+    allele: Allele  # normalized
+    input: Allele  # as written in the file
+    notes: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.allele != self.input
+
+
+@dataclass(frozen=True)
+class AnnotatedAllele:
+    """An ALT allele with what the catalog says of it."""
+
+    alt: AltAllele
+    dira_id: str = ""
+    dira_name: str = ""
+    classification: str = "not_in_catalog"
+    evidence_level: str = ""
+    match: str = ""  # exact | normalized | ""
+    non_dira_id: str = ""  # a known non-DIRA allele (data/non_dira_variants.tsv)
+    alternative_to: str = ""
+
+    @property
+    def pathogenic(self) -> bool:
+        return bool(self.dira_id) and self.classification in ("pathogenic", "likely_pathogenic")
+
+
+@dataclass
+class SampleVariant:
+    """One allele as one sample carries it: the report's variant row."""
+
+    annotated: AnnotatedAllele
+    call: SampleCall
+    zygosity: str  # het | hom_alt | hemizygous | no_call
+    copies: int  # called copies of this ALT
+    missing: int  # missing allele slots in the GT
+    quality_flags: tuple[str, ...] = ()  # why the evidence fails FILTER/thresholds
+
+    @property
+    def passed(self) -> bool:
+        return not self.quality_flags
+
+
+@dataclass
+class Coverage:
+    """What the input proves about the catalog sites for one sample."""
+
+    evidence: str  # variant_calls_only (gVCF/BAM evidence come later)
+    proven_reference: bool
+    sites_total: int
+    sites_called: list[str] = field(default_factory=list)
+    sites_not_assessed: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class SampleReport:
+    sample: str
+    dira_genotype: str
+    needs_review: bool
+    review_reasons: list[str]
+    coverage: Coverage
+    variants: list[SampleVariant]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    path: str
+    build: str
+    build_source: str
+    contig: str | None
+    window: Region
+    access: str  # index | stream
+    samples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ToolInfo:
+    name: str
+    version: str
+    catalog_version: str
+    catalog_sha256: str
+
+
+@dataclass
+class Report:
+    schema_version: str
+    tool: ToolInfo
+    input: InputInfo
+    samples: list[SampleReport]
+    options: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a run needs besides the input path; built by the CLI, read by the pipeline."""
+
+    build: str | None = None
+    fasta: str | None = None
+    min_dp: int = 10
+    min_gq: int = 20
+    require_index: bool = False
