@@ -297,8 +297,7 @@ def _loci(path: Path, n: int, row: dict[str, str], contexts: bool) -> dict[str, 
     if a is not None and b is not None:
         shifted = (a.pos + GRCH37_OFFSET, a.end + GRCH37_OFFSET, a.ref, a.alt, a.context)
         if (b.pos, b.end, b.ref, b.alt, b.context) != shifted or (
-            a.context_start is not None
-            and b.context_start != a.context_start + GRCH37_OFFSET
+            a.context_start is not None and b.context_start != a.context_start + GRCH37_OFFSET
         ):
             raise _fail(path, n, row, f"GRCh37 is not GRCh38 + {GRCH37_OFFSET} with equal alleles")
     return loci

@@ -139,7 +139,9 @@ def build_from_bases(
     records = {b: 0 for b in known}
     for pos, ref in observed:
         for build, bases in known.items():
-            hits = [(bases[pos + i], base) for i, base in enumerate(ref.upper()) if pos + i in bases]
+            hits = [
+                (bases[pos + i], base) for i, base in enumerate(ref.upper()) if pos + i in bases
+            ]
             if not hits:
                 continue
             records[build] += 1

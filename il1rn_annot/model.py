@@ -113,6 +113,9 @@ class AnnotatedAllele:
     match: str = ""  # exact | normalized | ""
     non_dira_id: str = ""  # a known non-DIRA allele (data/non_dira_variants.tsv)
     alternative_to: str = ""
+    hgvs_c: str = ""  # curated names of catalog alleles, on NM_173842.3
+    hgvs_p: str = ""
+    location: str = ""
 
     @property
     def pathogenic(self) -> bool:

@@ -1,0 +1,233 @@
+"""Command line: options in, ``pipeline.annotate`` called, report written, exit code out.
+
+Every failure the user can act on arrives here as an ``Il1rnAnnotError`` and leaves as one line
+on stderr with its exit code (0 ok, 2 usage, 3 input, 4 partial batch); ``--debug`` shows the
+traceback instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from il1rn_annot import __version__
+from il1rn_annot.errors import EXIT_INPUT, EXIT_PARTIAL, Il1rnAnnotError
+from il1rn_annot.genome import BUILDS
+from il1rn_annot.model import Options
+
+log = logging.getLogger("il1rn_annot")
+
+SUFFIXES = (".vcf.gz", ".vcf.bgz", ".vcf", ".bcf", ".gvcf.gz", ".g.vcf.gz")
+EXTENSIONS = {"json": ".json", "tsv": ".tsv", "summary": ".txt"}
+
+
+class _OneLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"il1rn-annot: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _setup_logging(quiet: bool, debug: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLine())
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING)
+
+
+def _fail(ctx: click.Context, error: Il1rnAnnotError) -> None:
+    if ctx.obj.get("debug"):
+        raise error
+    click.echo(f"il1rn-annot: error: {error}", err=True)
+    ctx.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="il1rn-annot")
+@click.option("--quiet", is_flag=True, help="Show errors only, no warnings.")
+@click.option("--debug", is_flag=True, help="Show debug messages and tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
+    """Find the IL1RN variants that cause DIRA in VCF/BCF files."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    _setup_logging(quiet, debug)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "--build",
+    type=click.Choice(BUILDS),
+    help="Genome build of the input. Default: detected from the header (chr2 length, "
+    "accession, ##reference), else from REF bases at catalog sites.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "tsv", "summary"]),
+    default="json",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report here (atomically). Default: stdout.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, writable=True),
+    help="Write one report per INPUT into this directory (needed for several INPUTs).",
+)
+@click.option(
+    "--fasta",
+    type=click.Path(dir_okay=False),
+    help="Reference FASTA (indexed, .fai) of the input's build: left-aligns every indel fully.",
+)
+@click.option(
+    "--min-dp",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Sample depth (FORMAT/DP) below which evidence cannot decide a call.",
+)
+@click.option(
+    "--min-gq",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Genotype quality (FORMAT/GQ) below which evidence cannot decide a call.",
+)
+@click.option(
+    "--require-index",
+    is_flag=True,
+    help="Fail instead of streaming when a file has no .tbi/.csi index.",
+)
+@click.pass_context
+def annotate(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    build: str | None,
+    fmt: str,
+    output: str | None,
+    output_dir: str | None,
+    fasta: str | None,
+    min_dp: int,
+    min_gq: int,
+    require_index: bool,
+) -> None:
+    """Annotate INPUT (VCF, VCF.gz or BCF; '-' for stdin) and call DIRA genotypes per sample.
+
+    \b
+    dira_genotype per sample:
+      biallelic           two pathogenic alleles: homozygous, or phased in trans
+      biallelic_unphased  two different heterozygous pathogenic alleles, phase unknown
+      monoallelic         one heterozygous pathogenic allele (a carrier)
+      none                no pathogenic allele found
+      indeterminate       the evidence cannot decide (no-calls, failed filters, haploid GT)
+    """
+    from il1rn_annot.pipeline import annotate as run
+    from il1rn_annot.report import render, write_output
+
+    options = Options(
+        build=build, fasta=fasta, min_dp=min_dp, min_gq=min_gq, require_index=require_index
+    )
+    if output and output_dir:
+        raise click.UsageError("give --output or --output-dir, not both")
+    if len(inputs) > 1 and not output_dir:
+        raise click.UsageError("several INPUTs need --output-dir (one report per input)")
+    if output_dir:
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        failed = 0
+        for source in inputs:
+            try:
+                text = render(run(source, options), fmt)
+                write_output(text, str(Path(output_dir) / (_stem(source) + EXTENSIONS[fmt])))
+            except Il1rnAnnotError as error:
+                if ctx.obj.get("debug"):
+                    raise
+                failed += 1
+                click.echo(f"il1rn-annot: error: {error}", err=True)
+        if failed:
+            ctx.exit(EXIT_PARTIAL if failed < len(inputs) else EXIT_INPUT)
+        return
+    try:
+        text = render(run(inputs[0], options), fmt)
+        write_output(text, output)
+    except Il1rnAnnotError as error:
+        _fail(ctx, error)
+
+
+def _stem(source: str) -> str:
+    name = "stdin" if source == "-" else Path(source).name
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@cli.group()
+def catalog() -> None:
+    """The curated catalog of DIRA alleles."""
+
+
+@catalog.command("list")
+@click.option("--all-columns", is_flag=True, help="Print every column of the catalog (TSV).")
+@click.pass_context
+def catalog_list(ctx: click.Context, all_columns: bool) -> None:
+    """List every catalogued allele and whether this version can match it."""
+    from il1rn_annot.catalog import CATALOG_COLUMNS, load_catalog
+
+    try:
+        cat = load_catalog()
+    except Il1rnAnnotError as error:
+        _fail(ctx, error)
+        return
+    click.echo(f"# catalog_version {cat.version} sha256 {cat.sha256}")
+    if all_columns:
+        click.echo("\t".join(CATALOG_COLUMNS))
+        for entry in cat.entries:
+            click.echo("\t".join(entry.row[c] for c in CATALOG_COLUMNS))
+        return
+    header = ("id", "name", "classification", "evidence_level", "GRCh38", "matching")
+    click.echo("\t".join(header))
+    for e in cat.entries:
+        locus = e.locus("GRCh38")
+        where = ""
+        if locus is not None:
+            where = (
+                f"2:{locus.pos}-{locus.end} {locus.alt}"
+                if locus.symbolic
+                else f"2:{locus.pos} {locus.ref}>{locus.alt}"
+            )
+        click.echo(
+            "\t".join((e.id, e.name, e.classification, e.evidence_level, where or "-", e.matching))
+        )
+
+
+@catalog.command("show")
+@click.argument("allele_id")
+@click.pass_context
+def catalog_show(ctx: click.Context, allele_id: str) -> None:
+    """Show every field of one catalogued allele, with its sources."""
+    from il1rn_annot.catalog import load_catalog
+
+    try:
+        cat = load_catalog()
+    except Il1rnAnnotError as error:
+        _fail(ctx, error)
+        return
+    try:
+        entry = cat.get(allele_id.upper())
+    except KeyError:
+        raise click.BadParameter(f"no allele {allele_id!r} in the catalog") from None
+    for key, value in entry.row.items():
+        click.echo(f"{key}\t{value}")
+
+
+def main() -> None:
+    cli(prog_name="il1rn-annot")

@@ -1,0 +1,53 @@
+"""The stages in order: read the window, normalize, match, call genotypes. Nothing else.
+
+``annotate`` is the one entry point: the CLI, batch runs and workflow wrappers all call it.
+"""
+
+from __future__ import annotations
+
+from il1rn_annot import __version__
+from il1rn_annot.catalog import load_catalog
+from il1rn_annot.genome import BUILDS
+from il1rn_annot.genotype import Thresholds, call_samples
+from il1rn_annot.match import annotate_alleles
+from il1rn_annot.model import InputInfo, Options, Report, ToolInfo
+from il1rn_annot.normalize import split_records
+from il1rn_annot.reader import read_window
+from il1rn_annot.reference import open_reference
+
+SCHEMA_VERSION = "1.0"
+
+
+def annotate(source: str, options: Options) -> Report:
+    """Annotate one VCF/BCF (or ``-`` for stdin) and call every sample."""
+    catalog = load_catalog()
+    data = read_window(
+        source,
+        build=options.build,
+        require_index=options.require_index,
+        known_bases={b: catalog.known_bases(b) for b in BUILDS},
+    )
+    with open_reference(options.fasta, data.build) as base_at:
+        alts = split_records(data.records, base_at)
+        annotated = annotate_alleles(alts, catalog, data.build, base_at)
+    thresholds = Thresholds(min_dp=options.min_dp, min_gq=options.min_gq)
+    samples = call_samples(data.samples, annotated, data.records, catalog, data.build, thresholds)
+    return Report(
+        schema_version=SCHEMA_VERSION,
+        tool=ToolInfo("il1rn-annot", __version__, catalog.version, catalog.sha256),
+        input=InputInfo(
+            path=data.path,
+            build=data.build,
+            build_source=data.build_source,
+            contig=data.contig,
+            window=data.window,
+            access=data.access,
+            samples=data.samples,
+        ),
+        samples=samples,
+        options={
+            "min_dp": options.min_dp,
+            "min_gq": options.min_gq,
+            "fasta": options.fasta,
+        },
+    )

@@ -1,0 +1,306 @@
+"""Open a VCF/BCF (or stdin), find its build and chr2 name, and read the records of the window.
+
+This is the only module of the core that touches variant files. Records leave it as frozen
+``VariantRecord`` objects, so the stages after it never see pysam. Without an index the file is
+streamed once, record by record, and only records inside the candidate windows are kept: memory
+stays constant whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from il1rn_annot.errors import BuildError, InputError
+from il1rn_annot.genome import (
+    BUILDS,
+    CHR2_NAMES,
+    build_from_bases,
+    find_chr2,
+    header_build_evidence,
+    il1rn_window,
+    is_chr2,
+)
+from il1rn_annot.model import Region, SampleCall, VariantRecord
+
+log = logging.getLogger(__name__)
+
+STDIN = "-"
+_GT = re.compile(r"^(\.|\d+)([|/](\.|\d+))*$")
+
+
+@dataclass(frozen=True)
+class WindowData:
+    """What the pipeline needs from an input: the window's records and how they were found."""
+
+    path: str
+    build: str
+    build_source: str
+    contig: str | None
+    window: Region
+    access: str
+    samples: tuple[str, ...]
+    records: tuple[VariantRecord, ...]
+
+
+def read_window(
+    source: str, build: str | None = None, require_index: bool = False, known_bases=None
+) -> WindowData:
+    """Read the IL1RN window of ``source`` (a path or ``-``).
+
+    ``known_bases`` maps build -> {position: base}: the catalog's confirmed bases, used to tell
+    the build from REF bases when the header says nothing.
+    """
+    import pysam
+
+    pysam.set_verbosity(0)  # htslib's [E::idx_find_and_load] etc. must not reach the user
+    label = "<stdin>" if source == STDIN else source
+    if source != STDIN:
+        _check_file(source)
+    try:
+        vf = pysam.VariantFile(source)
+    except (OSError, ValueError) as exc:
+        raise InputError(_open_problem(source, exc), label) from None
+    with vf:
+        header_contigs = {name: contig.length for name, contig in vf.header.contigs.items()}
+        meta = [str(r).strip() for r in vf.header.records]
+        samples = tuple(vf.header.samples)
+        index_contigs = list(vf.index.keys()) if vf.index is not None else []
+        contig = find_chr2(header_contigs) or find_chr2(index_contigs)
+        if header_contigs and contig is None and not index_contigs:
+            raise InputError(
+                "no chromosome 2 contig (2, chr2, NC_000002.x) in the header, so it cannot "
+                "cover IL1RN",
+                label,
+            )
+        evidence = header_build_evidence(header_contigs, meta)
+        chosen, build_source = _choose_build(label, build, evidence)
+        if source != STDIN:
+            _warn_stale_index(source)
+        if vf.index is None:
+            if require_index:
+                raise InputError("no index (.tbi/.csi) found and --require-index was given", label)
+            if source != STDIN and vf.is_bcf and os.path.exists(source + ".tbi"):
+                raise InputError("BCF files need a .csi index; found only a .tbi", label)
+        candidates = [chosen] if chosen else list(BUILDS)
+        if vf.index is not None:
+            access = "index"
+            records = {b: _fetch(vf, label, contig, il1rn_window(b)) for b in candidates}
+        else:
+            access = "stream"
+            records = _stream(vf, label, candidates)
+    if chosen is None:
+        observed = [(r.pos, r.ref) for b in candidates for r in records[b]]
+        chosen, build_source = build_from_bases(observed, known_bases or {})
+        if chosen is None:
+            raise BuildError(
+                "cannot tell the genome build: no ##contig length for chr2, no "
+                "##reference/assembly hint and no record at a catalog site; give --build",
+                label,
+            )
+    found = records[chosen]
+    chrom = contig or (found[0].chrom if found else None)
+    window = il1rn_window(chosen, chrom or "2")
+    return WindowData(
+        path=label,
+        build=chosen,
+        build_source=build_source,
+        contig=chrom,
+        window=window,
+        access=access,
+        samples=samples,
+        records=tuple(
+            VariantRecord(r.chrom, r.pos, r.ref, r.alts, r.end, r.filters, r.record_id, r.calls, i)
+            for i, r in enumerate(found)
+        ),
+    )
+
+
+def _check_file(path: str) -> None:
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", path)
+    if p.is_dir():
+        raise InputError("is a directory, not a VCF/BCF file", path)
+    if not os.access(p, os.R_OK):
+        raise InputError("permission denied", path)
+    if p.stat().st_size == 0:
+        raise InputError("empty file, not a VCF/BCF", path)
+
+
+def _open_problem(path: str, exc: Exception) -> str:
+    text = str(exc)
+    if "EOF marker" in text or "truncated" in text:
+        return "truncated bgzip file (no BGZF end-of-file marker)"
+    return "not a VCF or BCF file (htslib could not read a VCF header)"
+
+
+def _choose_build(label: str, requested: str | None, evidence) -> tuple[str | None, str]:
+    """Pick the build from --build and the header, or fail on a contradiction."""
+    strong = [e for e in evidence if e.strong]
+    decisive = strong or evidence
+    builds = {e.build for e in decisive}
+    if requested:
+        against = [e for e in evidence if e.build != requested]
+        if against:
+            raise BuildError(
+                f"--build {requested} contradicts the header ({against[0].source} says "
+                f"{against[0].build})",
+                label,
+            )
+        return requested, "--build"
+    if len(builds) > 1:
+        raise BuildError(
+            "the header contradicts itself on the genome build ("
+            + "; ".join(f"{e.source}: {e.build}" for e in decisive)
+            + "); give --build",
+            label,
+        )
+    if builds:
+        for weak in evidence:
+            if not weak.strong and weak.build not in builds:
+                log.warning("%s: ignoring %s, the contig length says otherwise", label, weak.source)
+        return decisive[0].build, decisive[0].source
+    return None, ""
+
+
+def _warn_stale_index(path: str) -> None:
+    for suffix in (".tbi", ".csi"):
+        index = path + suffix
+        if os.path.exists(index) and os.path.getmtime(index) < os.path.getmtime(path):
+            log.warning(
+                "%s: index %s is older than the file; records may be missed (re-index it)",
+                path,
+                index,
+            )
+
+
+def _fetch(vf, label: str, contig: str | None, window: Region) -> list[VariantRecord]:
+    names = [contig] if contig else [c for c in CHR2_NAMES if c in vf.index]
+    out: list[VariantRecord] = []
+    for name in names:
+        try:
+            iterator = vf.fetch(name, window.start - 1, window.end)
+        except ValueError:
+            continue  # contig absent from the index: no records there
+        out.extend(_convert_all(iterator, label, vf))
+    return out
+
+
+def _stream(vf, label: str, builds: list[str]) -> dict[str, list[VariantRecord]]:
+    windows = {b: il1rn_window(b) for b in builds}
+    last = max(w.end for w in windows.values())
+    kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
+    for record in _convert_all(_records_until(vf, last), label, vf):
+        for build, window in windows.items():
+            if record.pos <= window.end and record.end >= window.start:
+                kept[build].append(record)
+    return kept
+
+
+def _records_until(vf, last: int) -> Iterator:
+    """Raw pysam records on chr2 up to ``last``; stops there since VCFs are sorted by POS."""
+    for rec in vf:
+        if not is_chr2(rec.chrom):
+            continue
+        if rec.pos > last:
+            return
+        yield rec
+
+
+def _convert_all(iterator, label: str, vf) -> Iterator[VariantRecord]:
+    where = "the first record"
+    while True:
+        try:
+            rec = next(iterator)
+        except StopIteration:
+            return
+        except (OSError, ValueError) as exc:
+            raise InputError(_record_problem(vf, label, where, exc), label) from None
+        try:
+            record = _convert(rec)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"malformed record at {rec.chrom}:{rec.pos}: {exc}", label) from None
+        where = f"{record.chrom}:{record.pos}"
+        yield record
+
+
+def _record_problem(vf, label: str, where: str, exc: Exception) -> str:
+    if "EOF marker" in str(exc):
+        return "truncated bgzip file (no BGZF end-of-file marker)"
+    detail = _find_bad_gt(label) if label != "<stdin>" and not vf.is_bcf else ""
+    return detail or f"malformed or truncated data after {where} (htslib could not parse it)"
+
+
+def _find_bad_gt(path: str) -> str:
+    """Name the first malformed GT in a text VCF, for an error message htslib does not give."""
+    opener = gzip.open if path.endswith((".gz", ".bgz")) else open
+    try:
+        with opener(path, "rt", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                cells = line.rstrip("\n").split("\t")
+                if len(cells) < 10:
+                    continue
+                keys = cells[8].split(":")
+                if "GT" not in keys:
+                    continue
+                gt_at = keys.index("GT")
+                for column, value in enumerate(cells[9:]):
+                    values = value.split(":")
+                    if gt_at < len(values) and not _GT.match(values[gt_at]):
+                        return (
+                            f"malformed GT {values[gt_at]!r} in sample column {column + 1} "
+                            f"at {cells[0]}:{cells[1]}"
+                        )
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return ""
+    return ""
+
+
+def _value(sample, key: str, keys) -> int | str | None:
+    if key not in keys:
+        return None
+    value = sample.get(key)
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    return value
+
+
+def _convert(rec) -> VariantRecord:
+    keys = rec.format.keys()
+    calls = []
+    for name, sample in rec.samples.items():
+        alleles = tuple(sample.allele_indices) if "GT" in keys else ()
+        ps = _value(sample, "PS", keys)
+        dp = _value(sample, "DP", keys)
+        gq = _value(sample, "GQ", keys)
+        ft = _value(sample, "FT", keys)
+        calls.append(
+            SampleCall(
+                sample=name,
+                alleles=alleles,
+                phased=bool(sample.phased) and len(alleles) > 1,
+                phase_set=int(ps) if ps is not None else None,
+                depth=int(dp) if dp is not None else None,
+                gq=int(gq) if gq is not None else None,
+                sample_filter=str(ft) if ft is not None else None,
+            )
+        )
+    return VariantRecord(
+        chrom=rec.chrom,
+        pos=rec.pos,
+        ref=rec.ref or "N",
+        alts=tuple(rec.alts or ()),
+        end=rec.stop,
+        filters=tuple(rec.filter.keys()),
+        record_id=rec.id,
+        calls=tuple(calls),
+        index=0,
+    )

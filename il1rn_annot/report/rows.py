@@ -1,0 +1,47 @@
+"""The per-variant fields shared by the JSON and TSV reports (design.md contract)."""
+
+from __future__ import annotations
+
+from il1rn_annot.model import SampleVariant
+
+VARIANT_FIELDS = (
+    "chrom pos ref alt input_pos input_ref input_alt genotype zygosity phase_set filter "
+    "depth gq quality_flags consequence hgvs_c hgvs_p location dira_id dira_name "
+    "classification evidence_level match non_dira_id"
+).split()
+
+
+def variant_fields(variant: SampleVariant) -> dict:
+    """One sample's view of one allele, as plain values (None where a value is absent)."""
+    annotated = variant.annotated
+    alt = annotated.alt
+    record = alt.record
+    changed = alt.changed
+    return {
+        "chrom": record.chrom,
+        "pos": alt.allele.pos,
+        "ref": alt.allele.ref,
+        "alt": alt.allele.alt,
+        "input_pos": alt.input.pos if changed else None,
+        "input_ref": alt.input.ref if changed else None,
+        "input_alt": alt.input.alt if changed else None,
+        "genotype": variant.call.gt_text,
+        "zygosity": variant.zygosity,
+        "phase_set": variant.call.phase_set if variant.call.phased else None,
+        "filter": record.filter_text,
+        "depth": variant.call.depth,
+        "gq": variant.call.gq,
+        "quality_flags": list(variant.quality_flags),
+        # Computed consequence and HGVS for every variant come with the gene model; catalog
+        # alleles carry their curated names meanwhile.
+        "consequence": None,
+        "hgvs_c": annotated.hgvs_c or None,
+        "hgvs_p": annotated.hgvs_p or None,
+        "location": annotated.location or None,
+        "dira_id": annotated.dira_id or None,
+        "dira_name": annotated.dira_name or None,
+        "classification": annotated.classification,
+        "evidence_level": annotated.evidence_level or None,
+        "match": annotated.match or None,
+        "non_dira_id": annotated.non_dira_id or None,
+    }
