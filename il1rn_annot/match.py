@@ -97,8 +97,10 @@ def matches_locus(alt: AltAllele, locus: Locus | None, base_at: BaseFetcher | No
     if abs(alt.input.pos - locus.pos) > MAX_SHIFT:
         return ""
     written = Allele(locus.pos, locus.ref, locus.alt)
-    if _literal(alt.input, locus) or _literal(alt.allele, locus):
+    if _literal(alt.input, locus):
         return "exact"
+    if _literal(alt.allele, locus):
+        return "normalized"
     lo = min(alt.input.pos, locus.pos) - 1
     hi = max(alt.input.end, locus.end) + 1
     known = _known(locus, lo, hi, base_at)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from il1rn_annot.model import Report
+from il1rn_annot.model import Report, SampleReport
 
 
-def _alleles(sample) -> str:
+def _alleles(sample: SampleReport) -> str:
     parts = []
     for v in sample.variants:
         a = v.annotated
-        if a.dira_id or (v.zygosity == "no_call" and a.pathogenic):
+        if a.dira_id:
             parts.append(f"{a.dira_id} {a.dira_name} {v.zygosity} ({v.call.gt_text})")
     return "; ".join(parts) or "-"
 
@@ -20,15 +20,14 @@ def render_summary(report: Report) -> str:
         f"# {info.path}: {info.build} ({info.build_source}), window {info.window}, "
         f"read by {info.access}; catalog {report.tool.catalog_version}",
     ]
-    rows = [("sample", "dira_genotype", "review", "catalog alleles")]
-    for s in report.samples:
-        review = "; ".join(s.review_reasons) if s.needs_review else "-"
-        rows.append((s.sample, s.dira_genotype, review, _alleles(s)))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for r in rows:
-        lines.append(
-            "  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3]
-        )
+    rows = [("sample", "dira_genotype", "catalog alleles")]
+    rows.extend((s.sample, s.dira_genotype, _alleles(s)) for s in report.samples)
+    width = [max(len(r[i]) for r in rows) for i in range(2)]
+    for n, row in enumerate(rows):
+        lines.append(f"{row[0].ljust(width[0])}  {row[1].ljust(width[1])}  {row[2]}")
+        if n and report.samples[n - 1].needs_review:
+            for reason in report.samples[n - 1].review_reasons:
+                lines.append(f"{'':{width[0]}}  review: {reason}")
     if not report.samples:
         lines.append("(the file has no samples)")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,147 @@
+"""Fixtures that write real VCF/BCF files with pysam/htslib: plain, bgzipped + .tbi/.csi, BCF."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pysam
+import pytest
+from click.testing import CliRunner
+
+from il1rn_annot.cli import cli
+from il1rn_annot.genome import CHR2_LENGTH, GRCH37_OFFSET
+
+os.environ["REF_PATH"] = ":"  # htslib must never fetch a CRAM reference over the network
+pysam.set_verbosity(0)
+
+FORMAT_LINES = (
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+    '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">',
+    '##FORMAT=<ID=FT,Number=1,Type=String,Description="Sample filter">',
+    '##FILTER=<ID=LowQual,Description="Low quality">',
+    '##INFO=<ID=END,Number=1,Type=Integer,Description="End position">',
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
+)
+
+#: Every way a test input can be encoded; each must give the same report.
+ENCODINGS = ("vcf", "vcf.gz+tbi", "vcf.gz+csi", "bcf+csi", "vcf.gz", "bcf")
+
+
+def pos(build: str, pos38: int) -> int:
+    return pos38 + GRCH37_OFFSET if build == "GRCh37" else pos38
+
+
+def vcf_text(
+    samples: Sequence[str],
+    rows: Sequence[str],
+    chrom: str = "2",
+    build: str | None = "GRCh38",
+    header: Sequence[str] = (),
+) -> str:
+    """A VCF as text. ``rows`` are 'POS REF ALT FILTER FORMAT sample...' with spaces; POS is
+    GRCh38 and is moved to ``build``. ``build=None`` leaves out the ##contig line."""
+    lines = ["##fileformat=VCFv4.2"]
+    if build is not None:
+        lines.append(f"##contig=<ID={chrom},length={CHR2_LENGTH[build]}>")
+    lines.extend(FORMAT_LINES)
+    lines.extend(header)
+    lines.append(
+        "\t".join(
+            [
+                "#CHROM",
+                "POS",
+                "ID",
+                "REF",
+                "ALT",
+                "QUAL",
+                "FILTER",
+                "INFO",
+                *(["FORMAT", *samples] if samples else []),
+            ]
+        )
+    )
+    for row in rows:
+        p, ref, alt, filt, *rest = row.split()
+        fields = [chrom, str(pos(build or "GRCh38", int(p))), ".", ref, alt, ".", filt, "."]
+        if rest and rest[0].startswith("INFO="):
+            fields[7] = rest.pop(0)[5:]
+        lines.append("\t".join(fields + rest))
+    return "\n".join(lines) + "\n"
+
+
+def write_input(directory: Path, name: str, text: str, encoding: str = "vcf.gz+tbi") -> Path:
+    """Write ``text`` as ``encoding``: plain VCF, bgzipped VCF with or without an index, BCF."""
+    plain = directory / f"{name}.vcf"
+    plain.write_text(text)
+    if encoding == "vcf":
+        return plain
+    if encoding.startswith("vcf.gz"):
+        gz = directory / f"{name}.vcf.gz"
+        pysam.tabix_compress(str(plain), str(gz), force=True)
+        if encoding == "vcf.gz+tbi":
+            pysam.tabix_index(str(gz), preset="vcf", force=True)
+        elif encoding == "vcf.gz+csi":
+            pysam.tabix_index(str(gz), preset="vcf", force=True, csi=True)
+        plain.unlink()
+        return gz
+    bcf = directory / f"{name}.bcf"
+    with (
+        pysam.VariantFile(str(plain)) as src,
+        pysam.VariantFile(str(bcf), "wb", header=src.header) as out,
+    ):
+        for record in src:
+            out.write(record)
+    if encoding == "bcf+csi":
+        pysam.tabix_index(str(bcf), preset="bcf", force=True, csi=True)
+    plain.unlink()
+    return bcf
+
+
+class Run:
+    """The CLI run in-process through CliRunner, with stdout and stderr kept apart."""
+
+    def __init__(self, result):
+        self.result = result
+        self.exit_code = result.exit_code
+        self.stdout = result.stdout
+        self.stderr = result.stderr
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+    def calls(self) -> dict[str, str]:
+        return {s["sample"]: s["dira_genotype"] for s in self.json()["samples"]}
+
+
+@pytest.fixture
+def run():
+    def _run(*args: str, input: str | bytes | None = None) -> Run:
+        return Run(CliRunner().invoke(cli, [str(a) for a in args], input=input))
+
+    return _run
+
+
+@pytest.fixture
+def annotate(tmp_path, run):
+    """Write a VCF (as ``encoding``) and annotate it; returns the parsed JSON report."""
+
+    def _annotate(text: str, *args: str, encoding: str = "vcf.gz+tbi", name: str = "in") -> dict:
+        path = write_input(tmp_path, name, text, encoding)
+        result = run("annotate", path, *args)
+        assert result.exit_code == 0, result.stderr
+        return result.json()
+
+    return _annotate
+
+
+def calls(report: dict) -> dict[str, str]:
+    return {s["sample"]: s["dira_genotype"] for s in report["samples"]}
+
+
+def sample(report: dict, name: str) -> dict:
+    return next(s for s in report["samples"] if s["sample"] == name)
