@@ -1,0 +1,144 @@
+"""The report contracts (design.md): JSON fields, TSV rows, the summary, atomic output, and the
+bundled example against its golden report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import sample, vcf_text
+
+from il1rn_annot import __version__
+from il1rn_annot.catalog import load_catalog
+from il1rn_annot.report.rows import VARIANT_FIELDS
+from il1rn_annot.report.tsv import COLUMNS
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "examples" / "dira_example.vcf.gz"
+EXPECTED = Path(__file__).parent / "expected"
+CATALOG = load_catalog()
+
+
+def test_json_top_level_contract(annotate):
+    report = annotate(vcf_text(["s"], ["113131068 G T PASS GT 0/1"]))
+    assert list(report) == ["schema_version", "tool", "input", "options", "samples"]
+    assert report["tool"] == {
+        "name": "il1rn-annot",
+        "version": __version__,
+        "catalog_version": CATALOG.version,
+        "catalog_sha256": CATALOG.sha256,
+    }
+    info = report["input"]
+    assert info["build"] == "GRCh38" and info["contig"] == "2"
+    assert info["build_source"].startswith("##contig length")
+    assert info["window"] == {"chrom": "2", "start": 113094315, "end": 113139016}
+    assert info["access"] == "index"
+    s = sample(report, "s")
+    assert set(s) == {
+        "sample",
+        "dira_genotype",
+        "needs_review",
+        "review_reasons",
+        "notes",
+        "coverage",
+        "variants",
+    }
+    assert list(s["variants"][0]) == VARIANT_FIELDS
+
+
+def test_every_variant_in_the_window_is_listed(annotate):
+    rows = ["113100000 A G PASS GT 0/1", "113131068 G T PASS GT 0/1", "113138000 C T PASS GT 1/1"]
+    report = annotate(vcf_text(["s"], rows))
+    variants = sample(report, "s")["variants"]
+    assert [v["pos"] for v in variants] == [113100000, 113131068, 113138000]
+    assert [v["classification"] for v in variants] == [
+        "not_in_catalog",
+        "pathogenic",
+        "not_in_catalog",
+    ]
+
+
+def test_tsv_one_row_per_sample_and_variant(tmp_path, run):
+    text = vcf_text(["a", "b"], ["113129619 C T PASS GT 0/1 0/0", "113131068 G T PASS GT 0/1 0/0"])
+    path = tmp_path / "in.vcf"
+    path.write_text(text)
+    out = tmp_path / "out.tsv"
+    result = run("annotate", path, "--format", "tsv", "-o", out)
+    assert result.exit_code == 0 and result.stdout == ""
+    lines = out.read_text().splitlines()
+    assert lines[0].split("\t") == list(COLUMNS)
+    rows = [dict(zip(COLUMNS, line.split("\t"), strict=True)) for line in lines[1:]]
+    assert [(r["sample"], r["dira_id"], r["dira_genotype"]) for r in rows] == [
+        ("a", "DIRA02", "biallelic_unphased"),
+        ("a", "DIRA01", "biallelic_unphased"),
+        ("b", "", "none"),  # a sample with no variant still gets its row
+    ]
+
+
+def test_output_file_is_replaced_atomically(tmp_path, run):
+    path = tmp_path / "in.vcf"
+    path.write_text(vcf_text(["s"], ["113131068 G T PASS GT 1/1"]))
+    out = tmp_path / "report.json"
+    out.write_text("old")
+    assert run("annotate", path, "-o", out).exit_code == 0
+    assert json.loads(out.read_text())["samples"][0]["dira_genotype"] == "biallelic"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.vcf", "report.json"]
+
+
+def _stable(report: dict) -> dict:
+    report = json.loads(json.dumps(report))
+    report["input"]["path"] = "dira_example.vcf.gz"
+    report["tool"]["version"] = "VERSION"
+    return report
+
+
+def test_bundled_example_matches_golden_report(run):
+    result = run("annotate", EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    golden = json.loads((EXPECTED / "dira_example.json").read_text())
+    assert _stable(result.json()) == golden
+
+
+def test_bundled_example_has_one_sample_per_case(run):
+    calls = run("annotate", EXAMPLE).calls()
+    assert calls == {
+        "AFFECTED_HOM": "biallelic",
+        "COMPOUND_HET": "biallelic_unphased",
+        "CARRIER": "monoallelic",
+        "BENIGN_ONLY": "none",
+        "NO_CALL": "indeterminate",
+    }
+
+
+def test_example_script_reproduces_the_committed_vcf(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_example", ROOT / "examples/make_example.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.example_text() == (ROOT / "examples" / "dira_example.vcf").read_text()
+    module.main(str(tmp_path))
+    assert (tmp_path / "dira_example.vcf").read_text() == module.example_text()
+    assert (tmp_path / "dira_example.vcf.gz.tbi").exists()
+
+
+def test_summary_format(run):
+    result = run("annotate", EXAMPLE, "--format", "summary")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# ") and "GRCh38" in lines[0] and "index" in lines[0]
+    assert any(line.startswith("AFFECTED_HOM") and "biallelic" in line for line in lines)
+    assert any("review:" in line and "no-call" in line for line in lines)
+
+
+@pytest.mark.parametrize("command", [[], ["annotate"], ["catalog"], ["catalog", "list"]])
+def test_every_command_has_help(run, command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout and len(result.stdout.splitlines()) > 3
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
