@@ -6,7 +6,6 @@ Loading validates the tables, because a wrong row is a wrong diagnosis: every ch
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass

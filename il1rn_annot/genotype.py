@@ -199,9 +199,10 @@ def _relation(a: Observation, b: Observation) -> str:
         return "unknown"
     if a.record.index == b.record.index:
         return "trans" if set(a.slots) != set(b.slots) else "cis"  # 1/2 is trans by construction
-    if a.call.phased and b.call.phased and len(a.call.alleles) == len(b.call.alleles) == 2:
-        if a.call.phase_set == b.call.phase_set:  # phased without PS: one phase set (VCF spec)
-            return "cis" if a.slots == b.slots else "trans"
+    # Phased without PS counts as one phase set (VCF spec); different PS: phase unknown.
+    diploid = len(a.call.alleles) == len(b.call.alleles) == 2
+    if a.call.phased and b.call.phased and diploid and a.call.phase_set == b.call.phase_set:
+        return "cis" if a.slots == b.slots else "trans"
     return "unknown"
 
 
