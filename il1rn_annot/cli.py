@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from il1rn_annot import __version__
-from il1rn_annot.errors import EXIT_INPUT, EXIT_PARTIAL, Il1rnAnnotError
+from il1rn_annot.errors import EXIT_INPUT, EXIT_PARTIAL, Il1rnAnnotError, UsageError
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.model import Options
 
@@ -140,7 +140,16 @@ def annotate(
         raise click.UsageError("give --output or --output-dir, not both")
     if len(inputs) > 1 and not output_dir:
         raise click.UsageError("several INPUTs need --output-dir (one report per input)")
+    if output and not Path(output).resolve().parent.is_dir():
+        _fail(ctx, UsageError("the output directory does not exist", output))
     if output_dir:
+        names = [_stem(source) for source in inputs]
+        clash = sorted({n for n in names if names.count(n) > 1})
+        if clash:
+            raise click.UsageError(
+                f"several inputs would write {output_dir}/{clash[0]}{EXTENSIONS[fmt]}: "
+                "give inputs with different names"
+            )
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         failed = 0
         for source in inputs:

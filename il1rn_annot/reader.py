@@ -12,7 +12,11 @@ import gzip
 import logging
 import os
 import re
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,30 +66,66 @@ def read_window(
     label = "<stdin>" if source == STDIN else source
     if source != STDIN:
         _check_file(source)
+    with _spooled_stdin(source) as readable:
+        return _read(readable, label, build, require_index, known_bases)
+
+
+@contextmanager
+def _spooled_stdin(source: str) -> Iterator[str]:
+    """``-`` stays fd 0 for htslib when it is; a Python-level stdin (a wrapper, a test runner)
+    is copied to a temporary file first, since htslib reads only the descriptor."""
+    if source != STDIN or _stdin_is_fd0():
+        yield source
+        return
+    with tempfile.NamedTemporaryFile(prefix="il1rn-stdin-", suffix=".vcf") as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool)
+        spool.flush()
+        yield spool.name
+
+
+def _stdin_is_fd0() -> bool:
+    try:
+        return sys.stdin.fileno() == 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _read(
+    source: str, label: str, build: str | None, require_index: bool, known_bases
+) -> WindowData:
+    import pysam
+
     try:
         vf = pysam.VariantFile(source)
     except (OSError, ValueError) as exc:
         raise InputError(_open_problem(source, exc), label) from None
+    except NotImplementedError:
+        raise InputError(
+            "compressed with plain gzip, not bgzip: recompress it with 'bgzip' "
+            "(or pipe it: zcat FILE | il1rn-annot annotate -)",
+            label,
+        ) from None
     with vf:
         header_contigs = {name: contig.length for name, contig in vf.header.contigs.items()}
         meta = [str(r).strip() for r in vf.header.records]
         samples = tuple(vf.header.samples)
         index_contigs = list(vf.index.keys()) if vf.index is not None else []
         contig = find_chr2(header_contigs) or find_chr2(index_contigs)
-        if header_contigs and contig is None and not index_contigs:
+        if contig is None and (header_contigs or index_contigs):
+            where = "header" if header_contigs else "index"
             raise InputError(
-                "no chromosome 2 contig (2, chr2, NC_000002.x) in the header, so it cannot "
+                f"no chromosome 2 contig (2, chr2, NC_000002.x) in the {where}, so it cannot "
                 "cover IL1RN",
                 label,
             )
         evidence = header_build_evidence(header_contigs, meta)
         chosen, build_source = _choose_build(label, build, evidence)
-        if source != STDIN:
+        if label != "<stdin>":
             _warn_stale_index(source)
         if vf.index is None:
             if require_index:
                 raise InputError("no index (.tbi/.csi) found and --require-index was given", label)
-            if source != STDIN and vf.is_bcf and os.path.exists(source + ".tbi"):
+            if label != "<stdin>" and vf.is_bcf and os.path.exists(source + ".tbi"):
                 raise InputError("BCF files need a .csi index; found only a .tbi", label)
         candidates = [chosen] if chosen else list(BUILDS)
         if vf.index is not None:

@@ -1,0 +1,134 @@
+"""Speed and memory of one `il1rn-annot annotate` process, on generated inputs.
+
+Run with `make bench`. Each case is a fresh process (as a pipeline calls the tool), timed with
+the wall clock and measured for peak RSS. Inputs are generated in a temporary directory:
+    startup        `il1rn-annot --version`: import and CLI start-up
+    single-indexed one sample, 2.5 M records on chr1-chr2 (a small genome), .vcf.gz + .tbi
+    single-stream  the same file without index: streamed until the IL1RN window is passed
+    stdin          the same file through `-`
+    cohort-indexed 2,000 samples x 400 records in the window, .vcf.gz + .tbi
+Figures are printed as a table; nothing is asserted (speed is measured here, never in tests).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pysam
+
+TOOL = [sys.executable, "-m", "il1rn_annot"]
+HEADER = (
+    "##fileformat=VCFv4.2\n"
+    "##contig=<ID=chr1,length=248956422>\n##contig=<ID=chr2,length=242193529>\n"
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+    '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">\n'
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n'
+)
+
+
+def _genome(path: Path, n_records: int) -> None:
+    rng = random.Random(1)
+    with path.open("w") as fh:
+        fh.write(HEADER + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n")
+        half = n_records // 2
+        for chrom, count, span in (("chr1", half, 248_000_000), ("chr2", half, 240_000_000)):
+            step = span // count
+            lines = []
+            carrier = chrom == "chr2"
+            for i in range(count):
+                pos = 10_000 + i * step
+                if carrier and pos > 113_131_068:  # one E77X heterozygote, in sorted order
+                    lines.append("chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:GQ:DP\t0/1:50:30\n")
+                    carrier = False
+                ref, alt = rng.sample("ACGT", 2)
+                lines.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT:GQ:DP\t0/1:50:30\n")
+            fh.writelines(lines)
+
+
+def _cohort(path: Path, n_samples: int, n_records: int) -> None:
+    rng = random.Random(2)
+    samples = "\t".join(f"S{i}" for i in range(n_samples))
+    with path.open("w") as fh:
+        fh.write(HEADER + f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{samples}\n")
+        for i in range(n_records):
+            pos = 113_095_000 + i * 100
+            ref, alt = rng.sample("ACGT", 2)
+            if pos == 113_131_000:  # the E77X site, so that the cohort has carriers
+                pos, ref, alt = 113_131_068, "G", "T"
+            gts = "\t".join(rng.choice(("0/0:60:30", "0/0:60:30", "0/1:50:28")) for _ in samples.split())
+            fh.write(f"chr2\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT:GQ:DP\t{gts}\n")
+
+
+def _bgzip(plain: Path, index: bool) -> Path:
+    gz = plain.with_suffix(".vcf.gz")
+    pysam.tabix_compress(str(plain), str(gz), force=True)
+    if index:
+        pysam.tabix_index(str(gz), preset="vcf", force=True)
+    return gz
+
+
+def _measure(args: list[str], stdin: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    wrapper = [
+        sys.executable,
+        "-c",
+        "import resource,subprocess,sys;"
+        "r=subprocess.run(sys.argv[2:],stdin=open(sys.argv[1]) if sys.argv[1] else None,"
+        "stdout=subprocess.DEVNULL);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);sys.exit(r.returncode)",
+        str(stdin or ""),
+        *args,
+    ]
+    start = time.perf_counter()
+    out = subprocess.run(wrapper, capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, int(out.stdout.strip()) / 1024
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="il1rn-bench-"))
+    try:
+        genome_plain = work / "genome.vcf"
+        _genome(genome_plain, 2_500_000)
+        genome_size = genome_plain.stat().st_size
+        indexed_dir = work / "indexed"
+        indexed_dir.mkdir()
+        shutil.copy(genome_plain, indexed_dir / "genome.vcf")
+        genome_indexed = _bgzip(indexed_dir / "genome.vcf", index=True)
+        genome_stream = _bgzip(genome_plain, index=False)
+        cohort = _bgzip(_cohort_file(work), index=True)
+        cases = [
+            ("startup", [*TOOL, "--version"], None),
+            ("single-indexed", [*TOOL, "annotate", str(genome_indexed)], None),
+            ("single-stream", [*TOOL, "annotate", str(genome_stream)], None),
+            ("stdin", [*TOOL, "annotate", "-", "--build", "GRCh38"], genome_plain),
+            ("cohort-indexed", [*TOOL, "annotate", str(cohort), "--format", "tsv"], None),
+        ]
+        print(f"genome: 2.5 M records, {genome_size / 2**20:.0f} MiB as text")
+        print(f"{'case':16} {'wall s (best of 3)':>20} {'peak RSS MiB':>14}")
+        for name, args, stdin in cases:
+            runs = [_measure(args, stdin) for _ in range(3)]
+            best = min(r[0] for r in runs)
+            rss = max(r[1] for r in runs)
+            print(f"{name:16} {best:20.2f} {rss:14.0f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _cohort_file(work: Path) -> Path:
+    path = work / "cohort.vcf"
+    _cohort(path, 2_000, 400)
+    return path
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()
