@@ -23,8 +23,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check il1rn_annot tests examples
-	$(BIN)/ruff format --check il1rn_annot tests examples
+	$(BIN)/ruff check il1rn_annot tests examples benchmarks
+	$(BIN)/ruff format --check il1rn_annot tests examples benchmarks
 
 example: $(STAMP)
 	$(BIN)/python examples/make_example.py examples

@@ -63,7 +63,8 @@ def _cohort(path: Path, n_samples: int, n_records: int) -> None:
             ref, alt = rng.sample("ACGT", 2)
             if pos == 113_131_000:  # the E77X site, so that the cohort has carriers
                 pos, ref, alt = 113_131_068, "G", "T"
-            gts = "\t".join(rng.choice(("0/0:60:30", "0/0:60:30", "0/1:50:28")) for _ in samples.split())
+            choices = ("0/0:60:30", "0/0:60:30", "0/1:50:28")
+            gts = "\t".join(rng.choice(choices) for _ in range(n_samples))
             fh.write(f"chr2\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT:GQ:DP\t{gts}\n")
 
 
