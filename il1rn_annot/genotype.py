@@ -74,13 +74,13 @@ def quality_flags(record: VariantRecord, call: SampleCall, thresholds: Threshold
 def zygosity(call: SampleCall, alt_index: int) -> tuple[str, int, int]:
     """(zygosity, copies of the ALT, missing slots) for one sample and one ALT.
 
-    >>> zygosity(SampleCall("s", (0, 1), False), 1)
+    >>> zygosity(SampleCall((0, 1), False), 1)
     ('het', 1, 0)
-    >>> zygosity(SampleCall("s", (None, 1), False), 1)
+    >>> zygosity(SampleCall((None, 1), False), 1)
     ('het', 1, 1)
-    >>> zygosity(SampleCall("s", (1,), True), 1)
+    >>> zygosity(SampleCall((1,), True), 1)
     ('hemizygous', 1, 0)
-    >>> zygosity(SampleCall("s", (None, None), False), 1)
+    >>> zygosity(SampleCall((None, None), False), 1)
     ('no_call', 0, 2)
     """
     copies = sum(1 for a in call.alleles if a == alt_index)
@@ -240,12 +240,9 @@ def call_sample(
     build: str,
     thresholds: Thresholds,
 ) -> SampleReport:
-    entries = [e for e in catalog.matchable() if e.counts]
-    sites = []
-    for entry in entries:
-        locus = entry.locus(build)
-        if locus is not None:
-            sites.append((entry, locus.pos, locus.end))
+    """Call one sample. ``alleles`` may be limited to those the sample does not call reference,
+    and ``records`` to those over catalog sites: nothing else can change the call."""
+    sites = catalog_sites(catalog, build)
     variants = sample_variants(sample_index, alleles, thresholds)
     obs = _observations(sample_index, alleles, records, sites, thresholds)
 
@@ -321,6 +318,16 @@ def _coverage(
     )
 
 
+def catalog_sites(catalog: Catalog, build: str) -> list[tuple[CatalogEntry, int, int]]:
+    """The counting catalog alleles as (entry, first, last REF position) on ``build``."""
+    sites = []
+    for entry in catalog.matchable():
+        locus = entry.locus(build)
+        if entry.counts and locus is not None:
+            sites.append((entry, locus.pos, locus.end))
+    return sites
+
+
 def call_samples(
     samples: Iterable[str],
     alleles: Sequence[AnnotatedAllele],
@@ -329,7 +336,22 @@ def call_samples(
     build: str,
     thresholds: Thresholds,
 ) -> list[SampleReport]:
-    return [
-        call_sample(name, i, alleles, records, catalog, build, thresholds)
-        for i, name in enumerate(samples)
+    """Call every sample. A cohort's window holds mostly reference calls: each sample only looks
+    at the alleles it carries or misses, and at the records over catalog sites."""
+    names = list(samples)
+    sites = catalog_sites(catalog, build)
+    site_records = [
+        r for r in records if any(r.pos <= end and r.end >= start for _, start, end in sites)
     ]
+    relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
+    for annotated in alleles:
+        for i, call in enumerate(annotated.alt.record.calls):
+            if annotated.pathogenic or call.alleles not in _REFERENCE:
+                relevant[i].append(annotated)
+    return [
+        call_sample(name, i, relevant[i], site_records, catalog, build, thresholds)
+        for i, name in enumerate(names)
+    ]
+
+
+_REFERENCE = frozenset({(0, 0), (0,), ()})

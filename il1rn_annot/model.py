@@ -26,9 +26,12 @@ class Region:
 
 @dataclass(frozen=True)
 class SampleCall:
-    """One sample's FORMAT values for one record, as the file states them."""
+    """One sample's FORMAT values for one record, as the file states them.
 
-    sample: str
+    Samples are identified by their column (the record's ``calls`` are in header order), so equal
+    values can share one object across a cohort.
+    """
+
     alleles: tuple[int | None, ...]  # allele indices of the record; None = missing ('.')
     phased: bool
     phase_set: int | None = None

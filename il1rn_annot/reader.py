@@ -15,7 +15,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 STDIN = "-"
 _GT = re.compile(r"^(\.|\d+)([|/](\.|\d+))*$")
+_GT_SPLIT = re.compile(r"[|/]")
+_REF_GTS = frozenset({"0/0", "0|0", "0"})
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,18 @@ class WindowData:
 
 
 def read_window(
-    source: str, build: str | None = None, require_index: bool = False, known_bases=None
+    source: str,
+    build: str | None = None,
+    require_index: bool = False,
+    known_bases: Mapping[str, Mapping[int, str]] | None = None,
+    detail_sites: Sequence[tuple[int, int]] = (),
 ) -> WindowData:
     """Read the IL1RN window of ``source`` (a path or ``-``).
 
     ``known_bases`` maps build -> {position: base}: the catalog's confirmed bases, used to tell
-    the build from REF bases when the header says nothing.
+    the build from REF bases when the header says nothing. ``detail_sites`` are intervals (any
+    build) where reference calls keep their DP/GQ/FT; elsewhere a reference call is only its GT,
+    which keeps a cohort's window small and fast. An empty sequence keeps every detail.
     """
     import pysam
 
@@ -67,7 +75,8 @@ def read_window(
     if source != STDIN:
         _check_file(source)
     with _spooled_stdin(source) as readable:
-        return _read(readable, label, build, require_index, known_bases)
+        detail = _detail_predicate(detail_sites)
+        return _read(readable, label, build, require_index, known_bases, detail)
 
 
 @contextmanager
@@ -90,8 +99,19 @@ def _stdin_is_fd0() -> bool:
         return False
 
 
+def _detail_predicate(sites: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
+    if not sites:
+        return lambda start, end: True
+    return lambda start, end: any(start <= last and end >= first for first, last in sites)
+
+
 def _read(
-    source: str, label: str, build: str | None, require_index: bool, known_bases
+    source: str,
+    label: str,
+    build: str | None,
+    require_index: bool,
+    known_bases: Mapping[str, Mapping[int, str]] | None,
+    detail: Callable[[int, int], bool],
 ) -> WindowData:
     import pysam
 
@@ -130,10 +150,10 @@ def _read(
         candidates = [chosen] if chosen else list(BUILDS)
         if vf.index is not None:
             access = "index"
-            records = {b: _fetch(vf, label, contig, il1rn_window(b)) for b in candidates}
+            records = {b: _fetch(vf, label, contig, il1rn_window(b), detail) for b in candidates}
         else:
             access = "stream"
-            records = _stream(vf, label, candidates)
+            records = _stream(vf, label, candidates, detail)
     if chosen is None:
         observed = [(r.pos, r.ref) for b in candidates for r in records[b]]
         chosen, build_source = build_from_bases(observed, known_bases or {})
@@ -220,7 +240,7 @@ def _warn_stale_index(path: str) -> None:
             )
 
 
-def _fetch(vf, label: str, contig: str | None, window: Region) -> list[VariantRecord]:
+def _fetch(vf, label: str, contig: str | None, window: Region, detail) -> list[VariantRecord]:
     names = [contig] if contig else [c for c in CHR2_NAMES if c in vf.index]
     out: list[VariantRecord] = []
     for name in names:
@@ -228,15 +248,15 @@ def _fetch(vf, label: str, contig: str | None, window: Region) -> list[VariantRe
             iterator = vf.fetch(name, window.start - 1, window.end)
         except ValueError:
             continue  # contig absent from the index: no records there
-        out.extend(_convert_all(iterator, label, vf))
+        out.extend(_convert_all(iterator, label, vf, detail))
     return out
 
 
-def _stream(vf, label: str, builds: list[str]) -> dict[str, list[VariantRecord]]:
+def _stream(vf, label: str, builds: list[str], detail) -> dict[str, list[VariantRecord]]:
     windows = {b: il1rn_window(b) for b in builds}
     last = max(w.end for w in windows.values())
     kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
-    for record in _convert_all(_records_until(vf, last), label, vf):
+    for record in _convert_all(_records_until(vf, last), label, vf, detail):
         for build, window in windows.items():
             if record.pos <= window.end and record.end >= window.start:
                 kept[build].append(record)
@@ -253,7 +273,7 @@ def _records_until(vf, last: int) -> Iterator:
         yield rec
 
 
-def _convert_all(iterator, label: str, vf) -> Iterator[VariantRecord]:
+def _convert_all(iterator, label: str, vf, detail) -> Iterator[VariantRecord]:
     where = "the first record"
     while True:
         try:
@@ -263,7 +283,7 @@ def _convert_all(iterator, label: str, vf) -> Iterator[VariantRecord]:
         except (OSError, ValueError) as exc:
             raise InputError(_record_problem(vf, label, where, exc), label) from None
         try:
-            record = _convert(rec)
+            record = _convert(rec, detail(rec.pos, rec.stop))
         except (TypeError, ValueError) as exc:
             raise InputError(f"malformed record at {rec.chrom}:{rec.pos}: {exc}", label) from None
         where = f"{record.chrom}:{record.pos}"
@@ -304,35 +324,51 @@ def _find_bad_gt(path: str) -> str:
     return ""
 
 
-def _value(sample, key: str, keys) -> int | str | None:
-    if key not in keys:
-        return None
-    value = sample.get(key)
-    if isinstance(value, tuple):
-        value = value[0] if value else None
-    return value
+def _number(text: str) -> int | None:
+    """The first value of an integer FORMAT field, None when missing ('.')."""
+    first = text.split(",", 1)[0]
+    return None if first in ("", ".") else int(first)
 
 
-def _convert(rec) -> VariantRecord:
-    keys = rec.format.keys()
-    calls = []
-    for name, sample in rec.samples.items():
-        alleles = tuple(sample.allele_indices) if "GT" in keys else ()
-        ps = _value(sample, "PS", keys)
-        dp = _value(sample, "DP", keys)
-        gq = _value(sample, "GQ", keys)
-        ft = _value(sample, "FT", keys)
-        calls.append(
-            SampleCall(
-                sample=name,
-                alleles=alleles,
-                phased=bool(sample.phased) and len(alleles) > 1,
-                phase_set=int(ps) if ps is not None else None,
-                depth=int(dp) if dp is not None else None,
-                gq=int(gq) if gq is not None else None,
-                sample_filter=str(ft) if ft is not None else None,
-            )
-        )
+def _sample_call(column: str, keys: list[str]) -> SampleCall:
+    """Parse one sample column of htslib's own VCF text of a record (already validated)."""
+    values = dict(zip(keys, column.split(":"), strict=False))
+    gt = values.get("GT", "")
+    alleles = (
+        tuple(None if a == "." else int(a) for a in _GT_SPLIT.split(gt.lstrip("|/"))) if gt else ()
+    )
+    ft = values.get("FT")
+    return SampleCall(
+        alleles=alleles,
+        phased="|" in gt and len(alleles) > 1,
+        phase_set=_number(values.get("PS", ".")),
+        depth=_number(values.get("DP", ".")),
+        gq=_number(values.get("GQ", ".")),
+        sample_filter=None if ft in (None, ".") else ft,
+    )
+
+
+def _convert(rec, detail: bool = True) -> VariantRecord:
+    """Freeze one pysam record. FORMAT values are read from htslib's VCF text of the record, and
+    identical sample columns share one ``SampleCall``; without ``detail`` a reference call is
+    only its GT."""
+    calls: tuple[SampleCall, ...] = ()
+    if rec.header.samples:
+        fields = str(rec).rstrip("\n").split("\t")
+        keys = fields[8].split(":") if len(fields) > 8 else []
+        seen: dict[str, SampleCall] = {}
+        columns = fields[9:]
+        out = []
+        for column in columns:
+            if not detail:
+                gt = column.split(":", 1)[0]
+                if gt in _REF_GTS:
+                    column = gt
+            call = seen.get(column)
+            if call is None:
+                call = seen[column] = _sample_call(column, keys)
+            out.append(call)
+        calls = tuple(out)
     return VariantRecord(
         chrom=rec.chrom,
         pos=rec.pos,
@@ -341,6 +377,6 @@ def _convert(rec) -> VariantRecord:
         end=rec.stop,
         filters=tuple(rec.filter.keys()),
         record_id=rec.id,
-        calls=tuple(calls),
+        calls=calls,
         index=0,
     )
