@@ -38,6 +38,8 @@ STDIN = "-"
 _GT = re.compile(r"^(\.|\d+)([|/](\.|\d+))*$")
 _GT_SPLIT = re.compile(r"[|/]")
 _REF_GTS = frozenset({"0/0", "0|0", "0"})
+#: Records may start this far before the window and still reach into it (long deletions, END).
+LOOKBACK = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -254,19 +256,21 @@ def _fetch(vf, label: str, contig: str | None, window: Region, detail) -> list[V
 
 def _stream(vf, label: str, builds: list[str], detail) -> dict[str, list[VariantRecord]]:
     windows = {b: il1rn_window(b) for b in builds}
+    first = min(w.start for w in windows.values()) - LOOKBACK
     last = max(w.end for w in windows.values())
     kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
-    for record in _convert_all(_records_until(vf, last), label, vf, detail):
+    for record in _convert_all(_records_until(vf, first, last), label, vf, detail):
         for build, window in windows.items():
             if record.pos <= window.end and record.end >= window.start:
                 kept[build].append(record)
     return kept
 
 
-def _records_until(vf, last: int) -> Iterator:
-    """Raw pysam records on chr2 up to ``last``; stops there since VCFs are sorted by POS."""
+def _records_until(vf, first: int, last: int) -> Iterator:
+    """Raw pysam records on chr2 from ``first`` to ``last``; stops at ``last`` since VCFs are
+    sorted by POS."""
     for rec in vf:
-        if not is_chr2(rec.chrom):
+        if not is_chr2(rec.chrom) or rec.pos < first:
             continue
         if rec.pos > last:
             return
