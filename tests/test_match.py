@@ -218,3 +218,13 @@ def test_same_haplotype_needs_known_bases():
     assert not same_haplotype(Allele(100, "AC", "A"), Allele(103, "CC", "C"))
     assert same_haplotype(Allele(100, "AC", "A"), Allele(103, "CC", "C"), {102: "C"})
     assert not same_haplotype(Allele(100, "AC", "A"), Allele(103, "CC", "C"), {102: "G"})
+
+
+def test_fasta_ref_mismatch_is_reported_not_hidden(annotate, fasta):
+    # The synthetic reference has A at c.154 (113129613); a record claiming G there disagrees.
+    report = annotate(
+        vcf_text(["s"], ["113129613 GAC G PASS GT 0/1"], chrom="chr2"), "--fasta", fasta
+    )
+    (variant,) = sample(report, "s")["variants"]
+    assert variant["warnings"] and variant["warnings"][0].startswith("ref_mismatch")
+    assert variant["dira_id"] is None

@@ -142,3 +142,34 @@ def test_every_command_has_help(run, command):
 def test_version(run):
     result = run("--version")
     assert result.exit_code == 0 and __version__ in result.stdout
+
+
+@pytest.fixture(scope="module")
+def validator():
+    import jsonschema
+
+    schema_path = ROOT / "il1rn_annot" / "report" / "report.schema.json"
+    schema = json.loads(schema_path.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_reports_validate_against_the_schema(annotate, run, validator):
+    rows = [
+        "113129614 ACA A PASS GT:PS 0|1:7",
+        "113131068 G C,T LowQual GT:GQ:DP ./1:5:3",
+        "113131216 A T PASS GT 1",
+    ]
+    cohort = vcf_text(["x", "y"], [f"{row} 0/0" for row in rows])
+    reports = [run("annotate", EXAMPLE).json(), annotate(cohort)]
+    for report in reports:
+        validator.validate(report)
+
+
+def test_schema_rejects_a_broken_report(run, validator):
+    import jsonschema
+
+    report = run("annotate", EXAMPLE).json()
+    report["samples"][0]["dira_genotype"] = "affected"
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(report)
