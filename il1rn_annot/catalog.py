@@ -14,6 +14,7 @@ from pathlib import Path
 
 from il1rn_annot.errors import CatalogError
 from il1rn_annot.genome import BUILDS, GRCH37, GRCH37_OFFSET, GRCH38
+from il1rn_annot.model import Allele
 
 CATALOG_FILE = "dira_variants.tsv"
 NON_DIRA_FILE = "non_dira_variants.tsv"
@@ -64,6 +65,10 @@ class Locus:
     @property
     def symbolic(self) -> bool:
         return self.alt.startswith("<")
+
+    @property
+    def allele(self) -> Allele:
+        return Allele(self.pos, self.ref, self.alt)
 
     def known_bases(self) -> dict[int, str]:
         """Reference bases this row fixes (REF and context), N excluded."""

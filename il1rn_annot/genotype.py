@@ -1,10 +1,12 @@
 """Per-sample zygosity and the sample's DIRA genotype call.
 
-The call is made twice: once with the least pathogenic dosage the evidence allows (failed or
-missing evidence counted as absent) and once with the most (missing allele slots counted as
-pathogenic). When the two agree the evidence decides the call; when they differ, the evidence
-that is missing or fails FILTER/thresholds is what decides it, and the call is ``indeterminate``
-with those reasons. Nothing uncertain ever silently decides a call.
+For every counting catalog allele the evidence gives two numbers: the copies it *proves*
+(passing calls of the allele) and the copies it *allows* (add missing GT slots, calls that fail
+FILTER/thresholds, a hemizygous call whose other copy may be deleted, duplicate records, and any
+other allele that overlaps the site and could hide or remove it). The call is made with the
+proven dosage and with the allowed dosage. When the two agree the evidence decides the call; when
+they differ, the sample is ``indeterminate`` and the review reasons name the deciding evidence.
+Nothing uncertain ever silently decides a call.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from il1rn_annot.model import (
     INDETERMINATE,
     MONOALLELIC,
     NONE,
+    AltAllele,
     AnnotatedAllele,
     Coverage,
     SampleCall,
@@ -26,11 +29,15 @@ from il1rn_annot.model import (
     SampleVariant,
     VariantRecord,
 )
+from il1rn_annot.normalize import minimal
 
 VARIANT_ONLY_NOTE = (
     "variant-only VCF: a catalog site with no record is not proven reference "
     "(gVCF reference blocks or read depth are needed to prove it)"
 )
+
+#: GTs that say "reference" and nothing else; a sample with one of these needs no attention.
+_REFERENCE = frozenset({(0, 0)})
 
 
 @dataclass(frozen=True)
@@ -40,28 +47,47 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class Observation:
+class Site:
+    """A counting catalog allele and the bases it changes on the input's build."""
+
+    entry: CatalogEntry
+    start: int
+    end: int
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        return span[0] <= self.end and span[1] >= self.start
+
+
+@dataclass(frozen=True)
+class Evidence:
     """What one record says about one counting catalog allele in one sample."""
 
     dira_id: str
     record: VariantRecord
     call: SampleCall
-    alt_index: int | None  # None: the record does not carry this allele (a no-call at its site)
-    low: int  # fewest pathogenic copies the evidence allows
-    high: int  # most pathogenic copies the evidence allows
-    reason: str  # why low != high, or ''
+    alt_index: int | None  # the matching ALT; None when the record is about the site only
+    proven: int  # pathogenic copies this record proves
+    allowed: int  # pathogenic copies this record allows (proven included)
+    reason: str = ""  # why allowed > proven
+    reference: bool = False  # a passing call that proves the allele absent
 
     @property
     def slots(self) -> tuple[int, ...]:
         """Which haplotypes (GT positions) carry the allele."""
+        if self.alt_index is None:
+            return ()
         return tuple(i for i, a in enumerate(self.call.alleles) if a == self.alt_index)
 
 
 def quality_flags(record: VariantRecord, call: SampleCall, thresholds: Thresholds) -> list[str]:
     """Why this sample's evidence at this record is not good enough to decide a call."""
+    flags = [] if record.passed else [f"FILTER={record.filter_text}"]
+    return flags + sample_flags(call, thresholds)
+
+
+def sample_flags(call: SampleCall, thresholds: Thresholds) -> list[str]:
+    """Sample-level failures only: a site FILTER does not make a good reference call unusable."""
     flags = []
-    if not record.passed:
-        flags.append(f"FILTER={record.filter_text}")
     if call.sample_filter not in (None, "", ".", "PASS"):
         flags.append(f"FT={call.sample_filter}")
     if call.depth is not None and call.depth < thresholds.min_dp:
@@ -82,7 +108,11 @@ def zygosity(call: SampleCall, alt_index: int) -> tuple[str, int, int]:
     ('hemizygous', 1, 0)
     >>> zygosity(SampleCall((None, None), False), 1)
     ('no_call', 0, 2)
+    >>> zygosity(SampleCall((), False), 1)  # no GT at all
+    ('no_call', 0, 2)
     """
+    if not call.alleles:
+        return "no_call", 0, 2
     copies = sum(1 for a in call.alleles if a == alt_index)
     missing = sum(1 for a in call.alleles if a is None)
     if copies == 0:
@@ -90,6 +120,22 @@ def zygosity(call: SampleCall, alt_index: int) -> tuple[str, int, int]:
     if len(call.alleles) == 1:
         return "hemizygous", copies, missing
     return ("hom_alt" if copies == len(call.alleles) else "het"), copies, missing
+
+
+def affected_span(alt: AltAllele) -> tuple[int, int]:
+    """The reference bases an allele changes (for an insertion: the two bases around it)."""
+    if alt.allele.symbolic:
+        return alt.record.pos + 1, max(alt.record.end, alt.record.pos + 1)
+    start, ref, _ = minimal(alt.allele)
+    return (start, start + len(ref) - 1) if ref else (start - 1, start)
+
+
+def could_hide(annotated: AnnotatedAllele) -> bool:
+    """An allele that is not a catalog match but may contain or remove one where it overlaps:
+    anything but a plain SNV, or a record whose REF contradicts known bases."""
+    allele = annotated.alt.allele
+    snv = not allele.symbolic and len(allele.ref) == len(allele.alt) == 1
+    return not snv or bool(annotated.warnings)
 
 
 def sample_variants(
@@ -107,94 +153,112 @@ def sample_variants(
     return rows
 
 
-def _observations(
+def _carrier_evidence(
+    annotated: AnnotatedAllele, call: SampleCall, thresholds: Thresholds
+) -> Evidence:
+    """Evidence from a record whose ALT is the catalog allele."""
+    record, index = annotated.alt.record, annotated.alt.alt_index
+    dira_id = annotated.dira_id
+    _, copies, missing = zygosity(call, index)
+    ploidy = len(call.alleles) or 2
+    if ploidy > 2:
+        return Evidence(dira_id, record, call, index, 0, min(2, copies + missing),
+                        f"GT of ploidy {ploidy} on chr2")  # fmt: skip
+    if copies == 0 and missing == 0:
+        flags = sample_flags(call, thresholds)
+        if flags:
+            return Evidence(dira_id, record, call, index, 0, ploidy,
+                            "reference call fails " + ", ".join(flags))  # fmt: skip
+        if ploidy == 1:
+            why = "haploid reference call on chr2: the other copy may be deleted"
+            return Evidence(dira_id, record, call, index, 0, 1, why)
+        return Evidence(dira_id, record, call, index, 0, 0, reference=True)
+    if copies == 0:
+        return Evidence(dira_id, record, call, index, 0, 2 if ploidy == 1 else missing, "no-call")
+    flags = quality_flags(record, call, thresholds)
+    extra = 1 if ploidy == 1 else 0
+    if flags:
+        return Evidence(dira_id, record, call, index, 0, copies + missing + extra,
+                        "fails " + ", ".join(flags))  # fmt: skip
+    if ploidy == 1:
+        reason = "hemizygous (haploid GT on chr2): the other allele may be deleted"
+    else:
+        reason = "half-missing GT" if missing else ""
+    return Evidence(dira_id, record, call, index, copies, copies + missing + extra, reason)
+
+
+def _site_evidence(
     sample_index: int,
     alleles: Sequence[AnnotatedAllele],
     records: Sequence[VariantRecord],
-    sites: Sequence[tuple[CatalogEntry, int, int]],
+    sites: Sequence[Site],
     thresholds: Thresholds,
-) -> list[Observation]:
-    obs: list[Observation] = []
-    carried: set[tuple[int, str]] = set()
+) -> list[Evidence]:
+    """Everything one sample's records say about the counting catalog alleles."""
+    found: list[Evidence] = []
+    seen: set[tuple[int, str]] = set()
     for annotated in alleles:
-        if not annotated.pathogenic:
-            continue
         record = annotated.alt.record
         call = record.calls[sample_index]
-        _, copies, missing = zygosity(call, annotated.alt.alt_index)
-        carried.add((record.index, annotated.dira_id))
-        if copies == 0 and missing == 0 and not _sample_flags(call, thresholds):
+        if annotated.pathogenic:
+            found.append(_carrier_evidence(annotated, call, thresholds))
+            seen.add((record.index, annotated.dira_id))
             continue
-        flags = quality_flags(record, call, thresholds)
-        ploidy = len(call.alleles)
-        if copies and ploidy == 1:
-            obs.append(
-                Observation(
-                    annotated.dira_id, record, call, annotated.alt.alt_index, 1, 2,
-                    "hemizygous (haploid GT on chr2): the other allele may be deleted",
-                )
-            )  # fmt: skip
-        elif copies and flags:
-            obs.append(
-                Observation(
-                    annotated.dira_id, record, call, annotated.alt.alt_index, 0,
-                    copies + missing, "fails " + ", ".join(flags),
-                )
-            )  # fmt: skip
-        elif copies == 0:
-            high = missing if missing else ploidy
-            why = (
-                "no-call"
-                if missing
-                else "reference call fails " + ", ".join(_sample_flags(call, thresholds))
-            )
-            obs.append(
-                Observation(annotated.dira_id, record, call, annotated.alt.alt_index, 0, high, why)
-            )
-        else:
-            reason = "half-missing GT" if missing else ""
-            obs.append(
-                Observation(
-                    annotated.dira_id, record, call, annotated.alt.alt_index, copies,
-                    copies + missing, reason,
-                )
-            )  # fmt: skip
-    # Records at a catalog site whose ALT is another allele: a no-call there leaves the site open.
+        _, copies, missing = zygosity(call, annotated.alt.alt_index)
+        if not copies or not could_hide(annotated):
+            continue
+        span = affected_span(annotated.alt)
+        for site in sites:
+            if site.overlaps(span) and site.entry.id != annotated.dira_id:
+                a = annotated.alt.allele
+                found.append(
+                    Evidence(
+                        site.entry.id, record, call, None, 0, copies + missing,
+                        f"another allele ({a.pos} {a.ref}>{a.alt}, not in the catalog) changes "
+                        "the site: it may hide or remove the catalog allele",
+                    )
+                )  # fmt: skip
+    # Records over a catalog site whose ALT is some other allele: they can still leave the site
+    # open (no-call, failing reference call, odd ploidy) or prove it reference.
     for record in records:
         call = record.calls[sample_index]
-        missing = sum(1 for a in call.alleles if a is None)
-        failing = (
-            not missing and all(a == 0 for a in call.alleles) and _sample_flags(call, thresholds)
-        )
-        if not missing and not failing:
-            continue
-        for entry, start, end in sites:
-            if (record.index, entry.id) in carried or record.pos > end or record.end < start:
+        for site in sites:
+            if (record.index, site.entry.id) in seen or not site.overlaps((record.pos, record.end)):
                 continue
-            why = (
-                "no-call at the site"
-                if missing
-                else "reference call fails " + ", ".join(_sample_flags(call, thresholds))
-            )
-            high = missing or len(call.alleles)
-            obs.append(Observation(entry.id, record, call, None, 0, high, why))
-    return obs
+            found.extend(_other_record(site, record, call, thresholds))
+    return found
 
 
-def _sample_flags(call: SampleCall, thresholds: Thresholds) -> list[str]:
-    """Sample-level failures only: a site FILTER does not make a hom-ref call unusable."""
-    flags = []
-    if call.sample_filter not in (None, "", ".", "PASS"):
-        flags.append(f"FT={call.sample_filter}")
-    if call.depth is not None and call.depth < thresholds.min_dp:
-        flags.append(f"DP={call.depth}<{thresholds.min_dp}")
-    if call.gq is not None and call.gq < thresholds.min_gq:
-        flags.append(f"GQ={call.gq}<{thresholds.min_gq}")
-    return flags
+def _other_record(
+    site: Site, record: VariantRecord, call: SampleCall, thresholds: Thresholds
+) -> list[Evidence]:
+    dira_id = site.entry.id
+    ploidy = len(call.alleles)
+    missing = sum(1 for a in call.alleles if a is None)
+    if not call.alleles or missing == ploidy:
+        return [Evidence(dira_id, record, call, None, 0, 2, "no-call at the site")]
+    if ploidy > 2:
+        return [Evidence(dira_id, record, call, None, 0, 2, f"GT of ploidy {ploidy} on chr2")]
+    if missing:
+        return [Evidence(dira_id, record, call, None, 0, missing, "half-missing GT at the site")]
+    if ploidy == 1:
+        return [
+            Evidence(dira_id, record, call, None, 0, 1,
+                     "haploid GT on chr2 at the site: the other copy may be deleted")
+        ]  # fmt: skip
+    if all(a == 0 for a in call.alleles):
+        flags = sample_flags(call, thresholds)
+        if flags:
+            return [
+                Evidence(dira_id, record, call, None, 0, 2,
+                         "reference call fails " + ", ".join(flags))
+            ]  # fmt: skip
+        return [Evidence(dira_id, record, call, None, 0, 0, reference=True)]
+    return []  # another ALT called: handled with the alleles (could_hide) or irrelevant
 
 
-def _relation(a: Observation, b: Observation) -> str:
-    """'trans', 'cis' or 'unknown' for two heterozygous pathogenic observations."""
+def _relation(a: Evidence, b: Evidence) -> str:
+    """'trans', 'cis' or 'unknown' for two heterozygous pathogenic alleles."""
     if not a.slots or not b.slots:
         return "unknown"
     if a.record.index == b.record.index:
@@ -206,10 +270,25 @@ def _relation(a: Observation, b: Observation) -> str:
     return "unknown"
 
 
-def classify(dosage: dict[str, int], carriers: dict[str, Observation]) -> tuple[str, str]:
+def _proven_copies(items: list[Evidence]) -> int:
+    """Copies proven by passing calls: the most any record shows, or more when phased records
+    (or one multi-allelic record) put the allele on different haplotypes."""
+    proven = max((e.proven for e in items), default=0)
+    groups: dict[object, set[int]] = {}
+    for e in items:
+        if e.proven and len(e.call.alleles) == 2:
+            if e.call.phased:
+                key: object = ("phase_set", e.call.phase_set)
+            else:
+                key = ("record", e.record.index)
+            groups.setdefault(key, set()).update(e.slots)
+    return min(2, max([proven, *(len(s) for s in groups.values())]))
+
+
+def classify(dosage: dict[str, int], carriers: dict[str, Evidence]) -> tuple[str, str]:
     """The dira_genotype for one dosage assignment, and a note on phase.
 
-    ``dosage`` maps catalog id -> pathogenic copies; ``carriers`` the observation that shows each
+    ``dosage`` maps catalog id -> pathogenic copies; ``carriers`` the evidence that shows each
     allele (for phase).
     """
     present = [i for i, n in dosage.items() if n > 0]
@@ -222,8 +301,8 @@ def classify(dosage: dict[str, int], carriers: dict[str, Observation]) -> tuple[
     relations = []
     for i, a in enumerate(present):
         for b in present[i + 1 :]:
-            oa, ob = carriers.get(a), carriers.get(b)
-            relations.append(_relation(oa, ob) if oa and ob else "unknown")
+            ea, eb = carriers.get(a), carriers.get(b)
+            relations.append(_relation(ea, eb) if ea and eb else "unknown")
     if "trans" in relations:
         return BIALLELIC, "pathogenic alleles phased in trans"
     if all(r == "cis" for r in relations):
@@ -244,30 +323,43 @@ def call_sample(
     and ``records`` to those over catalog sites: nothing else can change the call."""
     sites = catalog_sites(catalog, build)
     variants = sample_variants(sample_index, alleles, thresholds)
-    obs = _observations(sample_index, alleles, records, sites, thresholds)
+    evidence = _site_evidence(sample_index, alleles, records, sites, thresholds)
 
+    by_id: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        by_id.setdefault(e.dira_id, []).append(e)
     low: dict[str, int] = {}
     high: dict[str, int] = {}
-    carriers: dict[str, Observation] = {}
-    for o in obs:
-        low[o.dira_id] = max(low.get(o.dira_id, 0), o.low)
-        high[o.dira_id] = max(high.get(o.dira_id, 0), o.high)
-        best = carriers.get(o.dira_id)
-        if o.slots and (best is None or (best.reason and not o.reason)):
-            carriers[o.dira_id] = o
+    carriers: dict[str, Evidence] = {}
+    reasons: list[str] = []
+    for dira_id, items in by_id.items():
+        low[dira_id] = _proven_copies(items)
+        calls = [e for e in items if e.alt_index is not None and (e.proven or e.allowed)]
+        allowed = sum(e.allowed for e in items)
+        if len(calls) > 1 and not _one_haplotype_each(calls):
+            allowed = max(allowed, 2)  # the same allele in several unphased records
+            reasons.append(f"{dira_id} is called in {len(calls)} records: copies are uncertain")
+        high[dira_id] = min(2, max(allowed, low[dira_id]))
+        if low[dira_id] and any(e.reference and e.alt_index is not None for e in items):
+            low[dira_id] = 0  # one record proves it absent, another present: trust neither
+            reasons.append(f"records disagree on {dira_id}: one calls it, another calls reference")
+        for e in items:
+            best = carriers.get(dira_id)
+            if e.slots and e.proven and (best is None or (best.reason and not e.reason)):
+                carriers[dira_id] = e
     call_low, note_low = classify(low, carriers)
     call_high, note_high = classify(high, carriers)
 
-    reasons: list[str] = []
     notes = [n for n in dict.fromkeys((note_low, note_high)) if n]
-    if call_low == call_high:
+    if call_low == call_high and not any("disagree" in r for r in reasons):
         dira_genotype = call_low
+        reasons = [r for r in reasons if "copies are uncertain" not in r]
     else:
         dira_genotype = INDETERMINATE
-        for o in obs:
-            if o.reason:
-                where = f"{o.record.chrom}:{o.record.pos}"
-                reasons.append(f"{o.dira_id} at {where} ({o.call.gt_text}): {o.reason}")
+        for e in evidence:
+            if e.reason:
+                where = f"{e.record.chrom}:{e.record.pos}"
+                reasons.append(f"{e.dira_id} at {where} ({e.call.gt_text}): {e.reason}")
         reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
     reasons.extend(n for n in notes if "cis" in n)
     for entry_id in sorted(i for i, n in high.items() if n > 0):
@@ -280,34 +372,34 @@ def call_sample(
                 f"call rests on {entry_id} ({entry.name}), evidence level {entry.evidence_level}"
                 f"{other}"
             )
-    coverage = _coverage(sample_index, records, sites, thresholds)
     return SampleReport(
         sample=sample,
         dira_genotype=dira_genotype,
         needs_review=bool(reasons),
         review_reasons=list(dict.fromkeys(reasons)),
-        coverage=coverage,
+        coverage=_coverage(sites, by_id),
         variants=variants,
         notes=notes,
     )
 
 
-def _coverage(
-    sample_index: int,
-    records: Sequence[VariantRecord],
-    sites: Sequence[tuple[CatalogEntry, int, int]],
-    thresholds: Thresholds,
-) -> Coverage:
+def _one_haplotype_each(calls: list[Evidence]) -> bool:
+    """Several records of one allele that are phased in one set onto distinct haplotypes, or are
+    the ALTs of one record, count once per haplotype and need no caution."""
+    if len({e.record.index for e in calls}) == 1:
+        return True
+    keys = {(e.call.phased, e.call.phase_set) for e in calls}
+    slots = [s for e in calls for s in e.slots]
+    return len(keys) == 1 and calls[0].call.phased and len(slots) == len(set(slots))
+
+
+def _coverage(sites: Sequence[Site], by_id: dict[str, list[Evidence]]) -> Coverage:
     called, open_sites = [], []
-    for entry, start, end in sites:
-        ok = False
-        for record in records:
-            if record.pos > end or record.end < start:
-                continue
-            call = record.calls[sample_index]
-            if call.alleles and None not in call.alleles and not _sample_flags(call, thresholds):
-                ok = True
-        (called if ok else open_sites).append(entry.id)
+    for site in sites:
+        items = by_id.get(site.entry.id, [])
+        decided = any(e.reference or (e.proven and e.proven == e.allowed) for e in items)
+        uncertain = any(e.allowed > e.proven for e in items)
+        (called if decided and not uncertain else open_sites).append(site.entry.id)
     return Coverage(
         evidence="variant_calls",
         proven_reference=not open_sites,
@@ -318,13 +410,14 @@ def _coverage(
     )
 
 
-def catalog_sites(catalog: Catalog, build: str) -> list[tuple[CatalogEntry, int, int]]:
-    """The counting catalog alleles as (entry, first, last REF position) on ``build``."""
+def catalog_sites(catalog: Catalog, build: str) -> list[Site]:
+    """The counting catalog alleles with the reference bases each one changes on ``build``."""
     sites = []
     for entry in catalog.matchable():
         locus = entry.locus(build)
         if entry.counts and locus is not None:
-            sites.append((entry, locus.pos, locus.end))
+            start, ref, _ = minimal(locus.allele)
+            sites.append(Site(entry, start, start + max(len(ref), 1) - 1))
     return sites
 
 
@@ -337,12 +430,10 @@ def call_samples(
     thresholds: Thresholds,
 ) -> list[SampleReport]:
     """Call every sample. A cohort's window holds mostly reference calls: each sample only looks
-    at the alleles it carries or misses, and at the records over catalog sites."""
+    at the alleles it does not call reference, and at the records over catalog sites."""
     names = list(samples)
     sites = catalog_sites(catalog, build)
-    site_records = [
-        r for r in records if any(r.pos <= end and r.end >= start for _, start, end in sites)
-    ]
+    site_records = [r for r in records if any(s.overlaps((r.pos, r.end)) for s in sites)]
     relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
     for annotated in alleles:
         for i, call in enumerate(annotated.alt.record.calls):
@@ -352,6 +443,3 @@ def call_samples(
         call_sample(name, i, relevant[i], site_records, catalog, build, thresholds)
         for i, name in enumerate(names)
     ]
-
-
-_REFERENCE = frozenset({(0, 0), (0,), ()})

@@ -10,6 +10,7 @@ only when they are provably equal, and a disagreement on a known base means no m
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from il1rn_annot.catalog import Catalog, Locus
 from il1rn_annot.model import Allele, AltAllele, AnnotatedAllele
@@ -71,13 +72,27 @@ def same_haplotype(a: Allele, b: Allele, known: Mapping[int, str] | None = None)
 
 
 def _literal(a: Allele, locus: Locus) -> bool:
-    """The record as written is the catalog row (an N in the catalog accepts any base)."""
-    return (
-        a.pos == locus.pos
-        and len(a.ref) == len(locus.ref)
-        and a.alt.upper() == locus.alt.replace("N", a.alt[:1].upper())
-        and all(c in ("N", r) for r, c in zip(a.ref.upper(), locus.ref, strict=True))
-    )
+    """The record as written is the catalog row. An N in the catalog REF accepts any base; an N
+    in its ALT is the same base as the REF's at that index (a padding base, never a change)."""
+    ref, alt = a.ref.upper(), a.alt.upper()
+    if a.pos != locus.pos or len(ref) != len(locus.ref) or len(alt) != len(locus.alt):
+        return False
+    if not all(c in ("N", r) for r, c in zip(ref, locus.ref, strict=True)):
+        return False
+    for i, c in enumerate(locus.alt):
+        expected = ref[i] if c == "N" and i < len(ref) and locus.ref[i] == "N" else c
+        if alt[i] != expected:
+            return False
+    return True
+
+
+def ref_conflicts(allele: Allele, known: Mapping[int, str]) -> list[str]:
+    """Where the record's REF disagrees with reference bases known from elsewhere."""
+    return [
+        f"{allele.pos + i}: REF {base}, expected {known[allele.pos + i]}"
+        for i, base in enumerate(allele.ref.upper())
+        if base != "N" and known.get(allele.pos + i, base) != base
+    ]
 
 
 def _known(locus: Locus, lo: int, hi: int, base_at: BaseFetcher | None) -> dict[int, str]:
@@ -94,16 +109,18 @@ def matches_locus(alt: AltAllele, locus: Locus | None, base_at: BaseFetcher | No
     """``exact``, ``normalized`` or '' for one catalog locus."""
     if locus is None or locus.symbolic or alt.allele.symbolic:
         return ""
-    if abs(alt.input.pos - locus.pos) > MAX_SHIFT:
+    if abs(alt.allele.pos - locus.pos) > MAX_SHIFT:
         return ""
+    lo = min(alt.input.pos, locus.pos) - 1
+    hi = max(alt.input.end, locus.end) + 1
+    known = _known(locus, lo, hi, base_at)
+    if ref_conflicts(alt.input, known):
+        return ""  # the record's REF contradicts a base the catalog or the FASTA knows
     written = Allele(locus.pos, locus.ref, locus.alt)
     if _literal(alt.input, locus):
         return "exact"
     if _literal(alt.allele, locus):
         return "normalized"
-    lo = min(alt.input.pos, locus.pos) - 1
-    hi = max(alt.input.end, locus.end) + 1
-    known = _known(locus, lo, hi, base_at)
     for candidate in (alt.input, alt.allele):
         if same_haplotype(candidate, written, known):
             return "normalized"
@@ -114,6 +131,21 @@ def annotate_allele(
     alt: AltAllele, catalog: Catalog, build: str, base_at: BaseFetcher | None = None
 ) -> AnnotatedAllele:
     """What the catalog (and the table of known non-DIRA alleles) says of one allele."""
+    warnings = list(alt.notes)
+    if not alt.allele.symbolic:
+        conflicts = ref_conflicts(alt.input, catalog.known_bases(build))
+        if conflicts:
+            warnings.append(
+                "ref_mismatch: the record's REF disagrees with a base the catalog confirms at "
+                + "; ".join(conflicts)
+            )
+    annotated = _catalog_hit(alt, catalog, build, base_at)
+    return replace(annotated, warnings=tuple(warnings)) if warnings else annotated
+
+
+def _catalog_hit(
+    alt: AltAllele, catalog: Catalog, build: str, base_at: BaseFetcher | None
+) -> AnnotatedAllele:
     for entry in catalog.matchable():
         kind = matches_locus(alt, entry.locus(build), base_at)
         if kind:

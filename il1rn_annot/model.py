@@ -119,6 +119,7 @@ class AnnotatedAllele:
     hgvs_c: str = ""  # curated names of catalog alleles, on NM_173842.3
     hgvs_p: str = ""
     location: str = ""
+    warnings: tuple[str, ...] = ()  # REF mismatches and other problems of the record itself
 
     @property
     def pathogenic(self) -> bool:

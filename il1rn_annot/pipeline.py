@@ -9,7 +9,7 @@ from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.genotype import Thresholds, call_samples, catalog_sites
-from il1rn_annot.match import annotate_alleles
+from il1rn_annot.match import MAX_SHIFT, annotate_alleles
 from il1rn_annot.model import InputInfo, Options, Report, ToolInfo
 from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import read_window
@@ -26,7 +26,11 @@ def annotate(source: str, options: Options) -> Report:
         build=options.build,
         require_index=options.require_index,
         known_bases={b: catalog.known_bases(b) for b in BUILDS},
-        detail_sites=[(start, end) for b in BUILDS for _, start, end in catalog_sites(catalog, b)],
+        detail_sites=[
+            (site.start - MAX_SHIFT, site.end + MAX_SHIFT)
+            for b in BUILDS
+            for site in catalog_sites(catalog, b)
+        ],
     )
     with open_reference(options.fasta, data.build) as base_at:
         alts = split_records(data.records, base_at)

@@ -44,5 +44,5 @@ def variant_fields(variant: SampleVariant) -> dict:
         "evidence_level": annotated.evidence_level or None,
         "match": annotated.match or None,
         "non_dira_id": annotated.non_dira_id or None,
-        "warnings": list(alt.notes),
+        "warnings": list(annotated.warnings),
     }
