@@ -14,7 +14,14 @@ from pathlib import Path
 import click
 
 from il1rn_annot import __version__
-from il1rn_annot.errors import EXIT_INPUT, EXIT_PARTIAL, Il1rnAnnotError, UsageError
+from il1rn_annot.errors import (
+    EXIT_INPUT,
+    EXIT_PARTIAL,
+    Il1rnAnnotError,
+    InputError,
+    OutputError,
+    UsageError,
+)
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.model import Options
 
@@ -150,11 +157,14 @@ def annotate(
                 f"several inputs would write {output_dir}/{clash[0]}{EXTENSIONS[fmt]}: "
                 "give inputs with different names"
             )
-        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(ctx, OutputError(f"cannot create the directory: {exc.strerror}", output_dir))
         failed = 0
         for source in inputs:
             try:
-                text = render(run(source, options), fmt)
+                text = render(_guarded(run, source, options, ctx.obj.get("debug")), fmt)
                 write_output(text, str(Path(output_dir) / (_stem(source) + EXTENSIONS[fmt])))
             except Il1rnAnnotError as error:
                 if ctx.obj.get("debug"):
@@ -165,10 +175,27 @@ def annotate(
             ctx.exit(EXIT_PARTIAL if failed < len(inputs) else EXIT_INPUT)
         return
     try:
-        text = render(run(inputs[0], options), fmt)
+        text = render(_guarded(run, inputs[0], options, ctx.obj.get("debug")), fmt)
         write_output(text, output)
     except Il1rnAnnotError as error:
         _fail(ctx, error)
+
+
+def _guarded(run, source: str, options: Options, debug: bool = False):
+    """Run one input; an unexpected failure becomes one error line for that input (a batch goes
+    on with the others), or a traceback under --debug."""
+    try:
+        return run(source, options)
+    except Il1rnAnnotError:
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        raise InputError(
+            f"unexpected {type(exc).__name__} while reading it ({exc}); "
+            "please report this with the output of --debug",
+            "<stdin>" if source == "-" else source,
+        ) from exc
 
 
 def _stem(source: str) -> str:

@@ -32,5 +32,11 @@ class BuildError(Il1rnAnnotError):
     """The genome build cannot be found, or --build contradicts the file."""
 
 
+class OutputError(Il1rnAnnotError):
+    """The report cannot be written where the user asked."""
+
+    exit_code = EXIT_USAGE
+
+
 class CatalogError(Il1rnAnnotError):
     """The curated tables in data/ fail validation: a bug in the release, not in the input."""

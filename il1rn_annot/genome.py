@@ -22,6 +22,9 @@ GRCH37_OFFSET = 757_577
 #: chr2 lengths (NCBI assembly reports): the strongest build evidence a header can carry.
 CHR2_LENGTH = {GRCH37: 243_199_373, GRCH38: 242_193_529}
 
+#: Assemblies recognised only to be refused: the catalog has no coordinates on them.
+UNSUPPORTED_CHR2_LENGTH = {"NCBI36": 242_951_149, "T2T-CHM13": 242_696_752}
+
 #: Names of chr2 that pin the build by themselves (RefSeq and GenBank accessions).
 CHR2_ACCESSIONS = {
     "NC_000002.11": GRCH37,
@@ -36,6 +39,8 @@ IL1RN_GRCH38 = (113_099_315, 113_134_016)
 WINDOW_FLANK = 5_000
 
 _HINTS = (
+    ("NCBI36", re.compile(r"ncbi36|hg18|\bb36\b", re.IGNORECASE)),
+    ("T2T-CHM13", re.compile(r"chm13|\bt2t\b|\bhs1\b", re.IGNORECASE)),
     (GRCH38, re.compile(r"grch38|hg38|hs38|\bb38\b|GCA_000001405\.(1[5-9]|2\d)", re.IGNORECASE)),
     (GRCH37, re.compile(r"grch37|hg19|hs37|\bb37\b|g1k_v37|GCA_000001405\.([1-9]|1[0-4])\b", re.I)),
 )
@@ -79,6 +84,31 @@ def is_chr2(name: str) -> bool:
     return name in CHR2_NAMES
 
 
+_LOOKALIKE = re.compile(r"^(chr|chromosome)?0*2$", re.IGNORECASE)
+
+
+def chr2_lookalike(names: Iterable[str]) -> str | None:
+    """A contig name that means chromosome 2 but is not one the tool accepts (``Chr2``).
+
+    >>> chr2_lookalike(["1", "Chr2"])
+    'Chr2'
+    >>> chr2_lookalike(["chr2", "chr12"]) is None
+    True
+    """
+    for name in names:
+        if not is_chr2(name) and _LOOKALIKE.match(name):
+            return name
+    return None
+
+
+def unrecognised_chr2_length(contig_lengths: Mapping[str, int | None]) -> int | None:
+    """The chr2 length of a header when it matches no known assembly."""
+    chr2 = find_chr2(contig_lengths)
+    length = contig_lengths.get(chr2) if chr2 else None
+    known = {*CHR2_LENGTH.values(), *UNSUPPORTED_CHR2_LENGTH.values()}
+    return length if length and length not in known else None
+
+
 @dataclass(frozen=True)
 class BuildEvidence:
     """What a header says about the build: the strongest claim first."""
@@ -100,7 +130,7 @@ def header_build_evidence(
     chr2 = find_chr2(contig_lengths)
     if chr2 is not None:
         length = contig_lengths.get(chr2)
-        for build, expected in CHR2_LENGTH.items():
+        for build, expected in (CHR2_LENGTH | UNSUPPORTED_CHR2_LENGTH).items():
             if length == expected:
                 found.append(BuildEvidence(build, f"##contig length of {chr2} ({length})", True))
         if chr2 in CHR2_ACCESSIONS:

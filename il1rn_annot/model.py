@@ -34,14 +34,17 @@ class SampleCall:
 
     alleles: tuple[int | None, ...]  # allele indices of the record; None = missing ('.')
     phased: bool
-    phase_set: int | None = None
+    phase_set: int | str | None = None
     depth: int | None = None
     gq: int | None = None
     sample_filter: str | None = None  # FORMAT/FT
+    gt: str = ""  # the GT as written, when it was read from a file
 
     @property
     def gt_text(self) -> str:
         """The GT as VCF text, e.g. ``0/1``, ``1|0``, ``./1`` or haploid ``1``."""
+        if self.gt:
+            return self.gt
         sep = "|" if self.phased else "/"
         return sep.join("." if a is None else str(a) for a in self.alleles) or "."
 

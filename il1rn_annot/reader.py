@@ -17,7 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from il1rn_annot.errors import BuildError, InputError
@@ -25,10 +25,12 @@ from il1rn_annot.genome import (
     BUILDS,
     CHR2_NAMES,
     build_from_bases,
+    chr2_lookalike,
     find_chr2,
     header_build_evidence,
     il1rn_window,
     is_chr2,
+    unrecognised_chr2_length,
 )
 from il1rn_annot.model import Region, SampleCall, VariantRecord
 
@@ -128,18 +130,14 @@ def _read(
             label,
         ) from None
     with vf:
-        header_contigs = {name: contig.length for name, contig in vf.header.contigs.items()}
+        header_contigs = _header_contigs(vf, label)
         meta = [str(r).strip() for r in vf.header.records]
         samples = tuple(vf.header.samples)
         index_contigs = list(vf.index.keys()) if vf.index is not None else []
         contig = find_chr2(header_contigs) or find_chr2(index_contigs)
         if contig is None and (header_contigs or index_contigs):
             where = "header" if header_contigs else "index"
-            raise InputError(
-                f"no chromosome 2 contig (2, chr2, NC_000002.x) in the {where}, so it cannot "
-                "cover IL1RN",
-                label,
-            )
+            _no_chr2(label, [*header_contigs, *index_contigs], where)
         evidence = header_build_evidence(header_contigs, meta)
         chosen, build_source = _choose_build(label, build, evidence)
         if label != "<stdin>":
@@ -149,22 +147,28 @@ def _read(
                 raise InputError("no index (.tbi/.csi) found and --require-index was given", label)
             if label != "<stdin>" and vf.is_bcf and os.path.exists(source + ".tbi"):
                 raise InputError("BCF files need a .csi index; found only a .tbi", label)
-        candidates = [chosen] if chosen else list(BUILDS)
+        # Both builds' windows are read (they are small): REF bases at catalog sites then check
+        # the build the header or --build claims, and decide it when nothing else does.
         if vf.index is not None:
             access = "index"
-            records = {b: _fetch(vf, label, contig, il1rn_window(b), detail) for b in candidates}
+            names = [c for c in CHR2_NAMES if c in index_contigs] or ([contig] if contig else [])
+            records = {b: _fetch(vf, label, names, il1rn_window(b), detail) for b in BUILDS}
         else:
             access = "stream"
-            records = _stream(vf, label, candidates, detail)
+            records, seen = _stream(vf, label, list(BUILDS), detail)
+            if not seen.chr2 and not header_contigs and seen.other:
+                _no_chr2(label, sorted(seen.other), "records")
+    observed = [(r.pos, r.ref) for b in BUILDS for r in records[b]]
+    by_bases, bases_source = build_from_bases(observed, known_bases or {})
     if chosen is None:
-        observed = [(r.pos, r.ref) for b in candidates for r in records[b]]
-        chosen, build_source = build_from_bases(observed, known_bases or {})
-        if chosen is None:
-            raise BuildError(
-                "cannot tell the genome build: no ##contig length for chr2, no "
-                "##reference/assembly hint and no record at a catalog site; give --build",
-                label,
-            )
+        if by_bases is None:
+            raise BuildError(_no_build_message(header_contigs, observed, known_bases), label)
+        chosen, build_source = by_bases, bases_source
+    elif by_bases is not None and by_bases != chosen:
+        raise BuildError(
+            f"{bases_source}, not with {chosen} ({build_source}): wrong build or wrong file",
+            label,
+        )
     found = records[chosen]
     chrom = contig or (found[0].chrom if found else None)
     window = il1rn_window(chosen, chrom or "2")
@@ -180,6 +184,59 @@ def _read(
             VariantRecord(r.chrom, r.pos, r.ref, r.alts, r.end, r.filters, r.record_id, r.calls, i)
             for i, r in enumerate(found)
         ),
+    )
+
+
+def _header_contigs(vf, label: str) -> dict[str, int | None]:
+    """##contig IDs and lengths. pysam's contig view fails on some legal headers (an IDX key),
+    so the header lines are parsed as a fallback."""
+    try:
+        return {name: contig.length for name, contig in vf.header.contigs.items()}
+    except (AssertionError, KeyError, ValueError):
+        contigs: dict[str, int | None] = {}
+        for record in vf.header.records:
+            if record.key == "contig" and "ID" in record:
+                length = record.get("length")
+                contigs[record["ID"]] = int(length) if length and length.isdigit() else None
+        log.debug("%s: read ##contig lines directly", label)
+        return contigs
+
+
+def _no_chr2(label: str, names: Sequence[str], where: str) -> None:
+    lookalike = chr2_lookalike(names)
+    if lookalike:
+        raise InputError(
+            f"chromosome 2 is named {lookalike!r}; rename it to chr2 or 2 "
+            "(bcftools annotate --rename-chrs)",
+            label,
+        )
+    shown = ", ".join(list(names)[:5]) + (", ..." if len(names) > 5 else "")
+    raise InputError(
+        f"no chromosome 2 (2, chr2, NC_000002.x) in the {where} (found {shown}), so it cannot "
+        "cover IL1RN",
+        label,
+    )
+
+
+def _no_build_message(
+    header_contigs: Mapping[str, int | None],
+    observed: Sequence[tuple[int, str]],
+    known_bases: Mapping[str, Mapping[int, str]] | None,
+) -> str:
+    odd = unrecognised_chr2_length(header_contigs)
+    if odd:
+        length = f"the chr2 length {odd} matches neither GRCh37 nor GRCh38"
+    else:
+        length = "no ##contig length for chr2"
+    at_sites = [p for p, _ in observed if any(p in k for k in (known_bases or {}).values())]
+    sites = (
+        "REF bases at catalog sites do not single out one build"
+        if at_sites
+        else "no record at a catalog site"
+    )
+    return (
+        f"cannot tell the genome build: {length}, no ##reference/assembly hint and {sites}; "
+        "give --build"
     )
 
 
@@ -204,6 +261,13 @@ def _open_problem(path: str, exc: Exception) -> str:
 
 def _choose_build(label: str, requested: str | None, evidence) -> tuple[str | None, str]:
     """Pick the build from --build and the header, or fail on a contradiction."""
+    for claim in evidence:
+        if claim.build not in BUILDS:
+            raise BuildError(
+                f"{claim.source} says {claim.build}; il1rn-annot supports GRCh37 and GRCh38 "
+                "(lift the file over first)",
+                label,
+            )
     strong = [e for e in evidence if e.strong]
     decisive = strong or evidence
     builds = {e.build for e in decisive}
@@ -215,7 +279,8 @@ def _choose_build(label: str, requested: str | None, evidence) -> tuple[str | No
                 f"{against[0].build})",
                 label,
             )
-        return requested, "--build"
+        agreeing = f" (agrees with {evidence[0].source})" if evidence else ""
+        return requested, "--build" + agreeing
     if len(builds) > 1:
         raise BuildError(
             "the header contradicts itself on the genome build ("
@@ -242,8 +307,7 @@ def _warn_stale_index(path: str) -> None:
             )
 
 
-def _fetch(vf, label: str, contig: str | None, window: Region, detail) -> list[VariantRecord]:
-    names = [contig] if contig else [c for c in CHR2_NAMES if c in vf.index]
+def _fetch(vf, label: str, names: Sequence[str], window: Region, detail) -> list[VariantRecord]:
     out: list[VariantRecord] = []
     for name in names:
         try:
@@ -251,26 +315,50 @@ def _fetch(vf, label: str, contig: str | None, window: Region, detail) -> list[V
         except ValueError:
             continue  # contig absent from the index: no records there
         out.extend(_convert_all(iterator, label, vf, detail))
-    return out
+    return sorted(out, key=lambda r: (r.pos, r.end))
 
 
-def _stream(vf, label: str, builds: list[str], detail) -> dict[str, list[VariantRecord]]:
+@dataclass
+class _Seen:
+    """What a stream met besides the window: for messages about files without chr2."""
+
+    chr2: bool = False
+    other: set[str] = field(default_factory=set)
+
+
+def _stream(
+    vf, label: str, builds: list[str], detail
+) -> tuple[dict[str, list[VariantRecord]], _Seen]:
     windows = {b: il1rn_window(b) for b in builds}
     first = min(w.start for w in windows.values()) - LOOKBACK
     last = max(w.end for w in windows.values())
     kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
-    for record in _convert_all(_records_until(vf, first, last), label, vf, detail):
+    seen = _Seen()
+    for record in _convert_all(_records_until(vf, label, first, last, seen), label, vf, detail):
         for build, window in windows.items():
             if record.pos <= window.end and record.end >= window.start:
                 kept[build].append(record)
-    return kept
+    return kept, seen
 
 
-def _records_until(vf, first: int, last: int) -> Iterator:
-    """Raw pysam records on chr2 from ``first`` to ``last``; stops at ``last`` since VCFs are
-    sorted by POS."""
+def _records_until(vf, label: str, first: int, last: int, seen: _Seen) -> Iterator:
+    """Raw pysam records on chr2 from ``first`` to ``last``. It stops at ``last``, since a VCF
+    is sorted by POS; an unsorted file met before that point is refused, not half-read."""
+    previous = 0
     for rec in vf:
-        if not is_chr2(rec.chrom) or rec.pos < first:
+        if not is_chr2(rec.chrom):
+            if len(seen.other) < 50:
+                seen.other.add(rec.chrom)
+            continue
+        seen.chr2 = True
+        if rec.pos < previous:
+            raise InputError(
+                f"records are not sorted ({rec.chrom}:{rec.pos} after {rec.chrom}:{previous}): "
+                "sort it (bcftools sort) or index it",
+                label,
+            )
+        previous = rec.pos
+        if rec.pos < first:
             continue
         if rec.pos > last:
             return
@@ -278,7 +366,7 @@ def _records_until(vf, first: int, last: int) -> Iterator:
 
 
 def _convert_all(iterator, label: str, vf, detail) -> Iterator[VariantRecord]:
-    where = "the first record"
+    where = ""
     while True:
         try:
             rec = next(iterator)
@@ -298,7 +386,8 @@ def _record_problem(vf, label: str, where: str, exc: Exception) -> str:
     if "EOF marker" in str(exc):
         return "truncated bgzip file (no BGZF end-of-file marker)"
     detail = _find_bad_gt(label) if label != "<stdin>" and not vf.is_bcf else ""
-    return detail or f"malformed or truncated data after {where} (htslib could not parse it)"
+    place = f"the record after {where}" if where else "a record"
+    return detail or f"cannot parse {place} (htslib rejected it: check its columns)"
 
 
 def _find_bad_gt(path: str) -> str:
@@ -328,27 +417,45 @@ def _find_bad_gt(path: str) -> str:
     return ""
 
 
-def _number(text: str) -> int | None:
-    """The first value of an integer FORMAT field, None when missing ('.')."""
+def _integer(text: str) -> int | None:
+    """The first value of a numeric FORMAT field as an integer; None when missing ('.')."""
     first = text.split(",", 1)[0]
-    return None if first in ("", ".") else int(first)
+    if first in ("", "."):
+        return None
+    try:
+        return int(first)
+    except ValueError:
+        return int(float(first))  # a Float-typed DP/GQ; ValueError for text, reported upstream
 
 
-def _sample_call(column: str, keys: list[str]) -> SampleCall:
+def _phase_set(text: str) -> int | str | None:
+    first = text.split(",", 1)[0]
+    if first in ("", "."):
+        return None
+    return int(first) if first.isdigit() else first
+
+
+def _sample_call(column: str, keys: list[str], n_alts: int) -> SampleCall:
     """Parse one sample column of htslib's own VCF text of a record (already validated)."""
     values = dict(zip(keys, column.split(":"), strict=False))
     gt = values.get("GT", "")
-    alleles = (
-        tuple(None if a == "." else int(a) for a in _GT_SPLIT.split(gt.lstrip("|/"))) if gt else ()
-    )
+    if gt == ".":
+        alleles: tuple[int | None, ...] = (None, None)  # a bare '.': ploidy unknown, assume 2
+    elif gt:
+        alleles = tuple(None if a == "." else int(a) for a in _GT_SPLIT.split(gt.lstrip("|/")))
+    else:
+        alleles = ()
+    if any(a is not None and a > n_alts for a in alleles):
+        raise ValueError(f"GT {gt!r} names an allele the record does not have")
     ft = values.get("FT")
     return SampleCall(
         alleles=alleles,
         phased="|" in gt and len(alleles) > 1,
-        phase_set=_number(values.get("PS", ".")),
-        depth=_number(values.get("DP", ".")),
-        gq=_number(values.get("GQ", ".")),
+        phase_set=_phase_set(values.get("PS", ".")),
+        depth=_integer(values.get("DP", ".")),
+        gq=_integer(values.get("GQ", ".")),
         sample_filter=None if ft in (None, ".") else ft,
+        gt=gt,
     )
 
 
@@ -370,7 +477,7 @@ def _convert(rec, detail: bool = True) -> VariantRecord:
                     column = gt
             call = seen.get(column)
             if call is None:
-                call = seen[column] = _sample_call(column, keys)
+                call = seen[column] = _sample_call(column, keys, len(rec.alts or ()))
             out.append(call)
         calls = tuple(out)
     return VariantRecord(

@@ -113,7 +113,9 @@ def test_build_option_agreeing_with_header(tmp_path, run, encoding, build):
     assert result.exit_code == 0, result.stderr
     report = result.json()
     assert_scenario(report, build, "chr2")
-    assert report["input"]["build_source"] == "--build"
+    assert report["input"]["build_source"] == "--build (agrees with ##contig length of chr2 (" + (
+        "242193529))" if build == "GRCh38" else "243199373))"
+    )
 
 
 # --- stdin -------------------------------------------------------------------------------------
@@ -139,7 +141,8 @@ def test_stdin_console(tmp_path, encoding, build_option):
     assert report["input"]["path"] == "<stdin>"
     assert report["input"]["access"] == "stream"
     assert report["input"]["contig"] == "2"
-    expected_source = "--build" if build_option else "##contig length of 2 (242193529)"
+    length = "##contig length of 2 (242193529)"
+    expected_source = f"--build (agrees with {length})" if build_option else length
     assert report["input"]["build_source"] == expected_source
 
 
