@@ -142,7 +142,7 @@ def header_build_evidence(
         text = line if key != "contig" else _contig_assembly(line)
         for build, pattern in _HINTS:
             if text and pattern.search(text):
-                found.append(BuildEvidence(build, f"##{key} line names {build}", False))
+                found.append(BuildEvidence(build, f"the ##{key} line", False))
                 break
     return found
 

@@ -188,7 +188,7 @@ DETECTION = {
     "reference_hs37d5": (
         lambda: _by_reference_hint("GRCh37"),
         "GRCh37",
-        "##reference line names GRCh37",
+        "the ##reference line",
     ),
     "ref_bases_GRCh38": (
         lambda: _by_ref_bases("GRCh38"),
