@@ -360,6 +360,3 @@ def _non_dira(path: Path, n: int, row: dict[str, str]) -> NonDiraEntry:
         loci=_loci(path, n, row, contexts=False),
     )
 
-
-def other_build(build: str) -> str:
-    return GRCH37 if build == GRCH38 else GRCH38
