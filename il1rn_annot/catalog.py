@@ -359,4 +359,3 @@ def _non_dira(path: Path, n: int, row: dict[str, str]) -> NonDiraEntry:
         classification=row["classification"],
         loci=_loci(path, n, row, contexts=False),
     )
-
