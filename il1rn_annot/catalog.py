@@ -32,7 +32,8 @@ CATALOG_COLUMNS = (
     "classification_basis evidence_level alternative_to "
     "grch38_chrom grch38_pos grch38_end grch38_ref grch38_alt "
     "grch37_chrom grch37_pos grch37_end grch37_ref grch37_alt "
-    "ref_context_grch38 ref_context_grch37 rsid clinvar_id clinvar_significance pmids sources "
+    "ref_context_grch38 ref_context_grch37 reported_size_bp rsid clinvar_id clinvar_significance "
+    "pmids sources "
     "origin zygosity_reported coord_method unverified notes"
 ).split()
 NON_DIRA_COLUMNS = (
@@ -82,6 +83,9 @@ class Locus:
         return bases
 
 
+_NO_LOCUS = Locus("2", 0, 0, "N", "N")
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     id: str
@@ -116,13 +120,18 @@ class CatalogEntry:
         return self.loci.get(build)
 
     @property
+    def reported_size(self) -> int | None:
+        size = self.row.get("reported_size_bp", "")
+        return int(size) if size else None
+
+    @property
     def matching(self) -> str:
         """How this version of the tool can recognise the allele in a VCF."""
         locus = self.loci.get(GRCH38)
         if locus is None:
             return "known, not machine-matchable (coordinates unknown)"
         if locus.symbolic:
-            return "known, not machine-matchable yet (large deletion: needs SV/CNV evidence)"
+            return "deletion overlap (SV/CNV records: <DEL>, <CN0>, CN, BND pairs)"
         return "allele match (haplotype-aware)"
 
     @property
@@ -152,11 +161,18 @@ class Catalog:
     def matchable(self) -> list[CatalogEntry]:
         return [e for e in self.entries if e.matchable]
 
+    def deletions(self) -> list[CatalogEntry]:
+        """Large deletions with an interval: matched by overlap with SV/CNV records."""
+        return [e for e in self.entries if (e.locus(GRCH38) or _NO_LOCUS).symbolic]
+
     def get(self, entry_id: str) -> CatalogEntry:
-        for entry in self.entries:
-            if entry.id == entry_id:
-                return entry
-        raise KeyError(entry_id)
+        entry = self.entry(entry_id)
+        if entry is None:
+            raise KeyError(entry_id)
+        return entry
+
+    def entry(self, entry_id: str) -> CatalogEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
 
     def known_bases(self, build: str) -> dict[int, str]:
         """Every reference base the catalog fixes on ``build``: for build detection by sequence."""
@@ -319,6 +335,8 @@ def _entry(path: Path, n: int, row: dict[str, str]) -> CatalogEntry:
         raise _fail(path, n, row, "no source (pmids, clinvar_id or sources)")
     if not row["coord_method"]:
         raise _fail(path, n, row, "coord_method is empty: say how the coordinates were obtained")
+    if row["reported_size_bp"] and not row["reported_size_bp"].isdigit():
+        raise _fail(path, n, row, "reported_size_bp must be a whole number of bases")
     pmids = tuple(p for p in row["pmids"].split(";") if p)
     if any(not p.isdigit() for p in pmids):
         raise _fail(path, n, row, f"pmids must be digits separated by ';': {row['pmids']!r}")

@@ -110,6 +110,12 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     help="Genotype quality (FORMAT/GQ) below which evidence cannot decide a call.",
 )
 @click.option(
+    "--count-novel-lof",
+    is_flag=True,
+    help="Count alleles outside the catalog that are predicted to destroy IL1RN (deletions of "
+    "coding exons) towards the call; by default they only set needs_review.",
+)
+@click.option(
     "--require-index",
     is_flag=True,
     help="Fail instead of streaming when a file has no .tbi/.csi index.",
@@ -125,6 +131,7 @@ def annotate(
     fasta: str | None,
     min_dp: int,
     min_gq: int,
+    count_novel_lof: bool,
     require_index: bool,
 ) -> None:
     """Annotate INPUT (VCF, VCF.gz or BCF; '-' for stdin) and call DIRA genotypes per sample.
@@ -141,7 +148,12 @@ def annotate(
     from il1rn_annot.report import render, write_output
 
     options = Options(
-        build=build, fasta=fasta, min_dp=min_dp, min_gq=min_gq, require_index=require_index
+        build=build,
+        fasta=fasta,
+        min_dp=min_dp,
+        min_gq=min_gq,
+        require_index=require_index,
+        count_novel_lof=count_novel_lof,
     )
     if output and output_dir:
         raise click.UsageError("give --output or --output-dir, not both")

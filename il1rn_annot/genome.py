@@ -36,6 +36,24 @@ CHR2_NAMES = ("chr2", "2", *CHR2_ACCESSIONS)
 
 #: IL1RN gene span (GENCODE v44, all isoforms) on GRCh38; GRCh37 by the offset.
 IL1RN_GRCH38 = (113_099_315, 113_134_016)
+
+#: Coding parts of the NM_173842.3 (MANE Select) exons on GRCh38 (data/README.md: GENCODE v44,
+#: spliceai and cispliceai annotations agree; ClinVar's c.160 and c.229 anchor them).
+CODING_EXONS_GRCH38 = (
+    ("exon 1", 113_127_625, 113_127_740),  # c.1-116
+    ("exon 2", 113_129_576, 113_129_664),  # c.117-205
+    ("exon 3", 113_131_045, 113_131_157),  # c.206-318
+    ("exon 4", 113_132_656, 113_132_871),  # c.319-534
+)
+
+
+def coding_exons(build: str) -> tuple[tuple[str, int, int], ...]:
+    """NM_173842.3 coding exon parts on ``build``."""
+    return tuple(
+        (name, to_build(a, build), to_build(b, build)) for name, a, b in CODING_EXONS_GRCH38
+    )
+
+
 WINDOW_FLANK = 5_000
 
 _HINTS = (

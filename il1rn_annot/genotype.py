@@ -15,12 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from il1rn_annot.catalog import Catalog, CatalogEntry
+from il1rn_annot.match import deletion_of
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
     INDETERMINATE,
     MONOALLELIC,
     NONE,
+    NOVEL_LOF,
     AltAllele,
     AnnotatedAllele,
     Coverage,
@@ -150,6 +152,16 @@ def sample_variants(
             continue
         flags = tuple(quality_flags(annotated.alt.record, call, thresholds))
         rows.append(SampleVariant(annotated, call, zyg, copies, missing, flags))
+    # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
+    lost = [
+        affected_span(v.annotated.alt)
+        for v in rows
+        if v.zygosity == "het" and v.annotated.alt.allele.symbolic and deletion_of(v.annotated.alt)
+    ]
+    for v in rows:
+        pos = v.annotated.alt.allele.pos
+        if v.zygosity == "hom_alt" and any(start <= pos <= end for start, end in lost):
+            v.zygosity = "hemizygous"
     return rows
 
 
@@ -158,7 +170,7 @@ def _carrier_evidence(
 ) -> Evidence:
     """Evidence from a record whose ALT is the catalog allele."""
     record, index = annotated.alt.record, annotated.alt.alt_index
-    dira_id = annotated.dira_id
+    dira_id = annotated.key
     _, copies, missing = zygosity(call, index)
     ploidy = len(call.alleles) or 2
     if ploidy > 2:
@@ -202,7 +214,7 @@ def _site_evidence(
         call = record.calls[sample_index]
         if annotated.pathogenic:
             found.append(_carrier_evidence(annotated, call, thresholds))
-            seen.add((record.index, annotated.dira_id))
+            seen.add((record.index, annotated.key))
             continue
         _, copies, missing = zygosity(call, annotated.alt.alt_index)
         if not copies or not could_hide(annotated):
@@ -363,14 +375,25 @@ def call_sample(
         reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
     reasons.extend(n for n in notes if "cis" in n)
     for entry_id in sorted(i for i, n in high.items() if n > 0):
-        entry = catalog.get(entry_id)
-        if entry.low_confidence and dira_genotype != NONE:
+        entry = catalog.entry(entry_id)
+        if entry is None:
+            reasons.append(
+                f"the call counts a novel predicted loss-of-function allele ({entry_id})"
+            )
+        elif entry.low_confidence and dira_genotype != NONE:
             other = (
                 f"; alternative reading of {entry.alternative_to}" if entry.alternative_to else ""
             )
             reasons.append(
                 f"call rests on {entry_id} ({entry.name}), evidence level {entry.evidence_level}"
                 f"{other}"
+            )
+    for v in variants:
+        a = v.annotated
+        if a.classification == NOVEL_LOF and not a.counted and v.copies:
+            reasons.append(
+                f"novel predicted loss-of-function allele {a.key} ({a.location}, {v.zygosity}): "
+                "not counted in the call; --count-novel-lof counts it"
             )
     return SampleReport(
         sample=sample,

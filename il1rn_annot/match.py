@@ -9,11 +9,13 @@ only when they are provably equal, and a disagreement on a known base means no m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, Locus
-from il1rn_annot.model import Allele, AltAllele, AnnotatedAllele
+from il1rn_annot.genome import coding_exons, is_chr2
+from il1rn_annot.model import NOVEL_LOF, Allele, AltAllele, AnnotatedAllele
 from il1rn_annot.normalize import BaseFetcher, minimal
 
 #: Alleles further apart than this are never compared (catalog indels sit in short repeats).
@@ -139,7 +141,11 @@ def annotate_allele(
                 "ref_mismatch: the record's REF disagrees with a base the catalog confirms at "
                 + "; ".join(conflicts)
             )
-    annotated = _catalog_hit(alt, catalog, build, base_at)
+    deletion = deletion_of(alt)
+    if deletion is not None:
+        annotated = annotate_deletion(alt, deletion, catalog, build)
+    else:
+        annotated = _catalog_hit(alt, catalog, build, base_at)
     return replace(annotated, warnings=tuple(warnings)) if warnings else annotated
 
 
@@ -171,6 +177,105 @@ def _catalog_hit(
                 hgvs_c=f"{TRANSCRIPT}:{other.hgvs_c}" if other.hgvs_c else "",
             )
     return AnnotatedAllele(alt=alt)
+
+
+#: DIRA04 is "~175 kb" in the publications and its breakpoints are not known: a called deletion
+#: that contains the catalogued gene-content interval and is within this fraction of the reported
+#: size is read as the founder allele. Anything else that removes coding exons is novel.
+FOUNDER_SIZE_TOLERANCE = 0.15
+#: Reciprocal overlap for naming a called deletion after a known non-DIRA copy-number loss.
+KNOWN_CNV_OVERLAP = 0.5
+
+_BND_JOIN_RIGHT = re.compile(r"^[ACGTN]+\[([^:\[\]]+):(\d+)\[$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A copy-number loss as an SV/CNV caller described it: deleted bases and uncertainty."""
+
+    start: int
+    end: int
+    cipos: tuple[int, int] = (0, 0)
+    ciend: tuple[int, int] = (0, 0)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+def deletion_of(alt: AltAllele) -> Deletion | None:
+    """The deletion an SV/CNV allele describes: symbolic ``<DEL>``/``<DEL:ME…>``/``<CN0>``/
+    ``<CN1>``/``<CNV>`` (POS is the base before the loss, END its last base), or the left record
+    of a breakend pair joining POS to a later position on the same chromosome (Manta/Delly
+    ``N[chr2:END[``). The right-hand breakend of the pair is not read twice."""
+    record, text = alt.record, alt.allele.alt.upper()
+    if text.startswith(("<DEL", "<CN0", "<CN1")) or text == "<CNV>":
+        if record.end <= record.pos:
+            return None
+        return Deletion(record.pos + 1, record.end, record.cipos, record.ciend)
+    match = _BND_JOIN_RIGHT.match(alt.allele.alt)
+    if match and is_chr2(match.group(1)) and int(match.group(2)) > record.pos + 1:
+        return Deletion(record.pos + 1, int(match.group(2)) - 1, record.cipos, record.cipos)
+    return None
+
+
+def _founder(deletion: Deletion, locus: Locus, size: int | None) -> bool:
+    """Contains the catalogued interval (within the caller's CIPOS/CIEND) and has the size the
+    publications report (within FOUNDER_SIZE_TOLERANCE)."""
+    contains = (
+        deletion.start + deletion.cipos[0] <= locus.pos
+        and deletion.end + deletion.ciend[1] >= locus.end
+    )
+    sized = size is None or abs(deletion.length - size) <= size * FOUNDER_SIZE_TOLERANCE
+    return contains and sized
+
+
+def _reciprocal(deletion: Deletion, locus: Locus) -> float:
+    shared = min(deletion.end, locus.end) - max(deletion.start, locus.pos) + 1
+    if shared <= 0:
+        return 0.0
+    return min(shared / deletion.length, shared / (locus.end - locus.pos + 1))
+
+
+def annotate_deletion(
+    alt: AltAllele, deletion: Deletion, catalog: Catalog, build: str
+) -> AnnotatedAllele:
+    """A large deletion: the founder allele, a novel loss of coding exons, a known non-DIRA
+    copy-number loss, or a deletion that spares the coding exons."""
+    for entry in catalog.deletions():
+        locus = entry.locus(build)
+        if locus is not None and _founder(deletion, locus, entry.reported_size):
+            return AnnotatedAllele(
+                alt=alt,
+                dira_id=entry.id,
+                dira_name=entry.legacy_name.split(" (")[0],
+                classification=entry.classification,
+                evidence_level=entry.evidence_level,
+                match="overlap",
+                location=entry.location,
+            )
+    removed = [
+        name
+        for name, start, end in coding_exons(build)
+        if deletion.start <= end and deletion.end >= start
+    ]
+    if removed:
+        return AnnotatedAllele(
+            alt=alt,
+            classification=NOVEL_LOF,
+            location=f"deletes NM_173842 coding {', '.join(removed)}",
+        )
+    for other in catalog.non_dira:
+        locus = other.loci.get(build)
+        if (
+            locus is not None
+            and locus.symbolic
+            and _reciprocal(deletion, locus) >= KNOWN_CNV_OVERLAP
+        ):
+            return AnnotatedAllele(
+                alt=alt, classification=other.classification, non_dira_id=other.id
+            )
+    return AnnotatedAllele(alt=alt, location="spares the NM_173842 coding exons")
 
 
 def annotate_alleles(

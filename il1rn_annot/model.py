@@ -11,6 +11,9 @@ BIALLELIC_UNPHASED = "biallelic_unphased"
 BIALLELIC = "biallelic"
 INDETERMINATE = "indeterminate"
 
+#: Classification of an allele outside the catalog that is predicted to destroy IL1RN.
+NOVEL_LOF = "novel_predicted_lof"
+
 
 @dataclass(frozen=True)
 class Region:
@@ -39,6 +42,7 @@ class SampleCall:
     gq: int | None = None
     sample_filter: str | None = None  # FORMAT/FT
     gt: str = ""  # the GT as written, when it was read from a file
+    copy_number: int | None = None  # FORMAT/CN of CNV callers
 
     @property
     def gt_text(self) -> str:
@@ -62,6 +66,9 @@ class VariantRecord:
     record_id: str | None
     calls: tuple[SampleCall, ...]
     index: int  # order in the window, for stable output
+    svtype: str | None = None  # INFO/SVTYPE
+    cipos: tuple[int, int] = (0, 0)  # INFO/CIPOS: uncertainty of POS
+    ciend: tuple[int, int] = (0, 0)  # INFO/CIEND: uncertainty of END
 
     @property
     def filter_text(self) -> str:
@@ -123,10 +130,21 @@ class AnnotatedAllele:
     hgvs_p: str = ""
     location: str = ""
     warnings: tuple[str, ...] = ()  # REF mismatches and other problems of the record itself
+    counted: bool = False  # a novel loss-of-function allele counted by --count-novel-lof
 
     @property
     def pathogenic(self) -> bool:
-        return bool(self.dira_id) and self.classification in ("pathogenic", "likely_pathogenic")
+        """Whether the allele counts towards the sample's dira_genotype."""
+        catalogued = self.classification in ("pathogenic", "likely_pathogenic")
+        return (bool(self.dira_id) and catalogued) or self.counted
+
+    @property
+    def key(self) -> str:
+        """The catalog id, or a name for a novel allele: what the call counts copies of."""
+        if self.dira_id:
+            return self.dira_id
+        a = self.alt.allele
+        return f"novel {self.alt.record.chrom}:{a.pos} {a.ref}>{a.alt}"
 
 
 @dataclass
@@ -205,3 +223,4 @@ class Options:
     min_dp: int = 10
     min_gq: int = 20
     require_index: bool = False
+    count_novel_lof: bool = False

@@ -5,12 +5,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.genotype import Thresholds, call_samples, catalog_sites
 from il1rn_annot.match import MAX_SHIFT, annotate_alleles
-from il1rn_annot.model import InputInfo, Options, Report, ToolInfo
+from il1rn_annot.model import NOVEL_LOF, InputInfo, Options, Report, ToolInfo
 from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import read_window
 from il1rn_annot.reference import open_reference
@@ -35,6 +37,8 @@ def annotate(source: str, options: Options) -> Report:
     with open_reference(options.fasta, data.build) as base_at:
         alts = split_records(data.records, base_at)
         annotated = annotate_alleles(alts, catalog, data.build, base_at)
+    if options.count_novel_lof:
+        annotated = [replace(a, counted=a.classification == NOVEL_LOF) for a in annotated]
     thresholds = Thresholds(min_dp=options.min_dp, min_gq=options.min_gq)
     samples = call_samples(data.samples, annotated, data.records, catalog, data.build, thresholds)
     return Report(
@@ -54,5 +58,6 @@ def annotate(source: str, options: Options) -> Report:
             "min_dp": options.min_dp,
             "min_gq": options.min_gq,
             "fasta": options.fasta,
+            "count_novel_lof": options.count_novel_lof,
         },
     )

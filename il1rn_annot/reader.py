@@ -17,7 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from il1rn_annot.errors import BuildError, InputError
@@ -180,10 +180,7 @@ def _read(
         window=window,
         access=access,
         samples=samples,
-        records=tuple(
-            VariantRecord(r.chrom, r.pos, r.ref, r.alts, r.end, r.filters, r.record_id, r.calls, i)
-            for i, r in enumerate(found)
-        ),
+        records=tuple(replace(r, index=i) for i, r in enumerate(found)),
     )
 
 
@@ -308,14 +305,49 @@ def _warn_stale_index(path: str) -> None:
 
 
 def _fetch(vf, label: str, names: Sequence[str], window: Region, detail) -> list[VariantRecord]:
+    """The window through the index. htslib returns symbolic SVs that overlap it (their END
+    counts); breakend records, one base long, are looked for up to LOOKBACK around it."""
     out: list[VariantRecord] = []
     for name in names:
         try:
             iterator = vf.fetch(name, window.start - 1, window.end)
+            wide = vf.fetch(name, max(0, window.start - 1 - LOOKBACK), window.end + LOOKBACK)
         except ValueError:
             continue  # contig absent from the index: no records there
         out.extend(_convert_all(iterator, label, vf, detail))
+        breakends = (
+            r
+            for r in wide
+            if _is_breakend(r.alts) and _overlaps(_reach(r.pos, r.stop, r.alts), window)
+        )
+        out.extend(r for r in _convert_all(breakends, label, vf, detail) if not _inside(r, window))
     return sorted(out, key=lambda r: (r.pos, r.end))
+
+
+_MATE = re.compile(r"[\[\]]([^:\[\]]+):(\d+)[\[\]]")
+
+
+def _is_breakend(alts) -> bool:
+    return any("[" in a or "]" in a for a in alts or ())
+
+
+def _reach(pos: int, stop: int, alts) -> tuple[int, int]:
+    """The reference span a record touches; for a breakend, from POS to its mate's position."""
+    start, end = pos, stop
+    for alt in alts or ():
+        match = _MATE.search(alt)
+        if match and is_chr2(match.group(1)):
+            mate = int(match.group(2))
+            start, end = min(start, mate), max(end, mate)
+    return start, end
+
+
+def _overlaps(span: tuple[int, int], window: Region) -> bool:
+    return span[0] <= window.end and span[1] >= window.start
+
+
+def _inside(record: VariantRecord, window: Region) -> bool:
+    return record.pos <= window.end and record.end >= window.start
 
 
 @dataclass
@@ -334,9 +366,14 @@ def _stream(
     last = max(w.end for w in windows.values())
     kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
     seen = _Seen()
-    for record in _convert_all(_records_until(vf, label, first, last, seen), label, vf, detail):
+    raw = _records_until(vf, label, first, last, seen)
+    near = (
+        r for r in raw if any(_overlaps(_reach(r.pos, r.stop, r.alts), w) for w in windows.values())
+    )
+    for record in _convert_all(near, label, vf, detail):
+        span = _reach(record.pos, record.end, record.alts)
         for build, window in windows.items():
-            if record.pos <= window.end and record.end >= window.start:
+            if _overlaps(span, window):
                 kept[build].append(record)
     return kept, seen
 
@@ -456,7 +493,36 @@ def _sample_call(column: str, keys: list[str], n_alts: int) -> SampleCall:
         gq=_integer(values.get("GQ", ".")),
         sample_filter=None if ft in (None, ".") else ft,
         gt=gt,
+        copy_number=_integer(values.get("CN", ".")),
     )
+
+
+def _genotype_from_copy_number(call: SampleCall, deletion_index: int) -> SampleCall:
+    """CNV callers often give no diploid GT (none, '.', or a haploid GT as GATK gCNV writes):
+    then FORMAT/CN says how many copies are left. CN 0 is a homozygous deletion, CN 1 a
+    heterozygous one; a diploid GT, when present, wins."""
+    if call.copy_number is None or (len(call.alleles) == 2 and None not in call.alleles):
+        return call
+    cn = call.copy_number
+    alleles = (
+        (deletion_index, deletion_index) if cn <= 0 else (0, deletion_index) if cn == 1 else (0, 0)
+    )
+    return replace(call, alleles=alleles, phased=False, gt=f"{call.gt or '.'} (CN={cn})")
+
+
+def _deletion_index(alts: Sequence[str], svtype: str | None) -> int | None:
+    """The 1-based ALT that is a copy-number loss, for records of SV/CNV callers."""
+    for i, alt in enumerate(alts, 1):
+        upper = alt.upper()
+        if upper.startswith(("<DEL", "<CN0", "<CN1")) or (upper == "<CNV>" and svtype != "DUP"):
+            return i
+    return None
+
+
+def _pair(value, default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return value[0], value[1]
+    return default
 
 
 def _convert(rec, detail: bool = True) -> VariantRecord:
@@ -480,14 +546,27 @@ def _convert(rec, detail: bool = True) -> VariantRecord:
                 call = seen[column] = _sample_call(column, keys, len(rec.alts or ()))
             out.append(call)
         calls = tuple(out)
+    alts = tuple(rec.alts or ())
+    svtype = cipos = ciend = None
+    if any(a.startswith("<") or "[" in a or "]" in a for a in alts):
+        info = rec.info
+        svtype = info.get("SVTYPE") if "SVTYPE" in info else None
+        cipos = _pair(info.get("CIPOS")) if "CIPOS" in info else None
+        ciend = _pair(info.get("CIEND")) if "CIEND" in info else None
+        deletion = _deletion_index(alts, svtype)
+        if deletion is not None:
+            calls = tuple(_genotype_from_copy_number(c, deletion) for c in calls)
     return VariantRecord(
         chrom=rec.chrom,
         pos=rec.pos,
         ref=rec.ref or "N",
-        alts=tuple(rec.alts or ()),
+        alts=alts,
         end=rec.stop,
         filters=tuple(rec.filter.keys()),
         record_id=rec.id,
         calls=calls,
         index=0,
+        svtype=svtype,
+        cipos=cipos or (0, 0),
+        ciend=ciend or (0, 0),
     )

@@ -133,8 +133,10 @@ def test_validation_failures(tmp_path, old, new, message):
 
 def test_open_ref_base_needs_a_reason(tmp_path):
     text = (data_dir() / CATALOG_FILE).read_text()
-    row = next(line for line in text.splitlines() if line.startswith("DIRA06\t"))
-    unverified = row.split("\t")[31]
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("id\t")).split("\t")
+    row = next(line for line in lines if line.startswith("DIRA06\t"))
+    unverified = row.split("\t")[header.index("unverified")]
     directory = _corrupt(tmp_path, "\t" + unverified + "\t", "\t\t")
     with pytest.raises(CatalogError, match="unverified"):
         load_catalog(directory)
