@@ -1,0 +1,195 @@
+"""Large deletions from SV/CNV callers: the founder deletion DIRA04 in each caller's style, other
+deletions (novel loss of coding exons, the non-DIRA nsv532471-like loss, intronic losses), and a
+deletion with a small variant on the other allele."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ENCODINGS, pos, sample, vcf_text
+
+SV_HEADER = [
+    '##INFO=<ID=SVLEN,Number=.,Type=Integer,Description="SV length">',
+    '##INFO=<ID=CIPOS,Number=2,Type=Integer,Description="CI around POS">',
+    '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="CI around END">',
+    '##INFO=<ID=MATEID,Number=.,Type=String,Description="Mate breakend">',
+    '##FORMAT=<ID=CN,Number=1,Type=Integer,Description="Copy number">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+    '##ALT=<ID=DUP,Description="Duplication">',
+    '##ALT=<ID=CNV,Description="Copy number variant">',
+    '##ALT=<ID=CN0,Description="Copy number 0">',
+    '##ALT=<ID=DEL:ME:ALU,Description="Deletion of an Alu element">',
+]
+# A 180-kb deletion around the IL36G-IL1RN gene-content interval (112973203-113134016, GRCh38).
+FOUNDER = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000;SVLEN=-180000"
+
+
+def _annotate(annotate, rows, *args, samples=("S",), build="GRCh38", encoding="vcf.gz+tbi"):
+    shifted = [_shift(row, build) for row in rows]
+    text = vcf_text(list(samples), shifted, build=build, header=SV_HEADER)
+    return annotate(text, *args, encoding=encoding)
+
+
+def _shift(row: str, build: str) -> str:
+    """Move END= and breakend mate positions to ``build`` too (vcf_text moves POS only)."""
+    if build == "GRCh38":
+        return row
+    out = []
+    for token in row.split(" "):
+        if token.startswith("INFO="):
+            parts = []
+            for item in token[5:].split(";"):
+                key, _, value = item.partition("=")
+                parts.append(f"{key}={pos(build, int(value))}" if key == "END" else item)
+            token = "INFO=" + ";".join(parts)
+        out.append(token)
+    return " ".join(out)
+
+
+@pytest.mark.parametrize(
+    ("style", "row", "gt", "expected"),
+    [
+        ("delly", f"{FOUNDER};CIPOS=-50,50;CIEND=-50,50", "GT 1/1", "biallelic"),
+        ("delly-het", f"{FOUNDER};CIPOS=-50,50;CIEND=-50,50", "GT 0/1", "monoallelic"),
+        ("cnvnator", FOUNDER, "GT 1/1", "biallelic"),
+        ("gatk-gcnv", "112960000 N <DEL>,<DUP> PASS INFO=END=113140000", "GT:CN 1:0", "biallelic"),
+        (
+            "gatk-gcnv-1",
+            "112960000 N <DEL>,<DUP> PASS INFO=END=113140000",
+            "GT:CN 1:1",
+            "monoallelic",
+        ),
+        (
+            "dragen",
+            "112960000 N <DEL> PASS INFO=SVTYPE=CNV;END=113140000",
+            "GT:CN ./1:1",
+            "monoallelic",
+        ),
+        (
+            "canvas",
+            "112960000 N <CNV> PASS INFO=SVTYPE=CNV;END=113140000",
+            "GT:CN .:0",
+            "biallelic",
+        ),
+        (
+            "canvas-gain",
+            "112960000 N <CNV> PASS INFO=SVTYPE=CNV;END=113140000",
+            "GT:CN .:3",
+            "none",
+        ),
+        (
+            "1000g-cn0",
+            "112960000 N <CN0> PASS INFO=SVTYPE=DEL;END=113140000",
+            "GT 0|1",
+            "monoallelic",
+        ),
+    ],
+)
+def test_founder_deletion_in_each_caller_style(annotate, style, row, gt, expected):
+    report = _annotate(annotate, [f"{row} {gt}"])
+    s = sample(report, "S")
+    assert s["dira_genotype"] == expected
+    if expected != "none":
+        (variant,) = s["variants"]
+        assert variant["dira_id"] == "DIRA04"
+        assert variant["match"] == "overlap"
+        assert variant["classification"] == "pathogenic"
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+@pytest.mark.parametrize("encoding", ["vcf.gz+tbi", "vcf"])
+def test_breakend_pair_describing_the_founder_deletion(annotate, build, encoding):
+    # Manta: two breakends, both outside the IL1RN window; the left one names the deletion.
+    left, right = pos(build, 112960000), pos(build, 113140001)
+    rows = [
+        f"112960000 N N[2:{right}[ PASS INFO=SVTYPE=BND;MATEID=bnd_2 GT 1/1",
+        f"113140001 N ]2:{left}]N PASS INFO=SVTYPE=BND;MATEID=bnd_1 GT 1/1",
+    ]
+    report = _annotate(annotate, rows, build=build, encoding=encoding)
+    s = sample(report, "S")
+    assert s["dira_genotype"] == "biallelic"
+    assert [v["dira_id"] for v in s["variants"]].count("DIRA04") == 1
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_founder_deletion_on_grch37(annotate, build):
+    report = _annotate(annotate, [f"{FOUNDER} GT 1/1"], build=build)
+    assert sample(report, "S")["dira_genotype"] == "biallelic"
+
+
+def test_breakpoint_uncertainty_lets_a_deletion_contain_the_interval(annotate):
+    # Starts 100 bp inside IL36G, but CIPOS allows it to start before.
+    row = "112973300 N <DEL> PASS INFO=SVTYPE=DEL;END=113148000;CIPOS=-200,200"
+    s = sample(_annotate(annotate, [f"{row} GT 1/1"]), "S")
+    assert s["variants"][0]["dira_id"] == "DIRA04"
+    tight = "112973300 N <DEL> PASS INFO=SVTYPE=DEL;END=113148000;CIPOS=-20,20"
+    s = sample(_annotate(annotate, [f"{tight} GT 1/1"]), "S")
+    assert s["variants"][0]["dira_id"] is None
+    assert s["variants"][0]["classification"] == "novel_predicted_lof"
+
+
+@pytest.mark.parametrize(
+    ("row", "classification", "non_dira_id"),
+    [
+        # nsv532471 (CTRL11): IL36G..IL1F10 and the 5' part of IL1RN, not its coding exons.
+        ("112924871 N <DEL> PASS INFO=SVTYPE=DEL;END=113105404", "uncertain", "CTRL11"),
+        # an Alu deletion in intron 2
+        ("113130100 N <DEL:ME:ALU> PASS INFO=SVTYPE=DEL;END=113130400", "not_in_catalog", None),
+    ],
+)
+def test_deletions_that_spare_the_coding_exons_are_not_lof(
+    annotate, row, classification, non_dira_id
+):
+    s = sample(_annotate(annotate, [f"{row} GT 1/1"]), "S")
+    assert s["dira_genotype"] == "none"
+    (variant,) = s["variants"]
+    assert variant["classification"] == classification
+    assert variant["non_dira_id"] == non_dira_id
+    assert variant["dira_id"] is None
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "113130000 N <DEL> PASS INFO=SVTYPE=DEL;END=113132000",  # ~2-kb loss of exon 3
+        "112500000 N <DEL> PASS INFO=SVTYPE=DEL;END=113500000",  # 1 Mb: too big for the founder
+    ],
+)
+def test_novel_deletion_of_coding_exons(annotate, row):
+    s = sample(_annotate(annotate, [f"{row} GT 1/1"]), "S")
+    (variant,) = s["variants"]
+    assert variant["classification"] == "novel_predicted_lof"
+    assert variant["dira_id"] is None
+    assert s["dira_genotype"] == "indeterminate"  # it removes catalog sites: never 'none'
+    assert any("novel predicted loss-of-function" in r for r in s["review_reasons"])
+    counted = sample(_annotate(annotate, [f"{row} GT 1/1"], "--count-novel-lof"), "S")
+    assert counted["dira_genotype"] == "biallelic"
+
+
+@pytest.mark.parametrize(
+    ("e77x", "expected", "zygosity"),
+    [
+        ("1/1", "biallelic", "hemizygous"),  # the only E77X copy, opposite the deletion
+        ("0/1", "biallelic_unphased", "het"),
+    ],
+)
+def test_heterozygous_deletion_with_e77x_on_the_other_allele(annotate, e77x, expected, zygosity):
+    rows = [f"{FOUNDER} GT 0/1", f"113131068 G T PASS GT {e77x}"]
+    s = sample(_annotate(annotate, rows), "S")
+    assert s["dira_genotype"] == expected
+    (e77x_row,) = [v for v in s["variants"] if v["dira_id"] == "DIRA01"]
+    assert e77x_row["zygosity"] == zygosity
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_multi_sample_sv_vcf(annotate, encoding):
+    report = _annotate(
+        annotate, [f"{FOUNDER} GT 1/1 0/1 0/0 ./."], samples=("hom", "het", "ref", "nocall"),
+        encoding=encoding,
+    )  # fmt: skip
+    calls = {s["sample"]: s["dira_genotype"] for s in report["samples"]}
+    assert calls == {
+        "hom": "biallelic",
+        "het": "monoallelic",
+        "ref": "none",
+        "nocall": "indeterminate",  # the SV caller could not genotype it: never none
+    }
