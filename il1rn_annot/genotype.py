@@ -12,9 +12,10 @@ Nothing uncertain ever silently decides a call.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, CatalogEntry
+from il1rn_annot.genome import coding_exons
 from il1rn_annot.match import deletion_of
 from il1rn_annot.model import (
     BIALLELIC,
@@ -65,8 +66,8 @@ class Evidence:
     """What one record says about one counting catalog allele in one sample."""
 
     dira_id: str
-    record: VariantRecord
-    call: SampleCall
+    record: VariantRecord | None  # None: a gVCF with no record over the site
+    call: SampleCall | None
     alt_index: int | None  # the matching ALT; None when the record is about the site only
     proven: int  # pathogenic copies this record proves
     allowed: int  # pathogenic copies this record allows (proven included)
@@ -76,9 +77,15 @@ class Evidence:
     @property
     def slots(self) -> tuple[int, ...]:
         """Which haplotypes (GT positions) carry the allele."""
-        if self.alt_index is None:
+        if self.alt_index is None or self.call is None:
             return ()
         return tuple(i for i, a in enumerate(self.call.alleles) if a == self.alt_index)
+
+    @property
+    def where(self) -> str:
+        if self.record is None or self.call is None:
+            return "no record"
+        return f"{self.record.chrom}:{self.record.pos} ({self.call.gt_text})"
 
 
 def quality_flags(record: VariantRecord, call: SampleCall, thresholds: Thresholds) -> list[str]:
@@ -330,12 +337,22 @@ def call_sample(
     catalog: Catalog,
     build: str,
     thresholds: Thresholds,
+    gvcf: bool = False,
+    exon_records: Sequence[VariantRecord] = (),
 ) -> SampleReport:
     """Call one sample. ``alleles`` may be limited to those the sample does not call reference,
-    and ``records`` to those over catalog sites: nothing else can change the call."""
+    and ``records`` to those over catalog sites: nothing else can change the call. In a gVCF
+    a site with no passing record is a coverage hole (``exon_records`` measure the CDS)."""
     sites = catalog_sites(catalog, build)
     variants = sample_variants(sample_index, alleles, thresholds)
     evidence = _site_evidence(sample_index, alleles, records, sites, thresholds)
+    if gvcf:
+        covered = {e.dira_id for e in evidence}
+        evidence.extend(
+            Evidence(site.entry.id, None, None, None, 0, 2, "gVCF has no record over the site")
+            for site in sites
+            if site.entry.id not in covered
+        )
 
     by_id: dict[str, list[Evidence]] = {}
     for e in evidence:
@@ -370,8 +387,7 @@ def call_sample(
         dira_genotype = INDETERMINATE
         for e in evidence:
             if e.reason:
-                where = f"{e.record.chrom}:{e.record.pos}"
-                reasons.append(f"{e.dira_id} at {where} ({e.call.gt_text}): {e.reason}")
+                reasons.append(f"{e.dira_id} at {e.where}: {e.reason}")
         reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
     reasons.extend(n for n in notes if "cis" in n)
     for entry_id in sorted(i for i, n in high.items() if n > 0):
@@ -395,14 +411,61 @@ def call_sample(
                 f"novel predicted loss-of-function allele {a.key} ({a.location}, {v.zygosity}): "
                 "not counted in the call; --count-novel-lof counts it"
             )
+    coverage = _coverage(sites, by_id)
+    if gvcf:
+        coverage = _gvcf_coverage(coverage, sample_index, exon_records, build, thresholds)
+        if coverage.possible_homozygous_deletion:
+            dira_genotype = INDETERMINATE
+            reasons.append(
+                "possible_homozygous_deletion: the gVCF covers the flanks but has no call over "
+                "any NM_173842 coding exon"
+            )
     return SampleReport(
         sample=sample,
         dira_genotype=dira_genotype,
         needs_review=bool(reasons),
         review_reasons=list(dict.fromkeys(reasons)),
-        coverage=_coverage(sites, by_id),
+        coverage=coverage,
         variants=variants,
         notes=notes,
+    )
+
+
+def _gvcf_coverage(
+    coverage: Coverage,
+    sample_index: int,
+    records: Sequence[VariantRecord],
+    build: str,
+    thresholds: Thresholds,
+) -> Coverage:
+    """Coding bases of NM_173842 that passing gVCF records (reference blocks or variant calls)
+    cover, and whether the coding exons are empty while the window around them is called."""
+    exons = coding_exons(build)
+    called: set[int] = set()
+    flanks = False
+    for record in records:
+        call = record.calls[sample_index]
+        if not call.alleles or None in call.alleles or sample_flags(call, thresholds):
+            continue
+        hit = False
+        for _, start, end in exons:
+            lo, hi = max(start, record.pos), min(end, record.end)
+            if lo <= hi:
+                called.update(range(lo, hi + 1))
+                hit = True
+        flanks = flanks or not hit
+    total = sum(end - start + 1 for _, start, end in exons)
+    return replace(
+        coverage,
+        evidence="gvcf",
+        cds_bases_called=len(called),
+        cds_bases_total=total,
+        possible_homozygous_deletion=flanks and not called,
+        note=""
+        if coverage.proven_reference
+        else coverage.note.replace(
+            VARIANT_ONLY_NOTE, "gVCF: the sites listed have no passing record (coverage hole)"
+        ),
     )
 
 
@@ -451,6 +514,7 @@ def call_samples(
     catalog: Catalog,
     build: str,
     thresholds: Thresholds,
+    gvcf: bool = False,
 ) -> list[SampleReport]:
     """Call every sample. A cohort's window holds mostly reference calls: each sample only looks
     at the alleles it does not call reference, and at the records over catalog sites."""
@@ -463,6 +527,6 @@ def call_samples(
             if annotated.pathogenic or call.alleles not in _REFERENCE:
                 relevant[i].append(annotated)
     return [
-        call_sample(name, i, relevant[i], site_records, catalog, build, thresholds)
+        call_sample(name, i, relevant[i], site_records, catalog, build, thresholds, gvcf, records)
         for i, name in enumerate(names)
     ]

@@ -167,12 +167,15 @@ class SampleVariant:
 class Coverage:
     """What the input proves about the catalog sites for one sample."""
 
-    evidence: str  # variant_calls_only (gVCF/BAM evidence come later)
+    evidence: str  # variant_calls | gvcf
     proven_reference: bool
     sites_total: int
     sites_called: list[str] = field(default_factory=list)
     sites_not_assessed: list[str] = field(default_factory=list)
     note: str = ""
+    cds_bases_called: int | None = None  # NM_173842 coding bases confidently called (gVCF)
+    cds_bases_total: int | None = None
+    possible_homozygous_deletion: bool = False
 
 
 @dataclass
@@ -195,6 +198,7 @@ class InputInfo:
     window: Region
     access: str  # index | stream
     samples: tuple[str, ...]
+    gvcf: bool = False
 
 
 @dataclass(frozen=True)

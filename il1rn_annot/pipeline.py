@@ -40,7 +40,9 @@ def annotate(source: str, options: Options) -> Report:
     if options.count_novel_lof:
         annotated = [replace(a, counted=a.classification == NOVEL_LOF) for a in annotated]
     thresholds = Thresholds(min_dp=options.min_dp, min_gq=options.min_gq)
-    samples = call_samples(data.samples, annotated, data.records, catalog, data.build, thresholds)
+    samples = call_samples(
+        data.samples, annotated, data.records, catalog, data.build, thresholds, data.gvcf
+    )
     return Report(
         schema_version=SCHEMA_VERSION,
         tool=ToolInfo("il1rn-annot", __version__, catalog.version, catalog.sha256),
@@ -52,6 +54,7 @@ def annotate(source: str, options: Options) -> Report:
             window=data.window,
             access=data.access,
             samples=data.samples,
+            gvcf=data.gvcf,
         ),
         samples=samples,
         options={

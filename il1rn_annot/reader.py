@@ -37,6 +37,8 @@ from il1rn_annot.model import Region, SampleCall, VariantRecord
 log = logging.getLogger(__name__)
 
 STDIN = "-"
+#: The reference-model ALT of gVCFs (GATK, DRAGEN: <NON_REF>; bcftools/DeepVariant: <*>).
+GVCF_ALTS = frozenset({"<NON_REF>", "<*>"})
 _GT = re.compile(r"^(\.|\d+)([|/](\.|\d+))*$")
 _GT_SPLIT = re.compile(r"[|/]")
 _REF_GTS = frozenset({"0/0", "0|0", "0"})
@@ -56,6 +58,7 @@ class WindowData:
     access: str
     samples: tuple[str, ...]
     records: tuple[VariantRecord, ...]
+    gvcf: bool = False  # reference blocks (<NON_REF>/<*>): absence of a record means a hole
 
 
 def read_window(
@@ -170,6 +173,9 @@ def _read(
             label,
         )
     found = records[chosen]
+    gvcf = any(r.alts and r.alts[-1] in GVCF_ALTS for r in found) or any(
+        line.startswith(("##GVCFBlock", "##ALT=<ID=NON_REF", "##ALT=<ID=*")) for line in meta
+    )
     chrom = contig or (found[0].chrom if found else None)
     window = il1rn_window(chosen, chrom or "2")
     return WindowData(
@@ -181,6 +187,7 @@ def _read(
         access=access,
         samples=samples,
         records=tuple(replace(r, index=i) for i, r in enumerate(found)),
+        gvcf=gvcf,
     )
 
 
@@ -489,7 +496,7 @@ def _sample_call(column: str, keys: list[str], n_alts: int) -> SampleCall:
         alleles=alleles,
         phased="|" in gt and len(alleles) > 1,
         phase_set=_phase_set(values.get("PS", ".")),
-        depth=_integer(values.get("DP", ".")),
+        depth=_integer(values.get("MIN_DP", values.get("DP", "."))),  # gVCF blocks: MIN_DP
         gq=_integer(values.get("GQ", ".")),
         sample_filter=None if ft in (None, ".") else ft,
         gt=gt,

@@ -33,6 +33,7 @@ def report_dict(report: Report) -> dict:
             "contig": info.contig,
             "window": asdict(info.window),
             "access": info.access,
+            "gvcf": info.gvcf,
             "n_samples": len(info.samples),
         },
         "options": report.options,
