@@ -116,6 +116,11 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     "coding exons) towards the call; by default they only set needs_review.",
 )
 @click.option(
+    "--ped",
+    type=click.Path(dir_okay=False),
+    help="PED file: parents in the same VCF phase a child's two alleles by inheritance.",
+)
+@click.option(
     "--require-index",
     is_flag=True,
     help="Fail instead of streaming when a file has no .tbi/.csi index.",
@@ -132,6 +137,7 @@ def annotate(
     min_dp: int,
     min_gq: int,
     count_novel_lof: bool,
+    ped: str | None,
     require_index: bool,
 ) -> None:
     """Annotate INPUT (VCF, VCF.gz or BCF; '-' for stdin) and call DIRA genotypes per sample.
@@ -154,6 +160,7 @@ def annotate(
         min_gq=min_gq,
         require_index=require_index,
         count_novel_lof=count_novel_lof,
+        ped=ped,
     )
     if output and output_dir:
         raise click.UsageError("give --output or --output-dir, not both")

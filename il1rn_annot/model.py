@@ -228,3 +228,4 @@ class Options:
     min_gq: int = 20
     require_index: bool = False
     count_novel_lof: bool = False
+    ped: str | None = None

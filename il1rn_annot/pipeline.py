@@ -9,12 +9,13 @@ from dataclasses import replace
 
 from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
+from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.genotype import Thresholds, call_samples, catalog_sites
 from il1rn_annot.match import MAX_SHIFT, annotate_alleles
 from il1rn_annot.model import NOVEL_LOF, InputInfo, Options, Report, ToolInfo
 from il1rn_annot.normalize import split_records
-from il1rn_annot.reader import read_window
+from il1rn_annot.reader import read_pedigree, read_window
 from il1rn_annot.reference import open_reference
 
 SCHEMA_VERSION = "1.0"
@@ -43,6 +44,8 @@ def annotate(source: str, options: Options) -> Report:
     samples = call_samples(
         data.samples, annotated, data.records, catalog, data.build, thresholds, data.gvcf
     )
+    if options.ped:
+        samples = apply_family(samples, data.samples, read_pedigree(options.ped), thresholds)
     return Report(
         schema_version=SCHEMA_VERSION,
         tool=ToolInfo("il1rn-annot", __version__, catalog.version, catalog.sha256),
@@ -62,5 +65,6 @@ def annotate(source: str, options: Options) -> Report:
             "min_gq": options.min_gq,
             "fasta": options.fasta,
             "count_novel_lof": options.count_novel_lof,
+            "ped": options.ped,
         },
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from il1rn_annot.errors import BuildError, InputError
+from il1rn_annot.family import Trio
 from il1rn_annot.genome import (
     BUILDS,
     CHR2_NAMES,
@@ -577,3 +578,23 @@ def _convert(rec, detail: bool = True) -> VariantRecord:
         cipos=cipos or (0, 0),
         ciend=ciend or (0, 0),
     )
+
+
+def read_pedigree(path: str) -> list[Trio]:
+    """Children with their parents from a PED file (family, individual, father, mother, sex,
+    phenotype; whitespace-separated; '0' for an unknown parent; '#' comments)."""
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise InputError(f"cannot read the PED file: {exc.strerror}", path) from None
+    trios = []
+    for n, line in enumerate(text.splitlines(), 1):
+        fields = line.split()
+        if not fields or fields[0].startswith("#"):
+            continue
+        if len(fields) < 4:
+            raise InputError(f"line {n}: a PED line needs family, individual, father, mother", path)
+        father, mother = (None if f in ("0", ".") else f for f in fields[2:4])
+        if father or mother:
+            trios.append(Trio(fields[0], fields[1], father, mother))
+    return trios

@@ -1,0 +1,107 @@
+"""Family evidence (``--ped``): inheritance phases two heterozygous alleles that the reads could
+not, and a homozygous child of a reference parent hints at a deletion on that parent's allele."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from il1rn_annot.genotype import Thresholds, quality_flags
+from il1rn_annot.model import BIALLELIC, BIALLELIC_UNPHASED, MONOALLELIC, SampleReport
+
+
+@dataclass(frozen=True)
+class Trio:
+    """One child of a pedigree with the parents the PED file names (None: not given)."""
+
+    family: str
+    child: str
+    father: str | None
+    mother: str | None
+
+
+def _carried(report: SampleReport) -> set[str]:
+    return {v.annotated.key for v in report.variants if v.annotated.pathogenic and v.copies}
+
+
+def _both_from_one(pair: set[str], father: set[str], mother: set[str]) -> bool:
+    """One parent carries both alleles and the other neither: they travel together, in cis."""
+    return (pair <= father and not pair & mother) or (pair <= mother and not pair & father)
+
+
+def _reference_at(
+    report: SampleReport, parent_index: int, key: str, thresholds: Thresholds
+) -> bool:
+    """The parent has a passing 0/0 call at a record where the child carries ``key``."""
+    for v in report.variants:
+        if v.annotated.key == key and v.copies:
+            record = v.annotated.alt.record
+            call = record.calls[parent_index]
+            if call.alleles == (0, 0) and not quality_flags(record, call, thresholds):
+                return True
+    return False
+
+
+def apply_family(
+    reports: Sequence[SampleReport],
+    samples: Sequence[str],
+    trios: Sequence[Trio],
+    thresholds: Thresholds,
+) -> list[SampleReport]:
+    """Refine the children's calls with their parents' genotypes from the same VCF."""
+    by_name = {r.sample: r for r in reports}
+    index = {name: i for i, name in enumerate(samples)}
+    out = list(reports)
+    for trio in trios:
+        child = by_name.get(trio.child)
+        if child is None:
+            continue
+        updated = _refine(child, trio, by_name, index, thresholds)
+        out[out.index(child)] = updated
+        by_name[trio.child] = updated
+    return out
+
+
+def _refine(
+    child: SampleReport,
+    trio: Trio,
+    by_name: dict[str, SampleReport],
+    index: dict[str, int],
+    thresholds: Thresholds,
+) -> SampleReport:
+    parents = {
+        role: by_name[name]
+        for role, name in (("father", trio.father), ("mother", trio.mother))
+        if name in by_name
+    }
+    notes, reasons = list(child.notes), list(child.review_reasons)
+    call = child.dira_genotype
+    het = sorted(
+        {v.annotated.key for v in child.variants if v.annotated.pathogenic and v.copies == 1}
+    )
+    if call == BIALLELIC_UNPHASED and len(het) == 2 and len(parents) == 2:
+        a, b = het
+        father, mother = _carried(parents["father"]), _carried(parents["mother"])
+        one_each = (a in father) != (a in mother) and (b in father) != (b in mother)
+        if one_each and (a in father) != (b in father):
+            call = BIALLELIC
+            notes.append(f"{a} and {b} in trans by inheritance (one from each parent)")
+        elif _both_from_one({a, b}, father, mother):
+            call = MONOALLELIC
+            source = "father" if {a, b} <= father else "mother"
+            reasons.append(f"{a} and {b} inherited together from the {source}: in cis, one allele")
+    for v in child.variants:
+        key = v.annotated.key
+        if not (v.annotated.pathogenic and v.copies == 2):
+            continue
+        for role, parent in parents.items():
+            parent_index = index.get(parent.sample)
+            if parent_index is not None and _reference_at(child, parent_index, key, thresholds):
+                reasons.append(
+                    f"homozygous {key} but the {role} ({parent.sample}) calls it reference: "
+                    f"possible deletion on the {role}'s allele (or a genotyping error)"
+                )
+    reasons = list(dict.fromkeys(reasons))
+    return replace(
+        child, dira_genotype=call, notes=notes, review_reasons=reasons, needs_review=bool(reasons)
+    )
