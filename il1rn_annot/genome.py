@@ -40,18 +40,20 @@ IL1RN_GRCH38 = (113_099_315, 113_134_016)
 #: Coding parts of the NM_173842.3 (MANE Select) exons on GRCh38 (data/README.md: GENCODE v44,
 #: spliceai and cispliceai annotations agree; ClinVar's c.160 and c.229 anchor them).
 CODING_EXONS_GRCH38 = (
-    ("exon 1", 113_127_625, 113_127_740),  # c.1-116
-    ("exon 2", 113_129_576, 113_129_664),  # c.117-205
-    ("exon 3", 113_131_045, 113_131_157),  # c.206-318
-    ("exon 4", 113_132_656, 113_132_871),  # c.319-534
+    (1, 113_127_625, 113_127_740),  # c.1-116
+    (2, 113_129_576, 113_129_664),  # c.117-205
+    (3, 113_131_045, 113_131_157),  # c.206-318
+    (4, 113_132_656, 113_132_871),  # c.319-534
 )
 
 
-def coding_exons(build: str) -> tuple[tuple[str, int, int], ...]:
-    """NM_173842.3 coding exon parts on ``build``."""
-    return tuple(
-        (name, to_build(a, build), to_build(b, build)) for name, a, b in CODING_EXONS_GRCH38
-    )
+def coding_exons(build: str) -> tuple[tuple[int, int, int], ...]:
+    """(exon number, first, last base) of the NM_173842.3 coding exon parts on ``build``.
+
+    >>> coding_exons("GRCh37")[0]
+    (1, 113885202, 113885317)
+    """
+    return tuple((n, to_build(a, build), to_build(b, build)) for n, a, b in CODING_EXONS_GRCH38)
 
 
 WINDOW_FLANK = 5_000

@@ -255,8 +255,8 @@ def annotate_deletion(
                 location=entry.location,
             )
     removed = [
-        name
-        for name, start, end in coding_exons(build)
+        f"exon {n}"
+        for n, start, end in coding_exons(build)
         if deletion.start <= end and deletion.end >= start
     ]
     if removed:
