@@ -121,6 +121,21 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     help="PED file: parents in the same VCF phase a child's two alleles by inheritance.",
 )
 @click.option(
+    "--bam",
+    "bams",
+    multiple=True,
+    metavar="[SAMPLE=]PATH",
+    help="BAM/CRAM of a sample (repeatable): depth over the coding exons as deletion evidence. "
+    "The sample comes from SAMPLE=, else the @RG SM tag; CRAM uses --fasta.",
+)
+@click.option(
+    "--min-mapq",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Reads below this mapping quality do not count towards depth.",
+)
+@click.option(
     "--require-index",
     is_flag=True,
     help="Fail instead of streaming when a file has no .tbi/.csi index.",
@@ -138,6 +153,8 @@ def annotate(
     min_gq: int,
     count_novel_lof: bool,
     ped: str | None,
+    bams: tuple[str, ...],
+    min_mapq: int,
     require_index: bool,
 ) -> None:
     """Annotate INPUT (VCF, VCF.gz or BCF; '-' for stdin) and call DIRA genotypes per sample.
@@ -161,6 +178,8 @@ def annotate(
         require_index=require_index,
         count_novel_lof=count_novel_lof,
         ped=ped,
+        bams=tuple(_bam_spec(b) for b in bams),
+        min_mapq=min_mapq,
     )
     if output and output_dir:
         raise click.UsageError("give --output or --output-dir, not both")
@@ -215,6 +234,14 @@ def _guarded(run, source: str, options: Options, debug: bool = False):
             "please report this with the output of --debug",
             "<stdin>" if source == "-" else source,
         ) from exc
+
+
+def _bam_spec(text: str) -> tuple[str | None, str]:
+    """``SAMPLE=PATH`` or ``PATH`` (a path may itself contain '=' when it exists as written)."""
+    sample, sep, path = text.partition("=")
+    if not sep or Path(text).exists():
+        return None, text
+    return sample, path
 
 
 def _stem(source: str) -> str:

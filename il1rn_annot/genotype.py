@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, CatalogEntry
+from il1rn_annot.depth import DepthEvidence
 from il1rn_annot.genome import coding_exons
 from il1rn_annot.match import deletion_of
 from il1rn_annot.model import (
@@ -530,3 +531,47 @@ def call_samples(
         call_sample(name, i, relevant[i], site_records, catalog, build, thresholds, gvcf, records)
         for i, name in enumerate(names)
     ]
+
+
+def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: bool) -> SampleReport:
+    """Read depth over the coding exons as deletion evidence. It can prove a copy number, never
+    an allele, so it changes a call only where it contradicts "none" or a single allele."""
+    call, reasons, notes = report.dira_genotype, list(report.review_reasons), list(report.notes)
+    coverage = report.coverage
+    ratio = "n/a" if depth.ratio is None else f"{depth.ratio:.2f}"
+    empty = [e.exon for e in depth.exons if e.copies == 0]
+    if depth.copies == 0 or empty:
+        which = "any coding exon" if depth.copies == 0 else f"coding exon(s) {empty}"
+        reasons.append(
+            f"possible_homozygous_deletion: read depth shows no copy of {which} (ratio {ratio})"
+        )
+        coverage = replace(coverage, possible_homozygous_deletion=True)
+        if call != BIALLELIC:
+            call = BIALLELIC if count_novel_lof else INDETERMINATE
+    elif depth.copies is None:
+        reasons.append(
+            f"read depth cannot tell the IL1RN copy number ({depth.status}: {depth.note})"
+        )
+        if call == NONE:
+            call = INDETERMINATE
+    elif depth.copies == 1:
+        reasons.append(
+            "read depth shows one copy of the coding exons: a heterozygous deletion "
+            f"(ratio {ratio})"
+        )
+        if call == NONE and count_novel_lof:
+            call = MONOALLELIC
+        elif call in (MONOALLELIC, BIALLELIC_UNPHASED):
+            call = INDETERMINATE  # a pathogenic allele beside a deletion may be the only copy
+    else:
+        notes.append(f"read depth shows two copies of every coding exon (ratio {ratio})")
+    reasons = list(dict.fromkeys(reasons))
+    return replace(
+        report,
+        dira_genotype=call,
+        needs_review=bool(reasons),
+        review_reasons=reasons,
+        notes=notes,
+        coverage=coverage,
+        depth=depth,
+    )

@@ -187,6 +187,7 @@ class SampleReport:
     coverage: Coverage
     variants: list[SampleVariant]
     notes: list[str] = field(default_factory=list)
+    depth: object | None = None  # depth.DepthEvidence from the sample's BAM/CRAM
 
 
 @dataclass(frozen=True)
@@ -229,3 +230,5 @@ class Options:
     require_index: bool = False
     count_novel_lof: bool = False
     ped: str | None = None
+    bams: tuple[tuple[str | None, str], ...] = ()  # (sample or None, BAM/CRAM path)
+    min_mapq: int = 20

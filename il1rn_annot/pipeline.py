@@ -9,11 +9,12 @@ from dataclasses import replace
 
 from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
+from il1rn_annot.errors import UsageError
 from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
-from il1rn_annot.genotype import Thresholds, call_samples, catalog_sites
+from il1rn_annot.genotype import Thresholds, apply_depth, call_samples, catalog_sites
 from il1rn_annot.match import MAX_SHIFT, annotate_alleles
-from il1rn_annot.model import NOVEL_LOF, InputInfo, Options, Report, ToolInfo
+from il1rn_annot.model import NOVEL_LOF, InputInfo, Options, Report, SampleReport, ToolInfo
 from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import read_pedigree, read_window
 from il1rn_annot.reference import open_reference
@@ -46,6 +47,8 @@ def annotate(source: str, options: Options) -> Report:
     )
     if options.ped:
         samples = apply_family(samples, data.samples, read_pedigree(options.ped), thresholds)
+    if options.bams:
+        samples = _with_depth(samples, data.samples, data.build, options)
     return Report(
         schema_version=SCHEMA_VERSION,
         tool=ToolInfo("il1rn-annot", __version__, catalog.version, catalog.sha256),
@@ -66,5 +69,26 @@ def annotate(source: str, options: Options) -> Report:
             "fasta": options.fasta,
             "count_novel_lof": options.count_novel_lof,
             "ped": options.ped,
+            "bams": [path for _, path in options.bams],
+            "min_mapq": options.min_mapq,
         },
     )
+
+
+def _with_depth(
+    samples: list[SampleReport], names: tuple[str, ...], build: str, options: Options
+) -> list[SampleReport]:
+    """Measure each BAM/CRAM and apply it to its sample (named, from @RG SM, or the only one)."""
+    from il1rn_annot.depth import measure_depth
+
+    by_name = {s.sample: i for i, s in enumerate(samples)}
+    for sample, path in options.bams:
+        evidence = measure_depth(path, build, options.fasta, min_mapq=options.min_mapq)
+        name = sample or evidence.sample or (names[0] if len(names) == 1 else None)
+        if name is None:
+            raise UsageError("cannot tell which sample it belongs to: give --bam SAMPLE=PATH", path)
+        if name not in by_name:
+            raise UsageError(f"sample {name!r} is not in the VCF", path)
+        i = by_name[name]
+        samples[i] = apply_depth(samples[i], evidence, options.count_novel_lof)
+    return samples

@@ -42,6 +42,7 @@ def test_json_top_level_contract(annotate):
         "review_reasons",
         "notes",
         "coverage",
+        "depth",
         "variants",
     }
     assert list(s["variants"][0]) == VARIANT_FIELDS

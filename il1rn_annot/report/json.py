@@ -17,6 +17,7 @@ def sample_dict(sample: SampleReport) -> dict:
         "review_reasons": sample.review_reasons,
         "notes": sample.notes,
         "coverage": asdict(sample.coverage),
+        "depth": asdict(sample.depth) if sample.depth is not None else None,
         "variants": [variant_fields(v) for v in sample.variants],
     }
 
