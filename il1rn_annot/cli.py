@@ -121,6 +121,12 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     help="PED file: parents in the same VCF phase a child's two alleles by inheritance.",
 )
 @click.option(
+    "--sv",
+    type=click.Path(dir_okay=False),
+    help="A second VCF/BCF with SV/CNV calls (Manta, Delly, GATK gCNV, ...) for the same "
+    "samples, matched by sample name.",
+)
+@click.option(
     "--bam",
     "bams",
     multiple=True,
@@ -153,6 +159,7 @@ def annotate(
     min_gq: int,
     count_novel_lof: bool,
     ped: str | None,
+    sv: str | None,
     bams: tuple[str, ...],
     min_mapq: int,
     require_index: bool,
@@ -178,6 +185,7 @@ def annotate(
         require_index=require_index,
         count_novel_lof=count_novel_lof,
         ped=ped,
+        sv=sv,
         bams=tuple(_bam_spec(b) for b in bams),
         min_mapq=min_mapq,
     )

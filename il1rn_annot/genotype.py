@@ -33,7 +33,7 @@ from il1rn_annot.model import (
     SampleVariant,
     VariantRecord,
 )
-from il1rn_annot.normalize import minimal
+from il1rn_annot.normalize import is_structural, minimal
 
 VARIANT_ONLY_NOTE = (
     "variant-only VCF: a catalog site with no record is not proven reference "
@@ -521,7 +521,13 @@ def call_samples(
     at the alleles it does not call reference, and at the records over catalog sites."""
     names = list(samples)
     sites = catalog_sites(catalog, build)
-    site_records = [r for r in records if any(s.overlaps((r.pos, r.end)) for s in sites)]
+    # An SV record's reference call says nothing about the small-variant sites it spans.
+    site_records = [
+        r
+        for r in records
+        if any(s.overlaps((r.pos, r.end)) for s in sites)
+        and not (r.alts and all(is_structural(a) for a in r.alts))
+    ]
     relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
     for annotated in alleles:
         for i, call in enumerate(annotated.alt.record.calls):

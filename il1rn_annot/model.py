@@ -231,4 +231,5 @@ class Options:
     count_novel_lof: bool = False
     ped: str | None = None
     bams: tuple[tuple[str | None, str], ...] = ()  # (sample or None, BAM/CRAM path)
+    sv: str | None = None  # a second VCF with the SV/CNV calls of the same samples
     min_mapq: int = 20

@@ -13,6 +13,18 @@ from il1rn_annot.model import Allele, AltAllele, VariantRecord
 #: ALTs that are not variants: the gVCF reference-model allele and the spanning deletion.
 NOT_A_VARIANT = frozenset({"<NON_REF>", "<*>", "*", "."})
 
+
+def is_structural(alt: str) -> bool:
+    """A symbolic SV/CNV allele or a breakend, not a gVCF placeholder.
+
+    >>> [is_structural(a) for a in ("<DEL>", "N[2:5[", "<NON_REF>", "T")]
+    [True, True, False, False]
+    """
+    if alt.upper() in NOT_A_VARIANT:
+        return False
+    return alt.startswith("<") or "[" in alt or "]" in alt
+
+
 #: A function that returns the reference base at a 1-based position (from --fasta).
 BaseFetcher = Callable[[int], str]
 

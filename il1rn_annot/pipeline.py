@@ -14,8 +14,17 @@ from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.genotype import Thresholds, apply_depth, call_samples, catalog_sites
 from il1rn_annot.match import MAX_SHIFT, annotate_alleles
-from il1rn_annot.model import NOVEL_LOF, InputInfo, Options, Report, SampleReport, ToolInfo
-from il1rn_annot.normalize import split_records
+from il1rn_annot.model import (
+    NOVEL_LOF,
+    InputInfo,
+    Options,
+    Report,
+    SampleCall,
+    SampleReport,
+    ToolInfo,
+    VariantRecord,
+)
+from il1rn_annot.normalize import is_structural, split_records
 from il1rn_annot.reader import read_pedigree, read_window
 from il1rn_annot.reference import open_reference
 
@@ -36,14 +45,18 @@ def annotate(source: str, options: Options) -> Report:
             for site in catalog_sites(catalog, b)
         ],
     )
+    records = data.records
+    if options.sv:
+        extra = _sv_records(options.sv, data.samples, data.build, options)
+        records = tuple(replace(r, index=i) for i, r in enumerate((*records, *extra)))
     with open_reference(options.fasta, data.build) as base_at:
-        alts = split_records(data.records, base_at)
+        alts = split_records(records, base_at)
         annotated = annotate_alleles(alts, catalog, data.build, base_at)
     if options.count_novel_lof:
         annotated = [replace(a, counted=a.classification == NOVEL_LOF) for a in annotated]
     thresholds = Thresholds(min_dp=options.min_dp, min_gq=options.min_gq)
     samples = call_samples(
-        data.samples, annotated, data.records, catalog, data.build, thresholds, data.gvcf
+        data.samples, annotated, records, catalog, data.build, thresholds, data.gvcf
     )
     if options.ped:
         samples = apply_family(samples, data.samples, read_pedigree(options.ped), thresholds)
@@ -71,6 +84,7 @@ def annotate(source: str, options: Options) -> Report:
             "ped": options.ped,
             "bams": [path for _, path in options.bams],
             "min_mapq": options.min_mapq,
+            "sv": options.sv,
         },
     )
 
@@ -92,3 +106,23 @@ def _with_depth(
         i = by_name[name]
         samples[i] = apply_depth(samples[i], evidence, options.count_novel_lof)
     return samples
+
+
+def _sv_records(
+    path: str, samples: tuple[str, ...], build: str, options: Options
+) -> list[VariantRecord]:
+    """The SV/CNV records of a second file (--sv), with their calls put in the main VCF's sample
+    order. A sample the SV file does not have gets a reference call there: no SV evidence, as
+    when no SV file is given."""
+    sv = read_window(path, build=build, require_index=options.require_index)
+    where = {name: i for i, name in enumerate(sv.samples)}
+    if samples and not set(samples) & set(where):
+        raise UsageError(f"none of the VCF's samples ({', '.join(samples[:3])}…) is in it", path)
+    absent = SampleCall((0, 0), False, gt="(not in the SV file)")
+    out = []
+    for record in sv.records:
+        if not all(is_structural(alt) for alt in record.alts):
+            continue  # small variants come from the main VCF only
+        calls = tuple(record.calls[where[n]] if n in where else absent for n in samples)
+        out.append(replace(record, calls=calls, index=0))
+    return out

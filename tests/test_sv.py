@@ -193,3 +193,46 @@ def test_multi_sample_sv_vcf(annotate, encoding):
         "ref": "none",
         "nocall": "indeterminate",  # the SV caller could not genotype it: never none
     }
+
+
+def _write(tmp_path, name, samples, rows, header=SV_HEADER):
+    from conftest import write_input
+
+    return write_input(tmp_path, name, vcf_text(samples, rows, header=header), "vcf.gz+tbi")
+
+
+@pytest.mark.parametrize(
+    ("e77x", "expected"),
+    [("1/1", "biallelic"), ("0/1", "biallelic_unphased"), ("0/0", "monoallelic")],
+)
+def test_sv_calls_in_a_second_file(tmp_path, run, e77x, expected):
+    small = _write(tmp_path, "small", ["A", "B"], [f"113131068 G T PASS GT {e77x} 0/0"])
+    sv = _write(tmp_path, "sv", ["B", "A", "C"], [f"{FOUNDER} GT 0/0 0/1 1/1"])
+    result = run("annotate", small, "--sv", sv)
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert sample(report, "A")["dira_genotype"] == expected
+    assert sample(report, "B")["dira_genotype"] == "none"
+    assert report["options"]["sv"] == str(sv)
+
+
+def test_sample_missing_from_the_sv_file_has_no_sv_evidence(tmp_path, run):
+    small = _write(tmp_path, "small", ["A", "B"], ["113131068 G T PASS GT 0/1 0/1"])
+    sv = _write(tmp_path, "sv", ["A"], [f"{FOUNDER} GT 0/1"])
+    report = run("annotate", small, "--sv", sv).json()
+    assert sample(report, "A")["dira_genotype"] == "biallelic_unphased"
+    assert sample(report, "B")["dira_genotype"] == "monoallelic"
+
+
+def test_sv_file_without_any_of_the_samples_is_refused(tmp_path, run):
+    small = _write(tmp_path, "small", ["A"], ["113131068 G T PASS GT 0/1"])
+    sv = _write(tmp_path, "sv", ["Z"], [f"{FOUNDER} GT 0/1"])
+    result = run("annotate", small, "--sv", sv)
+    assert result.exit_code == 2
+    assert "none of the VCF's samples" in result.stderr
+
+
+def test_reference_call_of_an_sv_record_does_not_prove_small_sites(annotate):
+    s = sample(_annotate(annotate, [f"{FOUNDER} GT 0/0"]), "S")
+    assert s["dira_genotype"] == "none"
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
