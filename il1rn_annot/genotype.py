@@ -516,6 +516,8 @@ def call_samples(
     build: str,
     thresholds: Thresholds,
     gvcf: bool = False,
+    context: Sequence[VariantRecord] = (),
+    interval: tuple[int, int] | None = None,
 ) -> list[SampleReport]:
     """Call every sample. A cohort's window holds mostly reference calls: each sample only looks
     at the alleles it does not call reference, and at the records over catalog sites."""
@@ -533,10 +535,21 @@ def call_samples(
         for i, call in enumerate(annotated.alt.record.calls):
             if annotated.pathogenic or call.alleles not in _REFERENCE:
                 relevant[i].append(annotated)
-    return [
+    reports = [
         call_sample(name, i, relevant[i], site_records, catalog, build, thresholds, gvcf, records)
         for i, name in enumerate(names)
     ]
+    if interval is None or not context:
+        return reports
+    for i, report in enumerate(reports):
+        pattern = deletion_pattern(i, context, interval, gvcf)
+        if pattern:
+            reasons = list(dict.fromkeys([*report.review_reasons, f"deletion pattern: {pattern}"]))
+            coverage = replace(report.coverage, deletion_pattern=pattern)
+            reports[i] = replace(
+                report, review_reasons=reasons, needs_review=True, coverage=coverage
+            )
+    return reports
 
 
 def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: bool) -> SampleReport:
@@ -581,3 +594,53 @@ def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: boo
         coverage=coverage,
         depth=depth,
     )
+
+
+#: Pattern evidence needs this many informative records across the founder interval.
+MIN_PATTERN_RECORDS = 10
+#: Flanks on each side of the founder interval where calls are expected when it is intact.
+PATTERN_FLANK = 20_000
+
+
+def deletion_pattern(
+    sample_index: int,
+    context: Sequence[VariantRecord],
+    interval: tuple[int, int],
+    gvcf: bool,
+) -> str:
+    """Supporting evidence for a deletion from the genotypes across the founder interval, never a
+    call on its own: no heterozygous call among many non-reference calls (a hemizygous stretch,
+    as a heterozygous deletion leaves, or plain homozygosity by descent), or no call at all
+    inside while the flanks are called (a homozygous deletion)."""
+    start, end = interval
+    het = hom = called_inside = missing_inside = called_flank = 0
+    for record in context:
+        if record.alts and all(is_structural(a) for a in record.alts):
+            continue
+        call = record.calls[sample_index]
+        inside = record.pos <= end and record.end >= start
+        complete = bool(call.alleles) and None not in call.alleles
+        if not inside:
+            called_flank += complete
+            continue
+        if not complete:
+            missing_inside += 1
+            continue
+        called_inside += 1
+        alleles = set(call.alleles)
+        if len(alleles) > 1:
+            het += 1
+        elif alleles != {0}:
+            hom += 1
+    size = f"{(end - start + 1) / 1000:.0f} kb"
+    if called_flank and not called_inside and (gvcf or missing_inside >= MIN_PATTERN_RECORDS):
+        return (
+            f"no call across the {size} founder-deletion interval while its flanks are called "
+            f"({missing_inside} no-call records inside): supports a homozygous deletion"
+        )
+    if not gvcf and het == 0 and hom >= MIN_PATTERN_RECORDS:
+        return (
+            f"{hom} homozygous and no heterozygous call across the {size} founder-deletion "
+            "interval: a hemizygous stretch (a heterozygous deletion, or homozygosity by descent)"
+        )
+    return ""

@@ -176,6 +176,7 @@ class Coverage:
     cds_bases_called: int | None = None  # NM_173842 coding bases confidently called (gVCF)
     cds_bases_total: int | None = None
     possible_homozygous_deletion: bool = False
+    deletion_pattern: str = ""  # genotype-pattern evidence across the founder interval
 
 
 @dataclass

@@ -12,7 +12,13 @@ from il1rn_annot.catalog import load_catalog
 from il1rn_annot.errors import UsageError
 from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
-from il1rn_annot.genotype import Thresholds, apply_depth, call_samples, catalog_sites
+from il1rn_annot.genotype import (
+    PATTERN_FLANK,
+    Thresholds,
+    apply_depth,
+    call_samples,
+    catalog_sites,
+)
 from il1rn_annot.match import MAX_SHIFT, annotate_alleles
 from il1rn_annot.model import (
     NOVEL_LOF,
@@ -34,6 +40,7 @@ SCHEMA_VERSION = "1.0"
 def annotate(source: str, options: Options) -> Report:
     """Annotate one VCF/BCF (or ``-`` for stdin) and call every sample."""
     catalog = load_catalog()
+    founder = _founder_intervals(catalog)
     data = read_window(
         source,
         build=options.build,
@@ -44,6 +51,10 @@ def annotate(source: str, options: Options) -> Report:
             for b in BUILDS
             for site in catalog_sites(catalog, b)
         ],
+        context={
+            b: (interval[0] - PATTERN_FLANK, interval[1] + PATTERN_FLANK)
+            for b, interval in founder.items()
+        },
     )
     records = data.records
     if options.sv:
@@ -56,7 +67,15 @@ def annotate(source: str, options: Options) -> Report:
         annotated = [replace(a, counted=a.classification == NOVEL_LOF) for a in annotated]
     thresholds = Thresholds(min_dp=options.min_dp, min_gq=options.min_gq)
     samples = call_samples(
-        data.samples, annotated, records, catalog, data.build, thresholds, data.gvcf
+        data.samples,
+        annotated,
+        records,
+        catalog,
+        data.build,
+        thresholds,
+        data.gvcf,
+        data.context,
+        founder.get(data.build),
     )
     if options.ped:
         samples = apply_family(samples, data.samples, read_pedigree(options.ped), thresholds)
@@ -125,4 +144,15 @@ def _sv_records(
             continue  # small variants come from the main VCF only
         calls = tuple(record.calls[where[n]] if n in where else absent for n in samples)
         out.append(replace(record, calls=calls, index=0))
+    return out
+
+
+def _founder_intervals(catalog) -> dict[str, tuple[int, int]]:
+    """The catalogued large deletion's interval on each build (for genotype-pattern evidence)."""
+    out = {}
+    for entry in catalog.deletions()[:1]:
+        for build in BUILDS:
+            locus = entry.locus(build)
+            if locus is not None:
+                out[build] = (locus.pos, locus.end)
     return out

@@ -60,6 +60,7 @@ class WindowData:
     samples: tuple[str, ...]
     records: tuple[VariantRecord, ...]
     gvcf: bool = False  # reference blocks (<NON_REF>/<*>): absence of a record means a hole
+    context: tuple[VariantRecord, ...] = ()  # genotypes only, over ``context`` regions
 
 
 def read_window(
@@ -68,6 +69,7 @@ def read_window(
     require_index: bool = False,
     known_bases: Mapping[str, Mapping[int, str]] | None = None,
     detail_sites: Sequence[tuple[int, int]] = (),
+    context: Mapping[str, tuple[int, int]] | None = None,
 ) -> WindowData:
     """Read the IL1RN window of ``source`` (a path or ``-``).
 
@@ -75,6 +77,8 @@ def read_window(
     the build from REF bases when the header says nothing. ``detail_sites`` are intervals (any
     build) where reference calls keep their DP/GQ/FT; elsewhere a reference call is only its GT,
     which keeps a cohort's window small and fast. An empty sequence keeps every detail.
+    ``context`` maps build -> a wider region (the founder deletion's) whose genotypes are kept
+    apart, as pattern evidence; they are not reported as variants.
     """
     import pysam
 
@@ -84,7 +88,8 @@ def read_window(
         _check_file(source)
     with _spooled_stdin(source) as readable:
         detail = _detail_predicate(detail_sites)
-        return _read(readable, label, build, require_index, known_bases, detail)
+        regions = {b: Region("2", *r) for b, r in (context or {}).items()}
+        return _read(readable, label, build, require_index, known_bases, detail, regions)
 
 
 @contextmanager
@@ -107,6 +112,10 @@ def _stdin_is_fd0() -> bool:
         return False
 
 
+def _no_detail(start: int, end: int) -> bool:
+    return False
+
+
 def _detail_predicate(sites: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
     if not sites:
         return lambda start, end: True
@@ -120,6 +129,7 @@ def _read(
     require_index: bool,
     known_bases: Mapping[str, Mapping[int, str]] | None,
     detail: Callable[[int, int], bool],
+    context: Mapping[str, Region],
 ) -> WindowData:
     import pysam
 
@@ -157,9 +167,10 @@ def _read(
             access = "index"
             names = [c for c in CHR2_NAMES if c in index_contigs] or ([contig] if contig else [])
             records = {b: _fetch(vf, label, names, il1rn_window(b), detail) for b in BUILDS}
+            wide = {b: _fetch(vf, label, names, r, _no_detail) for b, r in context.items()}
         else:
             access = "stream"
-            records, seen = _stream(vf, label, list(BUILDS), detail)
+            records, wide, seen = _stream(vf, label, list(BUILDS), detail, context)
             if not seen.chr2 and not header_contigs and seen.other:
                 _no_chr2(label, sorted(seen.other), "records")
     observed = [(r.pos, r.ref) for b in BUILDS for r in records[b]]
@@ -189,6 +200,7 @@ def _read(
         samples=samples,
         records=tuple(replace(r, index=i) for i, r in enumerate(found)),
         gvcf=gvcf,
+        context=tuple(wide.get(chosen, ())),
     )
 
 
@@ -367,23 +379,26 @@ class _Seen:
 
 
 def _stream(
-    vf, label: str, builds: list[str], detail
-) -> tuple[dict[str, list[VariantRecord]], _Seen]:
+    vf, label: str, builds: list[str], detail, context: Mapping[str, Region]
+) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], _Seen]:
     windows = {b: il1rn_window(b) for b in builds}
+    regions = [*windows.values(), *context.values()]
     first = min(w.start for w in windows.values()) - LOOKBACK
-    last = max(w.end for w in windows.values())
+    last = max(w.end for w in regions)
     kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
+    wide: dict[str, list[VariantRecord]] = {b: [] for b in context}
     seen = _Seen()
     raw = _records_until(vf, label, first, last, seen)
-    near = (
-        r for r in raw if any(_overlaps(_reach(r.pos, r.stop, r.alts), w) for w in windows.values())
-    )
+    near = (r for r in raw if any(_overlaps(_reach(r.pos, r.stop, r.alts), w) for w in regions))
     for record in _convert_all(near, label, vf, detail):
         span = _reach(record.pos, record.end, record.alts)
         for build, window in windows.items():
             if _overlaps(span, window):
                 kept[build].append(record)
-    return kept, seen
+        for build, region in context.items():
+            if _overlaps((record.pos, record.end), region):
+                wide[build].append(record)
+    return kept, wide, seen
 
 
 def _records_until(vf, label: str, first: int, last: int, seen: _Seen) -> Iterator:
