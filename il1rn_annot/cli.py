@@ -27,7 +27,7 @@ from il1rn_annot.model import Options
 
 log = logging.getLogger("il1rn_annot")
 
-SUFFIXES = (".vcf.gz", ".vcf.bgz", ".vcf", ".bcf", ".gvcf.gz", ".g.vcf.gz")
+SUFFIXES = (".g.vcf.gz", ".gvcf.gz", ".vcf.gz", ".vcf.bgz", ".vcf", ".bcf")
 EXTENSIONS = {"json": ".json", "tsv": ".tsv", "summary": ".txt"}
 
 
@@ -189,42 +189,74 @@ def annotate(
         bams=tuple(_bam_spec(b) for b in bams),
         min_mapq=min_mapq,
     )
+    try:
+        inputs = _expand(inputs)
+    except Il1rnAnnotError as error:
+        _fail(ctx, error)
     if output and output_dir:
         raise click.UsageError("give --output or --output-dir, not both")
-    if len(inputs) > 1 and not output_dir:
-        raise click.UsageError("several INPUTs need --output-dir (one report per input)")
+    if len(inputs) > 1 and not output_dir and fmt == "json":
+        raise click.UsageError(
+            "several INPUTs with --format json need --output-dir (one report each); "
+            "--format tsv and summary put them in one output"
+        )
     if output and not Path(output).resolve().parent.is_dir():
         _fail(ctx, UsageError("the output directory does not exist", output))
+    debug = ctx.obj.get("debug")
     if output_dir:
-        names = [_stem(source) for source in inputs]
-        clash = sorted({n for n in names if names.count(n) > 1})
-        if clash:
-            raise click.UsageError(
-                f"several inputs would write {output_dir}/{clash[0]}{EXTENSIONS[fmt]}: "
-                "give inputs with different names"
-            )
+        _check_names(inputs, output_dir, fmt)
         try:
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             _fail(ctx, OutputError(f"cannot create the directory: {exc.strerror}", output_dir))
-        failed = 0
-        for source in inputs:
-            try:
-                text = render(_guarded(run, source, options, ctx.obj.get("debug")), fmt)
-                write_output(text, str(Path(output_dir) / (_stem(source) + EXTENSIONS[fmt])))
-            except Il1rnAnnotError as error:
-                if ctx.obj.get("debug"):
-                    raise
-                failed += 1
-                click.echo(f"il1rn-annot: error: {error}", err=True)
-        if failed:
-            ctx.exit(EXIT_PARTIAL if failed < len(inputs) else EXIT_INPUT)
-        return
-    try:
-        text = render(_guarded(run, inputs[0], options, ctx.obj.get("debug")), fmt)
-        write_output(text, output)
-    except Il1rnAnnotError as error:
-        _fail(ctx, error)
+    reports, failed = [], 0
+    for source in inputs:
+        try:
+            report = _guarded(run, source, options, debug)
+            if output_dir:
+                target = Path(output_dir) / (_stem(source) + EXTENSIONS[fmt])
+                write_output(render([report], fmt), str(target))
+            else:
+                reports.append(report)
+        except Il1rnAnnotError as error:
+            if debug:
+                raise
+            if len(inputs) == 1:
+                _fail(ctx, error)
+            failed += 1
+            click.echo(f"il1rn-annot: error: {error}", err=True)
+    if reports:
+        try:
+            write_output(render(reports, fmt), output)
+        except Il1rnAnnotError as error:
+            _fail(ctx, error)
+    if failed:
+        ctx.exit(EXIT_PARTIAL if failed < len(inputs) else EXIT_INPUT)
+
+
+def _expand(inputs: tuple[str, ...] | list[str]) -> list[str]:
+    """A directory stands for the VCF/BCF files in it, in name order."""
+    out: list[str] = []
+    for source in inputs:
+        path = Path(source)
+        if source != "-" and path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if p.name.endswith(SUFFIXES))
+            if not found:
+                raise InputError("is a directory with no .vcf, .vcf.gz or .bcf file in it", source)
+            out.extend(found)
+        else:
+            out.append(source)
+    return out
+
+
+def _check_names(inputs: list[str], output_dir: str, fmt: str) -> None:
+    names = [_stem(source) for source in inputs]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:
+        raise click.UsageError(
+            f"several inputs would write {output_dir}/{clash[0]}{EXTENSIONS[fmt]}: "
+            "give inputs with different names"
+        )
 
 
 def _guarded(run, source: str, options: Options, debug: bool = False):

@@ -176,3 +176,28 @@ def test_schema_rejects_a_broken_report(run, validator):
     report["samples"][0]["dira_genotype"] = "affected"
     with pytest.raises(jsonschema.ValidationError):
         validator.validate(report)
+
+
+def test_directory_input_with_combined_tsv_and_summary(tmp_path, run):
+    directory = tmp_path / "batch"
+    directory.mkdir()
+    (directory / "a.vcf").write_text(vcf_text(["A"], ["113131068 G T PASS GT 1/1"]))
+    (directory / "b.vcf").write_text(vcf_text(["B"], ["113131068 G T PASS GT 0/1"]))
+    (directory / "notes.txt").write_text("not a VCF")
+    tsv = run("annotate", directory, "--format", "tsv")
+    assert tsv.exit_code == 0, tsv.stderr
+    rows = [line.split("\t") for line in tsv.stdout.splitlines()[1:]]
+    assert [(r[1], r[2]) for r in rows] == [("A", "biallelic"), ("B", "monoallelic")]
+    summary = run("annotate", directory, "--format", "summary")
+    assert summary.stdout.count("\n# ") == 1 and "a.vcf" in summary.stdout
+    assert run("annotate", directory).exit_code == 2  # JSON holds one input: needs --output-dir
+
+
+def test_combined_output_keeps_good_inputs_when_one_fails(tmp_path, run):
+    good = tmp_path / "good.vcf"
+    good.write_text(vcf_text(["A"], ["113131068 G T PASS GT 1/1"]))
+    out = tmp_path / "all.tsv"
+    result = run("annotate", good, tmp_path / "missing.vcf", "--format", "tsv", "-o", out)
+    assert result.exit_code == 4
+    assert "missing.vcf: no such file" in result.stderr
+    assert "biallelic" in out.read_text()

@@ -17,19 +17,22 @@ from il1rn_annot.model import Report
 FORMATS = ("json", "tsv", "summary")
 
 
-def render(report: Report, fmt: str) -> str:
+def render(reports: list[Report], fmt: str) -> str:
+    """The reports of one run as ``fmt``: TSV and summary combine several; JSON takes one."""
     if fmt == "json":
         from il1rn_annot.report.json import render_json
 
-        return render_json(report)
+        if len(reports) != 1:
+            raise ValueError("a JSON report holds one input")
+        return render_json(reports[0])
     if fmt == "tsv":
         from il1rn_annot.report.tsv import render_tsv
 
-        return render_tsv([report])
+        return render_tsv(reports)
     if fmt == "summary":
         from il1rn_annot.report.summary import render_summary
 
-        return render_summary(report)
+        return "\n".join(render_summary(r) for r in reports)
     raise ValueError(f"unknown format {fmt}")
 
 
