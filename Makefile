@@ -16,8 +16,8 @@ demo: $(STAMP)
 	@mkdir -p out
 	$(BIN)/il1rn-annot annotate examples/dira_example.vcf.gz -o out/dira_example.json
 	$(BIN)/il1rn-annot annotate examples/dira_example.vcf.gz --format tsv -o out/dira_example.tsv
-	@echo "Wrote out/dira_example.json and out/dira_example.tsv. Per-sample summary:"
-	@$(BIN)/il1rn-annot annotate examples/dira_example.vcf.gz --format summary
+	@echo "Wrote out/dira_example.json and out/dira_example.tsv. Every example, per sample:"
+	@$(BIN)/il1rn-annot annotate examples --format summary
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

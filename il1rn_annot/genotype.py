@@ -85,7 +85,7 @@ class Evidence:
     @property
     def where(self) -> str:
         if self.record is None or self.call is None:
-            return "no record"
+            return "its site"
         return f"{self.record.chrom}:{self.record.pos} ({self.call.gt_text})"
 
 
@@ -350,7 +350,7 @@ def call_sample(
     if gvcf:
         covered = {e.dira_id for e in evidence}
         evidence.extend(
-            Evidence(site.entry.id, None, None, None, 0, 2, "gVCF has no record over the site")
+            Evidence(site.entry.id, None, None, None, 0, 2, "the gVCF has no record there")
             for site in sites
             if site.entry.id not in covered
         )

@@ -114,16 +114,40 @@ def test_bundled_example_has_one_sample_per_case(run):
     }
 
 
-def test_example_script_reproduces_the_committed_vcf(tmp_path):
+def test_example_script_reproduces_the_committed_examples(tmp_path):
+    import gzip
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_example", ROOT / "examples/make_example.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.example_text() == (ROOT / "examples" / "dira_example.vcf").read_text()
+    for name, text in module.all_examples().items():
+        committed = gzip.decompress((ROOT / "examples" / f"{name}.gz").read_bytes()).decode()
+        assert committed == text, name
     module.main(str(tmp_path))
-    assert (tmp_path / "dira_example.vcf").read_text() == module.example_text()
-    assert (tmp_path / "dira_example.vcf.gz.tbi").exists()
+    assert (tmp_path / "dira_sv_example.vcf.gz.tbi").exists()
+
+
+def test_example_directory_shows_one_sample_of_each_case(run):
+    result = run("annotate", ROOT / "examples", "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    calls = {}
+    for line in result.stdout.splitlines()[1:]:
+        cells = line.split("\t")
+        calls[cells[1]] = cells[2]
+    assert calls == {
+        "AFFECTED_HOM": "biallelic",
+        "COMPOUND_HET": "biallelic_unphased",
+        "CARRIER": "monoallelic",
+        "BENIGN_ONLY": "none",
+        "NO_CALL": "indeterminate",
+        "GVCF_COMPLETE": "none",
+        "GVCF_HOLE_C229": "indeterminate",
+        "FOUNDER_HOM": "biallelic",
+        "FOUNDER_HET_E77X": "biallelic",
+        "UPSTREAM_LOSS": "none",
+        "NOVEL_EXON3_DEL": "indeterminate",
+    }
 
 
 def test_summary_format(run):

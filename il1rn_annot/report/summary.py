@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from il1rn_annot.model import Report, SampleReport
+from il1rn_annot.model import NOVEL_LOF, Report, SampleReport
 
 
 def _alleles(sample: SampleReport) -> str:
@@ -11,6 +11,8 @@ def _alleles(sample: SampleReport) -> str:
         a = v.annotated
         if a.dira_id:
             parts.append(f"{a.dira_id} {a.dira_name} {v.zygosity} ({v.call.gt_text})")
+        elif a.classification == NOVEL_LOF:
+            parts.append(f"novel loss of function: {a.location} {v.zygosity} ({v.call.gt_text})")
     return "; ".join(parts) or "-"
 
 
