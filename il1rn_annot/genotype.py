@@ -541,8 +541,9 @@ def call_samples(
     ]
     if interval is None or not context:
         return reports
+    rows = pattern_rows(context, interval)
     for i, report in enumerate(reports):
-        pattern = deletion_pattern(i, context, interval, gvcf)
+        pattern = deletion_pattern(i, rows, interval, gvcf)
         if pattern:
             reasons = list(dict.fromkeys([*report.review_reasons, f"deletion pattern: {pattern}"]))
             coverage = replace(report.coverage, deletion_pattern=pattern)
@@ -602,9 +603,22 @@ MIN_PATTERN_RECORDS = 10
 PATTERN_FLANK = 20_000
 
 
+def pattern_rows(
+    context: Sequence[VariantRecord], interval: tuple[int, int]
+) -> list[tuple[tuple[SampleCall, ...], bool]]:
+    """The small-variant records around the founder interval, with whether each lies inside it:
+    computed once for every sample of a cohort."""
+    start, end = interval
+    return [
+        (record.calls, record.pos <= end and record.end >= start)
+        for record in context
+        if not (record.alts and all(is_structural(a) for a in record.alts))
+    ]
+
+
 def deletion_pattern(
     sample_index: int,
-    context: Sequence[VariantRecord],
+    rows: Sequence[tuple[tuple[SampleCall, ...], bool]],
     interval: tuple[int, int],
     gvcf: bool,
 ) -> str:
@@ -612,27 +626,23 @@ def deletion_pattern(
     call on its own: no heterozygous call among many non-reference calls (a hemizygous stretch,
     as a heterozygous deletion leaves, or plain homozygosity by descent), or no call at all
     inside while the flanks are called (a homozygous deletion)."""
-    start, end = interval
     het = hom = called_inside = missing_inside = called_flank = 0
-    for record in context:
-        if record.alts and all(is_structural(a) for a in record.alts):
-            continue
-        call = record.calls[sample_index]
-        inside = record.pos <= end and record.end >= start
-        complete = bool(call.alleles) and None not in call.alleles
+    for calls, inside in rows:
+        alleles = calls[sample_index].alleles
+        complete = bool(alleles) and None not in alleles
         if not inside:
             called_flank += complete
-            continue
-        if not complete:
+        elif not complete:
             missing_inside += 1
-            continue
-        called_inside += 1
-        alleles = set(call.alleles)
-        if len(alleles) > 1:
-            het += 1
-        elif alleles != {0}:
-            hom += 1
-    size = f"{(end - start + 1) / 1000:.0f} kb"
+        else:
+            called_inside += 1
+            if alleles != (0, 0):
+                first = alleles[0]
+                if any(a != first for a in alleles):
+                    het += 1
+                elif first != 0:
+                    hom += 1
+    size = f"{(interval[1] - interval[0] + 1) / 1000:.0f} kb"
     if called_flank and not called_inside and (gvcf or missing_inside >= MIN_PATTERN_RECORDS):
         return (
             f"no call across the {size} founder-deletion interval while its flanks are called "

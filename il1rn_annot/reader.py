@@ -167,7 +167,10 @@ def _read(
             access = "index"
             names = [c for c in CHR2_NAMES if c in index_contigs] or ([contig] if contig else [])
             records = {b: _fetch(vf, label, names, il1rn_window(b), detail) for b in BUILDS}
-            wide = {b: _fetch(vf, label, names, r, _no_detail) for b, r in context.items()}
+            wide = {
+                b: _around(vf, label, names, region, il1rn_window(b), records[b])
+                for b, region in context.items()
+            }
         else:
             access = "stream"
             records, wide, seen = _stream(vf, label, list(BUILDS), detail, context)
@@ -324,7 +327,9 @@ def _warn_stale_index(path: str) -> None:
             )
 
 
-def _fetch(vf, label: str, names: Sequence[str], window: Region, detail) -> list[VariantRecord]:
+def _fetch(
+    vf, label: str, names: Sequence[str], window: Region, detail, breakends: bool = True
+) -> list[VariantRecord]:
     """The window through the index. htslib returns symbolic SVs that overlap it (their END
     counts); breakend records, one base long, are looked for up to LOOKBACK around it."""
     out: list[VariantRecord] = []
@@ -335,12 +340,29 @@ def _fetch(vf, label: str, names: Sequence[str], window: Region, detail) -> list
         except ValueError:
             continue  # contig absent from the index: no records there
         out.extend(_convert_all(iterator, label, vf, detail))
+        if not breakends:
+            continue
         breakends = (
             r
             for r in wide
             if _is_breakend(r.alts) and _overlaps(_reach(r.pos, r.stop, r.alts), window)
         )
         out.extend(r for r in _convert_all(breakends, label, vf, detail) if not _inside(r, window))
+    return sorted(out, key=lambda r: (r.pos, r.end))
+
+
+def _around(
+    vf, label: str, names: Sequence[str], region: Region, window: Region, inside: list
+) -> list[VariantRecord]:
+    """The records of ``region``: those of the window are already read, the rest are fetched
+    with their genotypes only."""
+    before = Region(region.chrom, region.start, window.start - 1)
+    after = Region(region.chrom, window.end + 1, region.end)
+    out = [r for r in inside if r.pos >= window.start]
+    for part in (before, after):
+        if part.start <= part.end:
+            fetched = _fetch(vf, label, names, part, _no_detail, breakends=False)
+            out.extend(r for r in fetched if r.pos >= part.start)
     return sorted(out, key=lambda r: (r.pos, r.end))
 
 
