@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from il1rn_annot.catalog import Catalog, CatalogEntry
 from il1rn_annot.depth import DepthEvidence
 from il1rn_annot.genome import coding_exons
-from il1rn_annot.match import deletion_of
+from il1rn_annot.match import deletion_of, is_deletion_allele
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
@@ -74,6 +74,7 @@ class Evidence:
     allowed: int  # pathogenic copies this record allows (proven included)
     reason: str = ""  # why allowed > proven
     reference: bool = False  # a passing call that proves the allele absent
+    annotated: AnnotatedAllele | None = None  # the allele, for carrier evidence
 
     @property
     def slots(self) -> tuple[int, ...]:
@@ -121,6 +122,8 @@ def zygosity(call: SampleCall, alt_index: int) -> tuple[str, int, int]:
     >>> zygosity(SampleCall((), False), 1)  # no GT at all
     ('no_call', 0, 2)
     """
+    if call.absent:
+        return "", 0, 0  # the record's file does not have this sample: no evidence either way
     if not call.alleles:
         return "no_call", 0, 2
     copies = sum(1 for a in call.alleles if a == alt_index)
@@ -133,7 +136,13 @@ def zygosity(call: SampleCall, alt_index: int) -> tuple[str, int, int]:
 
 
 def affected_span(alt: AltAllele) -> tuple[int, int]:
-    """The reference bases an allele changes (for an insertion: the two bases around it)."""
+    """The reference bases an allele changes (for an insertion: the two bases around it). A
+    deletion whose extent the record does not give may reach anywhere: the whole chromosome."""
+    deletion = deletion_of(alt)
+    if deletion is not None:
+        return deletion.start, deletion.end
+    if is_deletion_allele(alt.allele.alt):
+        return 1, 2**31
     if alt.allele.symbolic:
         return alt.record.pos + 1, max(alt.record.end, alt.record.pos + 1)
     start, ref, _ = minimal(alt.allele)
@@ -204,7 +213,9 @@ def _carrier_evidence(
         reason = "hemizygous (haploid GT on chr2): the other allele may be deleted"
     else:
         reason = "half-missing GT" if missing else ""
-    return Evidence(dira_id, record, call, index, copies, copies + missing + extra, reason)
+    return Evidence(
+        dira_id, record, call, index, copies, copies + missing + extra, reason, annotated=annotated
+    )
 
 
 def _site_evidence(
@@ -220,6 +231,8 @@ def _site_evidence(
     for annotated in alleles:
         record = annotated.alt.record
         call = record.calls[sample_index]
+        if call.absent:
+            continue
         if annotated.pathogenic:
             found.append(_carrier_evidence(annotated, call, thresholds))
             seen.add((record.index, annotated.key))
@@ -253,6 +266,8 @@ def _other_record(
     site: Site, record: VariantRecord, call: SampleCall, thresholds: Thresholds
 ) -> list[Evidence]:
     dira_id = site.entry.id
+    if call.absent:
+        return []
     ploidy = len(call.alleles)
     missing = sum(1 for a in call.alleles if a is None)
     if not call.alleles or missing == ploidy:
@@ -281,6 +296,8 @@ def _relation(a: Evidence, b: Evidence) -> str:
     """'trans', 'cis' or 'unknown' for two heterozygous pathogenic alleles."""
     if not a.slots or not b.slots:
         return "unknown"
+    if _deletes(a, b) or _deletes(b, a):
+        return "trans"  # an allele cannot sit on a haplotype that lacks its bases
     if a.record.index == b.record.index:
         return "trans" if set(a.slots) != set(b.slots) else "cis"  # 1/2 is trans by construction
     # Phased without PS counts as one phase set (VCF spec); different PS: phase unknown.
@@ -288,6 +305,17 @@ def _relation(a: Evidence, b: Evidence) -> str:
     if a.call.phased and b.call.phased and diploid and a.call.phase_set == b.call.phase_set:
         return "cis" if a.slots == b.slots else "trans"
     return "unknown"
+
+
+def _deletes(a: Evidence, b: Evidence) -> bool:
+    """``a`` is a deletion that removes the position of ``b``'s allele."""
+    if a.annotated is None or b.annotated is None:
+        return False
+    deletion = deletion_of(a.annotated.alt)
+    if deletion is None or b.annotated is a.annotated:
+        return False
+    start, end = affected_span(b.annotated.alt)
+    return deletion.start <= start and end <= deletion.end
 
 
 def _proven_copies(items: list[Evidence]) -> int:
@@ -391,7 +419,8 @@ def call_sample(
                 reasons.append(f"{e.dira_id} at {e.where}: {e.reason}")
         reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
     reasons.extend(n for n in notes if "cis" in n)
-    for entry_id in sorted(i for i, n in high.items() if n > 0):
+    seen_alleles = {e.dira_id for e in evidence if e.alt_index is not None and e.allowed > 0}
+    for entry_id in sorted(i for i, n in high.items() if n > 0 and i in seen_alleles):
         entry = catalog.entry(entry_id)
         if entry is None:
             reasons.append(

@@ -187,6 +187,7 @@ FOUNDER_SIZE_TOLERANCE = 0.15
 KNOWN_CNV_OVERLAP = 0.5
 
 _BND_JOIN_RIGHT = re.compile(r"^[ACGTN]+\[([^:\[\]]+):(\d+)\[$", re.IGNORECASE)
+_BND_JOIN_LEFT = re.compile(r"^\]([^:\[\]]+):(\d+)\][ACGTN]+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -203,19 +204,27 @@ class Deletion:
         return self.end - self.start + 1
 
 
+def is_deletion_allele(alt: str) -> bool:
+    """A symbolic copy-number loss (``<CNV>`` counts: its CN has already set the GT)."""
+    return alt.upper().startswith(("<DEL", "<CN0", "<CN1")) or alt.upper() == "<CNV>"
+
+
 def deletion_of(alt: AltAllele) -> Deletion | None:
     """The deletion an SV/CNV allele describes: symbolic ``<DEL>``/``<DEL:ME…>``/``<CN0>``/
-    ``<CN1>``/``<CNV>`` (POS is the base before the loss, END its last base), or the left record
-    of a breakend pair joining POS to a later position on the same chromosome (Manta/Delly
-    ``N[chr2:END[``). The right-hand breakend of the pair is not read twice."""
-    record, text = alt.record, alt.allele.alt.upper()
-    if text.startswith(("<DEL", "<CN0", "<CN1")) or text == "<CNV>":
+    ``<CN1>``/``<CNV>`` (POS is the base before the loss, END its last base), or a breakend
+    joining two positions of chr2 the way a deletion does: ``N[chr2:END[`` on the left record,
+    ``]chr2:POS]N`` on the right one (Manta, Delly). None when the extent is not given."""
+    record = alt.record
+    if is_deletion_allele(alt.allele.alt):
         if record.end <= record.pos:
             return None
         return Deletion(record.pos + 1, record.end, record.cipos, record.ciend)
-    match = _BND_JOIN_RIGHT.match(alt.allele.alt)
-    if match and is_chr2(match.group(1)) and int(match.group(2)) > record.pos + 1:
-        return Deletion(record.pos + 1, int(match.group(2)) - 1, record.cipos, record.cipos)
+    left = _BND_JOIN_RIGHT.match(alt.allele.alt)
+    if left and is_chr2(left.group(1)) and int(left.group(2)) > record.pos + 1:
+        return Deletion(record.pos + 1, int(left.group(2)) - 1, record.cipos, record.cipos)
+    right = _BND_JOIN_LEFT.match(alt.allele.alt)
+    if right and is_chr2(right.group(1)) and int(right.group(1 + 1)) < record.pos - 1:
+        return Deletion(int(right.group(2)) + 1, record.pos - 1, record.cipos, record.cipos)
     return None
 
 
@@ -281,4 +290,16 @@ def annotate_deletion(
 def annotate_alleles(
     alts: Iterable[AltAllele], catalog: Catalog, build: str, base_at: BaseFetcher | None = None
 ) -> list[AnnotatedAllele]:
-    return [annotate_allele(alt, catalog, build, base_at) for alt in alts]
+    """Every allele; of the two breakend records of one deletion, only the first describes it
+    (the mate is listed as a plain breakend), so the deletion is not counted twice."""
+    out, seen = [], set()
+    for alt in alts:
+        annotated = annotate_allele(alt, catalog, build, base_at)
+        deletion = deletion_of(alt)
+        if deletion is not None and not is_deletion_allele(alt.allele.alt):
+            key = (deletion.start, deletion.end)
+            if key in seen:
+                annotated = AnnotatedAllele(alt=alt, location="mate breakend of a deletion")
+            seen.add(key)
+        out.append(annotated)
+    return out

@@ -43,6 +43,7 @@ class SampleCall:
     sample_filter: str | None = None  # FORMAT/FT
     gt: str = ""  # the GT as written, when it was read from a file
     copy_number: int | None = None  # FORMAT/CN of CNV callers
+    absent: bool = False  # the sample is not in the file this record came from (--sv)
 
     @property
     def gt_text(self) -> str:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
-from il1rn_annot.errors import UsageError
+from il1rn_annot.errors import BuildError, UsageError
 from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.genotype import (
@@ -133,11 +133,16 @@ def _sv_records(
     """The SV/CNV records of a second file (--sv), with their calls put in the main VCF's sample
     order. A sample the SV file does not have gets a reference call there: no SV evidence, as
     when no SV file is given."""
-    sv = read_window(path, build=build, require_index=options.require_index)
+    try:
+        sv = read_window(path, build=build, require_index=options.require_index)
+    except BuildError as error:
+        raise BuildError(f"the SV file must be on {build} like the VCF: {error}") from None
     where = {name: i for i, name in enumerate(sv.samples)}
     if samples and not set(samples) & set(where):
-        raise UsageError(f"none of the VCF's samples ({', '.join(samples[:3])}…) is in it", path)
-    absent = SampleCall((0, 0), False, gt="(not in the SV file)")
+        raise UsageError(
+            f"none of the VCF's samples ({', '.join(samples[:3])}…) is in the SV file", path
+        )
+    absent = SampleCall((), False, gt="(not in the SV file)", absent=True)
     out = []
     for record in sv.records:
         if not all(is_structural(alt) for alt in record.alts):

@@ -166,10 +166,19 @@ def _read(
         if vf.index is not None:
             access = "index"
             names = [c for c in CHR2_NAMES if c in index_contigs] or ([contig] if contig else [])
-            records = {b: _fetch(vf, label, names, il1rn_window(b), detail) for b in BUILDS}
+            sv_header = any(
+                line.startswith(("##INFO=<ID=SVTYPE", "##INFO=<ID=MATEID")) for line in meta
+            )
+            records = {
+                b: _fetch(
+                    vf, label, names, il1rn_window(b), detail, sv_header and chosen in (None, b)
+                )
+                for b in BUILDS
+            }
             wide = {
                 b: _around(vf, label, names, region, il1rn_window(b), records[b])
                 for b, region in context.items()
+                if chosen in (None, b)
             }
         else:
             access = "stream"
@@ -188,8 +197,10 @@ def _read(
             label,
         )
     found = records[chosen]
-    gvcf = any(r.alts and r.alts[-1] in GVCF_ALTS for r in found) or any(
-        line.startswith(("##GVCFBlock", "##ALT=<ID=NON_REF", "##ALT=<ID=*")) for line in meta
+    # A joint-called VCF may keep ##ALT=<ID=NON_REF>; only blocks (or GATK's ##GVCFBlock) count.
+    nearby = (*found, *wide.get(chosen, ()))
+    gvcf = any(r.alts and r.alts[-1] in GVCF_ALTS for r in nearby) or any(
+        line.startswith("##GVCFBlock") for line in meta
     )
     chrom = contig or (found[0].chrom if found else None)
     window = il1rn_window(chosen, chrom or "2")
@@ -410,7 +421,8 @@ def _stream(
     kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
     wide: dict[str, list[VariantRecord]] = {b: [] for b in context}
     seen = _Seen()
-    raw = _records_until(vf, label, first, last, seen)
+    reach_from = min(w.start for w in regions)
+    raw = _records_until(vf, label, first, last, seen, reach_from)
     near = (r for r in raw if any(_overlaps(_reach(r.pos, r.stop, r.alts), w) for w in regions))
     for record in _convert_all(near, label, vf, detail):
         span = _reach(record.pos, record.end, record.alts)
@@ -423,9 +435,12 @@ def _stream(
     return kept, wide, seen
 
 
-def _records_until(vf, label: str, first: int, last: int, seen: _Seen) -> Iterator:
-    """Raw pysam records on chr2 from ``first`` to ``last``. It stops at ``last``, since a VCF
-    is sorted by POS; an unsorted file met before that point is refused, not half-read."""
+def _records_until(
+    vf, label: str, first: int, last: int, seen: _Seen, reach_from: int = 0
+) -> Iterator:
+    """Raw pysam records on chr2 from ``first`` to ``last``, and earlier ones whose END reaches
+    ``reach_from`` (a long deletion starting far upstream). It stops at ``last``, since a VCF is
+    sorted by POS; an unsorted file met before that point is refused, not half-read."""
     previous = 0
     for rec in vf:
         if not is_chr2(rec.chrom):
@@ -440,7 +455,7 @@ def _records_until(vf, label: str, first: int, last: int, seen: _Seen) -> Iterat
                 label,
             )
         previous = rec.pos
-        if rec.pos < first:
+        if rec.pos < first and rec.stop < reach_from:
             continue
         if rec.pos > last:
             return
@@ -507,7 +522,10 @@ def _integer(text: str) -> int | None:
     try:
         return int(first)
     except ValueError:
-        return int(float(first))  # a Float-typed DP/GQ; ValueError for text, reported upstream
+        try:
+            return round(float(first))  # a Float-typed DP/GQ/CN
+        except ValueError:
+            return None  # 'NA' and other text: treated as missing
 
 
 def _phase_set(text: str) -> int | str | None:
@@ -542,16 +560,27 @@ def _sample_call(column: str, keys: list[str], n_alts: int) -> SampleCall:
     )
 
 
-def _genotype_from_copy_number(call: SampleCall, deletion_index: int) -> SampleCall:
+def _genotype_from_copy_number(
+    call: SampleCall, deletion_index: int, ambiguous: bool
+) -> SampleCall:
     """CNV callers often give no diploid GT (none, '.', or a haploid GT as GATK gCNV writes):
-    then FORMAT/CN says how many copies are left. CN 0 is a homozygous deletion, CN 1 a
-    heterozygous one; a diploid GT, when present, wins."""
-    if call.copy_number is None or (len(call.alleles) == 2 and None not in call.alleles):
-        return call
+    then FORMAT/CN says how many copies are left: 0 is a homozygous deletion, 1 a heterozygous
+    one, 2 or more none. A diploid GT is kept when CN agrees with it; when they disagree the call
+    is made missing, so it cannot decide anything. For ``<CNV>`` (a loss or a gain) CN decides.
+    """
     cn = call.copy_number
-    alleles = (
-        (deletion_index, deletion_index) if cn <= 0 else (0, deletion_index) if cn == 1 else (0, 0)
-    )
+    diploid = len(call.alleles) == 2 and None not in call.alleles
+    if cn is None:
+        if ambiguous and diploid and any(call.alleles):
+            return replace(call, alleles=(None, None), gt=f"{call.gt} (<CNV> without CN)")
+        return call
+    lost = 2 if cn <= 0 else 1 if cn == 1 else 0
+    alleles = ((deletion_index,) * lost + (0,) * (2 - lost))[::-1]
+    if diploid and not ambiguous:
+        called = sum(1 for a in call.alleles if a == deletion_index)
+        if called == lost:
+            return call
+        return replace(call, alleles=(None, None), gt=f"{call.gt} (disagrees with CN={cn})")
     return replace(call, alleles=alleles, phased=False, gt=f"{call.gt or '.'} (CN={cn})")
 
 
@@ -600,7 +629,8 @@ def _convert(rec, detail: bool = True) -> VariantRecord:
         ciend = _pair(info.get("CIEND")) if "CIEND" in info else None
         deletion = _deletion_index(alts, svtype)
         if deletion is not None:
-            calls = tuple(_genotype_from_copy_number(c, deletion) for c in calls)
+            ambiguous = alts[deletion - 1].upper() == "<CNV>"
+            calls = tuple(_genotype_from_copy_number(c, deletion, ambiguous) for c in calls)
     return VariantRecord(
         chrom=rec.chrom,
         pos=rec.pos,
