@@ -21,12 +21,17 @@ class Trio:
 
 
 def _carried(report: SampleReport) -> set[str]:
-    return {v.annotated.key for v in report.variants if v.annotated.pathogenic and v.copies}
+    """Alleles a parent is proven to carry: passing calls only."""
+    return {
+        v.annotated.key
+        for v in report.variants
+        if v.annotated.pathogenic and v.copies and v.passed and not v.missing
+    }
 
 
-def _both_from_one(pair: set[str], father: set[str], mother: set[str]) -> bool:
-    """One parent carries both alleles and the other neither: they travel together, in cis."""
-    return (pair <= father and not pair & mother) or (pair <= mother and not pair & father)
+def _lacks(child: SampleReport, parent_index: int, keys: set[str], thresholds: Thresholds) -> bool:
+    """The parent is proven not to carry any of ``keys`` (passing 0/0 where the child has them)."""
+    return all(_reference_at(child, parent_index, key, thresholds) for key in keys)
 
 
 def _reference_at(
@@ -82,14 +87,28 @@ def _refine(
     if call == BIALLELIC_UNPHASED and len(het) == 2 and len(parents) == 2:
         a, b = het
         father, mother = _carried(parents["father"]), _carried(parents["mother"])
-        one_each = (a in father) != (a in mother) and (b in father) != (b in mother)
-        if one_each and (a in father) != (b in father):
+        lacks = {
+            role: _lacks(child, index[parents[role].sample], {a, b} - carried, thresholds)
+            for role, carried in (("father", father), ("mother", mother))
+        }
+        if (a in father and b in mother) != (a in mother and b in father) and all(lacks.values()):
             call = BIALLELIC
             notes.append(f"{a} and {b} in trans by inheritance (one from each parent)")
-        elif _both_from_one({a, b}, father, mother):
-            call = MONOALLELIC
-            source = "father" if {a, b} <= father else "mother"
-            reasons.append(f"{a} and {b} inherited together from the {source}: in cis, one allele")
+        for role, other in (("father", "mother"), ("mother", "father")):
+            carrier = parents[role]
+            if {a, b} <= _carried(carrier) and _lacks(
+                child, index[parents[other].sample], {a, b}, thresholds
+            ):
+                if carrier.dira_genotype == BIALLELIC:
+                    reasons.append(
+                        f"the {role} carries {a} and {b} in trans yet passed both to the child: "
+                        "Mendelian inconsistency (sample swap, de novo allele or a deletion?)"
+                    )
+                else:
+                    call = MONOALLELIC
+                    reasons.append(
+                        f"{a} and {b} inherited together from the {role}: in cis, one allele"
+                    )
     for v in child.variants:
         key = v.annotated.key
         if not (v.annotated.pathogenic and v.copies == 2):

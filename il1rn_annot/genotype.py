@@ -152,6 +152,8 @@ def affected_span(alt: AltAllele) -> tuple[int, int]:
 def could_hide(annotated: AnnotatedAllele) -> bool:
     """An allele that is not a catalog match but may contain or remove one where it overlaps:
     anything but a plain SNV, or a record whose REF contradicts known bases."""
+    if annotated.mate:
+        return False  # its deletion is judged on the first breakend
     allele = annotated.alt.allele
     snv = not allele.symbolic and len(allele.ref) == len(allele.alt) == 1
     return not snv or bool(annotated.warnings)
@@ -283,6 +285,8 @@ def _other_record(
         ]  # fmt: skip
     if all(a == 0 for a in call.alleles):
         flags = sample_flags(call, thresholds)
+        if _unmeasured_block(record, call):
+            flags.append("a reference block without GQ or depth")
         if flags:
             return [
                 Evidence(dira_id, record, call, None, 0, 2,
@@ -290,6 +294,12 @@ def _other_record(
             ]  # fmt: skip
         return [Evidence(dira_id, record, call, None, 0, 0, reference=True)]
     return []  # another ALT called: handled with the alleles (could_hide) or irrelevant
+
+
+def _unmeasured_block(record: VariantRecord, call: SampleCall) -> bool:
+    """A gVCF reference block that states neither GQ nor depth proves nothing."""
+    gvcf_block = bool(record.alts) and all(a in ("<NON_REF>", "<*>") for a in record.alts)
+    return gvcf_block and call.gq is None and call.depth is None
 
 
 def _relation(a: Evidence, b: Evidence) -> str:
@@ -477,6 +487,10 @@ def _gvcf_coverage(
         call = record.calls[sample_index]
         if not call.alleles or None in call.alleles or sample_flags(call, thresholds):
             continue
+        if record.alts and all(is_structural(a) for a in record.alts):
+            continue  # an SV record calls no bases
+        if _unmeasured_block(record, call):
+            continue
         hit = False
         for _, start, end in exons:
             lo, hi = max(start, record.pos), min(end, record.end)
@@ -589,6 +603,10 @@ def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: boo
     coverage = report.coverage
     ratio = "n/a" if depth.ratio is None else f"{depth.ratio:.2f}"
     empty = [e.exon for e in depth.exons if e.copies == 0]
+    single = [e.exon for e in depth.exons if e.copies == 1]
+    deletions = [
+        v for v in report.variants if v.copies and deletion_of(v.annotated.alt) is not None
+    ]
     if depth.copies == 0 or empty:
         which = "any coding exon" if depth.copies == 0 else f"coding exon(s) {empty}"
         reasons.append(
@@ -597,23 +615,29 @@ def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: boo
         coverage = replace(coverage, possible_homozygous_deletion=True)
         if call != BIALLELIC:
             call = BIALLELIC if count_novel_lof else INDETERMINATE
+    elif depth.copies == 1 or single:
+        which = "the coding exons" if depth.copies == 1 else f"coding exon(s) {single}"
+        reasons.append(
+            f"read depth shows one copy of {which}: a heterozygous deletion (ratio {ratio})"
+        )
+        if call == NONE and count_novel_lof:
+            call = MONOALLELIC
+        elif call in (MONOALLELIC, BIALLELIC_UNPHASED) and not deletions:
+            call = INDETERMINATE  # a pathogenic allele beside a deletion may be the only copy
     elif depth.copies is None:
         reasons.append(
             f"read depth cannot tell the IL1RN copy number ({depth.status}: {depth.note})"
         )
         if call == NONE:
             call = INDETERMINATE
-    elif depth.copies == 1:
-        reasons.append(
-            "read depth shows one copy of the coding exons: a heterozygous deletion "
-            f"(ratio {ratio})"
-        )
-        if call == NONE and count_novel_lof:
-            call = MONOALLELIC
-        elif call in (MONOALLELIC, BIALLELIC_UNPHASED):
-            call = INDETERMINATE  # a pathogenic allele beside a deletion may be the only copy
     else:
         notes.append(f"read depth shows two copies of every coding exon (ratio {ratio})")
+        if deletions:
+            reasons.append(
+                "read depth shows two copies of every coding exon, which contradicts the "
+                "deletion called in the VCF"
+            )
+            call = INDETERMINATE
     reasons = list(dict.fromkeys(reasons))
     return replace(
         report,

@@ -299,7 +299,9 @@ def annotate_alleles(
         if deletion is not None and not is_deletion_allele(alt.allele.alt):
             key = (deletion.start, deletion.end)
             if key in seen:
-                annotated = AnnotatedAllele(alt=alt, location="mate breakend of a deletion")
+                annotated = AnnotatedAllele(
+                    alt=alt, location="mate breakend of a deletion", mate=True
+                )
             seen.add(key)
         out.append(annotated)
     return out

@@ -132,6 +132,7 @@ class AnnotatedAllele:
     location: str = ""
     warnings: tuple[str, ...] = ()  # REF mismatches and other problems of the record itself
     counted: bool = False  # a novel loss-of-function allele counted by --count-novel-lof
+    mate: bool = False  # the second breakend of a deletion already described by its first
 
     @property
     def pathogenic(self) -> bool:

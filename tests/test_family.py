@@ -57,3 +57,35 @@ def test_ped_with_missing_columns_is_an_input_error(tmp_path, run):
     result = run("annotate", vcf, "--ped", bad)
     assert result.exit_code == 3
     assert "bad.ped: line 1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mum", "why"),
+    [("./.", "missing"), ("0/0:3:2", "failing GQ/DP")],
+)
+def test_cis_needs_the_other_parent_proven_reference(annotate, ped, mum, why):
+    mum_q54x = mum if ":" in mum else f"{mum}:.:."
+    kid = _kid(
+        annotate,
+        ped,
+        f"0/1:60:30 0/1:60:30 {mum_q54x}",
+        f"0/1:60:30 0/1:60:30 {mum_q54x}",
+    )
+    assert kid["dira_genotype"] == "biallelic_unphased", why
+
+
+def test_trans_needs_passing_parental_calls(annotate, ped):
+    kid = _kid(annotate, ped, "0/1:60:30 0/1:60:30 0/0:60:30", "0/1:60:30 0/0:60:30 0/1:3:2")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+
+
+def test_parent_with_both_alleles_in_trans_is_a_mendelian_inconsistency(annotate, ped):
+    rows = [
+        f"{Q54X}:PS 0/1:60:30:. 1|0:60:30:7 0/0:60:30:.",
+        f"{E77X}:PS 0/1:60:30:. 0|1:60:30:7 0/0:60:30:.",
+    ]
+    report = annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped)
+    assert sample(report, "dad")["dira_genotype"] == "biallelic"
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert any("Mendelian inconsistency" in r for r in kid["review_reasons"])

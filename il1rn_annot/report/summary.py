@@ -16,6 +16,13 @@ def _alleles(sample: SampleReport) -> str:
     return "; ".join(parts) or "-"
 
 
+def _call(sample: SampleReport) -> str:
+    """'none' says whether the input proves the catalog sites reference."""
+    if sample.dira_genotype == "none" and not sample.coverage.proven_reference:
+        return "none (sites not proven reference)"
+    return sample.dira_genotype
+
+
 def render_summary(report: Report) -> str:
     info = report.input
     lines = [
@@ -23,7 +30,7 @@ def render_summary(report: Report) -> str:
         f"read by {info.access}; catalog {report.tool.catalog_version}",
     ]
     rows = [("sample", "dira_genotype", "catalog alleles")]
-    rows.extend((s.sample, s.dira_genotype, _alleles(s)) for s in report.samples)
+    rows.extend((s.sample, _call(s), _alleles(s)) for s in report.samples)
     width = [max(len(r[i]) for r in rows) for i in range(2)]
     for n, row in enumerate(rows):
         lines.append(f"{row[0].ljust(width[0])}  {row[1].ljust(width[1])}  {row[2]}")

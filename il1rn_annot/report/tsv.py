@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from il1rn_annot.model import Report
 from il1rn_annot.report.rows import VARIANT_FIELDS, variant_fields
 
-SAMPLE_FIELDS = ("input", "sample", "dira_genotype", "needs_review", "review_reasons")
+SAMPLE_FIELDS = (
+    "input",
+    "sample",
+    "dira_genotype",
+    "needs_review",
+    "review_reasons",
+    "coverage_evidence",
+    "proven_reference",
+)
 COLUMNS = (*SAMPLE_FIELDS, *VARIANT_FIELDS)
 
 
@@ -30,6 +38,8 @@ def tsv_rows(reports: Iterable[Report]) -> Iterable[list[str]]:
                 sample.dira_genotype,
                 sample.needs_review,
                 "; ".join(sample.review_reasons),
+                sample.coverage.evidence,
+                sample.coverage.proven_reference,
             ]
             variants = [variant_fields(v) for v in sample.variants] or [{}]
             for fields in variants:
