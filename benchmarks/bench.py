@@ -8,6 +8,8 @@ the wall clock and measured for peak RSS. Inputs are generated in a temporary di
     stdin          the same file through `-`
     cohort-indexed 2,000 samples x 400 records in the window (95% 0/0, 4% 0/1, 1% ./.;
                    GQ 5-99, DP 4-60), .vcf.gz + .tbi, TSV report
+    cohort-wide    200 samples x 20,000 records over chr2:112.1-114.1 Mb (the window, the
+                   founder-deletion context and the breakend look-around all have records)
 Figures are printed as a table; nothing is asserted (speed is measured here, never in tests).
 """
 
@@ -54,13 +56,13 @@ def _genome(path: Path, n_records: int) -> None:
             fh.writelines(lines)
 
 
-def _cohort(path: Path, n_samples: int, n_records: int) -> None:
+def _cohort(path: Path, n_samples: int, n_records: int, start: int = 113_095_000) -> None:
     rng = random.Random(2)
     samples = "\t".join(f"S{i}" for i in range(n_samples))
     with path.open("w") as fh:
         fh.write(HEADER + f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{samples}\n")
         for i in range(n_records):
-            pos = 113_095_000 + i * 100
+            pos = start + i * 100
             ref, alt = rng.sample("ACGT", 2)
             if pos == 113_131_000:  # the E77X site, so that the cohort has carriers
                 pos, ref, alt = 113_131_068, "G", "T"
@@ -112,12 +114,16 @@ def main() -> None:
         genome_indexed = _bgzip(indexed_dir / "genome.vcf", index=True)
         genome_stream = _bgzip(genome_plain, index=False)
         cohort = _bgzip(_cohort_file(work), index=True)
+        wide_plain = work / "cohort_wide.vcf"
+        _cohort(wide_plain, 200, 20_000, start=112_100_000)  # chr2:112.1-114.1 Mb, 1 per 100 bp
+        wide = _bgzip(wide_plain, index=True)
         cases = [
             ("startup", [*TOOL, "--version"], None),
             ("single-indexed", [*TOOL, "annotate", str(genome_indexed)], None),
             ("single-stream", [*TOOL, "annotate", str(genome_stream)], None),
             ("stdin", [*TOOL, "annotate", "-", "--build", "GRCh38"], genome_plain),
             ("cohort-indexed", [*TOOL, "annotate", str(cohort), "--format", "tsv"], None),
+            ("cohort-wide", [*TOOL, "annotate", str(wide), "--format", "tsv"], None),
         ]
         print(f"genome: 2.5 M records, {genome_size / 2**20:.0f} MiB as text")
         print(f"{'case':16} {'wall s (best of 3)':>20} {'peak RSS MiB':>14}")
