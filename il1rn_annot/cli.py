@@ -135,6 +135,12 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     "The sample comes from SAMPLE=, else the @RG SM tag; CRAM uses --fasta.",
 )
 @click.option(
+    "--bam-manifest",
+    type=click.Path(dir_okay=False),
+    help="A TSV of 'sample<TAB>path' lines (a header line 'sample path' is allowed): one "
+    "BAM/CRAM per sample, as --bam SAMPLE=PATH.",
+)
+@click.option(
     "--min-mapq",
     type=click.IntRange(min=0),
     default=20,
@@ -161,6 +167,7 @@ def annotate(
     ped: str | None,
     sv: str | None,
     bams: tuple[str, ...],
+    bam_manifest: str | None,
     min_mapq: int,
     require_index: bool,
 ) -> None:
@@ -175,7 +182,15 @@ def annotate(
       indeterminate       the evidence cannot decide (no-calls, failed filters, haploid GT)
     """
     from il1rn_annot.pipeline import annotate as run
+    from il1rn_annot.reader import read_bam_manifest
     from il1rn_annot.report import render, write_output
+
+    specs = tuple(_bam_spec(b) for b in bams)
+    if bam_manifest:
+        try:
+            specs += read_bam_manifest(bam_manifest)
+        except Il1rnAnnotError as error:
+            _fail(ctx, error)
 
     options = Options(
         build=build,
@@ -186,7 +201,7 @@ def annotate(
         count_novel_lof=count_novel_lof,
         ped=ped,
         sv=sv,
-        bams=tuple(_bam_spec(b) for b in bams),
+        bams=specs,
         min_mapq=min_mapq,
     )
     try:

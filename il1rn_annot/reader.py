@@ -665,3 +665,25 @@ def read_pedigree(path: str) -> list[Trio]:
         if father or mother:
             trios.append(Trio(fields[0], fields[1], father, mother))
     return trios
+
+
+def read_bam_manifest(path: str) -> tuple[tuple[str | None, str], ...]:
+    """(sample, alignment path) pairs from a two-column TSV; relative paths are taken from the
+    manifest's directory, as a pipeline writes them."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read the BAM manifest: {exc.strerror}", path) from None
+    base = Path(path).parent
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            raise InputError(f"line {n}: expected 'sample<TAB>path'", path)
+        if n == 1 and cells[0].lower() == "sample" and cells[1].lower() in ("path", "bam", "cram"):
+            continue
+        bam = Path(cells[1])
+        out.append((cells[0], str(bam if bam.is_absolute() else base / bam)))
+    return tuple(out)

@@ -72,3 +72,15 @@ def test_bam_that_matches_no_sample(tmp_path, run, bams, spec, message):
     result = run("annotate", vcf, "--bam", spec.format(bam=bams["two"], shallow=bams["shallow"]))
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_bam_manifest(tmp_path, run, bams):
+    vcf = write_input(tmp_path, "in", vcf_text(["S", "T"], [f"{E77X} 0/0 0/0"]))
+    manifest = tmp_path / "bams.tsv"
+    manifest.write_text(f"sample\tpath\nS\t{bams['zero']}\n")
+    report = run("annotate", vcf, "--bam-manifest", manifest).json()
+    assert sample(report, "S")["dira_genotype"] == "indeterminate"
+    assert sample(report, "T")["depth"] is None
+    manifest.write_text("S only-one-column\n")
+    bad = run("annotate", vcf, "--bam-manifest", manifest)
+    assert bad.exit_code == 3 and "line 1" in bad.stderr
