@@ -145,8 +145,38 @@ def annotate_allele(
     if deletion is not None:
         annotated = annotate_deletion(alt, deletion, catalog, build)
     else:
-        annotated = _catalog_hit(alt, catalog, build, base_at)
-    return replace(annotated, warnings=tuple(warnings)) if warnings else annotated
+        annotated = _with_effect(
+            _catalog_hit(alt, catalog, build, base_at), catalog, build, base_at
+        )
+        warnings.extend(annotated.warnings)
+    return replace(annotated, warnings=tuple(dict.fromkeys(warnings)))
+
+
+def _with_effect(
+    annotated: AnnotatedAllele, catalog: Catalog, build: str, base_at: BaseFetcher | None
+) -> AnnotatedAllele:
+    """Location, consequence and HGVS from the gene model. Catalog alleles keep their curated
+    names; an allele outside the catalog is classified by its consequence."""
+    from il1rn_annot.transcripts import LOSS_OF_FUNCTION, effect
+
+    found = effect(annotated.alt.allele, build, base_at, catalog.known_bases(build))
+    if found is None:
+        return annotated
+    classification = annotated.classification
+    if not annotated.dira_id and not annotated.non_dira_id:
+        if found.consequence.split("&")[0] in LOSS_OF_FUNCTION:
+            classification = NOVEL_LOF
+        elif any(k in found.consequence for k in ("missense", "inframe", "coding_sequence")):
+            classification = "uncertain"
+    return replace(
+        annotated,
+        classification=classification,
+        consequence=found.consequence,
+        location=annotated.location or found.location,
+        hgvs_c=annotated.hgvs_c or found.hgvs_c,
+        hgvs_p=annotated.hgvs_p or found.hgvs_p,
+        warnings=found.notes,
+    )
 
 
 def _catalog_hit(

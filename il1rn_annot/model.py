@@ -130,6 +130,7 @@ class AnnotatedAllele:
     hgvs_c: str = ""  # curated names of catalog alleles, on NM_173842.3
     hgvs_p: str = ""
     location: str = ""
+    consequence: str = ""  # Sequence Ontology term(s) on NM_173842.3
     warnings: tuple[str, ...] = ()  # REF mismatches and other problems of the record itself
     counted: bool = False  # a novel loss-of-function allele counted by --count-novel-lof
     mate: bool = False  # the second breakend of a deletion already described by its first

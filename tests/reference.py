@@ -23,6 +23,8 @@ OPEN_BASES = {
     113131049: "G",  # DIRA06 c.210 pad
     113132730: "C",  # DIRA07 c.393: C gives the CCCC run of reading A
     113132725: "A",  # DIRA07B c.388
+    113127701: "G",  # c.77 (Arg26 CGN, fixed by the protein once c.76 is C)
+    113127702: "A",  # c.78: A makes c.76C>T a stop (R26X); the real base is unverified
 }
 
 

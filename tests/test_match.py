@@ -115,27 +115,37 @@ def test_fasta_left_aligns_and_keeps_input(annotate, fasta, row, left):
 
 
 @pytest.mark.parametrize(
-    ("row", "expected"),
+    ("row", "expected", "classification", "consequence"),
     [
-        ("113129613 AA A", "none"),  # deletes one A next to DIRA03: another allele
-        ("113131068 G C", "none"),  # other ALT at the E77X site: proves E77X absent there
+        # deletes one A next to DIRA03: another allele, a frameshift outside the catalog
+        ("113129613 AA A", "none", "novel_predicted_lof", "frameshift_variant"),
+        # other ALT at the E77X site: Glu77Gln, proves E77X absent there
+        ("113131068 G C", "none", "uncertain", "missense_variant"),
         # Indels over a catalog site are other alleles too, but they may hide or remove the
         # catalog allele on that haplotype: never 'none'.
-        ("113129614 AC A", "indeterminate"),  # one base of the two DIRA03 deletes
-        ("113131067 C CT", "indeterminate"),  # insertion beside the E77X base
-        ("113131049 GATAGATGTGGTACC G", "indeterminate"),  # 14 of the 15 DIRA06 bases
-        ("113132723 AC ACC", "indeterminate"),  # insertion where DIRA07B deletes
+        ("113129614 AC A", "indeterminate", "novel_predicted_lof", "frameshift_variant"),
+        ("113131067 C CT", "indeterminate", "novel_predicted_lof", "frameshift_variant"),
+        (
+            "113131049 GATAGATGTGGTACC G",
+            "indeterminate",
+            "novel_predicted_lof",
+            "frameshift_variant",
+        ),
+        ("113132723 AC ACC", "indeterminate", "novel_predicted_lof", "frameshift_variant"),
     ],
 )
-def test_near_misses_do_not_match(annotate, row, expected):
+def test_near_misses_do_not_match(annotate, row, expected, classification, consequence):
     report = annotate(vcf_text(["s"], [f"{row} PASS GT 1/1"]))
     (variant,) = sample(report, "s")["variants"]
     assert variant["dira_id"] is None
-    assert variant["classification"] == "not_in_catalog"
+    assert variant["classification"] == classification
+    assert variant["consequence"] == consequence
     s = sample(report, "s")
     assert s["dira_genotype"] == expected
     if expected == "indeterminate":
         assert any("another allele" in r for r in s["review_reasons"])
+    if classification == "novel_predicted_lof":
+        assert any("novel predicted loss-of-function" in r for r in s["review_reasons"])
 
 
 def test_record_ref_disagreeing_with_the_catalog_does_not_match(annotate):

@@ -32,9 +32,7 @@ def variant_fields(variant: SampleVariant) -> dict:
         "depth": variant.call.depth,
         "gq": variant.call.gq,
         "quality_flags": list(variant.quality_flags),
-        # Computed consequence and HGVS for every variant come with the gene model; catalog
-        # alleles carry their curated names meanwhile.
-        "consequence": None,
+        "consequence": annotated.consequence or None,
         "hgvs_c": annotated.hgvs_c or None,
         "hgvs_p": annotated.hgvs_p or None,
         "location": annotated.location or None,
