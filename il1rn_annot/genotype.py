@@ -203,7 +203,10 @@ def _carrier_evidence(
         if ploidy == 1:
             why = "haploid reference call on chr2: the other copy may be deleted"
             return Evidence(dira_id, record, call, index, 0, 1, why)
-        return Evidence(dira_id, record, call, index, 0, 0, reference=True)
+        # An SV record's reference call only says that this call set lacks this deletion:
+        # another SV record (other breakpoints, another caller) may still carry it.
+        sv = bool(record.alts) and all(is_structural(a) for a in record.alts)
+        return Evidence(dira_id, record, call, index, 0, 0, reference=not sv)
     if copies == 0:
         return Evidence(dira_id, record, call, index, 0, 2 if ploidy == 1 else missing, "no-call")
     flags = quality_flags(record, call, thresholds)
@@ -362,7 +365,7 @@ def classify(dosage: dict[str, int], carriers: dict[str, Evidence]) -> tuple[str
             ea, eb = carriers.get(a), carriers.get(b)
             relations.append(_relation(ea, eb) if ea and eb else "unknown")
     if "trans" in relations:
-        return BIALLELIC, "pathogenic alleles phased in trans"
+        return BIALLELIC, "pathogenic alleles in trans (phased, or one inside the other's deletion)"
     if all(r == "cis" for r in relations):
         return MONOALLELIC, f"{' and '.join(present)} phased in cis (same haplotype): one allele"
     return BIALLELIC_UNPHASED, ""
@@ -402,9 +405,12 @@ def call_sample(
     reasons: list[str] = []
     for dira_id, items in by_id.items():
         low[dira_id] = _proven_copies(items)
-        calls = [e for e in items if e.alt_index is not None and (e.proven or e.allowed)]
+        calls = [e for e in items if e.alt_index is not None and e.proven]
         allowed = sum(e.allowed for e in items)
-        if len(calls) > 1 and not _one_haplotype_each(calls):
+        if calls and all(_structural(e) for e in calls):
+            # One deletion called by several SV records (callers, breakpoints): the same event.
+            allowed = max(e.allowed for e in items)
+        elif len(calls) > 1 and not _one_haplotype_each(calls):
             allowed = max(allowed, 2)  # the same allele in several unphased records
             reasons.append(f"{dira_id} is called in {len(calls)} records: copies are uncertain")
         high[dira_id] = min(2, max(allowed, low[dira_id]))
@@ -426,7 +432,7 @@ def call_sample(
         dira_genotype = INDETERMINATE
         for e in evidence:
             if e.reason:
-                reasons.append(f"{e.dira_id} at {e.where}: {e.reason}")
+                reasons.append(f"{e.dira_id} site, record {e.where}: {e.reason}")
         reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
     reasons.extend(n for n in notes if "cis" in n)
     seen_alleles = {e.dira_id for e in evidence if e.alt_index is not None and e.allowed > 0}
@@ -511,6 +517,10 @@ def _gvcf_coverage(
             VARIANT_ONLY_NOTE, "gVCF: the sites listed have no passing record (coverage hole)"
         ),
     )
+
+
+def _structural(e: Evidence) -> bool:
+    return e.record is not None and all(is_structural(a) for a in e.record.alts)
 
 
 def _one_haplotype_each(calls: list[Evidence]) -> bool:

@@ -237,3 +237,21 @@ def test_reference_call_of_an_sv_record_does_not_prove_small_sites(annotate):
     s = sample(_annotate(annotate, [f"{FOUNDER} GT 0/0"]), "S")
     assert s["dira_genotype"] == "none"
     assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
+def test_merged_sv_vcf_with_two_records_of_the_founder_deletion(annotate):
+    other = "112961000 N <DEL> PASS INFO=SVTYPE=DEL;END=113141000"
+    report = _annotate(
+        annotate, [f"{FOUNDER} GT 1/1 0/0", f"{other} GT 0/0 1/1"], samples=("A", "B")
+    )
+    assert {s["sample"]: s["dira_genotype"] for s in report["samples"]} == {
+        "A": "biallelic",
+        "B": "biallelic",
+    }
+
+
+def test_same_deletion_in_the_vcf_and_the_sv_file_counts_once(tmp_path, run):
+    small = _write(tmp_path, "small", ["A"], [f"{FOUNDER} GT 0/1"])
+    sv = _write(tmp_path, "sv", ["A"], [f"{FOUNDER} GT 0/1"])
+    report = run("annotate", small, "--sv", sv).json()
+    assert sample(report, "A")["dira_genotype"] == "monoallelic"
