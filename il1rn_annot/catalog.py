@@ -148,6 +148,7 @@ class NonDiraEntry:
     hgvs_c: str
     classification: str
     loci: dict[str, Locus | None]
+    row: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,9 @@ class Catalog:
 
     def entry(self, entry_id: str) -> CatalogEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
+
+    def non_dira_row(self, entry_id: str) -> dict[str, str] | None:
+        return next((dict(e.row) for e in self.non_dira if e.id == entry_id), None)
 
     def known_bases(self, build: str) -> dict[int, str]:
         """Every reference base the catalog fixes on ``build``: for build detection by sequence."""
@@ -376,4 +380,5 @@ def _non_dira(path: Path, n: int, row: dict[str, str]) -> NonDiraEntry:
         hgvs_c=row["hgvs_c"],
         classification=row["classification"],
         loci=_loci(path, n, row, contexts=False),
+        row={k: v for k, v in row.items() if k in NON_DIRA_COLUMNS},
     )

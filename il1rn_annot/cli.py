@@ -88,12 +88,14 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, writable=True),
-    help="Write one report per INPUT into this directory (needed for several INPUTs).",
+    help="Write one report per INPUT into this directory. Without it, several INPUTs are "
+    "combined into one TSV or summary; JSON needs it.",
 )
 @click.option(
     "--fasta",
     type=click.Path(dir_okay=False),
-    help="Reference FASTA (indexed, .fai) of the input's build: left-aligns every indel fully.",
+    help="Reference FASTA of the input's build (.fai; bgzipped needs .gzi too): left-aligns "
+    "indels, fixes codons and HGVS shifts exactly; the reference of CRAM files.",
 )
 @click.option(
     "--min-dp",
@@ -131,8 +133,9 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     "bams",
     multiple=True,
     metavar="[SAMPLE=]PATH",
-    help="BAM/CRAM of a sample (repeatable): depth over the coding exons as deletion evidence. "
-    "The sample comes from SAMPLE=, else the @RG SM tag; CRAM uses --fasta.",
+    help="BAM/CRAM of a sample (repeatable): depth over the coding exons as deletion evidence "
+    "(whole genomes: the controls are intergenic, so exomes are too shallow). The sample is "
+    "SAMPLE=, else the @RG SM tag, else the VCF's only sample; CRAM uses --fasta.",
 )
 @click.option(
     "--bam-manifest",
@@ -171,15 +174,18 @@ def annotate(
     min_mapq: int,
     require_index: bool,
 ) -> None:
-    """Annotate INPUT (VCF, VCF.gz or BCF; '-' for stdin) and call DIRA genotypes per sample.
+    """Annotate INPUT (VCF, VCF.gz, BCF, a directory of them, or '-' for stdin) and call
+    DIRA genotypes per sample.
 
     \b
     dira_genotype per sample:
-      biallelic           two pathogenic alleles: homozygous, or phased in trans
+      biallelic           two pathogenic alleles: homozygous, or in trans
       biallelic_unphased  two different heterozygous pathogenic alleles, phase unknown
-      monoallelic         one heterozygous pathogenic allele (a carrier)
-      none                no pathogenic allele found
-      indeterminate       the evidence cannot decide (no-calls, failed filters, haploid GT)
+      monoallelic         one heterozygous pathogenic allele (a carrier), or two in cis
+      none                no pathogenic allele found in what the input shows; a
+                          variant-only VCF never excludes a deletion (see coverage)
+      indeterminate       the evidence cannot decide: no-calls, failed filters, haploid
+                          GT, coverage holes, deletions over sites, disagreeing records
     """
     from il1rn_annot.pipeline import annotate as run
     from il1rn_annot.reader import read_bam_manifest
@@ -350,7 +356,7 @@ def catalog_list(ctx: click.Context, all_columns: bool) -> None:
 @click.argument("allele_id")
 @click.pass_context
 def catalog_show(ctx: click.Context, allele_id: str) -> None:
-    """Show every field of one catalogued allele, with its sources."""
+    """Show every field of one catalogued allele (DIRA…) or known non-DIRA allele (CTRL…)."""
     from il1rn_annot.catalog import load_catalog
 
     try:
@@ -358,11 +364,11 @@ def catalog_show(ctx: click.Context, allele_id: str) -> None:
     except Il1rnAnnotError as error:
         _fail(ctx, error)
         return
-    try:
-        entry = cat.get(allele_id.upper())
-    except KeyError:
-        raise click.BadParameter(f"no allele {allele_id!r} in the catalog") from None
-    for key, value in entry.row.items():
+    entry = cat.entry(allele_id.upper())
+    row = entry.row if entry is not None else cat.non_dira_row(allele_id.upper())
+    if row is None:
+        raise click.BadParameter(f"no allele {allele_id!r} in the catalog (DIRA… or CTRL…)")
+    for key, value in row.items():
         click.echo(f"{key}\t{value}")
 
 

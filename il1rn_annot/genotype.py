@@ -36,8 +36,12 @@ from il1rn_annot.model import (
 from il1rn_annot.normalize import is_structural, minimal
 
 VARIANT_ONLY_NOTE = (
-    "variant-only VCF: a catalog site with no record is not proven reference "
-    "(gVCF reference blocks or read depth are needed to prove it)"
+    "variant-only VCF: a catalog site with no passing call is not proven reference (a gVCF "
+    "proves sites; SV/CNV calls or read depth show deletions)"
+)
+NO_DELETION_NOTE = (
+    "the catalog sites are called reference, but a variant-only VCF does not exclude a large "
+    "deletion (SV/CNV calls, a gVCF or read depth can)"
 )
 
 #: GTs that say "reference" and nothing else; a sample with one of these needs no attention.
@@ -546,7 +550,7 @@ def _coverage(sites: Sequence[Site], by_id: dict[str, list[Evidence]]) -> Covera
         sites_total=len(sites),
         sites_called=called,
         sites_not_assessed=open_sites,
-        note=VARIANT_ONLY_NOTE if open_sites else "",
+        note=VARIANT_ONLY_NOTE if open_sites else NO_DELETION_NOTE,
     )
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from il1rn_annot import __version__
@@ -35,6 +36,8 @@ from il1rn_annot.reader import read_pedigree, read_window
 from il1rn_annot.reference import open_reference
 
 SCHEMA_VERSION = "1.0"
+
+log = logging.getLogger(__name__)
 
 
 def annotate(source: str, options: Options) -> Report:
@@ -78,7 +81,10 @@ def annotate(source: str, options: Options) -> Report:
         founder.get(data.build),
     )
     if options.ped:
-        samples = apply_family(samples, data.samples, read_pedigree(options.ped), thresholds)
+        trios = read_pedigree(options.ped)
+        if not {t.child for t in trios} & set(data.samples):
+            log.warning("%s: no child of the PED file is a sample of %s", options.ped, data.path)
+        samples = apply_family(samples, data.samples, trios, thresholds)
     if options.bams:
         samples = _with_depth(samples, data.samples, data.build, options)
     return Report(
@@ -122,6 +128,13 @@ def _with_depth(
             raise UsageError("cannot tell which sample it belongs to: give --bam SAMPLE=PATH", path)
         if name not in by_name:
             raise UsageError(f"sample {name!r} is not in the VCF", path)
+        if sample and evidence.sample and sample != evidence.sample:
+            log.warning(
+                "%s: given for sample %s but its @RG SM is %s: check for a sample swap",
+                path,
+                sample,
+                evidence.sample,
+            )
         i = by_name[name]
         samples[i] = apply_depth(samples[i], evidence, options.count_novel_lof)
     return samples
@@ -136,8 +149,11 @@ def _sv_records(
     try:
         sv = read_window(path, build=build, require_index=options.require_index)
     except BuildError as error:
-        raise BuildError(f"the SV file must be on {build} like the VCF: {error}") from None
+        raise BuildError(f"the SV file is not on {build}, the build of the VCF ({error})") from None
     where = {name: i for i, name in enumerate(sv.samples)}
+    missing = [n for n in samples if n not in where]
+    if missing and set(samples) & set(where):
+        log.warning("%s: no SV calls for %s", path, ", ".join(missing[:5]))
     if samples and not set(samples) & set(where):
         raise UsageError(
             f"none of the VCF's samples ({', '.join(samples[:3])}…) is in the SV file", path

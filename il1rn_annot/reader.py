@@ -322,7 +322,12 @@ def _choose_build(label: str, requested: str | None, evidence) -> tuple[str | No
     if builds:
         for weak in evidence:
             if not weak.strong and weak.build not in builds:
-                log.warning("%s: ignoring %s, the contig length says otherwise", label, weak.source)
+                log.warning(
+                    "%s: ignoring the assembly named in %s; the chr2 length says %s",
+                    label,
+                    weak.source,
+                    decisive[0].build,
+                )
         return decisive[0].build, decisive[0].source
     return None, ""
 
@@ -451,7 +456,7 @@ def _records_until(
         if rec.pos < previous:
             raise InputError(
                 f"records are not sorted ({rec.chrom}:{rec.pos} after {rec.chrom}:{previous}): "
-                "sort it (bcftools sort) or index it",
+                "sort it (bcftools sort), then index it",
                 label,
             )
         previous = rec.pos
@@ -679,7 +684,7 @@ def read_bam_manifest(path: str) -> tuple[tuple[str | None, str], ...]:
     for n, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
-        cells = line.split("\t")
+        cells = line.split("\t") if "\t" in line else line.split()
         if len(cells) < 2 or not cells[0] or not cells[1]:
             raise InputError(f"line {n}: expected 'sample<TAB>path'", path)
         if n == 1 and cells[0].lower() == "sample" and cells[1].lower() in ("path", "bam", "cram"):

@@ -81,6 +81,13 @@ def test_bam_manifest(tmp_path, run, bams):
     report = run("annotate", vcf, "--bam-manifest", manifest).json()
     assert sample(report, "S")["dira_genotype"] == "indeterminate"
     assert sample(report, "T")["depth"] is None
-    manifest.write_text("S only-one-column\n")
+    manifest.write_text("S\n")
     bad = run("annotate", vcf, "--bam-manifest", manifest)
     assert bad.exit_code == 3 and "line 1" in bad.stderr
+
+
+def test_bam_given_for_another_sample_warns(tmp_path, run, bams):
+    vcf = write_input(tmp_path, "in", vcf_text(["S", "T"], [f"{E77X} 0/0 0/0"]))
+    result = run("annotate", vcf, "--bam", f"T={bams['two']}")  # its @RG SM is S
+    assert result.exit_code == 0
+    assert "sample swap" in result.stderr

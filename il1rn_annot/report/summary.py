@@ -18,8 +18,12 @@ def _alleles(sample: SampleReport) -> str:
 
 def _call(sample: SampleReport) -> str:
     """'none' says whether the input proves the catalog sites reference."""
-    if sample.dira_genotype == "none" and not sample.coverage.proven_reference:
+    if sample.coverage.proven_reference:
+        return sample.dira_genotype
+    if sample.dira_genotype == "none":
         return "none (sites not proven reference)"
+    if sample.dira_genotype == "monoallelic":
+        return "monoallelic (other sites not proven reference)"
     return sample.dira_genotype
 
 
