@@ -618,6 +618,10 @@ def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: boo
     ratio = "n/a" if depth.ratio is None else f"{depth.ratio:.2f}"
     empty = [e.exon for e in depth.exons if e.copies == 0]
     single = [e.exon for e in depth.exons if e.copies == 1]
+    if depth.copies is None and (empty or single):
+        ratio = ", ".join(
+            f"exon {e.exon} {e.ratio:.2f}" for e in depth.exons if e.ratio is not None
+        )
     deletions = [
         v for v in report.variants if v.copies and deletion_of(v.annotated.alt) is not None
     ]

@@ -158,7 +158,12 @@ def _read(
             _warn_stale_index(source)
         if vf.index is None:
             if require_index:
-                raise InputError("no index (.tbi/.csi) found and --require-index was given", label)
+                why = (
+                    "stdin cannot be read through an index"
+                    if label == "<stdin>"
+                    else "no index (.tbi/.csi) found"
+                )
+                raise InputError(f"{why} and --require-index was given", label)
             if label != "<stdin>" and vf.is_bcf and os.path.exists(source + ".tbi"):
                 raise InputError("BCF files need a .csi index; found only a .tbi", label)
         # Both builds' windows are read (they are small): REF bases at catalog sites then check
