@@ -90,7 +90,7 @@ class Evidence:
     @property
     def where(self) -> str:
         if self.record is None or self.call is None:
-            return "its site"
+            return "no record"
         return f"{self.record.chrom}:{self.record.pos} ({self.call.gt_text})"
 
 
@@ -436,7 +436,8 @@ def call_sample(
         dira_genotype = INDETERMINATE
         for e in evidence:
             if e.reason:
-                reasons.append(f"{e.dira_id} site, record {e.where}: {e.reason}")
+                where = "" if e.record is None else f", record {e.where}"
+                reasons.append(f"{e.dira_id} site{where}: {e.reason}")
         reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
     reasons.extend(n for n in notes if "cis" in n)
     seen_alleles = {e.dira_id for e in evidence if e.alt_index is not None and e.allowed > 0}
