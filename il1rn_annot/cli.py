@@ -210,6 +210,8 @@ def annotate(
         bams=specs,
         min_mapq=min_mapq,
     )
+    if list(inputs).count("-") > 1:
+        raise click.UsageError("stdin ('-') can be given once")
     try:
         inputs = _expand(inputs)
     except Il1rnAnnotError as error:

@@ -61,9 +61,22 @@ def apply_family(
         child = by_name.get(trio.child)
         if child is None:
             continue
-        updated = _refine(child, trio, by_name, index, thresholds)
+        updated, cis_parents = _refine(child, trio, by_name, index, thresholds)
         out[out.index(child)] = updated
         by_name[trio.child] = updated
+        for name in cis_parents:
+            # The child shows the parent's two alleles travel together: the parent is a carrier.
+            parent = by_name[name]
+            if parent.dira_genotype == BIALLELIC_UNPHASED:
+                reasons = [
+                    *parent.review_reasons,
+                    f"the child {trio.child} inherited both alleles from this parent: in cis",
+                ]
+                fixed = replace(
+                    parent, dira_genotype=MONOALLELIC, review_reasons=reasons, needs_review=True
+                )
+                out[out.index(parent)] = fixed
+                by_name[name] = fixed
     return out
 
 
@@ -73,13 +86,14 @@ def _refine(
     by_name: dict[str, SampleReport],
     index: dict[str, int],
     thresholds: Thresholds,
-) -> SampleReport:
+) -> tuple[SampleReport, list[str]]:
     parents = {
         role: by_name[name]
         for role, name in (("father", trio.father), ("mother", trio.mother))
         if name in by_name
     }
     notes, reasons = list(child.notes), list(child.review_reasons)
+    cis_parents: list[str] = []
     call = child.dira_genotype
     het = sorted(
         {v.annotated.key for v in child.variants if v.annotated.pathogenic and v.copies == 1}
@@ -109,6 +123,7 @@ def _refine(
                     reasons.append(
                         f"{a} and {b} inherited together from the {role}: in cis, one allele"
                     )
+                    cis_parents.append(carrier.sample)
     for v in child.variants:
         key = v.annotated.key
         if not (v.annotated.pathogenic and v.copies == 2):
@@ -121,6 +136,7 @@ def _refine(
                     f"possible deletion on the {role}'s allele (or a genotyping error)"
                 )
     reasons = list(dict.fromkeys(reasons))
-    return replace(
+    refined = replace(
         child, dira_genotype=call, notes=notes, review_reasons=reasons, needs_review=bool(reasons)
     )
+    return refined, cis_parents

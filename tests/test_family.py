@@ -31,10 +31,15 @@ def test_one_allele_from_each_parent_is_in_trans(annotate, ped):
 
 
 def test_both_alleles_from_one_parent_are_in_cis(annotate, ped):
-    kid = _kid(annotate, ped, "0/1:60:30 0/1:60:30 0/0:60:30", "0/1:60:30 0/1:60:30 0/0:60:30")
+    rows = [f"{Q54X} 0/1:60:30 0/1:60:30 0/0:60:30", f"{E77X} 0/1:60:30 0/1:60:30 0/0:60:30"]
+    report = annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped)
+    kid = sample(report, "kid")
     assert kid["dira_genotype"] == "monoallelic"
     assert kid["needs_review"]
     assert any("inherited together from the father" in r for r in kid["review_reasons"])
+    dad = sample(report, "dad")  # the child shows his two alleles are on one chromosome
+    assert dad["dira_genotype"] == "monoallelic"
+    assert any("in cis" in r for r in dad["review_reasons"])
 
 
 def test_without_ped_the_same_child_is_unphased(annotate):
