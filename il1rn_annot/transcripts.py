@@ -344,6 +344,9 @@ def effect(
         return Effect(location, consequence, hgvs, hgvs_p, notes)
     consequence = _indel_consequence(tx, first, last, ref, alt, places)
     hgvs_p = "p.?" if consequence in LOSS_OF_FUNCTION or "inframe" in consequence else ""
+    if base_at is not None and consequence in ("frameshift_variant", "inframe_deletion",
+                                               "inframe_insertion"):  # fmt: skip
+        consequence, hgvs_p = _protein_change(tx, start, ref, alt, base, consequence)
     if not complete:
         notes = ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
     return Effect(location, consequence, hgvs, hgvs_p, notes)
@@ -398,3 +401,60 @@ def _hgvs_c(tx: Transcript, start: int, ref: str, alt: str) -> str:
         left, right = c_position(tx, start - 1), c_position(tx, start)
         return f"{left}_{right}ins{alt}"  # a duplication needs the bases before: not decided
     return f"{span}delins{alt}"
+
+
+def _translate(seq: str) -> str:
+    """Translate until the first stop (included as '*'); an incomplete codon ends it."""
+    out = []
+    for i in range(0, len(seq) - 2, 3):
+        aa = CODON_TABLE.get(seq[i : i + 3], "X")
+        out.append(aa)
+        if aa == "*":
+            break
+    return "".join(out)
+
+
+def _protein_change(
+    tx: Transcript,
+    start: int,
+    ref: str,
+    alt: str,
+    base: Callable[[int], str | None],
+    consequence: str,
+) -> tuple[str, str]:
+    """HGVS p. of a coding indel from the reference sequence (``--fasta``): frameshifts with
+    the new stop counted from the first changed residue, in-frame deletions 3'-shifted on the
+    protein, and stops that an in-frame change creates."""
+    exonic = [g for e in tx.exons for g in range(max(e.start, tx.cds_start), e.end + 1)]
+    if any(base(g) is None for g in exonic):
+        return consequence, "p.?"
+    end = start + len(ref) - 1
+    if ref and not all(g in set(exonic) for g in range(start, end + 1)):
+        return consequence, "p.?"
+    reference = "".join(base(g) for g in exonic)
+    mutated = []
+    for g in exonic:
+        if ref and start <= g <= end:
+            continue
+        if not ref and g == start:
+            mutated.append(alt)
+        mutated.append(base(g))
+    old, new = _translate(reference), _translate("".join(mutated))
+    i = next((k for k, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), None)
+    if i is None:
+        return consequence, "p.(=)" if len(old) == len(new) else "p.?"
+    where = f"{THREE_LETTER[old[i]]}{i + 1}"
+    if new[i] == "*":
+        stop = "frameshift_variant&stop_gained" if consequence == "frameshift_variant" else None
+        return stop or "stop_gained", f"p.({where}Ter)"
+    if consequence == "frameshift_variant":
+        stop = new.find("*", i)
+        length = str(stop - i + 1) if stop >= 0 else "?"
+        return consequence, f"p.({where}{THREE_LETTER.get(new[i], 'Xaa')}fsTer{length})"
+    k = len(old) - len(new)
+    if k > 0 and new == old[:i] + old[i + k :]:
+        while i + k < len(old) and old[i] == old[i + k]:
+            i += 1  # the 3' rule on the protein
+        first, last = f"{THREE_LETTER[old[i]]}{i + 1}", f"{THREE_LETTER[old[i + k - 1]]}{i + k}"
+        return consequence, f"p.({first}del)" if k == 1 else f"p.({first}_{last}del)"
+    return consequence, "p.?"

@@ -82,4 +82,23 @@ def test_every_small_deletion_and_insertion(size):
             inside = any(e.cds_start + 3 < g < e.cds_end - 8 for e in TX.exons)
             if inside:
                 expected = "frameshift_variant" if size % 3 else "inframe"
-                assert expected in exact.consequence, (g, size, exact.consequence)
+                made_a_stop = exact.consequence == "stop_gained" and not size % 3
+                assert expected in exact.consequence or made_a_stop, (g, size, exact.consequence)
+
+
+def test_inframe_deletion_names_the_residues():
+    # c.213_227del removes Asp72-Ile76 whatever the codons are.
+    allele = Allele(113131051, "T" + "".join(base_at(113131052 + i) for i in range(15)), "T")
+    allele = Allele(113131051, base_at(113131051) + allele.ref[1:], base_at(113131051))
+    found = effect(allele, "GRCh38", base_at)
+    assert found.consequence == "inframe_deletion"
+    assert found.hgvs_p == "p.(Asp72_Ile76del)"
+
+
+def test_frameshift_counts_to_the_new_stop():
+    import re
+
+    g = 113129613  # c.154: delete c.155 (the A of Asn52)
+    found = effect(Allele(g, base_at(g) + base_at(g + 1), base_at(g)), "GRCh38", base_at)
+    assert found.consequence == "frameshift_variant"
+    assert re.fullmatch(r"p\.\([A-Z][a-z]{2}\d+[A-Z][a-z]{2}fsTer(\d+|\?)\)", found.hgvs_p)
