@@ -336,6 +336,14 @@ def effect(
     places = list(dict.fromkeys(region(tx, g) for g in (first, last)))
     location = "-".join(places)
     hgvs = f"{tx.name}:c.{_hgvs_c(tx, start, ref, alt)}"
+    if not ref and alt:
+        before = [base(start - len(alt) + i) for i in range(len(alt))]
+        if "".join(b or "?" for b in before) == alt:  # an insertion of the preceding bases
+            first_dup, last_dup = start - len(alt), start - 1
+            span = c_position(tx, first_dup)
+            if last_dup != first_dup:
+                span += f"_{c_position(tx, last_dup)}"
+            hgvs = f"{tx.name}:c.{span}dup"
     notes: tuple[str, ...] = ()
     if len(ref) == 1 and len(alt) == 1 and region(tx, start).startswith("exon"):
         consequence, hgvs_p, notes = _snv_effect(tx, start, ref, alt, base_at)
@@ -399,7 +407,7 @@ def _hgvs_c(tx: Transcript, start: int, ref: str, alt: str) -> str:
         return f"{span}del"
     if not ref:
         left, right = c_position(tx, start - 1), c_position(tx, start)
-        return f"{left}_{right}ins{alt}"  # a duplication needs the bases before: not decided
+        return f"{left}_{right}ins{alt}"  # effect() names duplications
     return f"{span}delins{alt}"
 
 

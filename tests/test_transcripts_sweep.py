@@ -102,3 +102,12 @@ def test_frameshift_counts_to_the_new_stop():
     found = effect(Allele(g, base_at(g) + base_at(g + 1), base_at(g)), "GRCh38", base_at)
     assert found.consequence == "frameshift_variant"
     assert re.fullmatch(r"p\.\([A-Z][a-z]{2}\d+[A-Z][a-z]{2}fsTer(\d+|\?)\)", found.hgvs_p)
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_insertion_of_the_preceding_bases_is_a_duplication(size):
+    g = 113131060  # inside exon 3
+    copied = "".join(base_at(g - size + 1 + i) for i in range(size))
+    found = effect(Allele(g, base_at(g), base_at(g) + copied), "GRCh38", base_at)
+    assert found.hgvs_c.endswith("dup")
+    assert "ins" not in found.hgvs_c
