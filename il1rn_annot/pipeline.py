@@ -10,16 +10,11 @@ from dataclasses import replace
 
 from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
+from il1rn_annot.deletions import PATTERN_FLANK, apply_depth
 from il1rn_annot.errors import BuildError, UsageError
 from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
-from il1rn_annot.genotype import (
-    PATTERN_FLANK,
-    Thresholds,
-    apply_depth,
-    call_samples,
-    catalog_sites,
-)
+from il1rn_annot.genotype import Thresholds, call_samples, catalog_sites
 from il1rn_annot.match import MAX_SHIFT, annotate_alleles
 from il1rn_annot.model import (
     NOVEL_LOF,

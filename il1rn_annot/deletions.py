@@ -1,0 +1,139 @@
+"""Deletion evidence beyond SV records: read depth over the coding exons (``--bam``) and
+genotype patterns across the founder-deletion interval. Both can support or contradict a call;
+neither names an allele, so they change a call only where it is contradicted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from il1rn_annot.depth import DepthEvidence
+from il1rn_annot.match import deletion_of
+from il1rn_annot.model import (
+    BIALLELIC,
+    BIALLELIC_UNPHASED,
+    INDETERMINATE,
+    MONOALLELIC,
+    NONE,
+    SampleCall,
+    SampleReport,
+    VariantRecord,
+)
+from il1rn_annot.normalize import is_structural
+
+
+def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: bool) -> SampleReport:
+    """Read depth over the coding exons as deletion evidence. It can prove a copy number, never
+    an allele, so it changes a call only where it contradicts "none" or a single allele."""
+    call, reasons, notes = report.dira_genotype, list(report.review_reasons), list(report.notes)
+    coverage = report.coverage
+    ratio = "n/a" if depth.ratio is None else f"{depth.ratio:.2f}"
+    empty = [e.exon for e in depth.exons if e.copies == 0]
+    single = [e.exon for e in depth.exons if e.copies == 1]
+    if depth.copies is None and (empty or single):
+        ratio = ", ".join(
+            f"exon {e.exon} {e.ratio:.2f}" for e in depth.exons if e.ratio is not None
+        )
+    deletions = [
+        v for v in report.variants if v.copies and deletion_of(v.annotated.alt) is not None
+    ]
+    if depth.copies == 0 or empty:
+        which = "any coding exon" if depth.copies == 0 else f"coding exon(s) {empty}"
+        reasons.append(
+            f"possible_homozygous_deletion: read depth shows no copy of {which} (ratio {ratio})"
+        )
+        coverage = replace(coverage, possible_homozygous_deletion=True)
+        if call != BIALLELIC:
+            call = BIALLELIC if count_novel_lof else INDETERMINATE
+    elif depth.copies == 1 or single:
+        which = "the coding exons" if depth.copies == 1 else f"coding exon(s) {single}"
+        reasons.append(
+            f"read depth shows one copy of {which}: a heterozygous deletion (ratio {ratio})"
+        )
+        if call == NONE and count_novel_lof:
+            call = MONOALLELIC
+        elif call in (MONOALLELIC, BIALLELIC_UNPHASED) and not deletions:
+            call = INDETERMINATE  # a pathogenic allele beside a deletion may be the only copy
+    elif depth.copies is None:
+        reasons.append(
+            f"read depth cannot tell the IL1RN copy number ({depth.status}: {depth.note})"
+        )
+        if call == NONE:
+            call = INDETERMINATE
+    else:
+        notes.append(f"read depth shows two copies of every coding exon (ratio {ratio})")
+        if deletions:
+            reasons.append(
+                "read depth shows two copies of every coding exon, which contradicts the "
+                "deletion called in the VCF"
+            )
+            call = INDETERMINATE
+    reasons = list(dict.fromkeys(reasons))
+    return replace(
+        report,
+        dira_genotype=call,
+        needs_review=bool(reasons),
+        review_reasons=reasons,
+        notes=notes,
+        coverage=coverage,
+        depth=depth,
+    )
+
+
+#: Pattern evidence needs this many informative records across the founder interval.
+MIN_PATTERN_RECORDS = 10
+#: Flanks on each side of the founder interval where calls are expected when it is intact.
+PATTERN_FLANK = 20_000
+
+
+def pattern_rows(
+    context: Sequence[VariantRecord], interval: tuple[int, int]
+) -> list[tuple[tuple[SampleCall, ...], bool]]:
+    """The small-variant records around the founder interval, with whether each lies inside it:
+    computed once for every sample of a cohort."""
+    start, end = interval
+    return [
+        (record.calls, record.pos <= end and record.end >= start)
+        for record in context
+        if not (record.alts and all(is_structural(a) for a in record.alts))
+    ]
+
+
+def deletion_pattern(
+    sample_index: int,
+    rows: Sequence[tuple[tuple[SampleCall, ...], bool]],
+    interval: tuple[int, int],
+    gvcf: bool,
+) -> str:
+    """Supporting evidence for a deletion from the genotypes across the founder interval, never a
+    call on its own: no heterozygous call among many non-reference calls (a hemizygous stretch,
+    as a heterozygous deletion leaves, or plain homozygosity by descent), or no call at all
+    inside while the flanks are called (a homozygous deletion)."""
+    het = hom = called_inside = missing_inside = called_flank = 0
+    for calls, inside in rows:
+        alleles = calls[sample_index].alleles
+        complete = bool(alleles) and None not in alleles
+        if not inside:
+            called_flank += complete
+        elif not complete:
+            missing_inside += 1
+        else:
+            called_inside += 1
+            if alleles != (0, 0):
+                first = alleles[0]
+                if any(a != first for a in alleles):
+                    het += 1
+                elif first != 0:
+                    hom += 1
+    size = f"{(interval[1] - interval[0] + 1) / 1000:.0f} kb"
+    if called_flank and not called_inside and (gvcf or missing_inside >= MIN_PATTERN_RECORDS):
+        return (
+            f"no call across the {size} founder-deletion interval while its flanks are called "
+            f"({missing_inside} no-call records inside): supports a homozygous deletion"
+        )
+    if not gvcf and het == 0 and hom >= MIN_PATTERN_RECORDS:
+        return (
+            f"{hom} homozygous and no heterozygous call across the {size} founder-deletion "
+            "interval: a hemizygous stretch (a heterozygous deletion, or homozygosity by descent)"
+        )
+    return ""
