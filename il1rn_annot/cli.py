@@ -98,6 +98,14 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     "indels, fixes codons and HGVS shifts exactly; the reference of CRAM files.",
 )
 @click.option(
+    "--transcripts",
+    type=click.Choice(["mane", "all"]),
+    default="mane",
+    show_default=True,
+    help="'all' adds each variant's names on NM_173841, NM_000577 and NM_173843 where they "
+    "share NM_173842.3's exons.",
+)
+@click.option(
     "--min-dp",
     type=click.IntRange(min=0),
     default=10,
@@ -164,6 +172,7 @@ def annotate(
     output: str | None,
     output_dir: str | None,
     fasta: str | None,
+    transcripts: str,
     min_dp: int,
     min_gq: int,
     count_novel_lof: bool,
@@ -208,6 +217,7 @@ def annotate(
         ped=ped,
         sv=sv,
         bams=specs,
+        transcripts=transcripts,
         min_mapq=min_mapq,
     )
     if list(inputs).count("-") > 1:

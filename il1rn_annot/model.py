@@ -134,6 +134,7 @@ class AnnotatedAllele:
     warnings: tuple[str, ...] = ()  # REF mismatches and other problems of the record itself
     counted: bool = False  # a novel loss-of-function allele counted by --count-novel-lof
     mate: bool = False  # the second breakend of a deletion already described by its first
+    other_transcripts: tuple[str, ...] = ()  # names on the other isoforms (--transcripts all)
 
     @property
     def pathogenic(self) -> bool:
@@ -235,5 +236,6 @@ class Options:
     count_novel_lof: bool = False
     ped: str | None = None
     bams: tuple[tuple[str | None, str], ...] = ()  # (sample or None, BAM/CRAM path)
+    transcripts: str = "mane"  # mane | all
     sv: str | None = None  # a second VCF with the SV/CNV calls of the same samples
     min_mapq: int = 20

@@ -18,6 +18,7 @@ from il1rn_annot.genotype import Thresholds, call_samples, catalog_sites
 from il1rn_annot.match import MAX_SHIFT, annotate_alleles
 from il1rn_annot.model import (
     NOVEL_LOF,
+    AnnotatedAllele,
     InputInfo,
     Options,
     Report,
@@ -61,6 +62,8 @@ def annotate(source: str, options: Options) -> Report:
     with open_reference(options.fasta, data.build) as base_at:
         alts = split_records(records, base_at)
         annotated = annotate_alleles(alts, catalog, data.build, base_at)
+    if options.transcripts == "all":
+        annotated = [_on_isoforms(a) for a in annotated]
     if options.count_novel_lof:
         annotated = [replace(a, counted=a.classification == NOVEL_LOF) for a in annotated]
     thresholds = Thresholds(min_dp=options.min_dp, min_gq=options.min_gq)
@@ -105,6 +108,7 @@ def annotate(source: str, options: Options) -> Report:
             "bams": [path for _, path in options.bams],
             "min_mapq": options.min_mapq,
             "sv": options.sv,
+            "transcripts": options.transcripts,
         },
     )
 
@@ -172,3 +176,13 @@ def _founder_intervals(catalog) -> dict[str, tuple[int, int]]:
             if locus is not None:
                 out[build] = (locus.pos, locus.end)
     return out
+
+
+def _on_isoforms(annotated: AnnotatedAllele) -> AnnotatedAllele:
+    """Add the allele's names on the other RefSeq isoforms where they share NM_173842's exons."""
+    from il1rn_annot.transcripts import load_isoforms, on_isoform
+
+    if not annotated.hgvs_c:
+        return annotated
+    names = (on_isoform(annotated.hgvs_c, annotated.hgvs_p, iso) for iso in load_isoforms())
+    return replace(annotated, other_transcripts=tuple(n for n in names if n))

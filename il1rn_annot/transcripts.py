@@ -10,6 +10,7 @@ consequence is given as undetermined and named, unless ``--fasta`` supplies the 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -466,3 +467,64 @@ def _protein_change(
         first, last = f"{THREE_LETTER[old[i]]}{i + 1}", f"{THREE_LETTER[old[i + k - 1]]}{i + k}"
         return consequence, f"p.({first}del)" if k == 1 else f"p.({first}_{last}del)"
     return consequence, "p.?"
+
+
+ISOFORM_FILE = "il1rn_isoforms.tsv"
+_POSITION = re.compile(r"^(\*?)(-?\d+)([+-]\d+)?$")
+_CHANGE = re.compile(r"^([-*+_\d]+)(.*)$")
+_RESIDUE = re.compile(r"([A-Z][a-z]{2})(\d+)")
+
+
+@dataclass(frozen=True)
+class Isoform:
+    """Another RefSeq isoform, numbered from NM_173842.3 where it shares its exons."""
+
+    name: str
+    first_shared_c: int
+    c_offset: int
+    aa_offset: int
+
+
+@cache
+def load_isoforms() -> tuple[Isoform, ...]:
+    text = (data_dir() / ISOFORM_FILE).read_text().splitlines()
+    rows = csv.DictReader(
+        [line for line in text if line and not line.startswith("#")], delimiter="\t"
+    )
+    return tuple(
+        Isoform(r["transcript"], int(r["first_shared_c"]), int(r["c_offset"]), int(r["aa_offset"]))
+        for r in rows
+    )
+
+
+def on_isoform(hgvs_c: str, hgvs_p: str, isoform: Isoform) -> str | None:
+    """The NM_173842.3 names moved onto ``isoform`` by its offset, or None where the variant
+    lies outside the exons they share (5' of ``first_shared_c``; its own 5' end is not known).
+
+    >>> iso = Isoform("NM_173841.2", 65, 9, 3)
+    >>> on_isoform("NM_173842.3:c.229G>T", "p.(Glu77Ter)", iso)
+    'NM_173841.2:c.238G>T p.(Glu80Ter)'
+    >>> on_isoform("NM_173842.3:c.318+2T>G", "p.?", iso)
+    'NM_173841.2:c.327+2T>G p.?'
+    >>> on_isoform("NM_173842.3:c.155_156del", "", iso)
+    'NM_173841.2:c.164_165del'
+    >>> on_isoform("NM_173842.3:c.-12C>T", "", iso) is None
+    True
+    """
+    match = _CHANGE.match(hgvs_c.partition(":c.")[2])
+    if match is None:
+        return None
+    positions, rest = match.groups()
+    moved = []
+    for token in positions.split("_"):
+        part = _POSITION.match(token)
+        if part is None:
+            return None
+        star, number, offset = part.group(1), int(part.group(2)), part.group(3) or ""
+        if not star:
+            if number < isoform.first_shared_c:
+                return None
+            number += isoform.c_offset
+        moved.append(f"{star}{number}{offset}")
+    protein = _RESIDUE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + isoform.aa_offset}", hgvs_p)
+    return f"{isoform.name}:c.{'_'.join(moved)}{rest}" + (f" {protein}" if protein else "")

@@ -122,3 +122,17 @@ def test_novel_frameshift_homozygote(annotate):
     assert s["dira_genotype"] == "none" and s["needs_review"]
     counted = sample(annotate(vcf_text(["s"], [row]), "--count-novel-lof"), "s")
     assert counted["dira_genotype"] == "biallelic"
+
+
+def test_other_isoforms_with_transcripts_all(annotate):
+    rows = ["113127660 C T PASS GT 0/1", "113131068 G T PASS GT 0/1"]  # c.36 (5' of c.65); E77X
+    report = annotate(vcf_text(["s"], rows), "--transcripts", "all")
+    early, e77x = sample(report, "s")["variants"]
+    assert e77x["other_transcripts"] == [
+        "NM_173841.2:c.238G>T p.(Glu80Ter)",  # ClinVar names, VCV 14675
+        "NM_000577.4:c.175G>T p.(Glu59Ter)",
+        "NM_173843.2:c.127G>T p.(Glu43Ter)",
+    ]
+    assert early["other_transcripts"] == []  # before the shared exons: unknown numbering
+    plain = annotate(vcf_text(["s"], rows))
+    assert all(v["other_transcripts"] == [] for v in sample(plain, "s")["variants"])

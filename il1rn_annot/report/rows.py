@@ -7,7 +7,7 @@ from il1rn_annot.model import SampleVariant
 VARIANT_FIELDS = (
     "chrom pos ref alt input_pos input_ref input_alt genotype zygosity phase_set filter "
     "depth gq quality_flags consequence hgvs_c hgvs_p location dira_id dira_name "
-    "classification evidence_level match non_dira_id warnings"
+    "classification evidence_level match non_dira_id warnings other_transcripts"
 ).split()
 
 
@@ -43,4 +43,5 @@ def variant_fields(variant: SampleVariant) -> dict:
         "match": annotated.match or None,
         "non_dira_id": annotated.non_dira_id or None,
         "warnings": list(annotated.warnings),
+        "other_transcripts": list(annotated.other_transcripts),
     }
