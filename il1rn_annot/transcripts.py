@@ -225,54 +225,6 @@ def _genomic_of_coding(tx: Transcript, index: int) -> int:
     raise ValueError(index)
 
 
-def _snv_effect(
-    tx: Transcript, g: int, ref: str, alt: str, base_at: BaseFetcher | None
-) -> tuple[str, str, tuple[str, ...]]:
-    """(consequence, hgvs_p, notes) of a coding SNV, from the protein and the REF base, or from
-    the FASTA's codon when one is given."""
-    index = _coding_index(tx, g)
-    assert index is not None
-    number, phase = index // 3 + 1, index % 3
-    ref_aa = tx.protein[number - 1] if number <= len(tx.protein) else "*"
-    if base_at is not None:
-        codon = "".join(base_at(_genomic_of_coding(tx, (number - 1) * 3 + i)) for i in range(3))
-        candidates = [codon] if CODON_TABLE.get(codon) == ref_aa else []
-    else:
-        candidates = []
-    if not candidates:
-        candidates = [c for c, aa in CODON_TABLE.items() if aa == ref_aa and c[phase] == ref]
-    if not candidates:
-        return (
-            "coding_sequence_variant",
-            "p.?",
-            (
-                f"ref_mismatch: REF {ref} cannot be base {phase + 1} of a codon for "
-                f"{THREE_LETTER[ref_aa]}{number} (P18510)",
-            ),
-        )
-    outcomes = {CODON_TABLE[c[:phase] + alt + c[phase + 1 :]] for c in candidates}
-    if len(outcomes) > 1:
-        names = sorted(_consequence(ref_aa, aa, number) for aa in outcomes)
-        return (
-            "coding_sequence_variant",
-            "p.?",
-            (
-                "codon not fixed without --fasta: the protein allows "
-                + " or ".join(dict.fromkeys(names)),
-            ),
-        )
-    alt_aa = outcomes.pop()
-    where = f"{THREE_LETTER[ref_aa]}{number}"
-    consequence = _consequence(ref_aa, alt_aa, number)
-    if consequence == "synonymous_variant" or consequence == "stop_retained_variant":
-        return consequence, f"p.({where}=)", ()
-    if consequence == "start_lost":
-        return consequence, "p.(Met1?)", ()
-    if consequence == "stop_lost":
-        return consequence, f"p.({where}{THREE_LETTER[alt_aa]}extTer?)", ()
-    return consequence, f"p.({where}{THREE_LETTER[alt_aa]})", ()
-
-
 def _consequence(ref_aa: str, alt_aa: str, number: int) -> str:
     if number == 1 and alt_aa != "M":
         return "start_lost"
@@ -331,9 +283,11 @@ def effect(
             return b if b in "ACGT" else None
         return bases.get(g)
 
+    # The consequence is judged where the caller put the allele; HGVS names the 3'-most form.
+    input_start, input_ref, input_alt = start, ref, alt
     start, ref, alt, complete = shift_3prime(start, ref, alt, base)
-    end = start + len(ref) - 1 if ref else start - 1
-    first, last = (start, end) if ref else (start - 1, start)
+    end = input_start + len(input_ref) - 1 if input_ref else input_start - 1
+    first, last = (input_start, end) if input_ref else (input_start - 1, input_start)
     places = list(dict.fromkeys(region(tx, g) for g in (first, last)))
     location = "-".join(places)
     hgvs = f"{tx.name}:c.{_hgvs_c(tx, start, ref, alt)}"
@@ -346,13 +300,21 @@ def effect(
                 span += f"_{c_position(tx, last_dup)}"
             hgvs = f"{tx.name}:c.{span}dup"
     notes: tuple[str, ...] = ()
-    if len(ref) == 1 and len(alt) == 1 and region(tx, start).startswith("exon"):
-        consequence, hgvs_p, notes = _snv_effect(tx, start, ref, alt, base_at)
-        if _near_exon_edge(tx, start) and consequence != "coding_sequence_variant":
+    if len(ref) == len(alt) and all(
+        _coding_index(tx, g) is not None for g in range(first, last + 1)
+    ):
+        consequence, hgvs_p, notes = _substitution_effect(tx, first, input_ref, input_alt, base)
+        near_edge = _near_exon_edge(tx, first) or _near_exon_edge(tx, last)
+        if near_edge and consequence != "coding_sequence_variant":
             consequence += "&splice_region_variant"
         return Effect(location, consequence, hgvs, hgvs_p, notes)
-    consequence = _indel_consequence(tx, first, last, ref, alt, places)
-    hgvs_p = "p.?" if consequence in LOSS_OF_FUNCTION or "inframe" in consequence else ""
+    if input_ref:
+        consequence = _deletion_consequence(tx, first, last, input_ref, input_alt, places)
+    else:
+        consequence = _insertion_consequence(tx, input_start, input_alt, places)
+    hgvs_p = (
+        "p.?" if consequence.split("&")[0] in LOSS_OF_FUNCTION or "inframe" in consequence else ""
+    )
     if base_at is not None and consequence in ("frameshift_variant", "inframe_deletion",
                                                "inframe_insertion"):  # fmt: skip
         consequence, hgvs_p = _protein_change(tx, start, ref, alt, base, consequence)
@@ -361,39 +323,148 @@ def effect(
     return Effect(location, consequence, hgvs, hgvs_p, notes)
 
 
-def _indel_consequence(
+_NONCODING = {
+    "5'UTR": "5_prime_UTR_variant",
+    "3'UTR": "3_prime_UTR_variant",
+    "upstream": "upstream_gene_variant",
+    "downstream": "downstream_gene_variant",
+}
+
+
+def _codon_span(tx: Transcript, first: int, last: int) -> tuple[bool, bool]:
+    """Whether the bases first..last touch the start codon (c.1-3) or the stop codon."""
+    indices = [_coding_index(tx, g) for g in range(first, last + 1)]
+    coding = [k for k in indices if k is not None]
+    return any(k < 3 for k in coding), any(k >= tx.cds_length - 3 for k in coding)
+
+
+def _deletion_consequence(
     tx: Transcript, first: int, last: int, ref: str, alt: str, places: list[str]
 ) -> str:
+    """A deletion or a delins that changes the length (bases first..last removed)."""
+    if first <= tx.start and last >= tx.end:
+        return "transcript_ablation"
     splice = [
         _intron_class(tx, g) for g in range(first, last + 1) if region(tx, g).startswith("intron")
     ]
     for kind in ("splice_donor_variant", "splice_acceptor_variant"):
         if kind in splice:
             return kind
-    coding = [g for g in range(first, last + 1) if _coding_index(tx, g) is not None]
-    if coding:
-        if first <= tx.cds_start <= last:
-            return "start_lost"
+    start_codon, stop_codon = _codon_span(tx, first, last)
+    if start_codon:
+        return "start_lost"
+    if any(_coding_index(tx, g) is not None for g in range(first, last + 1)):
         diff = len(alt) - len(ref)
-        if diff % 3:
-            return "frameshift_variant"
-        if diff < 0:
-            return "inframe_deletion"
-        if diff > 0:
-            return "inframe_insertion"
-        return "protein_altering_variant"
-    if "splice_region_variant" in splice:
+        kind = (
+            "frameshift_variant"
+            if diff % 3
+            else "inframe_deletion"
+            if diff < 0
+            else ("inframe_insertion" if diff > 0 else "protein_altering_variant")
+        )
+        if stop_codon:
+            return "frameshift_variant&stop_lost" if diff % 3 else "stop_lost"
+        return kind
+    if "splice_region_variant" in splice or any(_near_exon_edge(tx, g) for g in (first, last)):
         return "splice_region_variant"
-    kinds = {
-        "5'UTR": "5_prime_UTR_variant",
-        "3'UTR": "3_prime_UTR_variant",
-        "upstream": "upstream_gene_variant",
-        "downstream": "downstream_gene_variant",
+    return next((_NONCODING[p] for p in places if p in _NONCODING), "intron_variant")
+
+
+def _insertion_consequence(tx: Transcript, start: int, alt: str, places: list[str]) -> str:
+    """An insertion between ``start - 1`` and ``start``. Only an insertion between the two bases
+    of a splice dinucleotide breaks it; next to one, it is a splice-region change."""
+    left, right = start - 1, start
+    for before, after in zip(tx.exons, tx.exons[1:], strict=False):
+        if (left, right) == (before.end + 1, before.end + 2):
+            return "splice_donor_variant"
+        if (left, right) == (after.start - 2, after.start - 1):
+            return "splice_acceptor_variant"
+    a, b = _coding_index(tx, left), _coding_index(tx, right)
+    if a is not None and b is not None and b == a + 1:
+        if b < 3:
+            return "start_lost"
+        if a >= tx.cds_length - 3:
+            return "stop_lost" if len(alt) % 3 == 0 else "frameshift_variant&stop_lost"
+        return "frameshift_variant" if len(alt) % 3 else "inframe_insertion"
+    if any(_near_exon_edge(tx, g) for g in (left, right)) or any(
+        region(tx, g).startswith("intron") and _intron_class(tx, g) != "intron_variant"
+        for g in (left, right)
+    ):
+        return "splice_region_variant"
+    places = [region(tx, left), region(tx, right)]
+    if places[0] != places[1] and "exon" in " ".join(places) and "intron" in " ".join(places):
+        return "splice_region_variant"
+    return next((_NONCODING[p] for p in places if p in _NONCODING), "intron_variant")
+
+
+def _substitution_effect(
+    tx: Transcript, first: int, ref: str, alt: str, base: Callable[[int], str | None]
+) -> tuple[str, str, tuple[str, ...]]:
+    """A coding substitution of one or more bases: the codons it touches, each either read from
+    the reference (``--fasta``) or constrained by the protein and the record's REF bases."""
+    indices = [_coding_index(tx, first + i) for i in range(len(ref))]
+    changed = {k: alt[i] for i, k in enumerate(indices) if ref[i] != alt[i]}
+    numbers = sorted({k // 3 for k in changed})
+    outcomes: set[tuple[str, ...]] = {()}
+    ref_aas = []
+    for n in numbers:
+        ref_aa = tx.protein[n] if n < len(tx.protein) else "*"
+        ref_aas.append(ref_aa)
+        codons = []
+        full = [base(_genomic_of_coding(tx, n * 3 + i)) for i in range(3)]
+        if all(full) and CODON_TABLE.get("".join(full)) == ref_aa:
+            candidates = ["".join(full)]
+        else:
+            known = {
+                k: ref[indices.index(k)]
+                for k in indices
+                if k is not None and n * 3 <= k < n * 3 + 3
+            }
+            candidates = [
+                c for c, aa in CODON_TABLE.items()
+                if aa == ref_aa and all(c[k - n * 3] == b for k, b in known.items())
+            ]  # fmt: skip
+        if not candidates:
+            return (
+                "coding_sequence_variant",
+                "p.?",
+                (
+                    "ref_mismatch: the REF bases cannot code "
+                    f"{THREE_LETTER[ref_aa]}{n + 1} (P18510)",
+                ),
+            )
+        for codon in candidates:
+            new = "".join(changed.get(n * 3 + i, codon[i]) for i in range(3))
+            codons.append(CODON_TABLE[new])
+        outcomes = {(*o, aa) for o in outcomes for aa in set(codons)}
+    kinds = {_consequences(numbers, ref_aas, o) for o in outcomes}
+    if len(kinds) > 1:
+        return (
+            "coding_sequence_variant",
+            "p.?",
+            ("codon not fixed without --fasta: the protein allows " + " or ".join(sorted(kinds)),),
+        )
+    kind = kinds.pop()
+    if len(outcomes) > 1 or len(numbers) != 1:
+        return kind, "p.?" if kind != "synonymous_variant" else "p.(=)", ()
+    (alt_aa,) = outcomes.pop()
+    where = f"{THREE_LETTER[ref_aas[0]]}{numbers[0] + 1}"
+    names = {
+        "synonymous_variant": f"p.({where}=)",
+        "stop_retained_variant": f"p.({where}=)",
+        "start_lost": "p.(Met1?)",
+        "stop_lost": f"p.({where}{THREE_LETTER[alt_aa]}extTer?)",
     }
-    for place in places:
-        if place in kinds:
-            return kinds[place]
-    return "intron_variant"
+    return kind, names.get(kind, f"p.({where}{THREE_LETTER[alt_aa]})"), ()
+
+
+def _consequences(numbers: list[int], ref_aas: list[str], alt_aas: tuple[str, ...]) -> str:
+    """The most severe consequence over the changed codons."""
+    kinds = [_consequence(r, a, n + 1) for n, r, a in zip(numbers, ref_aas, alt_aas, strict=True)]
+    for kind in ("start_lost", "stop_gained", "stop_lost", "missense_variant"):
+        if kind in kinds:
+            return kind
+    return kinds[0] if kinds else "synonymous_variant"
 
 
 def _hgvs_c(tx: Transcript, start: int, ref: str, alt: str) -> str:
@@ -526,5 +597,8 @@ def on_isoform(hgvs_c: str, hgvs_p: str, isoform: Isoform) -> str | None:
                 return None
             number += isoform.c_offset
         moved.append(f"{star}{number}{offset}")
-    protein = _RESIDUE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + isoform.aa_offset}", hgvs_p)
+    split = re.match(r"^(.*?)(fs|ext)(.*)$", hgvs_p)
+    head, sep, tail = split.groups() if split else (hgvs_p, "", "")
+    head = _RESIDUE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + isoform.aa_offset}", head)
+    protein = head + sep + tail  # the Ter count after fs/ext is relative: not shifted
     return f"{isoform.name}:c.{'_'.join(moved)}{rest}" + (f" {protein}" if protein else "")
