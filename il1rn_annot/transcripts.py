@@ -312,12 +312,16 @@ def effect(
         consequence = _deletion_consequence(tx, first, last, input_ref, input_alt, places)
     else:
         consequence = _insertion_consequence(tx, input_start, input_alt, places)
+    coding_change = consequence.split("&")[0] in ("frameshift_variant", "inframe_deletion",
+                                                  "inframe_insertion")  # fmt: skip
+    if coding_change and (_near_exon_edge(tx, first) or _near_exon_edge(tx, last)):
+        consequence += "&splice_region_variant"  # an exonic indel in the last/first 3 bases
     hgvs_p = (
         "p.?" if consequence.split("&")[0] in LOSS_OF_FUNCTION or "inframe" in consequence else ""
     )
-    if base_at is not None and consequence in ("frameshift_variant", "inframe_deletion",
-                                               "inframe_insertion"):  # fmt: skip
-        consequence, hgvs_p = _protein_change(tx, start, ref, alt, base, consequence)
+    if base_at is not None and coding_change and "stop_lost" not in consequence:
+        kind, hgvs_p = _protein_change(tx, start, ref, alt, base, consequence.split("&")[0])
+        consequence = kind + consequence[len(consequence.split("&")[0]) :]
     if not complete:
         notes = ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
     return Effect(location, consequence, hgvs, hgvs_p, notes)

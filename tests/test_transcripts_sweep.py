@@ -183,3 +183,10 @@ def test_isoform_names_keep_relative_ter_counts():
         "p.(Arg82GlyfsTer23)",
         "p.(Arg66GlyfsTer23)",
     ]
+
+
+def test_exonic_indel_at_an_exon_edge_is_also_splice_region():
+    g = 113127737  # c.113: deleting c.114-116, the last three bases of exon 1
+    deleted = "".join(base_at(g + i) for i in range(4))
+    found = effect(Allele(g, deleted, deleted[0]), "GRCh38")
+    assert found.consequence == "inframe_deletion&splice_region_variant"
