@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from types import MappingProxyType
 
 from il1rn_annot.errors import CatalogError
 from il1rn_annot.genome import BUILDS, GRCH37, GRCH37_OFFSET, GRCH38
@@ -178,14 +180,23 @@ class Catalog:
     def non_dira_row(self, entry_id: str) -> dict[str, str] | None:
         return next((dict(e.row) for e in self.non_dira if e.id == entry_id), None)
 
-    def known_bases(self, build: str) -> dict[int, str]:
-        """Every reference base the catalog fixes on ``build``: for build detection by sequence."""
-        bases: dict[int, str] = {}
-        for entry in self.matchable():
-            locus = entry.locus(build)
-            if locus is not None and not entry.low_confidence:
-                bases.update(locus.known_bases())
-        return bases
+    def known_bases(self, build: str) -> Mapping[int, str]:
+        """Every reference base the catalog fixes on ``build`` (low-confidence rows left out):
+        build detection by sequence, REF checks and HGVS shifting ask for it per allele, so it is
+        computed once per catalog."""
+        return self._known_bases[build]
+
+    @cached_property
+    def _known_bases(self) -> dict[str, Mapping[int, str]]:
+        out = {}
+        for build in BUILDS:
+            bases: dict[int, str] = {}
+            for entry in self.matchable():
+                locus = entry.locus(build)
+                if locus is not None and not entry.low_confidence:
+                    bases.update(locus.known_bases())
+            out[build] = MappingProxyType(bases)
+        return out
 
 
 def data_dir() -> Path:

@@ -24,6 +24,7 @@ from il1rn_annot.errors import (
 )
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.model import Options
+from il1rn_annot.report import FORMATS
 
 log = logging.getLogger("il1rn_annot")
 
@@ -74,7 +75,7 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "tsv", "summary"]),
+    type=click.Choice(FORMATS),
     default="json",
     show_default=True,
     help="Report format.",

@@ -385,11 +385,13 @@ def call_sample(
     thresholds: Thresholds,
     gvcf: bool = False,
     exon_records: Sequence[VariantRecord] = (),
+    sites: Sequence[Site] | None = None,
 ) -> SampleReport:
     """Call one sample. ``alleles`` may be limited to those the sample does not call reference,
     and ``records`` to those over catalog sites: nothing else can change the call. In a gVCF
     a site with no passing record is a coverage hole (``exon_records`` measure the CDS)."""
-    sites = catalog_sites(catalog, build)
+    if sites is None:
+        sites = catalog_sites(catalog, build)
     variants = sample_variants(sample_index, alleles, thresholds)
     evidence = _site_evidence(sample_index, alleles, records, sites, thresholds)
     if gvcf:
@@ -594,7 +596,9 @@ def call_samples(
             if annotated.pathogenic or call.alleles not in _REFERENCE:
                 relevant[i].append(annotated)
     reports = [
-        call_sample(name, i, relevant[i], site_records, catalog, build, thresholds, gvcf, records)
+        call_sample(
+            name, i, relevant[i], site_records, catalog, build, thresholds, gvcf, records, sites
+        )
         for i, name in enumerate(names)
     ]
     if interval is None or not context:

@@ -103,17 +103,6 @@ def test_bundled_example_matches_golden_report(run):
     assert _stable(result.json()) == golden
 
 
-def test_bundled_example_has_one_sample_per_case(run):
-    calls = run("annotate", EXAMPLE).calls()
-    assert calls == {
-        "AFFECTED_HOM": "biallelic",
-        "COMPOUND_HET": "biallelic_unphased",
-        "CARRIER": "monoallelic",
-        "BENIGN_ONLY": "none",
-        "NO_CALL": "indeterminate",
-    }
-
-
 def test_example_script_reproduces_the_committed_examples(tmp_path):
     import gzip
     import importlib.util
