@@ -19,7 +19,7 @@ from itertools import product
 from il1rn_annot.catalog import data_dir
 from il1rn_annot.genome import GRCH37, GRCH37_OFFSET
 from il1rn_annot.model import Allele
-from il1rn_annot.normalize import BaseFetcher, minimal
+from il1rn_annot.normalize import BaseFetcher
 
 TRANSCRIPT = "NM_173842.3"
 MODEL_FILE = "il1rn_gene_model.tsv"
@@ -271,7 +271,7 @@ def effect(
     if allele.symbolic:
         return None
     tx = load_transcript(build)
-    start, ref, alt = minimal(allele)
+    start, ref, alt = _as_written(allele)
     if not ref and not alt:
         return None
     bases = dict(known or {})
@@ -286,8 +286,7 @@ def effect(
     # The consequence is judged where the caller put the allele; HGVS names the 3'-most form.
     input_start, input_ref, input_alt = start, ref, alt
     start, ref, alt, complete = shift_3prime(start, ref, alt, base)
-    end = input_start + len(input_ref) - 1 if input_ref else input_start - 1
-    first, last = (input_start, end) if input_ref else (input_start - 1, input_start)
+    first, last = _span(input_start, input_ref)
     places = list(dict.fromkeys(region(tx, g) for g in (first, last)))
     location = "-".join(places)
     hgvs = f"{tx.name}:c.{_hgvs_c(tx, start, ref, alt)}"
@@ -304,27 +303,76 @@ def effect(
         _coding_index(tx, g) is not None for g in range(first, last + 1)
     ):
         consequence, hgvs_p, notes = _substitution_effect(tx, first, input_ref, input_alt, base)
+        if base_at is not None and (hgvs_p == "p.?" or consequence == "stop_lost"):
+            found = _sequence_effect(tx, start, ref, alt, base)  # e.g. where the new stop is
+            hgvs_p = found[1] if found else hgvs_p
         near_edge = _near_exon_edge(tx, first) or _near_exon_edge(tx, last)
         if near_edge and consequence != "coding_sequence_variant":
             consequence += "&splice_region_variant"
         return Effect(location, consequence, hgvs, hgvs_p, notes)
-    if input_ref:
-        consequence = _deletion_consequence(tx, first, last, input_ref, input_alt, places)
-    else:
-        consequence = _insertion_consequence(tx, input_start, input_alt, places)
-    coding_change = consequence.split("&")[0] in ("frameshift_variant", "inframe_deletion",
-                                                  "inframe_insertion")  # fmt: skip
+    consequence = _indel_consequence(tx, input_start, input_ref, input_alt, places)
+    if (start, ref) != (input_start, input_ref) and consequence.split("&")[0] not in _CODING:
+        # The 3'-shifted form describes the same sequence. If it spares the start codon or the
+        # splice dinucleotide, that site is still there in the result; if it lies in the
+        # coding exon, that is where the changed bases end up once the intact site is used.
+        shifted_places = list(dict.fromkeys(region(tx, g) for g in _span(start, ref)))
+        shifted = _indel_consequence(tx, start, ref, alt, shifted_places)
+        kind, new_kind = consequence.split("&")[0], shifted.split("&")[0]
+        if (kind in _SITE_LOSS and new_kind not in _SITE_LOSS) or new_kind in _CODING:
+            consequence, first, last = shifted, *_span(start, ref)
+    kind = consequence.split("&")[0]
+    coding_change = kind in ("frameshift_variant", "inframe_deletion", "inframe_insertion")
     if coding_change and (_near_exon_edge(tx, first) or _near_exon_edge(tx, last)):
         consequence += "&splice_region_variant"  # an exonic indel in the last/first 3 bases
-    hgvs_p = (
-        "p.?" if consequence.split("&")[0] in LOSS_OF_FUNCTION or "inframe" in consequence else ""
-    )
-    if base_at is not None and coding_change and "stop_lost" not in consequence:
-        kind, hgvs_p = _protein_change(tx, start, ref, alt, base, consequence.split("&")[0])
-        consequence = kind + consequence[len(consequence.split("&")[0]) :]
+    hgvs_p = "p.?" if kind in LOSS_OF_FUNCTION or "inframe" in consequence else ""
+    if kind == "start_lost":
+        hgvs_p = "p.(Met1?)"
+    if base_at is not None and (coding_change or kind in ("start_lost", "stop_lost")):
+        found = _sequence_effect(tx, start, ref, alt, base)
+        if found is not None and found[1] == "p.(=)":  # the protein is unchanged
+            if (start if ref else start - 1) > tx.cds_end - (0 if ref else 1):
+                consequence, hgvs_p = "3_prime_UTR_variant", ""
+            else:
+                consequence, hgvs_p = "stop_retained_variant", f"p.(Ter{len(tx.protein) + 1}=)"
+        elif found is not None:
+            new_kind, hgvs_p = found
+            if len(alt) != len(ref) and (len(alt) - len(ref)) % 3 and new_kind != kind:
+                new_kind = "frameshift_variant" + (
+                    f"&{new_kind}" if new_kind in ("stop_gained", "stop_lost") else ""
+                )
+            consequence = new_kind + consequence[len(kind) :]
     if not complete:
         notes = ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
     return Effect(location, consequence, hgvs, hgvs_p, notes)
+
+
+_COMPLEMENT = str.maketrans("ACGT", "TGCA")
+_SITE_LOSS = ("start_lost", "splice_donor_variant", "splice_acceptor_variant")
+_CODING = ("frameshift_variant", "inframe_insertion", "inframe_deletion", "stop_gained",
+           "stop_lost", "protein_altering_variant")  # fmt: skip
+
+
+def _as_written(allele: Allele) -> tuple[int, str, str]:
+    """The change where the record puts it: the shared leading (pad) bases are dropped first,
+    so ``T>TGCT`` inserts GCT after the T, as VCF means it (``minimal`` would insert TGC before)."""
+    pos, ref, alt = allele.pos, allele.ref.upper(), allele.alt.upper()
+    while ref and alt and ref[0] == alt[0]:
+        ref, alt, pos = ref[1:], alt[1:], pos + 1
+    while ref and alt and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    return pos, ref, alt
+
+
+def _span(start: int, ref: str) -> tuple[int, int]:
+    """The first and last base an allele touches (the two flanking bases of an insertion)."""
+    return (start, start + len(ref) - 1) if ref else (start - 1, start)
+
+
+def _indel_consequence(tx: Transcript, start: int, ref: str, alt: str, places: list[str]) -> str:
+    if ref:
+        first, last = _span(start, ref)
+        return _deletion_consequence(tx, first, last, ref, alt, places)
+    return _insertion_consequence(tx, start, alt, places)
 
 
 _NONCODING = {
@@ -449,8 +497,15 @@ def _substitution_effect(
             ("codon not fixed without --fasta: the protein allows " + " or ".join(sorted(kinds)),),
         )
     kind = kinds.pop()
-    if len(outcomes) > 1 or len(numbers) != 1:
-        return kind, "p.?" if kind != "synonymous_variant" else "p.(=)", ()
+    if kind == "synonymous_variant":
+        return kind, f"p.({THREE_LETTER[ref_aas[0]]}{numbers[0] + 1}=)", ()
+    if len(outcomes) > 1:
+        return kind, "p.?", ()
+    if len(numbers) > 1:  # several codons, each fixed: name the change on the protein
+        old = tx.protein + "*"
+        changed_aas = dict(zip(numbers, outcomes.pop(), strict=True))
+        new = "".join(changed_aas.get(n, aa) for n, aa in enumerate(old))
+        return kind, protein_change(old, new[: new.find("*") + 1] or new, False), ()
     (alt_aa,) = outcomes.pop()
     where = f"{THREE_LETTER[ref_aas[0]]}{numbers[0] + 1}"
     names = {
@@ -484,6 +539,8 @@ def _hgvs_c(tx: Transcript, start: int, ref: str, alt: str) -> str:
     if not ref:
         left, right = c_position(tx, start - 1), c_position(tx, start)
         return f"{left}_{right}ins{alt}"  # effect() names duplications
+    if len(ref) == len(alt) and alt == ref[::-1].translate(_COMPLEMENT):
+        return f"{span}inv"  # HGVS: replaced by its own reverse complement
     return f"{span}delins{alt}"
 
 
@@ -498,50 +555,132 @@ def _translate(seq: str) -> str:
     return "".join(out)
 
 
-def _protein_change(
-    tx: Transcript,
-    start: int,
-    ref: str,
-    alt: str,
-    base: Callable[[int], str | None],
-    consequence: str,
-) -> tuple[str, str]:
-    """HGVS p. of a coding indel from the reference sequence (``--fasta``): frameshifts with
-    the new stop counted from the first changed residue, in-frame deletions 3'-shifted on the
-    protein, and stops that an in-frame change creates."""
+def _altered_transcript(
+    tx: Transcript, start: int, ref: str, alt: str, base: Callable[[int], str | None]
+) -> tuple[str, str] | None:
+    """The reference and the altered transcript from c.1 to its 3' end, or None when a base is
+    unknown or the change does not lie wholly inside exon sequence (a change at an exon edge
+    could be read as intronic, so its protein is not predicted)."""
     exonic = [g for e in tx.exons for g in range(max(e.start, tx.cds_start), e.end + 1)]
-    if any(base(g) is None for g in exonic):
-        return consequence, "p.?"
-    end = start + len(ref) - 1
-    if ref and not all(g in set(exonic) for g in range(start, end + 1)):
-        return consequence, "p.?"
-    reference = "".join(base(g) for g in exonic)
-    mutated = []
-    for g in exonic:
-        if ref and start <= g <= end:
-            continue
-        if not ref and g == start:
-            mutated.append(alt)
-        mutated.append(base(g))
-    old, new = _translate(reference), _translate("".join(mutated))
+    bases = [base(g) for g in exonic]
+    if any(b is None for b in bases):
+        return None
+    index = {g: k for k, g in enumerate(exonic)}
+    reference = "".join(bases)  # type: ignore[arg-type]
+    if ref:
+        first, last = index.get(start), index.get(start + len(ref) - 1)
+        if first is None or last is None or last - first != len(ref) - 1:
+            return None
+        return reference, reference[:first] + alt + reference[last + 1 :]
+    left, right = index.get(start - 1), index.get(start)
+    if left is None or right is None or right != left + 1:
+        return None
+    return reference, reference[:right] + alt + reference[right:]
+
+
+def _aa(seq: str) -> str:
+    return "".join(THREE_LETTER.get(a, "Xaa") for a in seq)
+
+
+def protein_change(old: str, new: str, frameshift: bool, shift: int = 0) -> str:
+    """HGVS p. (three-letter, predicted) from the reference protein ``old`` (ending in ``*``) and
+    the translation ``new`` of the altered transcript (ending in ``*``, or not when it runs off
+    the transcript). ``shift`` is the in-frame length change in codons. Keeping the longest common
+    prefix puts deletions and insertions at their 3'-most place (the HGVS 3' rule).
+
+    >>> protein_change("MEAKL*", "MEKL*", False, -1)
+    'p.(Ala3del)'
+    >>> protein_change("MEAKL*", "MEAAKL*", False, 1)
+    'p.(Ala3dup)'
+    >>> protein_change("MEAKL*", "MEGTP*", True)
+    'p.(Ala3GlyfsTer4)'
+    >>> protein_change("MEAKL*", "MEAKLQRS*", False)
+    'p.(Ter6GlnextTer3)'
+    >>> protein_change("MEAKL*", "MEAWKL*", False, 1)
+    'p.(Ala3_Lys4insTrp)'
+    """
+    if old == new:
+        return "p.(=)"
     i = next((k for k, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), None)
     if i is None:
-        return consequence, "p.(=)" if len(old) == len(new) else "p.?"
+        return "p.?"  # one is a prefix of the other: not a change a protein name describes
+    if i == 0:
+        return "p.(Met1?)"
     where = f"{THREE_LETTER[old[i]]}{i + 1}"
+    if old[i] == "*":
+        length = str(len(new) - 1 - i) if new.endswith("*") else "?"
+        return f"p.({where}{_aa(new[i])}extTer{length})"
     if new[i] == "*":
-        stop = "frameshift_variant&stop_gained" if consequence == "frameshift_variant" else None
-        return stop or "stop_gained", f"p.({where}Ter)"
-    if consequence == "frameshift_variant":
+        return f"p.({where}Ter)"
+    if frameshift:
         stop = new.find("*", i)
         length = str(stop - i + 1) if stop >= 0 else "?"
-        return consequence, f"p.({where}{THREE_LETTER.get(new[i], 'Xaa')}fsTer{length})"
-    k = len(old) - len(new)
-    if k > 0 and new == old[:i] + old[i + k :]:
-        while i + k < len(old) and old[i] == old[i + k]:
-            i += 1  # the 3' rule on the protein
-        first, last = f"{THREE_LETTER[old[i]]}{i + 1}", f"{THREE_LETTER[old[i + k - 1]]}{i + k}"
-        return consequence, f"p.({first}del)" if k == 1 else f"p.({first}_{last}del)"
-    return consequence, "p.?"
+        return f"p.({where}{_aa(new[i])}fsTer{length})"
+    inserted = new[i : i + shift] if shift > 0 else ""
+    deleted = old[i : i - shift] if shift < 0 else ""
+    rest_old = old[i + len(deleted) :]
+    rest_new = new[i + len(inserted) :]
+    differ = [k for k in range(min(len(rest_old), len(rest_new))) if rest_old[k] != rest_new[k]]
+    if differ:
+        inserted += rest_new[: differ[-1] + 1]
+        deleted += rest_old[: differ[-1] + 1]
+    if not deleted and not inserted:
+        return "p.?"
+    if len(deleted) == 1 and len(inserted) == 1:
+        return f"p.({where}{_aa(inserted)})"
+    last = f"{THREE_LETTER[old[i + len(deleted) - 1]]}{i + len(deleted)}" if deleted else ""
+    span = where if len(deleted) <= 1 else f"{where}_{last}"
+    if "*" in deleted and not inserted.endswith("*"):
+        # The stop codon is removed: the protein runs on into the 3'UTR. A length change is
+        # named as a frameshift from the first changed residue (as biocommons hgvs does); a
+        # substitution as a delins of everything up to the new stop.
+        stop = new.find("*", i)
+        if shift:
+            length = str(stop - i + 1) if stop >= 0 else "?"
+            return f"p.({where}{_aa(new[i])}fsTer{length})"
+        inserted = new[i : stop + 1] if stop >= 0 else new[i:]
+    if deleted and inserted:
+        return f"p.({span}delins{_aa(inserted)})"
+    if deleted:
+        return f"p.({span}del)"
+    k = len(inserted)
+    if old[i - k : i] == inserted:  # the inserted residues repeat the ones before: a dup
+        first = f"{THREE_LETTER[old[i - k]]}{i - k + 1}"
+        return f"p.({first}dup)" if k == 1 else f"p.({first}_{THREE_LETTER[old[i - 1]]}{i}dup)"
+    return f"p.({THREE_LETTER[old[i - 1]]}{i}_{where}ins{_aa(inserted)})"
+
+
+def _sequence_effect(
+    tx: Transcript, start: int, ref: str, alt: str, base: Callable[[int], str | None]
+) -> tuple[str, str] | None:
+    """Consequence and p. of a change read from the reference sequence (``--fasta``), or None
+    when the sequence or the change's place in the exons leaves it open."""
+    altered = _altered_transcript(tx, start, ref, alt, base)
+    if altered is None:
+        return None
+    reference, mutated = altered
+    old, new = _translate(reference), _translate(mutated)
+    if not old.endswith("*") or len(old) != len(tx.protein) + 1:
+        return None  # the FASTA does not code P18510 here: nothing to name against
+    diff = len(alt) - len(ref)
+    name = protein_change(old, new, bool(diff % 3), diff // 3 if diff % 3 == 0 else 0)
+    if name == "p.(=)":
+        kind = "synonymous_variant"
+    elif name == "p.(Met1?)":
+        kind = "start_lost"
+    elif "ext" in name or ("fs" in name and not diff % 3):
+        kind = "stop_lost"
+    elif name.endswith("Ter)") and "fs" not in name:
+        kind = "stop_gained"
+    elif diff % 3:
+        kind = "frameshift_variant"
+    elif diff > 0:
+        kind = "inframe_insertion"
+    elif diff < 0:
+        kind = "inframe_deletion"
+    else:
+        kind = "missense_variant"
+    return kind, name
 
 
 ISOFORM_FILE = "il1rn_isoforms.tsv"
