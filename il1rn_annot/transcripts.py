@@ -118,6 +118,20 @@ def load_transcript(build: str) -> Transcript:
     )
 
 
+@cache
+def protein_fixed_bases(build: str) -> dict[int, str]:
+    """CDS bases the protein alone proves: those every codon of the residue shares (the G of
+    any Glu codon, the T that starts every stop codon), by genomic position."""
+    tx = load_transcript(build)
+    fixed = {}
+    for n, aa in enumerate(tx.protein + "*"):
+        codons = [c for c, a in CODON_TABLE.items() if a == aa]
+        for i in range(3):
+            if len({c[i] for c in codons}) == 1:
+                fixed[_genomic_of_coding(tx, n * 3 + i)] = codons[0][i]
+    return fixed
+
+
 def _cdna(tx: Transcript, g: int) -> int | None:
     """1-based position in the spliced transcript, or None outside the exons."""
     offset = 0
@@ -274,7 +288,8 @@ def effect(
     start, ref, alt = _as_written(allele)
     if not ref and not alt:
         return None
-    bases = dict(known or {})
+    bases = dict(protein_fixed_bases(build))
+    bases.update(known or {})
     bases.update((allele.pos + i, b) for i, b in enumerate(allele.ref.upper()) if b in "ACGT")
 
     def base(g: int) -> str | None:
@@ -328,7 +343,11 @@ def effect(
     if kind == "start_lost":
         hgvs_p = "p.(Met1?)"
     if base_at is not None and (coding_change or kind in ("start_lost", "stop_lost")):
-        found = _sequence_effect(tx, start, ref, alt, base)
+        # The 3'-most form may end at an exon edge where the input's form is inside the exon;
+        # both give the same sequence, and the intact splice site keeps the change in the exon.
+        found = _sequence_effect(tx, start, ref, alt, base) or _sequence_effect(
+            tx, input_start, input_ref, input_alt, base
+        )
         if found is not None and found[1] == "p.(=)":  # the protein is unchanged
             if (start if ref else start - 1) > tx.cds_end - (0 if ref else 1):
                 consequence, hgvs_p = "3_prime_UTR_variant", ""
@@ -336,13 +355,24 @@ def effect(
                 consequence, hgvs_p = "stop_retained_variant", f"p.(Ter{len(tx.protein) + 1}=)"
         elif found is not None:
             new_kind, hgvs_p = found
-            if len(alt) != len(ref) and (len(alt) - len(ref)) % 3 and new_kind != kind:
+            if (len(alt) - len(ref)) % 3 and new_kind not in ("frameshift_variant", "start_lost"):
                 new_kind = "frameshift_variant" + (
                     f"&{new_kind}" if new_kind in ("stop_gained", "stop_lost") else ""
                 )
             consequence = new_kind + consequence[len(kind) :]
+    elif base_at is None and coding_change:
+        placed = (start, ref, alt) if (first, last) == _span(start, ref) else None
+        placed = placed or (input_start, input_ref, input_alt)
+        hgvs_p = _local_protein_change(tx, *placed, base)
+        new_kind = _kind_of(hgvs_p, len(alt) - len(ref))
+        if hgvs_p != "p.?" and new_kind != kind:  # a stop made or lost
+            joined = f"{kind}&{new_kind}" if kind == "frameshift_variant" else new_kind
+            consequence = joined + consequence[len(kind) :]
     if not complete:
         notes = ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
+        if kind in _SITE_LOSS:  # further 3' it might spare the site: keep it flagged, unnamed
+            hgvs_p = "p.?"
+            notes += (f"{kind} unless the unknown bases 3' of it repeat the changed ones",)
     return Effect(location, consequence, hgvs, hgvs_p, notes)
 
 
@@ -650,6 +680,65 @@ def protein_change(old: str, new: str, frameshift: bool, shift: int = 0) -> str:
     return f"p.({THREE_LETTER[old[i - 1]]}{i}_{where}ins{_aa(inserted)})"
 
 
+_MAX_CODON_CHOICES = 4096
+
+
+def _local_protein_change(
+    tx: Transcript, start: int, ref: str, alt: str, base: Callable[[int], str | None]
+) -> str:
+    """p. of a coding indel without a reference sequence. The codons the change touches (and,
+    for a frameshift, the next three) are each one of the codons P18510 allows that fit the
+    known bases; the name is given only when every choice gives the same one. A frameshift is
+    named in the short form ``p.(Asn52fs)`` (where its new stop is needs the sequence)."""
+    first, last = _span(start, ref)
+    indices = [_coding_index(tx, g) for g in (first, last)]
+    if None in indices or indices[1] - indices[0] != last - first:
+        return "p.?"  # not inside one coding exon
+    if ref:
+        cut, resume = indices[0], indices[1] + 1  # CDS bases [cut, resume) are replaced
+    else:
+        cut = resume = indices[1]  # inserted before CDS base ``indices[1]``
+    frameshift = (len(alt) - len(ref)) % 3 != 0
+    w0 = cut // 3
+    w1 = -(-resume // 3) + (3 if frameshift else 0)
+    if w0 == 0 or w1 * 3 > tx.cds_length - 3:
+        return "p.?"  # the start or the stop codon is in play
+    choices = []
+    for n in range(w0, w1):
+        known = [base(_genomic_of_coding(tx, n * 3 + i)) for i in range(3)]
+        fits = [
+            c for c, aa in CODON_TABLE.items()
+            if aa == tx.protein[n] and all(k in (None, b) for k, b in zip(known, c, strict=True))
+        ]  # fmt: skip
+        if not fits:
+            return "p.?"  # the known bases cannot code P18510 here
+        choices.append(fits)
+    total = 1
+    for fits in choices:
+        total *= len(fits)
+    if total > _MAX_CODON_CHOICES:
+        return "p.?"
+    old = tx.protein + "*"
+    names = set()
+    for combo in product(*choices):
+        local = "".join(combo)
+        changed = local[: cut - w0 * 3] + alt + local[resume - w0 * 3 :]
+        amino = "".join(CODON_TABLE[changed[i : i + 3]] for i in range(0, len(changed) - 2, 3))
+        if not frameshift:
+            new = old[:w0] + amino + old[w1:]
+            new = new[: new.find("*") + 1]
+            names.add(protein_change(old, new, False, (len(alt) - len(ref)) // 3))
+            continue
+        q = next((q for q, aa in enumerate(amino) if aa != old[w0 + q]), None)
+        if q is None:
+            return "p.?"  # no change within the codons looked at
+        where = f"{THREE_LETTER[old[w0 + q]]}{w0 + q + 1}"
+        names.add(f"p.({where}Ter)" if amino[q] == "*" else f"p.({where}fs)")
+        if len(names) > 1:
+            return "p.?"
+    return names.pop() if len(names) == 1 else "p.?"
+
+
 def _sequence_effect(
     tx: Transcript, start: int, ref: str, alt: str, base: Callable[[int], str | None]
 ) -> tuple[str, str] | None:
@@ -664,23 +753,24 @@ def _sequence_effect(
         return None  # the FASTA does not code P18510 here: nothing to name against
     diff = len(alt) - len(ref)
     name = protein_change(old, new, bool(diff % 3), diff // 3 if diff % 3 == 0 else 0)
+    return _kind_of(name, diff), name
+
+
+def _kind_of(name: str, diff: int) -> str:
+    """The consequence a p. name stands for (``diff``: the change in length, in bases)."""
     if name == "p.(=)":
-        kind = "synonymous_variant"
-    elif name == "p.(Met1?)":
-        kind = "start_lost"
-    elif "ext" in name or ("fs" in name and not diff % 3):
-        kind = "stop_lost"
-    elif name.endswith("Ter)") and "fs" not in name:
-        kind = "stop_gained"
-    elif diff % 3:
-        kind = "frameshift_variant"
-    elif diff > 0:
-        kind = "inframe_insertion"
-    elif diff < 0:
-        kind = "inframe_deletion"
-    else:
-        kind = "missense_variant"
-    return kind, name
+        return "synonymous_variant"
+    if name == "p.(Met1?)":
+        return "start_lost"
+    if "ext" in name or ("fs" in name and not diff % 3):
+        return "stop_lost"
+    if name.endswith("Ter)") and "fs" not in name:
+        return "stop_gained"
+    if diff % 3:
+        return "frameshift_variant"
+    if diff:
+        return "inframe_insertion" if diff > 0 else "inframe_deletion"
+    return "missense_variant"
 
 
 ISOFORM_FILE = "il1rn_isoforms.tsv"

@@ -124,7 +124,12 @@ def test_fasta_left_aligns_and_keeps_input(annotate, fasta, row, left):
         # Indels over a catalog site are other alleles too, but they may hide or remove the
         # catalog allele on that haplotype: never 'none'.
         ("113129614 AC A", "indeterminate", "novel_predicted_lof", "frameshift_variant"),
-        ("113131067 C CT", "indeterminate", "novel_predicted_lof", "frameshift_variant"),
+        (
+            "113131067 C CT",
+            "indeterminate",
+            "novel_predicted_lof",
+            "frameshift_variant&stop_gained",
+        ),  # T+GA: TGA at Glu77
         (
             "113131049 GATAGATGTGGTACC G",
             "indeterminate",
