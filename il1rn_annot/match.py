@@ -281,6 +281,9 @@ def annotate_deletion(
 ) -> AnnotatedAllele:
     """A large deletion: the founder allele, a novel loss of coding exons, a known non-DIRA
     copy-number loss, or a deletion that spares the coding exons."""
+    from il1rn_annot.transcripts import large_deletion_consequence
+
+    consequence = large_deletion_consequence(deletion.start, deletion.end, build)
     for entry in catalog.deletions():
         locus = entry.locus(build)
         if locus is not None and _founder(deletion, locus, entry.reported_size):
@@ -292,6 +295,7 @@ def annotate_deletion(
                 evidence_level=entry.evidence_level,
                 match="overlap",
                 location=entry.location,
+                consequence=consequence,
             )
     removed = [
         f"exon {n}"
@@ -303,6 +307,7 @@ def annotate_deletion(
             alt=alt,
             classification=NOVEL_LOF,
             location=f"deletes NM_173842 coding {', '.join(removed)}",
+            consequence=consequence,
         )
     for other in catalog.non_dira:
         locus = other.loci.get(build)
@@ -312,9 +317,14 @@ def annotate_deletion(
             and _reciprocal(deletion, locus) >= KNOWN_CNV_OVERLAP
         ):
             return AnnotatedAllele(
-                alt=alt, classification=other.classification, non_dira_id=other.id
+                alt=alt,
+                classification=other.classification,
+                non_dira_id=other.id,
+                consequence=consequence,
             )
-    return AnnotatedAllele(alt=alt, location="spares the NM_173842 coding exons")
+    return AnnotatedAllele(
+        alt=alt, location="spares the NM_173842 coding exons", consequence=consequence
+    )
 
 
 def annotate_alleles(

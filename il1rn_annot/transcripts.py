@@ -405,6 +405,23 @@ def _indel_consequence(tx: Transcript, start: int, ref: str, alt: str, places: l
     return _insertion_consequence(tx, start, alt, places)
 
 
+def large_deletion_consequence(start: int, end: int, build: str) -> str:
+    """Sequence Ontology term for a deletion of bases ``start``..``end`` (an SV record)."""
+    tx = load_transcript(build)
+    if start <= tx.start and end >= tx.end:
+        return "transcript_ablation"
+    if any(e.cds_start <= end and start <= e.cds_end for e in tx.exons if e.cds_start):
+        return "exon_loss_variant"
+    if end < tx.start:
+        return "upstream_gene_variant"
+    if start > tx.end:
+        return "downstream_gene_variant"
+    for exon in tx.exons:
+        if exon.start <= end and start <= exon.end:  # only the untranslated part of an exon
+            return "5_prime_UTR_variant" if start < tx.cds_start else "3_prime_UTR_variant"
+    return "intron_variant"
+
+
 _NONCODING = {
     "5'UTR": "5_prime_UTR_variant",
     "3'UTR": "3_prime_UTR_variant",

@@ -255,3 +255,20 @@ def test_same_deletion_in_the_vcf_and_the_sv_file_counts_once(tmp_path, run):
     sv = _write(tmp_path, "sv", ["A"], [f"{FOUNDER} GT 0/1"])
     report = run("annotate", small, "--sv", sv).json()
     assert sample(report, "A")["dira_genotype"] == "monoallelic"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "consequence"),
+    [
+        (112960000, 113140000, "transcript_ablation"),  # the founder deletion's extent
+        (113130000, 113131500, "exon_loss_variant"),  # coding exon 3
+        (112924872, 113105404, "upstream_gene_variant"),  # CTRL11, nsv532471
+        (113129700, 113130900, "intron_variant"),
+        (113133000, 113133500, "3_prime_UTR_variant"),
+        (113134500, 113138000, "downstream_gene_variant"),
+    ],
+)
+def test_large_deletions_get_a_consequence(annotate, start, end, consequence):
+    row = f"{start - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={end} GT 0/1"
+    (variant,) = sample(annotate(vcf_text(["S"], [row], header=SV_HEADER)), "S")["variants"]
+    assert variant["consequence"] == consequence
