@@ -4,7 +4,8 @@
 
 rewrites, each bgzipped with a .tbi index:
     dira_example.vcf.gz       small variants: homozygote, compound heterozygote, carrier,
-                              a benign intronic SNP only, a no-call at a catalog site
+                              a benign intronic SNP only, a no-call at a catalog site, a
+                              homozygous novel frameshift, a heterozygous novel missense change
     dira_sv_example.vcf.gz    SV/CNV calls: homozygous founder deletion, heterozygous founder
                               deletion with E77X on the other allele, an upstream loss that spares
                               the coding exons, a novel deletion of exon 3
@@ -45,14 +46,18 @@ GVCF_HEADER = """\
 ##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description="Minimum DP observed within the block">
 """
 
-SAMPLES = ("AFFECTED_HOM", "COMPOUND_HET", "CARRIER", "BENIGN_ONLY", "NO_CALL")
-# POS REF ALT ID, then GT:GQ:DP per sample in SAMPLES order.
+SAMPLES = ("AFFECTED_HOM", "COMPOUND_HET", "CARRIER", "BENIGN_ONLY", "NO_CALL", "NOVEL_FS_HOM", "NOVEL_MISSENSE_HET")  # fmt: skip
+# POS REF ALT ID, then GT:GQ:DP per sample in SAMPLES order. The two novel alleles are made up
+# for the demo (not published): a 1-bp deletion and a substitution in the Trp144 codon, whose
+# bases (TGG, c.430-432) the protein P18510 fixes.
 RECORDS = (
-    ("113110686", "C", "T", "CTRL05_rs315928", ("0/0:60:35", "0/1:55:31", "0/0:60:33", "0/1:58:30", "0/0:61:36")),
-    ("113129613", "AAC", "A", "DIRA03_c.156_157del", ("0/0:60:35", "0/1:52:29", "0/0:60:33", "0/0:60:34", "0/0:60:30")),
-    ("113129619", "C", "T", "DIRA02_c.160C>T", ("0/0:60:35", "0/0:60:30", "0/1:50:28", "0/0:60:34", "0/0:60:30")),
-    ("113131068", "G", "T", "DIRA01_c.229G>T", ("1/1:66:40", "0/1:57:33", "0/0:60:33", "0/0:60:34", "./.:.:.")),
-    ("113131216", "A", "T", "CTRL08_rs454078", ("0/0:60:35", "0/0:60:30", "0/0:60:33", "0/1:49:27", "0/0:60:30")),
+    ("113110686", "C", "T", "CTRL05_rs315928", ("0/0:60:35", "0/1:55:31", "0/0:60:33", "0/1:58:30", "0/0:61:36", "0/0:60:30", "0/0:60:30")),
+    ("113129613", "AAC", "A", "DIRA03_c.156_157del", ("0/0:60:35", "0/1:52:29", "0/0:60:33", "0/0:60:34", "0/0:60:30", "0/0:60:30", "0/0:60:30")),
+    ("113129619", "C", "T", "DIRA02_c.160C>T", ("0/0:60:35", "0/0:60:30", "0/1:50:28", "0/0:60:34", "0/0:60:30", "0/0:60:30", "0/0:60:30")),
+    ("113131068", "G", "T", "DIRA01_c.229G>T", ("1/1:66:40", "0/1:57:33", "0/0:60:33", "0/0:60:34", "./.:.:.", "0/0:60:30", "0/0:60:30")),
+    ("113131216", "A", "T", "CTRL08_rs454078", ("0/0:60:35", "0/0:60:30", "0/0:60:33", "0/1:49:27", "0/0:60:30", "0/0:60:30", "0/0:60:30")),
+    ("113132767", "TG", "T", "novel_c.432del", ("0/0:60:35", "0/0:60:30", "0/0:60:33", "0/0:60:34", "0/0:60:30", "1/1:62:38", "0/0:60:30")),
+    ("113132769", "G", "T", "novel_c.432G>T", ("0/0:60:35", "0/0:60:30", "0/0:60:33", "0/0:60:34", "0/0:60:30", "0/0:60:30", "0/1:55:31")),
 )  # fmt: skip
 
 SV_SAMPLES = ("FOUNDER_HOM", "FOUNDER_HET_E77X", "UPSTREAM_LOSS", "NOVEL_EXON3_DEL")

@@ -130,6 +130,8 @@ def test_example_directory_shows_one_sample_of_each_case(run):
         "CARRIER": "monoallelic",
         "BENIGN_ONLY": "none",
         "NO_CALL": "indeterminate",
+        "NOVEL_FS_HOM": "none",
+        "NOVEL_MISSENSE_HET": "none",
         "GVCF_COMPLETE": "none",
         "GVCF_HOLE_C229": "indeterminate",
         "FOUNDER_HOM": "biallelic",
@@ -214,3 +216,30 @@ def test_combined_output_keeps_good_inputs_when_one_fails(tmp_path, run):
     assert result.exit_code == 4
     assert "missing.vcf: no such file" in result.stderr
     assert "biallelic" in out.read_text()
+
+
+def test_example_novel_frameshift_homozygote_needs_review_and_counts_on_request(run):
+    plain = json.loads(run("annotate", EXAMPLE).stdout)
+    counted = json.loads(run("annotate", EXAMPLE, "--count-novel-lof").stdout)
+    novel = sample(plain, "NOVEL_FS_HOM")
+    (variant,) = novel["variants"]
+    assert (novel["dira_genotype"], novel["needs_review"]) == ("none", True)
+    assert variant["classification"] == "novel_predicted_lof"
+    assert (variant["location"], variant["consequence"]) == ("exon 4", "frameshift_variant")
+    assert (variant["hgvs_c"], variant["hgvs_p"]) == ("NM_173842.3:c.432del", "p.(Trp144fs)")
+    assert sample(counted, "NOVEL_FS_HOM")["dira_genotype"] == "biallelic"
+    missense = sample(plain, "NOVEL_MISSENSE_HET")
+    assert (missense["dira_genotype"], missense["needs_review"]) == ("none", False)
+    assert missense["variants"][0]["classification"] == "uncertain"
+    assert missense["variants"][0]["hgvs_p"] == "p.(Trp144Cys)"
+    assert sample(counted, "NOVEL_MISSENSE_HET")["dira_genotype"] == "none"
+
+
+def test_every_example_variant_has_location_consequence_and_hgvs(run):
+    report = json.loads(run("annotate", EXAMPLE).stdout)
+    for entry in report["samples"]:
+        for variant in entry["variants"]:
+            assert variant["location"] and variant["consequence"], variant
+            assert variant["hgvs_c"].startswith("NM_173842.3:c."), variant
+            coding = variant["location"].startswith("exon")
+            assert (variant["hgvs_p"] or "").startswith("p.") == coding, variant
