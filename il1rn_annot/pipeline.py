@@ -63,7 +63,7 @@ def annotate(source: str, options: Options) -> Report:
         alts = split_records(records, base_at)
         annotated = annotate_alleles(alts, catalog, data.build, base_at)
     if options.transcripts == "all":
-        annotated = [_on_isoforms(a) for a in annotated]
+        annotated = [_on_isoforms(a, data.build) for a in annotated]
     if options.count_novel_lof:
         annotated = [replace(a, counted=a.classification == NOVEL_LOF) for a in annotated]
     thresholds = Thresholds(min_dp=options.min_dp, min_gq=options.min_gq)
@@ -178,11 +178,16 @@ def _founder_intervals(catalog) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _on_isoforms(annotated: AnnotatedAllele) -> AnnotatedAllele:
-    """Add the allele's names on the other RefSeq isoforms where they share NM_173842's exons."""
-    from il1rn_annot.transcripts import load_isoforms, on_isoform
+def _on_isoforms(annotated: AnnotatedAllele, build: str) -> AnnotatedAllele:
+    """Add the allele's names on the other RefSeq isoforms: by offset where they share
+    NM_173842's exons, by their derived coding structure 5' of that."""
+    from il1rn_annot.transcripts import load_isoforms, on_isoform, on_isoform_5prime
 
     if not annotated.hgvs_c:
         return annotated
-    names = (on_isoform(annotated.hgvs_c, annotated.hgvs_p, iso) for iso in load_isoforms())
+    names = (
+        on_isoform(annotated.hgvs_c, annotated.hgvs_p, iso)
+        or on_isoform_5prime(annotated.alt.allele, build, iso)
+        for iso in load_isoforms()
+    )
     return replace(annotated, other_transcripts=tuple(n for n in names if n))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import product
 
@@ -816,6 +816,62 @@ def load_isoforms() -> tuple[Isoform, ...]:
         Isoform(r["transcript"], int(r["first_shared_c"]), int(r["c_offset"]), int(r["aa_offset"]))
         for r in rows
     )
+
+
+ISOFORM_EXON_FILE = "il1rn_isoform_exons.tsv"
+
+
+@cache
+def _isoform_model(name: str, build: str) -> Transcript | None:
+    """An isoform's known coding structure: its derived 5' coding parts, then NM_173842.3 from
+    the join. Its 5' end is set at its ATG (the UTR is not known)."""
+    iso = next((i for i in load_isoforms() if i.name == name), None)
+    text = (data_dir() / ISOFORM_EXON_FILE).read_text().splitlines()
+    rows = [
+        r
+        for r in csv.DictReader([x for x in text if x and not x.startswith("#")], delimiter="\t")
+        if r["transcript"] == name
+    ]
+    if iso is None or not rows:
+        return None
+    shift = GRCH37_OFFSET if build == GRCH37 else 0
+    main = load_transcript(build)
+    join = _genomic_of_coding(main, iso.first_shared_c - 1)
+    exons = [
+        Exon(0, int(r["grch38_start"]) + shift, int(r["grch38_end"]) + shift, 0, 0) for r in rows
+    ]
+    for e in main.exons:
+        if e.end >= join:
+            exons.append(Exon(0, max(e.start, join), e.end, 0, 0))
+    exons = [
+        replace(e, number=k, cds_start=e.start, cds_end=min(e.end, main.cds_end))
+        for k, e in enumerate(exons, 1)
+    ]
+    return Transcript(name, build, tuple(exons), exons[0].start, main.cds_end, "")
+
+
+def on_isoform_5prime(allele: Allele, build: str, isoform: Isoform) -> str | None:
+    """The c. name on ``isoform`` of a small allele 5' of the exons it shares with NM_173842.3,
+    from its derived 5' coding parts (data/il1rn_isoform_exons.tsv), or None where that
+    structure says nothing (its UTR, or no such parts)."""
+    tx = _isoform_model(isoform.name, build)
+    if tx is None or allele.symbolic:
+        return None
+    main = load_transcript(build)
+    if allele.pos >= _genomic_of_coding(main, isoform.first_shared_c - 1):
+        return None  # the shared part: on_isoform names it
+    start, ref, alt = _as_written(allele)
+    known = {allele.pos + i: b for i, b in enumerate(allele.ref.upper()) if b in "ACGT"}
+    start, ref, alt, _ = shift_3prime(start, ref, alt, known.get)
+    if _span(start, ref)[0] < tx.start or not (ref or alt):
+        return None  # in the isoform's 5'UTR or upstream: not known
+    name = _hgvs_c(tx, start, ref, alt)
+    if not ref:
+        dup_from = start - len(alt)
+        if "".join(known.get(dup_from + i, "?") for i in range(len(alt))) == alt:
+            span = c_position(tx, dup_from)
+            name = span + (f"_{c_position(tx, start - 1)}" if len(alt) > 1 else "") + "dup"
+    return f"{isoform.name}:c.{name} (derived 5' exon structure)"
 
 
 def on_isoform(hgvs_c: str, hgvs_p: str, isoform: Isoform) -> str | None:

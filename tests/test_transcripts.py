@@ -133,6 +133,54 @@ def test_other_isoforms_with_transcripts_all(annotate):
         "NM_000577.4:c.175G>T p.(Glu59Ter)",
         "NM_173843.2:c.127G>T p.(Glu43Ter)",
     ]
-    assert early["other_transcripts"] == []  # before the shared exons: unknown numbering
+    # 5' of the shared exons, c.36 lies in the intron before the icIL-1Ra isoforms join at c.65
+    # (113127689); NM_173843's own 5' part is not known.
+    assert early["other_transcripts"] == [
+        "NM_173841.2:c.74-29C>T (derived 5' exon structure)",
+        "NM_000577.4:c.11-29C>T (derived 5' exon structure)",
+    ]
     plain = annotate(vcf_text(["s"], rows))
     assert all(v["other_transcripts"] == [] for v in sample(plain, "s")["variants"])
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_intracellular_isoforms_5prime_coding_parts(annotate, build):
+    rows = [  # GRCh38 positions; vcf_text moves them to ``build``
+        "113118010 A G PASS GT 0/1",  # 5' of their ATG: UTR, not known
+        "113118019 A G PASS GT 0/1",  # the first base of both ATGs
+        "113120100 C T PASS GT 0/1",  # inside NM_173841's 63-nt exon 2ic
+    ]
+    report = annotate(vcf_text(["s"], rows, build=build), "--transcripts", "all")
+    utr, atg, exon2ic = sample(report, "s")["variants"]
+    assert utr["other_transcripts"] == []
+    assert atg["other_transcripts"] == [
+        "NM_173841.2:c.1A>G (derived 5' exon structure)",
+        "NM_000577.4:c.1A>G (derived 5' exon structure)",
+    ]
+    assert exon2ic["other_transcripts"] == [
+        "NM_173841.2:c.45C>T (derived 5' exon structure)",
+        "NM_000577.4:c.10+2072C>T (derived 5' exon structure)",
+    ]
+
+
+def test_isoform_exon_table_adds_up_to_each_cds():
+    import csv
+
+    from il1rn_annot.catalog import data_dir
+    from il1rn_annot.transcripts import load_isoforms
+
+    lines = (data_dir() / "il1rn_isoform_exons.tsv").read_text().splitlines()
+    rows = list(csv.DictReader([x for x in lines if not x.startswith("#")], delimiter="\t"))
+    tx = load_transcript("GRCh38")
+    lengths = {"NM_173841.2": 180, "NM_000577.4": 159}  # residues (il1rn_isoforms.tsv)
+    for iso in load_isoforms():
+        parts = [r for r in rows if r["transcript"] == iso.name]
+        own = sum(int(r["grch38_end"]) - int(r["grch38_start"]) + 1 for r in parts)
+        for r in parts:
+            assert int(r["c_end"]) - int(r["c_start"]) == int(r["grch38_end"]) - int(
+                r["grch38_start"]
+            )
+            assert r["status"] == "derived" and r["source"]
+        if parts:
+            assert own == iso.first_shared_c - 1 + iso.c_offset  # c. numbering meets the offset
+            assert own + tx.cds_length - iso.first_shared_c + 1 == 3 * (lengths[iso.name] + 1)
