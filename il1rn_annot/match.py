@@ -152,6 +152,10 @@ def annotate_allele(
     return replace(annotated, warnings=tuple(dict.fromkeys(warnings)))
 
 
+#: Consequences of a change outside the catalog that alter the protein without destroying it.
+_UNCERTAIN = ("missense", "inframe", "coding_sequence", "stop_lost", "protein_altering")
+
+
 def _with_effect(
     annotated: AnnotatedAllele, catalog: Catalog, build: str, base_at: BaseFetcher | None
 ) -> AnnotatedAllele:
@@ -166,7 +170,7 @@ def _with_effect(
     if not annotated.dira_id and not annotated.non_dira_id:
         if found.consequence.split("&")[0] in LOSS_OF_FUNCTION:
             classification = NOVEL_LOF
-        elif any(k in found.consequence for k in ("missense", "inframe", "coding_sequence")):
+        elif any(k in found.consequence for k in _UNCERTAIN):
             classification = "uncertain"
     return replace(
         annotated,

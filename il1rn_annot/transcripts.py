@@ -368,8 +368,10 @@ def effect(
         if hgvs_p != "p.?" and new_kind != kind:  # a stop made or lost
             joined = f"{kind}&{new_kind}" if kind == "frameshift_variant" else new_kind
             consequence = joined + consequence[len(kind) :]
+        elif hgvs_p == "p.?":
+            notes = ("p. not determined without --fasta (codons or place in the exon open)",)
     if not complete:
-        notes = ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
+        notes += ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
         if kind in _SITE_LOSS:  # further 3' it might spare the site: keep it flagged, unnamed
             hgvs_p = "p.?"
             notes += (f"{kind} unless the unknown bases 3' of it repeat the changed ones",)

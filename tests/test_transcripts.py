@@ -184,3 +184,26 @@ def test_isoform_exon_table_adds_up_to_each_cds():
         if parts:
             assert own == iso.first_shared_c - 1 + iso.c_offset  # c. numbering meets the offset
             assert own + tx.cds_length - iso.first_shared_c + 1 == 3 * (lengths[iso.name] + 1)
+
+
+@pytest.mark.parametrize(
+    ("row", "consequence", "hgvs_p", "classification"),
+    [
+        # c.532 is the T every stop codon starts with; C makes CAA/CAG (Gln) or CGA (Arg): the
+        # stop is lost either way, but the new residue is not known.
+        ("113132869 T C", "stop_lost", "p.?", "uncertain"),
+        # c.431 is the middle G of Trp144 (TGG); A makes TAG, a stop.
+        ("113132768 G A", "stop_gained", "p.(Trp144Ter)", "novel_predicted_lof"),
+        # an in-frame deletion of c.430-432, Trp144's TGG, which the protein fixes whole
+        ("113132766 NTGG N", "inframe_deletion", "p.(Trp144del)", "uncertain"),
+    ],
+)
+def test_protein_changes_without_a_reference(annotate, row, consequence, hgvs_p, classification):
+    pos, ref, alt = row.split()
+    if "N" in ref:  # the pad base c.429 is the Gly143 wobble, not known: the record says C
+        ref, alt = ref.replace("N", "C"), alt.replace("N", "C")
+    report = annotate(vcf_text(["s"], [f"{pos} {ref} {alt} PASS GT 0/1"]))
+    (variant,) = sample(report, "s")["variants"]
+    assert variant["consequence"] == consequence
+    assert variant["hgvs_p"] == hgvs_p
+    assert variant["classification"] == classification
