@@ -163,7 +163,10 @@ def _with_effect(
     names; an allele outside the catalog is classified by its consequence."""
     from il1rn_annot.transcripts import LOSS_OF_FUNCTION, effect
 
-    found = effect(annotated.alt.allele, build, base_at, catalog.known_bases(build))
+    written = annotated.alt.input  # its REF bases are known even where trimming dropped them
+    known = dict(catalog.known_bases(build))
+    known.update((written.pos + i, b) for i, b in enumerate(written.ref.upper()) if b in "ACGT")
+    found = effect(annotated.alt.allele, build, base_at, known)
     if found is None:
         return annotated
     classification = annotated.classification
@@ -306,11 +309,14 @@ def annotate_deletion(
         for n, start, end in coding_exons(build)
         if deletion.start <= end and deletion.end >= start
     ]
-    if removed:
+    sites = [t.split("_variant")[0].replace("_", " ") for t in consequence.split("&")]
+    sites = [t for t in sites if t.startswith("splice")]
+    if removed or sites:
         return AnnotatedAllele(
             alt=alt,
             classification=NOVEL_LOF,
-            location=f"deletes NM_173842 coding {', '.join(removed)}",
+            location="deletes NM_173842 "
+            + (f"coding {', '.join(removed)}" if removed else " and ".join(sites) + " site"),
             consequence=consequence,
         )
     for other in catalog.non_dira:

@@ -229,6 +229,9 @@ def _coding_index(tx: Transcript, g: int) -> int | None:
 
 
 def _genomic_of_coding(tx: Transcript, index: int) -> int:
+    """Genomic position of a 0-based CDS index; past the stop, of the 3'UTR in the last exon."""
+    if index >= tx.cds_length:
+        return tx.cds_end + index - tx.cds_length + 1
     for exon in tx.exons:
         if exon.cds_start is None:
             continue
@@ -298,7 +301,8 @@ def effect(
             return b if b in "ACGT" else None
         return bases.get(g)
 
-    # The consequence is judged where the caller put the allele; HGVS names the 3'-most form.
+    # HGVS names the 3'-most form; the consequence is judged where the record puts the change,
+    # or where an equivalent form puts it inside the exon (see below).
     input_start, input_ref, input_alt = start, ref, alt
     start, ref, alt, complete = shift_3prime(start, ref, alt, base)
     first, last = _span(input_start, input_ref)
@@ -325,57 +329,99 @@ def effect(
         if near_edge and consequence != "coding_sequence_variant":
             consequence += "&splice_region_variant"
         return Effect(location, consequence, hgvs, hgvs_p, notes)
-    consequence = _indel_consequence(tx, input_start, input_ref, input_alt, places)
-    if (start, ref) != (input_start, input_ref) and consequence.split("&")[0] not in _CODING:
-        # The 3'-shifted form describes the same sequence. If it spares the start codon or the
-        # splice dinucleotide, that site is still there in the result; if it lies in the
-        # coding exon, that is where the changed bases end up once the intact site is used.
-        shifted_places = list(dict.fromkeys(region(tx, g) for g in _span(start, ref)))
-        shifted = _indel_consequence(tx, start, ref, alt, shifted_places)
-        kind, new_kind = consequence.split("&")[0], shifted.split("&")[0]
-        if (kind in _SITE_LOSS and new_kind not in _SITE_LOSS) or new_kind in _CODING:
-            consequence, first, last = shifted, *_span(start, ref)
+    # An indel in a repeat can be placed in several ways that give the same sequence; the
+    # record's is one. One wholly in a UTR proves the coding sequence intact. Otherwise one in
+    # the coding exon is where the change lands: a splice site is found by its motif, which
+    # stays intact in that reading. Failing both, one that spares the start codon or a splice
+    # dinucleotide shows that site is still there.
+    *left, left_complete = shift_5prime(input_start, input_ref, input_alt, base)
+    left = tuple(left)
+    placements = list(dict.fromkeys([(input_start, input_ref, input_alt), left, (start, ref, alt)]))
+    judged = [(p, _indel_consequence(tx, *p, _places(tx, *p))) for p in placements]
+    utr = [j for j in judged if j[1] == "3_prime_UTR_variant"]  # (5' of c.1 a new ATG counts)
+    coding = [j for j in judged if j[1].split("&")[0] in _CODING]
+    sparing = [j for j in judged if j[1].split("&")[0] not in _SITE_LOSS]
+    placed, consequence = (utr or coding or [judged[0]])[0]
+    if not (utr or coding) and judged[0][1].split("&")[0] in _SITE_LOSS and sparing:
+        placed, consequence = sparing[0]
+    first, last = _span(placed[0], placed[1])
     kind = consequence.split("&")[0]
-    coding_change = kind in ("frameshift_variant", "inframe_deletion", "inframe_insertion")
-    if coding_change and (_near_exon_edge(tx, first) or _near_exon_edge(tx, last)):
-        consequence += "&splice_region_variant"  # an exonic indel in the last/first 3 bases
-    hgvs_p = "p.?" if kind in LOSS_OF_FUNCTION or "inframe" in consequence else ""
+    coding_change = kind in _CODING
+    near_edge = any(_near_exon_edge(tx, g) for p, _ in judged for g in _span(p[0], p[1]))
+    if coding_change and (near_edge or any("splice" in c for _, c in judged)):
+        consequence += "&splice_region_variant"  # it can be placed by a splice site
+    hgvs_p = "p.?" if kind in LOSS_OF_FUNCTION or coding_change else ""
     if kind == "start_lost":
         hgvs_p = "p.(Met1?)"
-    if base_at is not None and (coding_change or kind in ("start_lost", "stop_lost")):
-        # The 3'-most form may end at an exon edge where the input's form is inside the exon;
-        # both give the same sequence, and the intact splice site keeps the change in the exon.
-        found = _sequence_effect(tx, start, ref, alt, base) or _sequence_effect(
-            tx, input_start, input_ref, input_alt, base
-        )
-        if found is not None and found[1] == "p.(=)":  # the protein is unchanged
-            if (start if ref else start - 1) > tx.cds_end - (0 if ref else 1):
-                consequence, hgvs_p = "3_prime_UTR_variant", ""
-            else:
-                consequence, hgvs_p = "stop_retained_variant", f"p.(Ter{len(tx.protein) + 1}=)"
-        elif found is not None:
-            new_kind, hgvs_p = found
-            if (len(alt) - len(ref)) % 3 and new_kind not in ("frameshift_variant", "start_lost"):
-                new_kind = "frameshift_variant" + (
-                    f"&{new_kind}" if new_kind in ("stop_gained", "stop_lost") else ""
-                )
-            consequence = new_kind + consequence[len(kind) :]
+    frameshift = (len(alt) - len(ref)) % 3 != 0
+    found: tuple[str, str] | None = None
+    open_kinds: tuple[str, ...] = ()
+    if base_at is not None and (coding_change or kind == "start_lost"):
+        for p in [placed, *placements]:  # any form inside the exons gives the same protein
+            found = found or _sequence_effect(tx, *p, base)
     elif base_at is None and coding_change:
-        placed = (start, ref, alt) if (first, last) == _span(start, ref) else None
-        placed = placed or (input_start, input_ref, input_alt)
-        hgvs_p = _local_protein_change(tx, *placed, base)
-        new_kind = _kind_of(hgvs_p, len(alt) - len(ref))
-        if hgvs_p != "p.?" and new_kind != kind:  # a stop made or lost
-            joined = f"{kind}&{new_kind}" if kind == "frameshift_variant" else new_kind
-            consequence = joined + consequence[len(kind) :]
-        elif hgvs_p == "p.?":
+        new_kind, name, open_kinds = _local_protein_change(tx, *placed, base)
+        found = (new_kind, name) if new_kind else None
+        if not new_kind:
             notes = ("p. not determined without --fasta (codons or place in the exon open)",)
+    if found is not None:
+        new_kind, hgvs_p = found
+        suffix = "&splice_region_variant" if "splice_region" in consequence else ""
+        if hgvs_p == "p.(=)" and first > tx.cds_end - (0 if placed[1] else 1):
+            consequence, hgvs_p = "3_prime_UTR_variant" + suffix, ""
+        elif hgvs_p == "p.(=)":  # an indel that leaves the protein whole: at the stop codon
+            consequence = "stop_retained_variant" + suffix
+            hgvs_p = f"p.(Ter{len(tx.protein) + 1}=)"
+        elif new_kind == "coding_sequence_variant":
+            consequence = new_kind + suffix
+            notes = (
+                "consequence not determined without --fasta: the protein allows "
+                + " or ".join(open_kinds)
+                if open_kinds
+                else "the stop codon changes; whether it is kept needs the bases 3' of it "
+                "(give --fasta)",
+            )
+        else:
+            if frameshift and new_kind == "stop_gained":
+                new_kind = "frameshift_variant&stop_gained"
+            elif frameshift and new_kind == "stop_lost":
+                new_kind = "stop_lost&frameshift_variant"  # an extension from the stop codon
+            consequence = new_kind + suffix
+    if kind in _SITE_LOSS and not (complete and left_complete):
+        # placed further along the repeat, it might spare the site: keep it flagged, unnamed
+        hgvs_p = "p.?"
+        notes += (f"{kind} unless unknown bases next to it repeat the changed ones",)
     if not complete:
         notes += ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
-        if kind in _SITE_LOSS:  # further 3' it might spare the site: keep it flagged, unnamed
-            hgvs_p = "p.?"
-            notes += (f"{kind} unless the unknown bases 3' of it repeat the changed ones",)
+        blocked = _coding_index(tx, start + len(ref)) is not None
+        if blocked and not coding_change and kind not in _SITE_LOSS:
+            # further 3' it might reach the coding sequence
+            consequence = f"coding_sequence_variant&{consequence}"
+            notes += ("a coding change if the unknown bases 3' of it repeat the changed ones",)
     return Effect(location, consequence, hgvs, hgvs_p, notes)
+
+
+def _places(tx: Transcript, start: int, ref: str, alt: str) -> list[str]:
+    return list(dict.fromkeys(region(tx, g) for g in _span(start, ref)))
+
+
+def shift_5prime(
+    start: int, ref: str, alt: str, base: Callable[[int], str | None]
+) -> tuple[int, str, str, bool]:
+    """Move a pure deletion or insertion left as far as the known bases prove: the 5'-most
+    placement of the same change, and whether it stopped on a known base (see shift_3prime).
+
+    >>> known = dict(zip(range(10, 15), "AACAA"))
+    >>> shift_5prime(14, "A", "", known.get)
+    (13, 'A', '', True)
+    """
+    if (ref and alt) or not (ref or alt):
+        return start, ref, alt, True
+    seq = ref or alt
+    while (before := base(start - 1)) is not None and before == seq[-1]:
+        seq, start = before + seq[:-1], start - 1
+    moved = (start, seq, "") if ref else (start, "", seq)
+    return (*moved, before is not None)
 
 
 _COMPLEMENT = str.maketrans("ACGT", "TGCA")
@@ -408,12 +454,30 @@ def _indel_consequence(tx: Transcript, start: int, ref: str, alt: str, places: l
 
 
 def large_deletion_consequence(start: int, end: int, build: str) -> str:
-    """Sequence Ontology term for a deletion of bases ``start``..``end`` (an SV record)."""
+    """Sequence Ontology terms for a deletion of bases ``start``..``end`` (an SV record): what
+    it removes of NM_173842.3, loss-of-function terms first."""
     tx = load_transcript(build)
     if start <= tx.start and end >= tx.end:
         return "transcript_ablation"
-    if any(e.cds_start <= end and start <= e.cds_end for e in tx.exons if e.cds_start):
-        return "exon_loss_variant"
+    coding = [e for e in tx.exons if e.cds_start is not None]
+    terms = []
+    if start <= tx.cds_start + 2 and end >= tx.cds_start:
+        terms.append("start_lost")
+    if any(start <= e.cds_start and end >= e.cds_end for e in coding):
+        terms.append("exon_loss_variant")
+    for before, after in zip(tx.exons, tx.exons[1:], strict=False):
+        if start <= before.end + 2 and end >= before.end + 1:
+            terms.append("splice_donor_variant")
+        if start <= after.start - 1 and end >= after.start - 2:
+            terms.append("splice_acceptor_variant")
+    if "exon_loss_variant" not in terms and any(
+        e.cds_start <= end and start <= e.cds_end for e in coding
+    ):
+        terms.append("coding_sequence_variant")  # part of the coding sequence goes
+    if start <= tx.cds_end and end >= tx.cds_end - 2:
+        terms.append("stop_lost")
+    if terms:
+        return "&".join(terms)
     if end < tx.start:
         return "upstream_gene_variant"
     if start > tx.end:
@@ -464,7 +528,12 @@ def _deletion_consequence(
             else ("inframe_insertion" if diff > 0 else "protein_altering_variant")
         )
         if stop_codon:
-            return "frameshift_variant&stop_lost" if diff % 3 else "stop_lost"
+            coding = [_coding_index(tx, g) for g in range(first, last + 1)]
+            within = all(k is None or k >= tx.cds_length - 3 for k in coding)
+            if not diff % 3:
+                return "stop_lost"
+            # From the stop codon on, a frameshift extends the protein; from before, it is one.
+            return "stop_lost&frameshift_variant" if within else "frameshift_variant&stop_lost"
         return kind
     if "splice_region_variant" in splice or any(_near_exon_edge(tx, g) for g in (first, last)):
         return "splice_region_variant"
@@ -485,7 +554,7 @@ def _insertion_consequence(tx: Transcript, start: int, alt: str, places: list[st
         if b < 3:
             return "start_lost"
         if a >= tx.cds_length - 3:
-            return "stop_lost" if len(alt) % 3 == 0 else "frameshift_variant&stop_lost"
+            return "stop_lost" if len(alt) % 3 == 0 else "stop_lost&frameshift_variant"
         return "frameshift_variant" if len(alt) % 3 else "inframe_insertion"
     if any(_near_exon_edge(tx, g) for g in (left, right)) or any(
         region(tx, g).startswith("intron") and _intron_class(tx, g) != "intron_variant"
@@ -634,8 +703,8 @@ def _aa(seq: str) -> str:
 def protein_change(old: str, new: str, frameshift: bool, shift: int = 0) -> str:
     """HGVS p. (three-letter, predicted) from the reference protein ``old`` (ending in ``*``) and
     the translation ``new`` of the altered transcript (ending in ``*``, or not when it runs off
-    the transcript). ``shift`` is the in-frame length change in codons. Keeping the longest common
-    prefix puts deletions and insertions at their 3'-most place (the HGVS 3' rule).
+    what is known). ``shift`` is the in-frame length change in codons. Keeping the longest
+    common prefix puts deletions and insertions at their 3'-most place (the HGVS 3' rule).
 
     >>> protein_change("MEAKL*", "MEKL*", False, -1)
     'p.(Ala3del)'
@@ -647,24 +716,33 @@ def protein_change(old: str, new: str, frameshift: bool, shift: int = 0) -> str:
     'p.(Ter6GlnextTer3)'
     >>> protein_change("MEAKL*", "MEAWKL*", False, 1)
     'p.(Ala3_Lys4insTrp)'
+    >>> protein_change("MEAKL*", "MEAK*", False, -1)  # the last residue goes, the stop stays
+    'p.(Leu5del)'
     """
+    return compare_proteins(old, new, frameshift, shift)[1]
+
+
+def compare_proteins(old: str, new: str, frameshift: bool, shift: int = 0) -> tuple[str, str]:
+    """The Sequence Ontology consequence and the HGVS p. name of turning ``old`` into ``new``
+    (see protein_change). The name is ``p.?`` where it would need residues past what ``new``
+    covers."""
     if old == new:
-        return "p.(=)"
+        return "synonymous_variant", "p.(=)"
     i = next((k for k, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), None)
     if i is None:
-        return "p.?"  # one is a prefix of the other: not a change a protein name describes
+        return "coding_sequence_variant", "p.?"  # ``new`` ran off before any change
     if i == 0:
-        return "p.(Met1?)"
+        return "start_lost", "p.(Met1?)"
     where = f"{THREE_LETTER[old[i]]}{i + 1}"
-    if old[i] == "*":
-        length = str(len(new) - 1 - i) if new.endswith("*") else "?"
-        return f"p.({where}{_aa(new[i])}extTer{length})"
-    if new[i] == "*":
-        return f"p.({where}Ter)"
     if frameshift:
+        if old[i] == "*":  # the new frame starts at the stop: an extension
+            length = str(len(new) - 1 - i) if new.endswith("*") else "?"
+            return "stop_lost", f"p.({where}{_aa(new[i])}extTer{length})"
+        if new[i] == "*":
+            return "stop_gained", f"p.({where}Ter)"
         stop = new.find("*", i)
         length = str(stop - i + 1) if stop >= 0 else "?"
-        return f"p.({where}{_aa(new[i])}fsTer{length})"
+        return "frameshift_variant", f"p.({where}{_aa(new[i])}fsTer{length})"
     inserted = new[i : i + shift] if shift > 0 else ""
     deleted = old[i : i - shift] if shift < 0 else ""
     rest_old = old[i + len(deleted) :]
@@ -674,29 +752,38 @@ def protein_change(old: str, new: str, frameshift: bool, shift: int = 0) -> str:
         inserted += rest_new[: differ[-1] + 1]
         deleted += rest_old[: differ[-1] + 1]
     if not deleted and not inserted:
-        return "p.?"
-    if len(deleted) == 1 and len(inserted) == 1:
-        return f"p.({where}{_aa(inserted)})"
+        return "coding_sequence_variant", "p.?"
+    if inserted.startswith("*"):
+        return "stop_gained", f"p.({where}Ter)"
     last = f"{THREE_LETTER[old[i + len(deleted) - 1]]}{i + len(deleted)}" if deleted else ""
     span = where if len(deleted) <= 1 else f"{where}_{last}"
     if "*" in deleted and not inserted.endswith("*"):
-        # The stop codon is removed: the protein runs on into the 3'UTR. A length change is
-        # named as a frameshift from the first changed residue (as biocommons hgvs does); a
-        # substitution as a delins of everything up to the new stop.
+        # The stop codon is gone: the protein runs on into the 3'UTR to the next stop.
         stop = new.find("*", i)
-        if shift:
-            length = str(stop - i + 1) if stop >= 0 else "?"
-            return f"p.({where}{_aa(new[i])}fsTer{length})"
-        inserted = new[i : stop + 1] if stop >= 0 else new[i:]
+        length = str(stop - i) if stop >= 0 else "?"
+        if old[i] == "*":  # the stop itself is the first change: an extension
+            return "stop_lost", f"p.({where}{_aa(new[i])}extTer{length})"
+        if stop < 0:
+            return "stop_lost", "p.?"  # the new tail is not known to its end
+        return "stop_lost", f"p.({span}delins{_aa(new[i : stop + 1])})"
+    if "*" in inserted:
+        kind = "stop_gained"
+    elif shift:
+        kind = "inframe_insertion" if shift > 0 else "inframe_deletion"
+    else:
+        kind = "missense_variant" if len(deleted) == 1 else "protein_altering_variant"
+    if len(deleted) == 1 and len(inserted) == 1:
+        return kind, f"p.({where}{_aa(inserted)})"
     if deleted and inserted:
-        return f"p.({span}delins{_aa(inserted)})"
+        return kind, f"p.({span}delins{_aa(inserted)})"
     if deleted:
-        return f"p.({span}del)"
+        return kind, f"p.({span}del)"
     k = len(inserted)
     if old[i - k : i] == inserted:  # the inserted residues repeat the ones before: a dup
         first = f"{THREE_LETTER[old[i - k]]}{i - k + 1}"
-        return f"p.({first}dup)" if k == 1 else f"p.({first}_{THREE_LETTER[old[i - 1]]}{i}dup)"
-    return f"p.({THREE_LETTER[old[i - 1]]}{i}_{where}ins{_aa(inserted)})"
+        name = f"p.({first}dup)" if k == 1 else f"p.({first}_{THREE_LETTER[old[i - 1]]}{i}dup)"
+        return kind, name
+    return kind, f"p.({THREE_LETTER[old[i - 1]]}{i}_{where}ins{_aa(inserted)})"
 
 
 _MAX_CODON_CHOICES = 4096
@@ -704,58 +791,70 @@ _MAX_CODON_CHOICES = 4096
 
 def _local_protein_change(
     tx: Transcript, start: int, ref: str, alt: str, base: Callable[[int], str | None]
-) -> str:
-    """p. of a coding indel without a reference sequence. The codons the change touches (and,
-    for a frameshift, the next three) are each one of the codons P18510 allows that fit the
-    known bases; the name is given only when every choice gives the same one. A frameshift is
-    named in the short form ``p.(Asn52fs)`` (where its new stop is needs the sequence)."""
+) -> tuple[str, str, tuple[str, ...]]:
+    """Consequence, p. name and the consequences left open, for a coding indel without a
+    reference sequence. The codons the change touches (and, for a frameshift, up to three more)
+    are each one of the codons P18510 allows that fit the known bases; a consequence or a name
+    is given only when every choice gives the same one. A frameshift is named in the short form
+    ``p.(Asn52fs)`` (where its new stop lies needs the sequence)."""
     first, last = _span(start, ref)
     indices = [_coding_index(tx, g) for g in (first, last)]
     if None in indices or indices[1] - indices[0] != last - first:
-        return "p.?"  # not inside one coding exon
+        return "", "p.?", ()  # not inside one coding exon
     if ref:
         cut, resume = indices[0], indices[1] + 1  # CDS bases [cut, resume) are replaced
     else:
         cut = resume = indices[1]  # inserted before CDS base ``indices[1]``
-    frameshift = (len(alt) - len(ref)) % 3 != 0
+    diff = len(alt) - len(ref)
+    old = tx.protein + "*"
     w0 = cut // 3
-    w1 = -(-resume // 3) + (3 if frameshift else 0)
-    if w0 == 0 or w1 * 3 > tx.cds_length - 3:
-        return "p.?"  # the start or the stop codon is in play
+    # Up to one codon of the 3'UTR may be read (any bases that fit what is known).
+    w1 = min(-(-resume // 3) + (3 if diff % 3 else 0), len(old) + 1)
+    if w0 == 0 or resume > w1 * 3:
+        return "", "p.?", ()  # the start codon, or the 3'UTR beyond one codon, is in play
     choices = []
     for n in range(w0, w1):
         known = [base(_genomic_of_coding(tx, n * 3 + i)) for i in range(3)]
         fits = [
             c for c, aa in CODON_TABLE.items()
-            if aa == tx.protein[n] and all(k in (None, b) for k, b in zip(known, c, strict=True))
+            if (n == len(old) or aa == old[n])
+            and all(k in (None, b) for k, b in zip(known, c, strict=True))
         ]  # fmt: skip
         if not fits:
-            return "p.?"  # the known bases cannot code P18510 here
+            return "", "p.?", ()  # the known bases cannot code P18510 here
         choices.append(fits)
     total = 1
     for fits in choices:
         total *= len(fits)
     if total > _MAX_CODON_CHOICES:
-        return "p.?"
-    old = tx.protein + "*"
-    names = set()
+        return "", "p.?", ()
+    outcomes = set()
     for combo in product(*choices):
         local = "".join(combo)
         changed = local[: cut - w0 * 3] + alt + local[resume - w0 * 3 :]
         amino = "".join(CODON_TABLE[changed[i : i + 3]] for i in range(0, len(changed) - 2, 3))
-        if not frameshift:
+        stop = amino.find("*")
+        if stop >= 0:
+            new = old[:w0] + amino[: stop + 1]
+        elif diff % 3 or w1 >= len(old):
+            new = old[:w0] + amino  # what follows is not known
+        else:
             new = old[:w0] + amino + old[w1:]
-            new = new[: new.find("*") + 1]
-            names.add(protein_change(old, new, False, (len(alt) - len(ref)) // 3))
-            continue
-        q = next((q for q, aa in enumerate(amino) if aa != old[w0 + q]), None)
-        if q is None:
-            return "p.?"  # no change within the codons looked at
-        where = f"{THREE_LETTER[old[w0 + q]]}{w0 + q + 1}"
-        names.add(f"p.({where}Ter)" if amino[q] == "*" else f"p.({where}fs)")
-        if len(names) > 1:
-            return "p.?"
-    return names.pop() if len(names) == 1 else "p.?"
+        kind, name = compare_proteins(old, new, bool(diff % 3), 0 if diff % 3 else diff // 3)
+        if kind == "frameshift_variant":
+            name = name.split("fsTer")[0][:-3] + "fs)"  # the new stop is not known
+        elif kind == "coding_sequence_variant" and w1 < len(old):
+            return "", "p.?", ()  # no change within the codons looked at
+        elif kind == "synonymous_variant":
+            kind = "stop_retained_variant"  # an indel that leaves the protein: at the stop
+        outcomes.add((kind, name))
+    if diff % 3 and {kind for kind, _ in outcomes} == {"frameshift_variant", "stop_gained"}:
+        outcomes = {("frameshift_variant", name) for _, name in outcomes}  # a stop or not at once
+    kinds = sorted({kind for kind, _ in outcomes})
+    if len(kinds) > 1:
+        return "coding_sequence_variant", "p.?", tuple(kinds)
+    names = {name for _, name in outcomes}
+    return kinds[0], names.pop() if len(names) == 1 else "p.?", ()
 
 
 def _sequence_effect(
@@ -771,25 +870,7 @@ def _sequence_effect(
     if not old.endswith("*") or len(old) != len(tx.protein) + 1:
         return None  # the FASTA does not code P18510 here: nothing to name against
     diff = len(alt) - len(ref)
-    name = protein_change(old, new, bool(diff % 3), diff // 3 if diff % 3 == 0 else 0)
-    return _kind_of(name, diff), name
-
-
-def _kind_of(name: str, diff: int) -> str:
-    """The consequence a p. name stands for (``diff``: the change in length, in bases)."""
-    if name == "p.(=)":
-        return "synonymous_variant"
-    if name == "p.(Met1?)":
-        return "start_lost"
-    if "ext" in name or ("fs" in name and not diff % 3):
-        return "stop_lost"
-    if name.endswith("Ter)") and "fs" not in name:
-        return "stop_gained"
-    if diff % 3:
-        return "frameshift_variant"
-    if diff:
-        return "inframe_insertion" if diff > 0 else "inframe_deletion"
-    return "missense_variant"
+    return compare_proteins(old, new, bool(diff % 3), diff // 3 if diff % 3 == 0 else 0)
 
 
 ISOFORM_FILE = "il1rn_isoforms.tsv"

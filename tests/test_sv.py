@@ -261,7 +261,11 @@ def test_same_deletion_in_the_vcf_and_the_sv_file_counts_once(tmp_path, run):
     ("start", "end", "consequence"),
     [
         (112960000, 113140000, "transcript_ablation"),  # the founder deletion's extent
-        (113130000, 113131500, "exon_loss_variant"),  # coding exon 3
+        # coding exon 3 with both its splice sites
+        (113130000, 113131500, "exon_loss_variant&splice_acceptor_variant&splice_donor_variant"),
+        (113127741, 113128440, "splice_donor_variant"),  # intron 1's donor, no coding base
+        (113132771, 113134014, "coding_sequence_variant&stop_lost"),  # the end of exon 4
+        (113122000, 113127627, "start_lost&coding_sequence_variant"),  # through c.3
         (112924872, 113105404, "upstream_gene_variant"),  # CTRL11, nsv532471
         (113129700, 113130900, "intron_variant"),
         (113133000, 113133500, "3_prime_UTR_variant"),
@@ -272,3 +276,10 @@ def test_large_deletions_get_a_consequence(annotate, start, end, consequence):
     row = f"{start - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={end} GT 0/1"
     (variant,) = sample(annotate(vcf_text(["S"], [row], header=SV_HEADER)), "S")["variants"]
     assert variant["consequence"] == consequence
+
+
+def test_deletion_of_a_splice_site_alone_is_loss_of_function(annotate):
+    row = "113127740 N <DEL> PASS INFO=SVTYPE=DEL;END=113128440 GT 1/1"
+    (variant,) = sample(annotate(vcf_text(["S"], [row], header=SV_HEADER)), "S")["variants"]
+    assert variant["classification"] == "novel_predicted_lof"
+    assert variant["location"] == "deletes NM_173842 splice donor site"
