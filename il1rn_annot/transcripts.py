@@ -718,6 +718,10 @@ def protein_change(old: str, new: str, frameshift: bool, shift: int = 0) -> str:
     'p.(Ala3_Lys4insTrp)'
     >>> protein_change("MEAKL*", "MEAK*", False, -1)  # the last residue goes, the stop stays
     'p.(Leu5del)'
+    >>> protein_change("MEAKL*", "MEA*", False, -3)  # Lys4 to the stop go; the UTR has a stop
+    'p.(Lys4_Leu5del)'
+    >>> protein_change("MEAKL*", "MEAKLW*", False, 1)  # inserted before the stop, which stays
+    'p.(Leu5_Ter6insTrp)'
     """
     return compare_proteins(old, new, frameshift, shift)[1]
 
@@ -763,6 +767,9 @@ def compare_proteins(old: str, new: str, frameshift: bool, shift: int = 0) -> tu
         length = str(stop - i) if stop >= 0 else "?"
         if old[i] == "*":  # the stop itself is the first change: an extension
             return "stop_lost", f"p.({where}{_aa(new[i])}extTer{length})"
+        if stop == i:  # a new stop right there: the protein just loses its last residues
+            end = f"_{THREE_LETTER[old[-2]]}{len(old) - 1}" if i < len(old) - 2 else ""
+            return "inframe_deletion", f"p.({where}{end}del)"
         if stop < 0:
             return "stop_lost", "p.?"  # the new tail is not known to its end
         return "stop_lost", f"p.({span}delins{_aa(new[i : stop + 1])})"
