@@ -12,7 +12,9 @@ def _alleles(sample: SampleReport) -> str:
         if a.dira_id:
             parts.append(f"{a.dira_id} {a.dira_name} {v.zygosity} ({v.call.gt_text})")
         elif a.classification == NOVEL_LOF:
-            parts.append(f"novel loss of function: {a.location} {v.zygosity} ({v.call.gt_text})")
+            name = " ".join(x for x in (a.hgvs_c.partition(":")[2], a.hgvs_p) if x)
+            what = f"{name} ({a.location})" if name else a.location
+            parts.append(f"novel loss of function: {what} {v.zygosity} ({v.call.gt_text})")
     return "; ".join(parts) or "-"
 
 
