@@ -148,6 +148,8 @@ def test_summary_format(run):
     assert lines[0].startswith("# ") and "GRCh38" in lines[0] and "index" in lines[0]
     assert any(line.startswith("AFFECTED_HOM") and "biallelic" in line for line in lines)
     assert any("review:" in line and "no-call" in line for line in lines)
+    novel = next(line for line in lines if line.startswith("NOVEL_FS_HOM"))
+    assert "novel loss of function: c.432del p.(Trp144fs) (exon 4) hom_alt (1/1)" in novel
 
 
 @pytest.mark.parametrize("command", [[], ["annotate"], ["catalog"], ["catalog", "list"]])
