@@ -228,6 +228,17 @@ def _coding_index(tx: Transcript, g: int) -> int | None:
     return None
 
 
+_UNKNOWN_ALT = "ALT has a base other than A, C, G, T: its protein change is not known"
+
+
+def _cds_or_utr_index(tx: Transcript, g: int) -> int | None:
+    """0-based CDS index, counting on into the 3'UTR of the last exon; None elsewhere."""
+    index = _coding_index(tx, g)
+    if index is None and tx.cds_end < g <= tx.exons[-1].end:
+        return tx.cds_length + g - tx.cds_end - 1
+    return index
+
+
 def _genomic_of_coding(tx: Transcript, index: int) -> int:
     """Genomic position of a 0-based CDS index; past the stop, of the 3'UTR in the last exon."""
     if index >= tx.cds_length:
@@ -364,6 +375,12 @@ def effect(
         found = (new_kind, name) if new_kind else None
         if not new_kind:
             notes = ("p. not determined without --fasta (codons or place in the exon open)",)
+            if kind != "frameshift_variant" or "stop" in consequence:
+                # An in-frame change may make a stop; one over the stop codon depends on the
+                # 3'UTR: without the bases, only that the coding sequence changes is known.
+                flag = "&splice_region_variant" if "splice_region" in consequence else ""
+                consequence = "coding_sequence_variant" + flag
+                notes = ("consequence not determined without --fasta",)
     if found is not None:
         new_kind, hgvs_p = found
         suffix = "&splice_region_variant" if "splice_region" in consequence else ""
@@ -387,18 +404,45 @@ def effect(
             elif frameshift and new_kind == "stop_lost":
                 new_kind = "stop_lost&frameshift_variant"  # an extension from the stop codon
             consequence = new_kind + suffix
-    if kind in _SITE_LOSS and not (complete and left_complete):
-        # placed further along the repeat, it might spare the site: keep it flagged, unnamed
-        hgvs_p = "p.?"
-        notes += (f"{kind} unless unknown bases next to it repeat the changed ones",)
     if not complete:
         notes += ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
-        blocked = _coding_index(tx, start + len(ref)) is not None
-        if blocked and not coding_change and kind not in _SITE_LOSS:
-            # further 3' it might reach the coding sequence
+    if not (complete and left_complete) and (kind in _SITE_LOSS or not coding_change):
+        # Over unknown bases the repeat may go on: see what the change could be there.
+        maybe = {
+            _indel_consequence(tx, *p, _places(tx, *p)).split("&")[0]
+            for p in _possible_placements(input_start, input_ref, input_alt, base)
+        }
+        if maybe & set(_CODING):
             consequence = f"coding_sequence_variant&{consequence}"
-            notes += ("a coding change if the unknown bases 3' of it repeat the changed ones",)
+            notes += ("a coding change if unknown bases next to it repeat the changed ones",)
+        if kind in _SITE_LOSS and maybe - set(_SITE_LOSS):
+            hgvs_p = "p.?"
+            notes += (f"{kind} unless unknown bases next to it repeat the changed ones",)
     return Effect(location, consequence, hgvs, hgvs_p, notes)
+
+
+_MAX_SHIFT = 20  # bases of unknown sequence a repeat is taken to run on, each way
+
+
+def _possible_placements(
+    start: int, ref: str, alt: str, base: Callable[[int], str | None]
+) -> list[tuple[int, str, str]]:
+    """Placements of a pure indel that unknown bases might allow: shifted both ways, taking
+    each unknown base to repeat the change, until a known base breaks the repeat."""
+    if (ref and alt) or not (ref or alt):
+        return []
+    out = []
+    for step in (1, -1):
+        at, seq = start, ref or alt
+        for _ in range(_MAX_SHIFT):
+            nxt = base(at + len(ref)) if step == 1 else base(at - 1)
+            want = seq[0] if step == 1 else seq[-1]
+            if nxt is not None and nxt != want:
+                break
+            seq = seq[1:] + want if step == 1 else want + seq[:-1]
+            at += step
+            out.append((at, seq, "") if ref else (at, "", seq))
+    return out
 
 
 def _places(tx: Transcript, start: int, ref: str, alt: str) -> list[str]:
@@ -572,6 +616,8 @@ def _substitution_effect(
 ) -> tuple[str, str, tuple[str, ...]]:
     """A coding substitution of one or more bases: the codons it touches, each either read from
     the reference (``--fasta``) or constrained by the protein and the record's REF bases."""
+    if set(alt) - set("ACGT"):
+        return "coding_sequence_variant", "p.?", (_UNKNOWN_ALT,)
     indices = [_coding_index(tx, first + i) for i in range(len(ref))]
     changed = {k: alt[i] for i, k in enumerate(indices) if ref[i] != alt[i]}
     numbers = sorted({k // 3 for k in changed})
@@ -805,9 +851,9 @@ def _local_protein_change(
     is given only when every choice gives the same one. A frameshift is named in the short form
     ``p.(Asn52fs)`` (where its new stop lies needs the sequence)."""
     first, last = _span(start, ref)
-    indices = [_coding_index(tx, g) for g in (first, last)]
-    if None in indices or indices[1] - indices[0] != last - first:
-        return "", "p.?", ()  # not inside one coding exon
+    indices = [_cds_or_utr_index(tx, g) for g in (first, last)]
+    if None in indices or indices[1] - indices[0] != last - first or set(alt) - set("ACGT"):
+        return "", "p.?", ()  # not inside one coding exon (and its 3'UTR), or ALT not known
     if ref:
         cut, resume = indices[0], indices[1] + 1  # CDS bases [cut, resume) are replaced
     else:
@@ -870,7 +916,7 @@ def _sequence_effect(
     """Consequence and p. of a change read from the reference sequence (``--fasta``), or None
     when the sequence or the change's place in the exons leaves it open."""
     altered = _altered_transcript(tx, start, ref, alt, base)
-    if altered is None:
+    if altered is None or set(alt) - set("ACGT"):
         return None
     reference, mutated = altered
     old, new = _translate(reference), _translate(mutated)

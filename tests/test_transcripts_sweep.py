@@ -152,7 +152,8 @@ def test_multi_base_substitutions(g, ref, alt, overrides, consequence, hgvs_p):
         (Allele(113127740, "G", "GC"), "splice_region_variant"),  # exon | +1
         (Allele(113127741, "G", "GC"), "splice_donor_variant"),  # +1 | +2
         (Allele(113127742, "T", "TC"), "splice_region_variant"),  # +2 | +3
-        (Allele(113129574, "N", "NC"), "splice_acceptor_variant"),  # -2 | -1
+        # -2 | -1; with c.117-1 and c.117 unknown, a run of Cs could carry it into the exon
+        (Allele(113129574, "N", "NC"), "coding_sequence_variant&splice_acceptor_variant"),
         # c.532del: the stop's T goes, and no codon starting A/G is a stop: an extension
         (Allele(113132868, "AT", "A"), "stop_lost&frameshift_variant"),
     ],
@@ -243,4 +244,4 @@ def test_indel_protein_names_without_a_reference_never_contradict_the_exact_ones
                     assert plain.hgvs_p == exact.hgvs_p, (allele, plain.hgvs_p, exact.hgvs_p)
                 # (a splice_region flag may need bases only the reference has)
                 assert plain.consequence.split("&")[0] == exact.consequence.split("&")[0], allele
-    assert (named, checked, opened) == (8042, 9610, 117)  # README quotes these numbers
+    assert (named, checked, opened) == (8047, 9610, 126)  # README quotes these numbers
