@@ -288,7 +288,7 @@ def annotate_deletion(
 ) -> AnnotatedAllele:
     """A large deletion: the founder allele, a novel loss of coding exons, a known non-DIRA
     copy-number loss, or a deletion that spares the coding exons."""
-    from il1rn_annot.transcripts import large_deletion_consequence
+    from il1rn_annot.transcripts import LOSS_OF_FUNCTION, large_deletion_consequence
 
     consequence = large_deletion_consequence(deletion.start, deletion.end, build)
     for entry in catalog.deletions():
@@ -312,9 +312,14 @@ def annotate_deletion(
     sites = [t.split("_variant")[0].replace("_", " ") for t in consequence.split("&")]
     sites = [t for t in sites if t.startswith("splice")]
     if removed or sites:
+        lof = consequence.split("&")[0] in {
+            *LOSS_OF_FUNCTION,
+            "exon_loss_variant",
+            "transcript_ablation",
+        }
         return AnnotatedAllele(
             alt=alt,
-            classification=NOVEL_LOF,
+            classification=NOVEL_LOF if lof else "uncertain",
             location="deletes NM_173842 "
             + (f"coding {', '.join(removed)}" if removed else " and ".join(sites) + " site"),
             consequence=consequence,

@@ -520,6 +520,8 @@ def large_deletion_consequence(start: int, end: int, build: str) -> str:
         terms.append("coding_sequence_variant")  # part of the coding sequence goes
     if start <= tx.cds_end and end >= tx.cds_end - 2:
         terms.append("stop_lost")
+    if terms == ["coding_sequence_variant"]:  # inside one exon's coding part: its length tells
+        return "frameshift_variant" if (end - start + 1) % 3 else "inframe_deletion"
     if terms:
         return "&".join(terms)
     if end < tx.start:

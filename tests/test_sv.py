@@ -283,3 +283,19 @@ def test_deletion_of_a_splice_site_alone_is_loss_of_function(annotate):
     (variant,) = sample(annotate(vcf_text(["S"], [row], header=SV_HEADER)), "S")["variants"]
     assert variant["classification"] == "novel_predicted_lof"
     assert variant["location"] == "deletes NM_173842 splice donor site"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "consequence", "classification"),
+    [
+        (113131100, 113131120, "inframe_deletion", "uncertain"),  # 21 bp inside exon 3
+        (113131100, 113131121, "frameshift_variant", "novel_predicted_lof"),
+        (113132869, 113132871, "coding_sequence_variant&stop_lost", "uncertain"),  # the stop
+    ],
+)
+def test_deletions_inside_a_coding_exon_follow_their_length(
+    annotate, start, end, consequence, classification
+):
+    row = f"{start - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={end} GT 0/1"
+    (variant,) = sample(annotate(vcf_text(["S"], [row], header=SV_HEADER)), "S")["variants"]
+    assert (variant["consequence"], variant["classification"]) == (consequence, classification)
