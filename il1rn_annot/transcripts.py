@@ -820,7 +820,8 @@ def compare_proteins(old: str, new: str, frameshift: bool, shift: int = 0) -> tu
             return "inframe_deletion", f"p.({where}{end}del)"
         if stop < 0:
             return "stop_lost", "p.?"  # the new tail is not known to its end
-        return "stop_lost", f"p.({span}delins{_aa(new[i : stop + 1])})"
+        longer = "stop_lost" if stop > len(old) - 1 else "protein_altering_variant"
+        return longer, f"p.({span}delins{_aa(new[i : stop + 1])})"
     if "*" in inserted:
         kind = "stop_gained"
     elif shift:
