@@ -406,7 +406,9 @@ def effect(
             consequence = new_kind + suffix
     if not complete:
         notes += ("HGVS shifted 3' only as far as known bases prove (give --fasta)",)
-    if not (complete and left_complete) and (kind in _SITE_LOSS or not coding_change):
+    reach = _MAX_SHIFT + len(ref or alt)
+    near = any(e.cds_start - reach <= first and last <= e.cds_end + reach for e in _coding(tx))
+    if near and not (complete and left_complete) and (kind in _SITE_LOSS or not coding_change):
         # Over unknown bases the repeat may go on: see what the change could be there.
         maybe = {
             _indel_consequence(tx, *p, _places(tx, *p)).split("&")[0]
@@ -443,6 +445,10 @@ def _possible_placements(
             at += step
             out.append((at, seq, "") if ref else (at, "", seq))
     return out
+
+
+def _coding(tx: Transcript) -> list[Exon]:
+    return [e for e in tx.exons if e.cds_start is not None]
 
 
 def _places(tx: Transcript, start: int, ref: str, alt: str) -> list[str]:
