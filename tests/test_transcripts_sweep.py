@@ -2,11 +2,11 @@
 sites: no exception, a consequence for each, and agreement between the answer without a
 reference (from the protein) and the exact one with a reference.
 
-The reference here is SYNTHETIC: a coding sequence made from P18510 by taking, for each amino
-acid, its first codon in the standard table (not IL1RN's real sequence), with seeded random
-bases in the introns. No independent annotator could be run offline (those on the registries
-need a transcript database or genome sequence that is not available), so the cross-check is
-internal: the protein-only answer must never contradict the codon-exact one."""
+The references here are SYNTHETIC (not IL1RN's real sequence): a coding sequence made from
+P18510 by taking, for each amino acid, its first codon in the standard table, or a randomly
+chosen synonymous codon, with seeded random bases in the introns. The cross-check here is
+internal: the protein-only answer must never contradict the codon-exact one. The check against
+an independent implementation (biocommons hgvs) is in test_hgvs_oracle.py."""
 
 from __future__ import annotations
 
