@@ -274,18 +274,36 @@ def shift_3prime(
     >>> shift_3prime(11, "AC", "", known.get)
     (12, 'CA', '', True)
     """
+    moves, complete = _walk(start, ref, alt, base, 1)
+    return (*(moves[-1] if moves else (start, ref, alt)), complete)
+
+
+def _walk(
+    start: int,
+    ref: str,
+    alt: str,
+    base: Callable[[int], str | None],
+    step: int,
+    limit: int | None = None,
+    unknown_repeats: bool = False,
+) -> tuple[list[tuple[int, str, str]], bool]:
+    """The placements of a pure indel moved one base at a time (``step`` 1: 3', -1: 5') while
+    the base it moves over repeats the change, and whether a known base ended the walk. With
+    ``unknown_repeats``, an unknown base is taken to repeat it."""
     if (ref and alt) or not (ref or alt):
-        return start, ref, alt, True
-    seq = ref or alt
-    while True:
-        nxt = base(start + len(ref))
-        if nxt is None:
-            return start, ref, alt, False
-        if nxt != seq[0]:
-            return start, ref, alt, True
-        seq = seq[1:] + nxt
-        start += 1
-        ref, alt = (seq, "") if ref else ("", seq)
+        return [], True
+    moves: list[tuple[int, str, str]] = []
+    seq, at = ref or alt, start
+    while limit is None or len(moves) < limit:
+        over = base(at + len(ref)) if step == 1 else base(at - 1)
+        want = seq[0] if step == 1 else seq[-1]
+        if over is None and not unknown_repeats:
+            return moves, False
+        if over is not None and over != want:
+            return moves, True
+        seq, at = (seq[1:] + want, at + 1) if step == 1 else (want + seq[:-1], at - 1)
+        moves.append((at, seq, "") if ref else (at, "", seq))
+    return moves, False
 
 
 def effect(
@@ -431,20 +449,8 @@ def _possible_placements(
 ) -> list[tuple[int, str, str]]:
     """Placements of a pure indel that unknown bases might allow: shifted both ways, taking
     each unknown base to repeat the change, until a known base breaks the repeat."""
-    if (ref and alt) or not (ref or alt):
-        return []
-    out = []
-    for step in (1, -1):
-        at, seq = start, ref or alt
-        for _ in range(_MAX_SHIFT):
-            nxt = base(at + len(ref)) if step == 1 else base(at - 1)
-            want = seq[0] if step == 1 else seq[-1]
-            if nxt is not None and nxt != want:
-                break
-            seq = seq[1:] + want if step == 1 else want + seq[:-1]
-            at += step
-            out.append((at, seq, "") if ref else (at, "", seq))
-    return out
+    both = (_walk(start, ref, alt, base, step, _MAX_SHIFT, True)[0] for step in (1, -1))
+    return [p for moves in both for p in moves]
 
 
 def _coding(tx: Transcript) -> list[Exon]:
@@ -465,13 +471,8 @@ def shift_5prime(
     >>> shift_5prime(14, "A", "", known.get)
     (13, 'A', '', True)
     """
-    if (ref and alt) or not (ref or alt):
-        return start, ref, alt, True
-    seq = ref or alt
-    while (before := base(start - 1)) is not None and before == seq[-1]:
-        seq, start = before + seq[:-1], start - 1
-    moved = (start, seq, "") if ref else (start, "", seq)
-    return (*moved, before is not None)
+    moves, complete = _walk(start, ref, alt, base, -1)
+    return (*(moves[-1] if moves else (start, ref, alt)), complete)
 
 
 _COMPLEMENT = str.maketrans("ACGT", "TGCA")
