@@ -358,21 +358,10 @@ def effect(
         if near_edge and consequence != "coding_sequence_variant":
             consequence += "&splice_region_variant"
         return Effect(location, consequence, hgvs, hgvs_p, notes)
-    # An indel in a repeat can be placed in several ways that give the same sequence; the
-    # record's is one. One wholly in a UTR proves the coding sequence intact. Otherwise one in
-    # the coding exon is where the change lands: a splice site is found by its motif, which
-    # stays intact in that reading. Failing both, one that spares the start codon or a splice
-    # dinucleotide shows that site is still there.
     *left, left_complete = shift_5prime(input_start, input_ref, input_alt, base)
-    left = tuple(left)
-    placements = list(dict.fromkeys([(input_start, input_ref, input_alt), left, (start, ref, alt)]))
-    judged = [(p, _indel_consequence(tx, *p, _places(tx, *p))) for p in placements]
-    utr = [j for j in judged if j[1] == "3_prime_UTR_variant"]  # (5' of c.1 a new ATG counts)
-    coding = [j for j in judged if j[1].split("&")[0] in _CODING]
-    sparing = [j for j in judged if j[1].split("&")[0] not in _SITE_LOSS]
-    placed, consequence = (utr or coding or [judged[0]])[0]
-    if not (utr or coding) and judged[0][1].split("&")[0] in _SITE_LOSS and sparing:
-        placed, consequence = sparing[0]
+    placements = [(input_start, input_ref, input_alt), tuple(left), (start, ref, alt)]
+    judged = _judge_placements(tx, list(dict.fromkeys(placements)))
+    placed, consequence = judged[0]
     first, last = _span(placed[0], placed[1])
     kind = consequence.split("&")[0]
     coding_change = kind in _CODING
@@ -442,6 +431,30 @@ def effect(
 
 
 _MAX_SHIFT = 20  # bases of unknown sequence a repeat is taken to run on, each way
+
+
+def _judge_placements(
+    tx: Transcript, placements: list[tuple[int, str, str]]
+) -> list[tuple[tuple[int, str, str], str]]:
+    """Each placement of an indel with its consequence, the one to judge the change by first.
+
+    An indel in a repeat can be placed in several ways that give the same sequence; the
+    record's comes first here. One wholly in the 3'UTR proves the coding sequence intact.
+    Otherwise one in the coding exon is where the change lands: a splice site is found by its
+    motif, which stays intact in that reading. Failing both, one that spares the start codon or
+    a splice dinucleotide shows that site is still there. (5' of c.1, a new ATG could matter,
+    so the 5'UTR gets no such rule.)"""
+    judged = [(p, _indel_consequence(tx, *p, _places(tx, *p))) for p in placements]
+    kinds = [c.split("&")[0] for _, c in judged]
+    for wanted in (
+        lambda k, c: c == "3_prime_UTR_variant",
+        lambda k, c: k in _CODING,
+        lambda k, c: kinds[0] in _SITE_LOSS and k not in _SITE_LOSS,
+    ):
+        chosen = [j for j, k in zip(judged, kinds, strict=True) if wanted(k, j[1])]
+        if chosen:
+            return [chosen[0]] + [j for j in judged if j is not chosen[0]]
+    return judged
 
 
 def _possible_placements(
