@@ -126,3 +126,12 @@ def test_normalized_allele_far_from_record_pos_still_matches(annotate):
     report = annotate(vcf_text(["S"], [f"113130860 {ref} {ref[:-1]}T,A PASS GT 1/1"]))
     (variant,) = [v for v in sample(report, "S")["variants"] if v["alt"] == "T"]
     assert variant["dira_id"] == "DIRA01" and variant["pos"] == 113131068
+
+
+@pytest.mark.parametrize("row", ["113127625 A N", "113131068 G N", "113132868 G GNNN"])
+def test_alt_with_unknown_bases_in_the_cds(annotate, row):
+    # VCF allows N in ALT; its protein change is not known, and the run must not stop.
+    report = annotate(vcf_text(["s"], [f"{row} PASS GT 0/1"]))
+    (variant,) = sample(report, "s")["variants"]
+    assert variant["consequence"].startswith("coding_sequence_variant")
+    assert variant["hgvs_p"] == "p.?"
