@@ -104,7 +104,7 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
     default="mane",
     show_default=True,
     help="'all' adds each variant's names on NM_173841, NM_000577 and NM_173843 where they "
-    "share NM_173842.3's exons.",
+    "share NM_173842.3's exons, and on the first two 5' of that by their derived coding exons.",
 )
 @click.option(
     "--min-dp",
@@ -123,8 +123,9 @@ def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
 @click.option(
     "--count-novel-lof",
     is_flag=True,
-    help="Count alleles outside the catalog that are predicted to destroy IL1RN (deletions of "
-    "coding exons) towards the call; by default they only set needs_review.",
+    help="Count alleles outside the catalog that are predicted to destroy IL1RN (stop, "
+    "frameshift, canonical splice site, start loss, deletion of coding exons) towards the call; "
+    "by default they only set needs_review.",
 )
 @click.option(
     "--ped",

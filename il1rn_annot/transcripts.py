@@ -89,18 +89,18 @@ class Effect:
     notes: tuple[str, ...] = ()
 
 
+def _data_rows(name: str) -> list[dict[str, str]]:
+    """The rows of a tab-separated table in data/, its '#' comment lines left out."""
+    lines = (data_dir() / name).read_text().splitlines()
+    return list(csv.DictReader([x for x in lines if x and not x.startswith("#")], delimiter="\t"))
+
+
 @cache
 def load_transcript(build: str) -> Transcript:
     """NM_173842.3 on ``build`` from data/ (exons, CDS) with the P18510 protein sequence."""
-    base = data_dir()
-    rows = [
-        line
-        for line in (base / MODEL_FILE).read_text().splitlines()
-        if line and not line.startswith("#")
-    ]
     shift = GRCH37_OFFSET if build == GRCH37 else 0
     exons = []
-    for row in csv.DictReader(rows, delimiter="\t"):
+    for row in _data_rows(MODEL_FILE):
         exons.append(
             Exon(
                 int(row["exon"]),
@@ -110,7 +110,7 @@ def load_transcript(build: str) -> Transcript:
                 int(row["cds_grch38_end"]) + shift,
             )
         )
-    text = (base / PROTEIN_FILE).read_text().splitlines()
+    text = (data_dir() / PROTEIN_FILE).read_text().splitlines()
     protein = "".join(line.strip() for line in text if not line.startswith(">"))
     coding = [e for e in exons if e.cds_start is not None]
     return Transcript(
@@ -335,17 +335,8 @@ def effect(
     input_start, input_ref, input_alt = start, ref, alt
     start, ref, alt, complete = shift_3prime(start, ref, alt, base)
     first, last = _span(input_start, input_ref)
-    places = list(dict.fromkeys(region(tx, g) for g in (first, last)))
-    location = "-".join(places)
-    hgvs = f"{tx.name}:c.{_hgvs_c(tx, start, ref, alt)}"
-    if not ref and alt:
-        before = [base(start - len(alt) + i) for i in range(len(alt))]
-        if "".join(b or "?" for b in before) == alt:  # an insertion of the preceding bases
-            first_dup, last_dup = start - len(alt), start - 1
-            span = c_position(tx, first_dup)
-            if last_dup != first_dup:
-                span += f"_{c_position(tx, last_dup)}"
-            hgvs = f"{tx.name}:c.{span}dup"
+    location = "-".join(_places(tx, input_start, input_ref, input_alt))
+    hgvs = f"{tx.name}:c.{_hgvs_c(tx, start, ref, alt, base)}"
     notes: tuple[str, ...] = ()
     if len(ref) == len(alt) and all(
         _coding_index(tx, g) is not None for g in range(first, last + 1)
@@ -523,7 +514,7 @@ def large_deletion_consequence(start: int, end: int, build: str) -> str:
     tx = load_transcript(build)
     if start <= tx.start and end >= tx.end:
         return "transcript_ablation"
-    coding = [e for e in tx.exons if e.cds_start is not None]
+    coding = _coding(tx)
     terms = []
     if start <= tx.cds_start + 2 and end >= tx.cds_start:
         terms.append("start_lost")
@@ -712,8 +703,11 @@ def _consequences(numbers: list[int], ref_aas: list[str], alt_aas: tuple[str, ..
     return kinds[0] if kinds else "synonymous_variant"
 
 
-def _hgvs_c(tx: Transcript, start: int, ref: str, alt: str) -> str:
-    """c. description of a trimmed allele (start, deleted bases, inserted bases)."""
+def _hgvs_c(
+    tx: Transcript, start: int, ref: str, alt: str, base: Callable[[int], str | None]
+) -> str:
+    """c. description of a trimmed, 3'-shifted allele (start, deleted bases, inserted bases);
+    an insertion of the bases just before it is a ``dup`` where ``base`` knows them."""
     if len(ref) == 1 and len(alt) == 1:
         return f"{c_position(tx, start)}{ref}>{alt}"
     end = start + len(ref) - 1
@@ -723,8 +717,11 @@ def _hgvs_c(tx: Transcript, start: int, ref: str, alt: str) -> str:
     if ref and not alt:
         return f"{span}del"
     if not ref:
-        left, right = c_position(tx, start - 1), c_position(tx, start)
-        return f"{left}_{right}ins{alt}"  # effect() names duplications
+        copied = start - len(alt)
+        if "".join(base(copied + i) or "?" for i in range(len(alt))) == alt:
+            last = f"_{c_position(tx, start - 1)}" if len(alt) > 1 else ""
+            return f"{c_position(tx, copied)}{last}dup"
+        return f"{c_position(tx, start - 1)}_{c_position(tx, start)}ins{alt}"
     if len(ref) == len(alt) and alt == ref[::-1].translate(_COMPLEMENT):
         return f"{span}inv"  # HGVS: replaced by its own reverse complement
     return f"{span}delins{alt}"
@@ -748,20 +745,22 @@ def _altered_transcript(
     unknown or the change does not lie wholly inside exon sequence (a change at an exon edge
     could be read as intronic, so its protein is not predicted)."""
     exonic = [g for e in tx.exons for g in range(max(e.start, tx.cds_start), e.end + 1)]
-    bases = [base(g) for g in exonic]
+    index = {g: k for k, g in enumerate(exonic)}
+    if ref:
+        cut, resume = index.get(start), index.get(start + len(ref) - 1)
+        if cut is None or resume is None or resume - cut != len(ref) - 1:
+            return None
+        resume += 1
+    else:
+        left, cut = index.get(start - 1), index.get(start)
+        if left is None or cut is None or cut != left + 1:
+            return None
+        resume = cut
+    bases = [base(g) for g in exonic]  # read only once the change is known to be exonic
     if any(b is None for b in bases):
         return None
-    index = {g: k for k, g in enumerate(exonic)}
     reference = "".join(bases)  # type: ignore[arg-type]
-    if ref:
-        first, last = index.get(start), index.get(start + len(ref) - 1)
-        if first is None or last is None or last - first != len(ref) - 1:
-            return None
-        return reference, reference[:first] + alt + reference[last + 1 :]
-    left, right = index.get(start - 1), index.get(start)
-    if left is None or right is None or right != left + 1:
-        return None
-    return reference, reference[:right] + alt + reference[right:]
+    return reference, reference[:cut] + alt + reference[resume:]
 
 
 def _aa(seq: str) -> str:
@@ -967,13 +966,9 @@ class Isoform:
 
 @cache
 def load_isoforms() -> tuple[Isoform, ...]:
-    text = (data_dir() / ISOFORM_FILE).read_text().splitlines()
-    rows = csv.DictReader(
-        [line for line in text if line and not line.startswith("#")], delimiter="\t"
-    )
     return tuple(
         Isoform(r["transcript"], int(r["first_shared_c"]), int(r["c_offset"]), int(r["aa_offset"]))
-        for r in rows
+        for r in _data_rows(ISOFORM_FILE)
     )
 
 
@@ -985,12 +980,7 @@ def _isoform_model(name: str, build: str) -> Transcript | None:
     """An isoform's known coding structure: its derived 5' coding parts, then NM_173842.3 from
     the join. Its 5' end is set at its ATG (the UTR is not known)."""
     iso = next((i for i in load_isoforms() if i.name == name), None)
-    text = (data_dir() / ISOFORM_EXON_FILE).read_text().splitlines()
-    rows = [
-        r
-        for r in csv.DictReader([x for x in text if x and not x.startswith("#")], delimiter="\t")
-        if r["transcript"] == name
-    ]
+    rows = [r for r in _data_rows(ISOFORM_EXON_FILE) if r["transcript"] == name]
     if iso is None or not rows:
         return None
     shift = GRCH37_OFFSET if build == GRCH37 else 0
@@ -1024,13 +1014,7 @@ def on_isoform_5prime(allele: Allele, build: str, isoform: Isoform) -> str | Non
     start, ref, alt, _ = shift_3prime(start, ref, alt, known.get)
     if _span(start, ref)[0] < tx.start or not (ref or alt):
         return None  # in the isoform's 5'UTR or upstream: not known
-    name = _hgvs_c(tx, start, ref, alt)
-    if not ref:
-        dup_from = start - len(alt)
-        if "".join(known.get(dup_from + i, "?") for i in range(len(alt))) == alt:
-            span = c_position(tx, dup_from)
-            name = span + (f"_{c_position(tx, start - 1)}" if len(alt) > 1 else "") + "dup"
-    return f"{isoform.name}:c.{name} (derived 5' exon structure)"
+    return f"{isoform.name}:c.{_hgvs_c(tx, start, ref, alt, known.get)} (derived 5' exon structure)"
 
 
 def on_isoform(hgvs_c: str, hgvs_p: str, isoform: Isoform) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from collections.abc import Sequence
@@ -146,7 +145,3 @@ def calls(report: dict) -> dict[str, str]:
 
 def sample(report: dict, name: str) -> dict:
     return next(s for s in report["samples"] if s["sample"] == name)
-
-
-# hgvs_oracle.py needs biocommons hgvs (installed by `make test`); skip collecting it without.
-collect_ignore = [] if importlib.util.find_spec("hgvs") else ["hgvs_oracle.py"]

@@ -12,10 +12,7 @@ import collections
 import random
 
 import pytest
-
-pytest.importorskip("hgvs", reason="biocommons hgvs is installed by `make test`")
-
-from hgvs_oracle import Oracle, synthetic_genome
+from hgvs_oracle import Oracle, synthetic_genome  # needs biocommons hgvs: `make test` installs it
 
 from il1rn_annot.model import Allele
 from il1rn_annot.transcripts import effect, load_transcript
