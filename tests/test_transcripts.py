@@ -173,6 +173,7 @@ def test_isoform_exon_table_adds_up_to_each_cds():
     rows = list(csv.DictReader([x for x in lines if not x.startswith("#")], delimiter="\t"))
     tx = load_transcript("GRCh38")
     lengths = {"NM_173841.2": 180, "NM_000577.4": 159}  # residues (il1rn_isoforms.tsv)
+    assert {r["transcript"] for r in rows} == set(lengths)  # so the loop below checks both
     for iso in load_isoforms():
         parts = [r for r in rows if r["transcript"] == iso.name]
         own = sum(int(r["grch38_end"]) - int(r["grch38_start"]) + 1 for r in parts)
