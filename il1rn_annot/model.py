@@ -222,6 +222,9 @@ class Report:
     input: InputInfo
     samples: list[SampleReport]
     options: dict[str, object] = field(default_factory=dict)
+    #: Problems of the input as a whole (out-of-order records, an empty window, records skipped):
+    #: shown in every format, since a quiet `none` must never hide them.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def annotate(source: str, options: Options) -> Report:
             "sv": options.sv,
             "transcripts": options.transcripts,
         },
+        warnings=list(data.warnings),
     )
 
 

@@ -61,6 +61,7 @@ class WindowData:
     records: tuple[VariantRecord, ...]
     gvcf: bool = False  # reference blocks (<NON_REF>/<*>): absence of a record means a hole
     context: tuple[VariantRecord, ...] = ()  # genotypes only, over ``context`` regions
+    warnings: tuple[str, ...] = ()  # problems of the input the report must show
 
 
 def read_window(

@@ -38,6 +38,7 @@ def report_dict(report: Report) -> dict:
             "n_samples": len(info.samples),
         },
         "options": report.options,
+        "warnings": report.warnings,
         "samples": [sample_dict(s) for s in report.samples],
     }
 

@@ -35,6 +35,7 @@ def render_summary(report: Report) -> str:
         f"# {info.path}: {info.build} ({info.build_source}), window {info.window}, "
         f"read by {info.access}; catalog {report.tool.catalog_version}",
     ]
+    lines.extend(f"# warning: {w}" for w in report.warnings)
     rows = [("sample", "dira_genotype", "catalog alleles")]
     rows.extend((s.sample, _call(s), _alleles(s)) for s in report.samples)
     width = [max(len(r[i]) for r in rows) for i in range(2)]
