@@ -31,7 +31,7 @@ from il1rn_annot.normalize import is_structural, split_records
 from il1rn_annot.reader import read_pedigree, read_window
 from il1rn_annot.reference import open_reference
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 log = logging.getLogger(__name__)
 

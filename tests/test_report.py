@@ -22,7 +22,7 @@ CATALOG = load_catalog()
 
 def test_json_top_level_contract(annotate):
     report = annotate(vcf_text(["s"], ["113131068 G T PASS GT 0/1"]))
-    assert list(report) == ["schema_version", "tool", "input", "options", "samples"]
+    assert list(report) == ["schema_version", "tool", "input", "options", "warnings", "samples"]
     assert report["tool"] == {
         "name": "il1rn-annot",
         "version": __version__,
