@@ -344,7 +344,8 @@ def _loci(path: Path, n: int, row: dict[str, str], contexts: bool) -> dict[str, 
         ref, alt = cells[2], cells[3]
         if alt.startswith("<"):
             if alt not in SYMBOLIC or ref != "N" or end <= pos:
-                raise _fail(path, n, row, f"a symbolic row needs ALT in {SYMBOLIC}, REF N, end > pos")
+                problem = f"a symbolic row needs ALT in {SYMBOLIC}, REF N and end > pos"
+                raise _fail(path, n, row, problem)
             if (alt == "<VNTR>") != (row["variant_type"] == "vntr"):
                 raise _fail(path, n, row, "only vntr rows use <VNTR>, and they must")
         else:

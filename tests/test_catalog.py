@@ -89,9 +89,10 @@ def test_non_dira_table_has_the_controls():
 def test_catalog_list_command(run):
     result = run("catalog", "list")
     assert result.exit_code == 0
+    assert result.stderr.startswith(f"# catalog_version {CATALOG.version} sha256 {CATALOG.sha256}")
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"# catalog_version {CATALOG.version} sha256 {CATALOG.sha256}")
-    by_id = {line.split("\t")[0]: line for line in lines[2:]}
+    assert lines[0].startswith("id\tname\tlegacy_names\t")
+    by_id = {line.split("\t")[0]: line for line in lines[1:]}
     assert "known, not machine-matchable" in by_id["DIRA09"]
     assert "allele match" in by_id["DIRA01"]
     assert "2:113131068 G>T" in by_id["DIRA01"]
