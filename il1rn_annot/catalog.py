@@ -122,7 +122,12 @@ class CatalogEntry:
         """The name a clinician recognises: HGVS c. when known, else the first legacy name."""
         if self.hgvs_c:
             return self.hgvs_c
-        return self.legacy_names[0] if self.legacy_names else self.id
+        if not self.legacy_names:
+            return self.id
+        first = self.legacy_names[0]
+        if self.row.get("transcript") == "not stated" and first.startswith(("c.", "p.")):
+            return f"{first} (transcript not stated)"  # not an NM_173842 name (DIRA14)
+        return first
 
     @property
     def exact_breakpoints(self) -> bool:
