@@ -99,6 +99,7 @@ def render_summary(report: Report) -> str:
         sample = report.samples[n - 1]
         if sample.needs_review:
             lines.extend(f"{'':{width[0]}}  review: {r}" for r in sample.review_reasons)
+        lines.extend(f"{'':{width[0]}}  note: {x}" for x in sample.notes)
         if sample.dira_genotype in NEXT:
             lines.append(f"{'':{width[0]}}  next: {NEXT[sample.dira_genotype]}")
     if not report.samples:
