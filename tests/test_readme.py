@@ -33,9 +33,9 @@ PENDING = {
 CHECKS = {
     "-o out/dira.tsv ": lambda: (ROOT / "out/dira.tsv").read_text().startswith("input\tsample\t"),
     "-o out/dira_example.tsv": lambda: (ROOT / "out/dira_example.tsv").read_text().count("\n") > 7,
-    "--output-dir out/reports/": lambda: (
-        (ROOT / "out/reports/dira_trio.json").exists() is False
-        and (ROOT / "out/reports/dira_example.json").exists()
+    "--output-dir out/reports/": lambda: all(
+        (ROOT / "out/reports" / f"{name}.json").exists()
+        for name in ("dira_example", "dira_sv_example", "dira_gvcf_hole", "dira_gvcf_complete")
     ),
     "-o out/partial.tsv": lambda: "AFFECTED_HOM" in (ROOT / "out/partial.tsv").read_text(),
 }
