@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pysam
 
+from il1rn_annot.depth import CONTROLS_GRCH38
+
 FORMATS = """\
 ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
 ##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">
@@ -109,8 +111,8 @@ MANIFEST = "sample\tpath\n" + "".join(f"{s}\t{s}.cram\n" for s in DEPTH_SAMPLES)
 WINDOW = (113094315, 113139016)
 CHR2_GRCH38 = 242193529
 # Where the CRAMs have reads (GRCh38, 1-based inclusive): the depth stage's two 20-kb flanking
-# controls and the four NM_173842 coding exons (il1rn_annot.depth, il1rn_annot.genome).
-CONTROLS = ((112840001, 112860000), (113240001, 113260000))
+# controls and the four NM_173842 coding exons.
+CONTROLS = CONTROLS_GRCH38
 READ_LEN = 150
 DEPTH = 30  # per two copies
 
