@@ -130,8 +130,9 @@ def test_readme_command_runs(command, environment):
     assert snapshot() == before, "a README command wrote outside out/"
 
 
-def test_sample_summary_is_what_the_tool_prints(run):
+def test_sample_summary_is_what_the_tool_prints(run, monkeypatch):
     """Each sample row of the README's sample (call and plain words) against a real run."""
+    monkeypatch.chdir(ROOT)
     section = README[README.index("## What a report looks like") :]
     command = re.search(r"```sh\n(.*?)\n```", section).group(1)
     shown = re.search(r"```text\n(.*?)```", section, re.S).group(1).splitlines()
