@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from il1rn_annot.model import NOVEL_LOF, Report, SampleReport
+from il1rn_annot.model import (
+    BIALLELIC,
+    BIALLELIC_UNPHASED,
+    INDETERMINATE,
+    MONOALLELIC,
+    NONE,
+    NOVEL_LOF,
+    Report,
+    SampleReport,
+)
 
 
 def _alleles(sample: SampleReport) -> str:
@@ -20,15 +29,58 @@ def _alleles(sample: SampleReport) -> str:
     return "; ".join(parts) or "-"
 
 
+#: The five dira_genotype codes in plain words (design.md), printed beside the code.
+WORDS = {
+    BIALLELIC: "two pathogenic copies (homozygous or compound heterozygous)",
+    BIALLELIC_UNPHASED: "compound heterozygous if in trans (phase unknown)",
+    MONOALLELIC: "carrier (one pathogenic copy)",
+    NONE: "no catalogued pathogenic allele found",
+    INDETERMINATE: "not assessable",
+}
+
+#: What to do next, for the calls that are not an answer yet.
+NEXT = {
+    INDETERMINATE: "not a negative result; resolve the review lines first (re-call or "
+    "sequence the sites they name, test copy number where they name a deletion)",
+    BIALLELIC_UNPHASED: "phase the two alleles (parents with --ped, or read-backed phasing): "
+    "in trans is biallelic, in cis a carrier",
+}
+
+
 def _call(sample: SampleReport) -> str:
-    """'none' says whether the input proves the catalog sites reference."""
-    if sample.coverage.proven_reference:
-        return sample.dira_genotype
-    if sample.dira_genotype == "none":
-        return "none (sites not proven reference)"
-    if sample.dira_genotype == "monoallelic":
-        return "monoallelic (other sites not proven reference)"
-    return sample.dira_genotype
+    """The code, with REVIEW where a person must look before the call is used."""
+    return f"{sample.dira_genotype}, REVIEW" if sample.needs_review else sample.dira_genotype
+
+
+def _words(sample: SampleReport) -> str:
+    """Plain words, and whether the input proves the catalog sites reference."""
+    words = WORDS.get(sample.dira_genotype, sample.dira_genotype)
+    if not sample.coverage.proven_reference:
+        if sample.dira_genotype == NONE:
+            words += "; sites not proven reference"
+        elif sample.dira_genotype == MONOALLELIC:
+            words += "; other sites not proven reference"
+    return words
+
+
+def _uncertain(sample: SampleReport) -> str:
+    """Variants of uncertain significance outside the catalog rows: listed, never counted."""
+    parts = []
+    for v in sample.variants:
+        a = v.annotated
+        if a.classification != "uncertain" or a.dira_id:
+            continue
+        names = (a.non_dira_id, a.hgvs_c.partition(":")[2], a.hgvs_p)
+        name = " ".join(x for x in names if x)
+        place = a.location or a.consequence
+        what = f"{name} ({place})" if name and place else name or place
+        parts.append(f"uncertain: {what} {v.zygosity} ({v.call.gt_text})")
+    return "; ".join(parts)
+
+
+def _alleles_column(sample: SampleReport) -> str:
+    listed = [x for x in (_alleles(sample), _uncertain(sample)) if x and x != "-"]
+    return "; ".join(listed) or "-"
 
 
 def render_summary(report: Report) -> str:
@@ -38,14 +90,20 @@ def render_summary(report: Report) -> str:
         f"read by {info.access}; catalog {report.tool.catalog_version}",
     ]
     lines.extend(f"# warning: {w}" for w in report.warnings)
-    rows = [("sample", "dira_genotype", "catalog alleles")]
-    rows.extend((s.sample, _call(s), _alleles(s)) for s in report.samples)
-    width = [max(len(r[i]) for r in rows) for i in range(2)]
+    rows = [("sample", "call", "in plain words", "alleles")]
+    rows.extend((s.sample, _call(s), _words(s), _alleles_column(s)) for s in report.samples)
+    width = [max(len(r[i]) for r in rows) for i in range(3)]
     for n, row in enumerate(rows):
-        lines.append(f"{row[0].ljust(width[0])}  {row[1].ljust(width[1])}  {row[2]}")
-        if n and report.samples[n - 1].needs_review:
-            for reason in report.samples[n - 1].review_reasons:
-                lines.append(f"{'':{width[0]}}  review: {reason}")
+        cells = [cell.ljust(w) for cell, w in zip(row[:3], width, strict=True)] + [row[3]]
+        lines.append("  ".join(cells))
+        if not n:
+            continue
+        sample = report.samples[n - 1]
+        if sample.needs_review:
+            lines.extend(f"{'':{width[0]}}  review: {r}" for r in sample.review_reasons)
+        lines.extend(f"{'':{width[0]}}  note: {x}" for x in sample.notes)
+        if sample.dira_genotype in NEXT:
+            lines.append(f"{'':{width[0]}}  next: {NEXT[sample.dira_genotype]}")
     if not report.samples:
         lines.append("(the file has no samples)")
     return "\n".join(lines) + "\n"
