@@ -27,7 +27,6 @@ BIN = Path(sys.executable).parent  # the environment's il1rn-annot, put first on
 #: xfail is strict: once a command works, its entry must go.
 PENDING = {
     "-o out/dira.tsv ": "the format from the -o extension (output branch)",
-    "catalog show E77X": "legacy names in `catalog show` (catalog branch)",
 }
 #: Checks beyond the exit code, by a piece of the command.
 CHECKS = {
