@@ -209,8 +209,7 @@ def _carrier_evidence(
             return Evidence(dira_id, record, call, index, 0, 1, why)
         # An SV record's reference call only says that this call set lacks this deletion:
         # another SV record (other breakpoints, another caller) may still carry it.
-        sv = bool(record.alts) and all(is_structural(a) for a in record.alts)
-        return Evidence(dira_id, record, call, index, 0, 0, reference=not sv)
+        return Evidence(dira_id, record, call, index, 0, 0, reference=not sv_record(record))
     if copies == 0:
         return Evidence(dira_id, record, call, index, 0, 2 if ploidy == 1 else missing, "no-call")
     flags = quality_flags(record, call, thresholds)
@@ -418,6 +417,8 @@ def call_sample(
             allowed = max(e.allowed for e in items)
         elif len(calls) > 1 and not _one_haplotype_each(calls):
             allowed = max(allowed, 2)  # the same allele in several unphased records
+            # ...which may disagree (0/1 in one, 1/1 in another): each proves only its least.
+            low[dira_id] = min(low[dira_id], min(e.proven for e in calls))
             reasons.append(f"{dira_id} is called in {len(calls)} records: copies are uncertain")
         high[dira_id] = min(2, max(allowed, low[dira_id]))
         if low[dira_id] and any(e.reference and e.alt_index is not None for e in items):
@@ -500,7 +501,7 @@ def _gvcf_coverage(
         call = record.calls[sample_index]
         if not call.alleles or None in call.alleles or sample_flags(call, thresholds):
             continue
-        if record.alts and all(is_structural(a) for a in record.alts):
+        if sv_record(record):
             continue  # an SV record calls no bases
         if _unmeasured_block(record, call):
             continue
@@ -524,6 +525,13 @@ def _gvcf_coverage(
             VARIANT_ONLY_NOTE, "gVCF: the sites listed have no passing record (coverage hole)"
         ),
     )
+
+
+def sv_record(record: VariantRecord) -> bool:
+    """A record of an SV/CNV caller: symbolic or breakend ALTs, or any record of the --sv file
+    (sequence-resolved deletions too). Its reference call only says the caller found no such
+    event: it proves no small-variant site."""
+    return record.sv_file or (bool(record.alts) and all(is_structural(a) for a in record.alts))
 
 
 def _structural(e: Evidence) -> bool:
@@ -585,10 +593,7 @@ def call_samples(
     sites = catalog_sites(catalog, build)
     # An SV record's reference call says nothing about the small-variant sites it spans.
     site_records = [
-        r
-        for r in records
-        if any(s.overlaps((r.pos, r.end)) for s in sites)
-        and not (r.alts and all(is_structural(a) for a in r.alts))
+        r for r in records if any(s.overlaps((r.pos, r.end)) for s in sites) and not sv_record(r)
     ]
     relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
     for annotated in alleles:
