@@ -176,26 +176,105 @@ def sample_variants(
         flags = tuple(quality_flags(annotated.alt.record, call, thresholds))
         rows.append(SampleVariant(annotated, call, zyg, copies, missing, flags))
     # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
-    lost = [
-        affected_span(v.annotated.alt)
-        for v in rows
-        if v.zygosity == "het" and v.annotated.alt.allele.symbolic and deletion_of(v.annotated.alt)
-    ]
+    lost = lost_haplotypes(sample_index, [v.annotated for v in rows], thresholds)
     for v in rows:
-        pos = v.annotated.alt.allele.pos
-        if v.zygosity == "hom_alt" and any(start <= pos <= end for start, end in lost):
+        start, end = affected_span(v.annotated.alt)
+        if v.zygosity == "hom_alt" and any(d.start <= start and end <= d.end for d in lost):
             v.zygosity = "hemizygous"
     return rows
 
 
+@dataclass(frozen=True)
+class LostHaplotype:
+    """A heterozygous deletion in one sample: the bases one haplotype lacks."""
+
+    start: int  # as called
+    end: int
+    sure: tuple[int, int]  # bases deleted whatever the breakpoint uncertainty (CIPOS/CIEND)
+    call: SampleCall
+    alt_index: int
+    passed: bool  # a complete, passing call
+
+    def holds(self, span: tuple[int, int]) -> bool:
+        """The deletion surely removes all of ``span`` from its haplotype."""
+        return self.passed and self.sure[0] <= span[0] and span[1] <= self.sure[1]
+
+    def touches(self, span: tuple[int, int]) -> bool:
+        return self.start <= span[1] and span[0] <= self.end
+
+
+def deleted_bases(alt: AltAllele) -> tuple[int, int, tuple[int, int]] | None:
+    """(first, last, surely deleted span) of a deletion allele: symbolic, a breakend pair, or a
+    sequence-resolved deletion (full REF, as Manta and DRAGEN write them). None otherwise."""
+    deletion = deletion_of(alt)
+    if deletion is not None:
+        sure = (deletion.start + deletion.cipos[1], deletion.end + deletion.ciend[0])
+        return deletion.start, deletion.end, sure
+    if alt.allele.symbolic:
+        return None
+    start, ref, inserted = minimal(alt.allele)
+    if not ref or inserted:
+        return None
+    end = start + len(ref) - 1
+    return start, end, (start, end)
+
+
+def lost_haplotypes(
+    sample_index: int, alleles: Iterable[AnnotatedAllele], thresholds: Thresholds
+) -> list[LostHaplotype]:
+    """The heterozygous deletions the sample carries, whatever their classification: a catalog
+    allele inside one has at most the other haplotype to sit on."""
+    out = []
+    for annotated in alleles:
+        if annotated.mate:
+            continue
+        call = annotated.alt.record.calls[sample_index]
+        zyg, _, missing = zygosity(call, annotated.alt.alt_index)
+        extent = deleted_bases(annotated.alt) if zyg == "het" else None
+        if extent is None or len(call.alleles) != 2:
+            continue
+        passed = not missing and not quality_flags(annotated.alt.record, call, thresholds)
+        out.append(LostHaplotype(*extent, call, annotated.alt.alt_index, passed))
+    return out
+
+
+def _one_copy(call: SampleCall, index: int, lost: LostHaplotype) -> SampleCall:
+    """A homozygous-looking call inside a heterozygous deletion, as the one copy it is: on the
+    haplotype the deletion spares when both are phased in one set, else unphased."""
+    same_set = call.phased and lost.call.phased and call.phase_set == lost.call.phase_set
+    if same_set:
+        alleles = tuple(0 if a == lost.alt_index else index for a in lost.call.alleles)
+        return replace(call, alleles=alleles)
+    return replace(call, alleles=(index, 0), phased=False)
+
+
 def _carrier_evidence(
-    annotated: AnnotatedAllele, call: SampleCall, thresholds: Thresholds
+    annotated: AnnotatedAllele,
+    call: SampleCall,
+    thresholds: Thresholds,
+    lost: Sequence[LostHaplotype] = (),
 ) -> Evidence:
-    """Evidence from a record whose ALT is the catalog allele."""
+    """Evidence from a record whose ALT is the catalog allele. Copies are counted by haplotype:
+    a homozygous-looking call inside a heterozygous deletion is one copy (the deletion is the
+    other haplotype, and counts by its own classification)."""
     record, index = annotated.alt.record, annotated.alt.alt_index
     dira_id = annotated.key
     _, copies, missing = zygosity(call, index)
     ploidy = len(call.alleles) or 2
+    span = affected_span(annotated.alt)
+    around = [d for d in lost if d.touches(span)]
+    if ploidy == 2 and copies == 2 and around:
+        sure = next((d for d in around if d.holds(span)), None)
+        one = _carrier_evidence(annotated, _one_copy(call, index, sure or around[0]), thresholds)
+        if sure is not None or one.proven == 0:
+            return one
+        where = f"{around[0].start}-{around[0].end}"
+        return replace(
+            one,
+            allowed=2,
+            reason=f"homozygous call at the edge of, or beside a failing, heterozygous deletion "
+            f"({where}): one copy or two",
+        )
     if ploidy > 2:
         return Evidence(dira_id, record, call, index, 0, min(2, copies + missing),
                         f"GT of ploidy {ploidy} on chr2")  # fmt: skip
@@ -235,6 +314,7 @@ def _site_evidence(
 ) -> list[Evidence]:
     """Everything one sample's records say about the counting catalog alleles."""
     found: list[Evidence] = []
+    lost = lost_haplotypes(sample_index, alleles, thresholds)
     seen: set[tuple[int, str]] = set()
     for annotated in alleles:
         record = annotated.alt.record
@@ -242,7 +322,7 @@ def _site_evidence(
         if call.absent:
             continue
         if annotated.pathogenic:
-            found.append(_carrier_evidence(annotated, call, thresholds))
+            found.append(_carrier_evidence(annotated, call, thresholds, lost))
             seen.add((record.index, annotated.key))
             continue
         _, copies, missing = zygosity(call, annotated.alt.alt_index)
@@ -324,14 +404,20 @@ def _relation(a: Evidence, b: Evidence) -> str:
 
 
 def _deletes(a: Evidence, b: Evidence) -> bool:
-    """``a`` is a deletion that removes the position of ``b``'s allele."""
-    if a.annotated is None or b.annotated is None:
+    """``a`` is a deletion (symbolic, breakends or sequence-resolved) that surely removes the
+    bases of ``b``'s allele. Two deletions that largely overlap may be one event written twice
+    (by two callers or files): that proves nothing about phase."""
+    if a.annotated is None or b.annotated is None or b.annotated is a.annotated:
         return False
-    deletion = deletion_of(a.annotated.alt)
-    if deletion is None or b.annotated is a.annotated:
+    deletion = deleted_bases(a.annotated.alt)
+    if deletion is None:
         return False
+    lo, hi = deletion[2]
     start, end = affected_span(b.annotated.alt)
-    return deletion.start <= start and end <= deletion.end
+    if not (lo <= start and end <= hi):
+        return False
+    other = deleted_bases(b.annotated.alt)
+    return other is None or (other[1] - other[0] + 1) * 2 <= deletion[1] - deletion[0] + 1
 
 
 def _proven_copies(items: list[Evidence]) -> int:
