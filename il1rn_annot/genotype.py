@@ -509,7 +509,12 @@ def call_sample(
         high[dira_id] = min(2, max(allowed, low[dira_id]))
         if low[dira_id] and any(e.reference and e.alt_index is not None for e in items):
             low[dira_id] = 0  # one record proves it absent, another present: trust neither
-            reasons.append(f"records disagree on {dira_id}: one calls it, another calls reference")
+            said = ", ".join(
+                f"{e.where} {'reference' if e.reference else 'carrier'}"
+                for e in items
+                if e.alt_index is not None and (e.reference or e.proven)
+            )
+            reasons.append(f"records disagree on {dira_id} ({said})")
         for e in items:
             best = carriers.get(dira_id)
             if e.slots and e.proven and (best is None or (best.reason and not e.reason)):
@@ -518,9 +523,13 @@ def call_sample(
     call_high, note_high = classify(high, carriers)
 
     notes = [n for n in dict.fromkeys((note_low, note_high)) if n]
-    if call_low == call_high and not any("disagree" in r for r in reasons):
+    if call_low == call_high:
+        # Every reading of the evidence gives this call: it is the call (disagreeing records
+        # stay in the review reasons).
         dira_genotype = call_low
         reasons = [r for r in reasons if "copies are uncertain" not in r]
+        if any(r.startswith("records disagree") for r in reasons):
+            reasons.append(f"every reading of the disagreeing records gives {call_low}")
     else:
         dira_genotype = INDETERMINATE
         for e in evidence:
