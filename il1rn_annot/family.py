@@ -13,6 +13,7 @@ from il1rn_annot.genotype import (
     affected_span,
     lost_haplotypes,
     quality_flags,
+    short,
     zygosity,
 )
 from il1rn_annot.model import (
@@ -145,10 +146,7 @@ def _label(annotated: AnnotatedAllele) -> str:
     if annotated.dira_id:
         name = annotated.dira_name.split(" (")[0]
         return f"{annotated.dira_id} ({name})" if name else annotated.dira_id
-    a = annotated.alt.allele
-    ref = a.ref if len(a.ref) <= 10 else f"{a.ref[:3]}…({len(a.ref)} bp)"
-    alt = a.alt if len(a.alt) <= 10 else f"{a.alt[:3]}…({len(a.alt)} bp)"
-    return f"{annotated.alt.record.chrom}:{a.pos} {ref}>{alt}"
+    return f"{annotated.alt.record.chrom}:{short(annotated.alt.allele)}"
 
 
 def _conflicts(members: Sequence[_Member], thresholds: Thresholds) -> list[tuple[str, bool]]:

@@ -25,6 +25,7 @@ from il1rn_annot.model import (
     MONOALLELIC,
     NONE,
     NOVEL_LOF,
+    Allele,
     AltAllele,
     AnnotatedAllele,
     Coverage,
@@ -161,6 +162,19 @@ def could_hide(annotated: AnnotatedAllele) -> bool:
     allele = annotated.alt.allele
     snv = not allele.symbolic and len(allele.ref) == len(allele.alt) == 1
     return not snv or bool(annotated.warnings)
+
+
+def short(allele: Allele) -> str:
+    """An allele for a message: long sequences (SV callers write whole deletions) shortened.
+
+    >>> short(Allele(100, "A" * 200, "A"))
+    '100 AAAAA…(200 bp)>A'
+    """
+
+    def seq(bases: str) -> str:
+        return bases if len(bases) <= 12 else f"{bases[:5]}…({len(bases)} bp)"
+
+    return f"{allele.pos} {seq(allele.ref)}>{seq(allele.alt)}"
 
 
 def sample_variants(
@@ -331,12 +345,11 @@ def _site_evidence(
         span = affected_span(annotated.alt)
         for site in sites:
             if site.overlaps(span) and site.entry.id != annotated.dira_id:
-                a = annotated.alt.allele
                 found.append(
                     Evidence(
                         site.entry.id, record, call, None, 0, copies + missing,
-                        f"another allele ({a.pos} {a.ref}>{a.alt}, not in the catalog) changes "
-                        "the site: it may hide or remove the catalog allele",
+                        f"another allele ({short(annotated.alt.allele)}, not in the catalog) "
+                        "changes the site: it may hide or remove the catalog allele",
                     )
                 )  # fmt: skip
     # Records over a catalog site whose ALT is some other allele: they can still leave the site
