@@ -280,15 +280,13 @@ def _carrier_evidence(
     if ploidy == 2 and copies == 2 and around:
         sure = next((d for d in around if d.holds(span)), None)
         one = _carrier_evidence(annotated, _one_copy(call, index, sure or around[0]), thresholds)
-        if sure is not None or one.proven == 0:
+        if sure is not None:
             return one
-        where = f"{around[0].start}-{around[0].end}"
-        return replace(
-            one,
-            allowed=2,
-            reason=f"homozygous call at the edge of, or beside a failing, heterozygous deletion "
-            f"({where}): one copy or two",
+        why = (
+            f"homozygous call at the edge of, or beside a failing, heterozygous deletion "
+            f"({around[0].start}-{around[0].end}): one copy or two"
         )
+        return replace(one, allowed=2, reason=f"{one.reason}; {why}" if one.reason else why)
     if ploidy > 2:
         return Evidence(dira_id, record, call, index, 0, min(2, copies + missing),
                         f"GT of ploidy {ploidy} on chr2")  # fmt: skip

@@ -197,3 +197,10 @@ def test_two_largely_overlapping_deletions_are_not_proven_in_trans(annotate):
     rows = [f"{EXON3_LOSS} GT 0/1", "113130100 N <DEL> PASS INFO=SVTYPE=DEL;END=113131900 GT 0/1"]
     s = _s(annotate, rows, "--count-novel-lof")
     assert s["dira_genotype"] == "biallelic_unphased"
+
+
+def test_failing_hom_call_beside_a_failing_deletion_allows_two_copies(annotate):
+    rows = [f"{FOUNDER.replace('PASS', 'LowQual')} GT 0/1", "113131068 G T PASS GT:GQ 1/1:5"]
+    s = _s(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    assert "the evidence allows anything from none to biallelic" in s["review_reasons"]
