@@ -30,8 +30,8 @@ VARIANT_TYPES = ("snv", "deletion", "insertion", "delins", "large_deletion", "un
 NON_DIRA_CLASSES = ("known_benign", "uncertain", "not_dira_risk_factor")
 
 CATALOG_COLUMNS = (
-    "id legacy_name transcript hgvs_c hgvs_p variant_type location classification "
-    "classification_basis evidence_level alternative_to "
+    "id legacy_names transcript hgvs_c hgvs_p variant_type location classification "
+    "classification_basis evidence_level alternative_to merged_ids "
     "grch38_chrom grch38_pos grch38_end grch38_ref grch38_alt "
     "grch37_chrom grch37_pos grch37_end grch37_ref grch37_alt "
     "ref_context_grch38 ref_context_grch37 reported_size_bp rsid clinvar_id clinvar_significance "
@@ -39,11 +39,14 @@ CATALOG_COLUMNS = (
     "origin zygosity_reported coord_method unverified notes"
 ).split()
 NON_DIRA_COLUMNS = (
-    "id label rsid legacy_name transcript hgvs_c variant_type location classification "
+    "id label rsid legacy_names transcript hgvs_c variant_type location classification "
     "grch38_chrom grch38_pos grch38_end grch38_ref grch38_alt "
     "grch37_chrom grch37_pos grch37_end grch37_ref grch37_alt "
     "clinvar_id clinvar_significance sources coord_method evidence_level notes"
 ).split()
+
+#: Symbolic ALTs a row may use: an interval, not bases. <VNTR> marks a repeat's span (non-DIRA).
+SYMBOLIC = ("<DEL>", "<VNTR>")
 
 _BASES = re.compile(r"^[ACGTN]+$")
 _VERSION = re.compile(r"^#\s*catalog_version:\s*(\d{4}\.\d{2}\.\d{2})\s*$")
@@ -88,10 +91,19 @@ class Locus:
 _NO_LOCUS = Locus("2", 0, 0, "N", "N")
 
 
+def split_names(cell: str) -> tuple[str, ...]:
+    """A ``;``-separated cell as its non-empty parts.
+
+    >>> split_names("N52KfsX25; c.156_157delCA;")
+    ('N52KfsX25', 'c.156_157delCA')
+    """
+    return tuple(part.strip() for part in cell.split(";") if part.strip())
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     id: str
-    legacy_name: str
+    legacy_names: tuple[str, ...]
     hgvs_c: str
     hgvs_p: str
     variant_type: str
@@ -103,11 +115,25 @@ class CatalogEntry:
     clinvar_id: str
     pmids: tuple[str, ...]
     row: dict[str, str]  # every column, for reports and `catalog show`
+    merged_ids: tuple[str, ...] = ()  # ids of rows merged into this one (never reused)
 
     @property
     def name(self) -> str:
-        """The name a clinician recognises: HGVS c. when known, else the legacy name."""
-        return self.hgvs_c if self.hgvs_c and self.hgvs_c != "unknown" else self.legacy_name
+        """The name a clinician recognises: HGVS c. when known, else the first legacy name."""
+        if self.hgvs_c:
+            return self.hgvs_c
+        if not self.legacy_names:
+            return self.id
+        first = self.legacy_names[0]
+        if self.row.get("transcript") == "not stated" and first.startswith(("c.", "p.")):
+            return f"{first} (transcript not stated)"  # not an NM_173842 name (DIRA14)
+        return first
+
+    @property
+    def exact_breakpoints(self) -> bool:
+        """A large deletion with published breakpoints (matched by them), not a gene-content
+        interval (matched by containment and size)."""
+        return self.evidence_level != "approximate"
 
     @property
     def counts(self) -> bool:
@@ -132,6 +158,8 @@ class CatalogEntry:
         locus = self.loci.get(GRCH38)
         if locus is None:
             return "known, not machine-matchable (coordinates unknown)"
+        if locus.symbolic and self.exact_breakpoints:
+            return "deletion breakpoints +-1 bp (SV/CNV records: <DEL>, <CN0>, CN, BND pairs)"
         if locus.symbolic:
             return "deletion overlap (SV/CNV records: <DEL>, <CN0>, CN, BND pairs)"
         return "allele match (haplotype-aware)"
@@ -151,6 +179,8 @@ class NonDiraEntry:
     classification: str
     loci: dict[str, Locus | None]
     row: dict[str, str]
+    legacy_names: tuple[str, ...] = ()
+    variant_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,6 +209,17 @@ class Catalog:
 
     def non_dira_row(self, entry_id: str) -> dict[str, str] | None:
         return next((dict(e.row) for e in self.non_dira if e.id == entry_id), None)
+
+    def non_dira_entry(self, entry_id: str) -> NonDiraEntry | None:
+        return next((e for e in self.non_dira if e.id == entry_id), None)
+
+    def vntr(self) -> NonDiraEntry | None:
+        """The known non-DIRA repeat (the intron 2 86-bp VNTR), if the table has one."""
+        return next((e for e in self.non_dira if e.variant_type == "vntr"), None)
+
+    def merged_into(self, entry_id: str) -> CatalogEntry | None:
+        """The row that now holds a merged (retired) id."""
+        return next((e for e in self.entries if entry_id in e.merged_ids), None)
 
     def known_bases(self, build: str) -> Mapping[int, str]:
         """Every reference base the catalog fixes on ``build`` (low-confidence rows left out):
@@ -228,7 +269,7 @@ def load_catalog(directory: str | None = None) -> Catalog:
         raise CatalogError("no '# catalog_version: YYYY.MM.DD' line", str(path))
     rows = _read_rows(path, text, CATALOG_COLUMNS)
     entries = tuple(_entry(path, n, row) for n, row in rows)
-    _check_ids(path, [e.id for e in entries])
+    _check_ids(path, [e.id for e in entries] + [m for e in entries for m in e.merged_ids])
     ids = {e.id for e in entries}
     for entry in entries:
         other = entry.alternative_to
@@ -270,6 +311,9 @@ def _read_rows(path: Path, text: str, columns: list[str]) -> list[tuple[int, dic
         cells = line.split("\t")
         if len(cells) != len(columns):
             raise CatalogError(f"line {n}: {len(cells)} cells, expected {len(columns)}", str(path))
+        if '"' in line:
+            # Readers of TSV (pandas, spreadsheets) treat a double quote as quoting.
+            raise CatalogError(f"line {n}: a cell contains a double quote", str(path))
         rows.append((n, dict(zip(columns, (c.strip() for c in cells), strict=True))))
     return rows
 
@@ -303,9 +347,12 @@ def _loci(path: Path, n: int, row: dict[str, str], contexts: bool) -> dict[str, 
         except ValueError:
             raise _fail(path, n, row, f"{build} pos/end are not integers") from None
         ref, alt = cells[2], cells[3]
-        if alt == "<DEL>":
-            if ref != "N" or end <= pos:
-                raise _fail(path, n, row, "a <DEL> row needs REF N and end > pos")
+        if alt.startswith("<"):
+            if alt not in SYMBOLIC or ref != "N" or end <= pos:
+                problem = f"a symbolic row needs ALT in {SYMBOLIC}, REF N and end > pos"
+                raise _fail(path, n, row, problem)
+            if (alt == "<VNTR>") != (row["variant_type"] == "vntr"):
+                raise _fail(path, n, row, "only vntr rows use <VNTR>, and they must")
         else:
             if not _BASES.match(ref) or not _BASES.match(alt) or ref == alt:
                 raise _fail(path, n, row, f"bad alleles {ref}>{alt}")
@@ -321,7 +368,7 @@ def _loci(path: Path, n: int, row: dict[str, str], contexts: bool) -> dict[str, 
             if not start_text.isdigit() or not _BASES.match(context):
                 raise _fail(path, n, row, f"ref_context_{prefix} must be POS:BASES")
             context_start = int(start_text)
-            for i, base in enumerate(ref if alt != "<DEL>" else ""):
+            for i, base in enumerate(ref if not alt.startswith("<") else ""):
                 j = pos + i - context_start
                 if 0 <= j < len(context) and "N" not in (base, context[j]) and base != context[j]:
                     raise _fail(path, n, row, f"{build} REF and context disagree at {pos + i}")
@@ -357,13 +404,16 @@ def _entry(path: Path, n: int, row: dict[str, str]) -> CatalogEntry:
         raise _fail(path, n, row, f"pmids must be digits separated by ';': {row['pmids']!r}")
     loci = _loci(path, n, row, contexts=True)
     locus = loci[GRCH38]
-    if locus is not None and locus.symbolic != (row["variant_type"] == "large_deletion"):
+    if locus is not None and (locus.alt == "<DEL>") != (row["variant_type"] == "large_deletion"):
         raise _fail(path, n, row, "only large_deletion rows use <DEL>, and they must")
     if locus is None and not row["unverified"]:
         raise _fail(path, n, row, "no coordinates: 'unverified' must say what is unknown")
+    legacy_names = split_names(row["legacy_names"])
+    merged_ids = split_names(row["merged_ids"])
     return CatalogEntry(
         id=row["id"],
-        legacy_name=row["legacy_name"],
+        legacy_names=legacy_names,
+        merged_ids=merged_ids,
         hgvs_c=row["hgvs_c"],
         hgvs_p=row["hgvs_p"],
         variant_type=row["variant_type"],
@@ -392,4 +442,6 @@ def _non_dira(path: Path, n: int, row: dict[str, str]) -> NonDiraEntry:
         classification=row["classification"],
         loci=_loci(path, n, row, contexts=False),
         row={k: v for k, v in row.items() if k in NON_DIRA_COLUMNS},
+        legacy_names=split_names(row["legacy_names"]),
+        variant_type=row["variant_type"],
     )

@@ -334,25 +334,46 @@ def catalog() -> None:
 
 @catalog.command("list")
 @click.option("--all-columns", is_flag=True, help="Print every column of the catalog (TSV).")
+@click.option(
+    "--grep",
+    "pattern",
+    metavar="TEXT",
+    help="Only the rows with a name that starts with TEXT (an id, legacy name such as E77X, "
+    "HGVS c./p. with or without NM_173842.3:, ClinVar id, rsID), or whose names or origin "
+    "contain TEXT (words such as 'Puerto Rican', 'Dutch').",
+)
 @click.pass_context
-def catalog_list(ctx: click.Context, all_columns: bool) -> None:
-    """List every catalogued allele and whether this version can match it."""
+def catalog_list(ctx: click.Context, all_columns: bool, pattern: str | None) -> None:
+    """List every catalogued allele and whether this version can match it (TSV on stdout; the
+    catalog version and SHA-256 go to stderr, so the table reads as plain TSV)."""
     from il1rn_annot.catalog import CATALOG_COLUMNS, load_catalog
+    from il1rn_annot.catalog_search import grep
 
     try:
         cat = load_catalog()
     except Il1rnAnnotError as error:
         _fail(ctx, error)
         return
-    click.echo(f"# catalog_version {cat.version} sha256 {cat.sha256}")
+    click.echo(f"# catalog_version {cat.version} sha256 {cat.sha256}", err=True)
+    entries = list(cat.entries) if pattern is None else grep(cat, pattern)
+    if not entries:
+        click.echo(f"il1rn-annot: no catalog row matches {pattern!r}", err=True)
     if all_columns:
         click.echo("\t".join(CATALOG_COLUMNS))
-        for entry in cat.entries:
+        for entry in entries:
             click.echo("\t".join(entry.row[c] for c in CATALOG_COLUMNS))
         return
-    header = ("id", "name", "classification", "evidence_level", "GRCh38", "matching")
+    header = (
+        "id",
+        "name",
+        "legacy_names",
+        "classification",
+        "evidence_level",
+        "GRCh38",
+        "matching",
+    )
     click.echo("\t".join(header))
-    for e in cat.entries:
+    for e in entries:
         locus = e.locus("GRCh38")
         where = ""
         if locus is not None:
@@ -361,29 +382,67 @@ def catalog_list(ctx: click.Context, all_columns: bool) -> None:
                 if locus.symbolic
                 else f"2:{locus.pos} {locus.ref}>{locus.alt}"
             )
-        click.echo(
-            "\t".join((e.id, e.name, e.classification, e.evidence_level, where or "-", e.matching))
-        )
+        names = "; ".join(e.legacy_names)
+        row = (e.id, e.name, names or "-", e.classification, e.evidence_level, where or "-")
+        click.echo("\t".join((*row, e.matching)))
 
 
 @catalog.command("show")
-@click.argument("allele_id")
+@click.argument("allele")
 @click.pass_context
-def catalog_show(ctx: click.Context, allele_id: str) -> None:
-    """Show every field of one catalogued allele (DIRA…) or known non-DIRA allele (CTRL…)."""
+def catalog_show(ctx: click.Context, allele: str) -> None:
+    """Show every field of a catalogued allele or known non-DIRA allele, found by its id
+    (DIRA01, CTRL12), a legacy name (E77X, N52KfsX25, 'Puerto Rican'), HGVS c./p. (c.229G>T,
+    p.Glu77Ter, with or without NM_173842.3:), a ClinVar id (VCV000014675 or 14675) or an
+    rsID. Several rows that share the name are all shown."""
     from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_search import find
 
     try:
         cat = load_catalog()
     except Il1rnAnnotError as error:
         _fail(ctx, error)
         return
-    entry = cat.entry(allele_id.upper())
-    row = entry.row if entry is not None else cat.non_dira_row(allele_id.upper())
-    if row is None:
-        raise click.BadParameter(f"no allele {allele_id!r} in the catalog (DIRA… or CTRL…)")
-    for key, value in row.items():
-        click.echo(f"{key}\t{value}")
+    rows = find(cat, allele)
+    if not rows:
+        raise click.BadParameter(
+            f"no allele {allele!r} in the catalog: give an id (DIRA…, CTRL…), a legacy name, "
+            "HGVS c./p., ClinVar id or rsID ('catalog list --grep' searches)"
+        )
+    merged = cat.merged_into(allele.strip().upper())
+    if merged is not None:
+        click.echo(f"il1rn-annot: {allele.strip().upper()} was merged into {merged.id}", err=True)
+    if len(rows) > 1:
+        ids = ", ".join(r.id for r in rows)
+        click.echo(f"il1rn-annot: {len(rows)} alleles answer to {allele!r}: {ids}", err=True)
+    for n, row in enumerate(rows):
+        if n:
+            click.echo("")
+        for key, value in row.row.items():
+            click.echo(f"{key}\t{value}")
+
+
+@catalog.command("diff")
+@click.argument("old", metavar="OLD.tsv")
+@click.argument("new", metavar="[NEW.tsv]", required=False)
+@click.pass_context
+def catalog_diff(ctx: click.Context, old: str, new: str | None) -> None:
+    """Show what changed from an older catalog file OLD.tsv to the bundled catalog (or NEW.tsv):
+    added, removed, merged and changed rows, field by field (TSV). may_change_calls is 'yes'
+    where a change can alter a call: re-review the samples whose call rests on that row."""
+    from il1rn_annot.catalog import CATALOG_FILE, data_dir
+    from il1rn_annot.catalog_diff import diff, read_table
+
+    try:
+        before = read_table(old)
+        after = read_table(new or str(data_dir() / CATALOG_FILE))
+    except Il1rnAnnotError as error:
+        _fail(ctx, error)
+        return
+    click.echo("\t".join(("change", "id", "field", "old", "new", "may_change_calls")))
+    for c in diff(before, after):
+        yes = "yes" if c.may_change_calls else ""
+        click.echo("\t".join((c.change, c.id, c.field, c.old, c.new, yes)))
 
 
 def main() -> None:

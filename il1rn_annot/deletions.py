@@ -34,8 +34,12 @@ def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: boo
         ratio = ", ".join(
             f"exon {e.exon} {e.ratio:.2f}" for e in depth.exons if e.ratio is not None
         )
+    # A known non-DIRA loss (the intron 2 VNTR, a CNV sparing the coding exons) leaves the
+    # coding exons' depth alone: it is no deletion for exon depth to confirm or contradict.
     deletions = [
-        v for v in report.variants if v.copies and deletion_of(v.annotated.alt) is not None
+        v
+        for v in report.variants
+        if v.copies and deletion_of(v.annotated.alt) is not None and not v.annotated.non_dira_id
     ]
     if depth.copies == 0 or empty:
         which = "any coding exon" if depth.copies == 0 else f"coding exon(s) {empty}"

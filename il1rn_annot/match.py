@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from il1rn_annot.catalog import Catalog, Locus
+from il1rn_annot.catalog import Catalog, CatalogEntry, Locus
 from il1rn_annot.genome import coding_exons, is_chr2
 from il1rn_annot.model import NOVEL_LOF, Allele, AltAllele, AnnotatedAllele
 from il1rn_annot.normalize import BaseFetcher, minimal
@@ -149,7 +149,64 @@ def annotate_allele(
             _catalog_hit(alt, catalog, build, base_at), catalog, build, base_at
         )
         warnings.extend(annotated.warnings)
+    vntr = catalog.vntr()
+    name = vntr_allele(alt, build) if vntr is not None and not annotated.dira_id else ""
+    if vntr is not None and name:
+        annotated = replace(
+            annotated,
+            classification=vntr.classification,
+            non_dira_id=vntr.id,
+            non_dira_name=name,
+            location=annotated.location or "intron 2",
+        )
     return replace(annotated, warnings=tuple(dict.fromkeys(warnings)))
+
+
+#: The IL1RN intron 2 VNTR (data/non_dira_variants.tsv, the vntr row): an 86-bp repeat unit, the
+#: reference taken to hold 4 repeats (its 344-bp span; an inference), alleles named by repeats.
+VNTR_UNIT = 86
+VNTR_REFERENCE_REPEATS = 4
+VNTR_ALLELES = {4: "IL1RN*1", 2: "IL1RN*2", 5: "IL1RN*3", 3: "IL1RN*4", 6: "IL1RN*5"}
+#: Bases of intron 2 kept clear of each exon: a change there may touch a splice site.
+VNTR_EXON_MARGIN = 20
+
+
+def vntr_allele(alt: AltAllele, build: str) -> str:
+    """The VNTR allele a record implies, or '': an insertion or deletion of a whole number of
+    86-bp repeats inside NM_173842 intron 2. No source read gives the repeat's exact place, so it
+    is recognised by this length rule rather than by position.
+
+    >>> from il1rn_annot.model import VariantRecord
+    >>> record = VariantRecord("2", 113130528, "N", ("<DEL>",), 113130700, (), None, (), 0)
+    >>> vntr_allele(AltAllele(record, 1, Allele(113130528, "N", "<DEL>"),
+    ...     Allele(113130528, "N", "<DEL>")), "GRCh38")
+    'IL1RN*2 (2 repeats) relative to a 4-repeat reference (VNTR placement inferred)'
+    """
+    record = alt.record
+    allele = alt.allele
+    upper = allele.alt.upper()
+    if upper.startswith("<DEL"):
+        first, last, change = record.pos + 1, record.end, -(record.end - record.pos)
+    elif upper.startswith("<DUP"):
+        first, last, change = record.pos + 1, record.end, record.end - record.pos
+    elif allele.symbolic:
+        return ""  # <INS> without a length, breakends, copy numbers
+    else:
+        start, ref, inserted = minimal(allele)
+        first, last, change = start, start + max(len(ref), 1) - 1, len(inserted) - len(ref)
+    if change == 0 or change % VNTR_UNIT:
+        return ""
+    exons = {n: (a, b) for n, a, b in coding_exons(build)}
+    if not (exons[2][1] + VNTR_EXON_MARGIN < first and last < exons[3][0] - VNTR_EXON_MARGIN):
+        return ""
+    repeats = VNTR_REFERENCE_REPEATS + change // VNTR_UNIT
+    if repeats < 1:
+        return ""
+    name = VNTR_ALLELES.get(repeats, "a VNTR allele with no IL1RN* name")
+    return (
+        f"{name} ({repeats} repeats) relative to a {VNTR_REFERENCE_REPEATS}-repeat reference "
+        "(VNTR placement inferred)"
+    )
 
 
 #: Consequences of a change outside the catalog that alter the protein without destroying it.
@@ -196,6 +253,7 @@ def _catalog_hit(
                 alt=alt,
                 dira_id=entry.id,
                 dira_name=entry.name,
+                dira_legacy_names=entry.legacy_names,
                 classification=entry.classification,
                 evidence_level=entry.evidence_level,
                 match=kind,
@@ -211,6 +269,7 @@ def _catalog_hit(
                 alt=alt,
                 classification=other.classification,
                 non_dira_id=other.id,
+                non_dira_name=other.label,
                 hgvs_c=f"{TRANSCRIPT}:{other.hgvs_c}" if other.hgvs_c else "",
             )
     return AnnotatedAllele(alt=alt)
@@ -276,6 +335,25 @@ def _founder(deletion: Deletion, locus: Locus, size: int | None) -> bool:
     return contains and sized
 
 
+#: Published breakpoints leave open whether they name the first/last deleted or the flanking base.
+BREAKPOINT_SLACK = 1
+
+
+def _same_breakpoints(deletion: Deletion, locus: Locus) -> bool:
+    """Both ends within BREAKPOINT_SLACK of the published ones, widened by CIPOS/CIEND."""
+    lo_start = deletion.start + deletion.cipos[0] - BREAKPOINT_SLACK
+    hi_start = deletion.start + deletion.cipos[1] + BREAKPOINT_SLACK
+    lo_end = deletion.end + deletion.ciend[0] - BREAKPOINT_SLACK
+    hi_end = deletion.end + deletion.ciend[1] + BREAKPOINT_SLACK
+    return lo_start <= locus.pos <= hi_start and lo_end <= locus.end <= hi_end
+
+
+def _is_catalogued(deletion: Deletion, entry: CatalogEntry, locus: Locus) -> bool:
+    if entry.exact_breakpoints:
+        return _same_breakpoints(deletion, locus)
+    return _founder(deletion, locus, entry.reported_size)
+
+
 def _reciprocal(deletion: Deletion, locus: Locus) -> float:
     shared = min(deletion.end, locus.end) - max(deletion.start, locus.pos) + 1
     if shared <= 0:
@@ -293,11 +371,12 @@ def annotate_deletion(
     consequence = large_deletion_consequence(deletion.start, deletion.end, build)
     for entry in catalog.deletions():
         locus = entry.locus(build)
-        if locus is not None and _founder(deletion, locus, entry.reported_size):
+        if locus is not None and _is_catalogued(deletion, entry, locus):
             return AnnotatedAllele(
                 alt=alt,
                 dira_id=entry.id,
-                dira_name=entry.legacy_name.split(" (")[0],
+                dira_name=entry.name,
+                dira_legacy_names=entry.legacy_names,
                 classification=entry.classification,
                 evidence_level=entry.evidence_level,
                 match="overlap",
@@ -328,13 +407,14 @@ def annotate_deletion(
         locus = other.loci.get(build)
         if (
             locus is not None
-            and locus.symbolic
+            and locus.alt == "<DEL>"
             and _reciprocal(deletion, locus) >= KNOWN_CNV_OVERLAP
         ):
             return AnnotatedAllele(
                 alt=alt,
                 classification=other.classification,
                 non_dira_id=other.id,
+                non_dira_name=other.label,
                 consequence=consequence,
             )
     return AnnotatedAllele(

@@ -123,10 +123,12 @@ class AnnotatedAllele:
     alt: AltAllele
     dira_id: str = ""
     dira_name: str = ""
+    dira_legacy_names: tuple[str, ...] = ()  # the catalog allele's names as published (E77X)
     classification: str = "not_in_catalog"
     evidence_level: str = ""
     match: str = ""  # exact | normalized | ""
     non_dira_id: str = ""  # a known non-DIRA allele (data/non_dira_variants.tsv)
+    non_dira_name: str = ""  # what the record is as that allele, e.g. "IL1RN*2 (2 repeats) ..."
     alternative_to: str = ""
     hgvs_c: str = ""  # curated names of catalog alleles, on NM_173842.3
     hgvs_p: str = ""

@@ -28,7 +28,8 @@ def test_catalog_version_and_checksum():
 
 def test_every_row_is_there_with_sources():
     ids = [e.id for e in CATALOG.entries]
-    assert ids[0] == "DIRA01" and "DIRA07B" in ids and len(ids) == 15
+    assert ids[0] == "DIRA01" and "DIRA07B" in ids and len(ids) == 17
+    assert "DIRA13" not in ids and CATALOG.get("DIRA10").merged_ids == ("DIRA13",)
     for entry in CATALOG.entries:
         assert entry.pmids or entry.clinvar_id or entry.row["sources"], entry.id
         assert entry.row["coord_method"], entry.id
@@ -64,7 +65,7 @@ def test_open_bases_are_n_never_guessed():
 
 def test_unknown_rows_stay_listed_but_not_matchable():
     unknown = [e.id for e in CATALOG.entries if e.locus("GRCh38") is None]
-    assert unknown == ["DIRA09", "DIRA11", "DIRA12", "DIRA13", "DIRA14"]
+    assert unknown == ["DIRA09", "DIRA14", "DIRA17"]
     assert all(not CATALOG.get(i).matchable for i in unknown)
     assert not CATALOG.get("DIRA04").matchable  # large deletion: needs SV evidence
 
@@ -88,9 +89,10 @@ def test_non_dira_table_has_the_controls():
 def test_catalog_list_command(run):
     result = run("catalog", "list")
     assert result.exit_code == 0
+    assert result.stderr.startswith(f"# catalog_version {CATALOG.version} sha256 {CATALOG.sha256}")
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"# catalog_version {CATALOG.version} sha256 {CATALOG.sha256}")
-    by_id = {line.split("\t")[0]: line for line in lines[2:]}
+    assert lines[0].startswith("id\tname\tlegacy_names\t")
+    by_id = {line.split("\t")[0]: line for line in lines[1:]}
     assert "known, not machine-matchable" in by_id["DIRA09"]
     assert "allele match" in by_id["DIRA01"]
     assert "2:113131068 G>T" in by_id["DIRA01"]
@@ -120,8 +122,8 @@ def _corrupt(tmp_path: Path, old: str, new: str, table: str = CATALOG_FILE) -> s
         ("\t113888645\t113888645\t", "\t113888646\t113888646\t", "757577"),
         ("\tpathogenic\tClinVar VCV000014676", "\tbenign\tClinVar VCV000014676", "classification"),
         ("113129613:AACAA", "113129613:AGCAA", "context disagree"),
-        ("\tDIRA07B\t2\t113132730", "\tDIRA99\t2\t113132730", "alternative_to"),
-        ("id\tlegacy_name", "identifier\tlegacy_name", "columns"),
+        ("\tDIRA07B\t\t2\t113132730", "\tDIRA99\t\t2\t113132730", "alternative_to"),
+        ("id\tlegacy_names", "identifier\tlegacy_names", "columns"),
         ("\t113131068\t113131068\tG\tT", "\t113131068\t113131069\tG\tT", "end"),
     ],
 )

@@ -162,7 +162,7 @@ def test_variant_only_vcf_without_catalog_records_is_none_not_proven(annotate):
 
 @pytest.mark.parametrize(
     ("row", "entry_id"),
-    [("113132729 GC G", "DIRA07"), ("113132723 AC A", "DIRA07B"), ("113127700 C T", "DIRA10")],
+    [("113132729 GC G", "DIRA07"), ("113132723 AC A", "DIRA07B"), ("113127686 C G", "DIRA16")],
 )
 def test_low_confidence_rows_need_review(annotate, row, entry_id):
     s = _call(annotate, [f"{row} PASS GT 1/1"])

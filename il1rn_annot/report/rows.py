@@ -7,7 +7,8 @@ from il1rn_annot.model import SampleVariant
 VARIANT_FIELDS = (
     "chrom pos ref alt input_pos input_ref input_alt genotype zygosity phase_set filter "
     "depth gq quality_flags consequence hgvs_c hgvs_p location dira_id dira_name "
-    "classification evidence_level match non_dira_id warnings other_transcripts"
+    "dira_legacy_names classification evidence_level match non_dira_id non_dira_name warnings "
+    "other_transcripts"
 ).split()
 
 
@@ -38,10 +39,12 @@ def variant_fields(variant: SampleVariant) -> dict:
         "location": annotated.location or None,
         "dira_id": annotated.dira_id or None,
         "dira_name": annotated.dira_name or None,
+        "dira_legacy_names": list(annotated.dira_legacy_names),
         "classification": annotated.classification,
         "evidence_level": annotated.evidence_level or None,
         "match": annotated.match or None,
         "non_dira_id": annotated.non_dira_id or None,
+        "non_dira_name": annotated.non_dira_name or None,
         "warnings": list(annotated.warnings),
         "other_transcripts": list(annotated.other_transcripts),
     }

@@ -10,7 +10,9 @@ def _alleles(sample: SampleReport) -> str:
     for v in sample.variants:
         a = v.annotated
         if a.dira_id:
-            parts.append(f"{a.dira_id} {a.dira_name} {v.zygosity} ({v.call.gt_text})")
+            names = [n for n in a.dira_legacy_names if n != a.dira_name]
+            known = f" ({', '.join(names)})" if names else ""
+            parts.append(f"{a.dira_id} {a.dira_name}{known} {v.zygosity} ({v.call.gt_text})")
         elif a.classification == NOVEL_LOF:
             name = " ".join(x for x in (a.hgvs_c.partition(":")[2], a.hgvs_p) if x)
             what = f"{name} ({a.location})" if name else a.location
