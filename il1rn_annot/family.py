@@ -144,7 +144,8 @@ def _copies(member: _Member, annotated: AnnotatedAllele, thresholds: Thresholds)
 
 def _label(annotated: AnnotatedAllele) -> str:
     if annotated.dira_id:
-        name = annotated.dira_name.split(" (")[0]
+        names = [*annotated.dira_legacy_names[:1], annotated.dira_name]
+        name = ", ".join(dict.fromkeys(n for n in names if n))
         return f"{annotated.dira_id} ({name})" if name else annotated.dira_id
     return f"{annotated.alt.record.chrom}:{short(annotated.alt.allele)}"
 
