@@ -8,20 +8,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from il1rn_annot.genotype import (
-    Thresholds,
-    affected_span,
-    lost_haplotypes,
-    quality_flags,
-    short,
-    zygosity,
-)
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
     MONOALLELIC,
     AnnotatedAllele,
     SampleReport,
+)
+from il1rn_annot.zygosity import (
+    Thresholds,
+    affected_span,
+    lost_haplotypes,
+    quality_flags,
+    short,
+    zygosity,
 )
 
 #: Inconsistencies at alleles that do not count are listed up to this many per child.
