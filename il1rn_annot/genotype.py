@@ -117,7 +117,7 @@ def sample_variants(
     for v in rows:
         start, end = affected_span(v.annotated.alt)
         if v.zygosity == "hom_alt" and any(d.start <= start and end <= d.end for d in lost):
-            v.zygosity = "hemizygous"
+            v.zygosity, v.copies = "hemizygous", 1
     return rows
 
 
