@@ -1,13 +1,31 @@
 """Family evidence (``--ped``): inheritance phases two heterozygous alleles that the reads could
-not, and a homozygous child of a reference parent hints at a deletion on that parent's allele."""
+not, and alleles that do not follow Mendel's rules point at a sample swap, a wrong PED, a de novo
+allele or a deletion. Inheritance is used only where it proves phase, in a trio with no Mendelian
+inconsistency; an inconsistency is a review reason and never changes a call."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from il1rn_annot.genotype import Thresholds, quality_flags
-from il1rn_annot.model import BIALLELIC, BIALLELIC_UNPHASED, MONOALLELIC, SampleReport
+from il1rn_annot.model import (
+    BIALLELIC,
+    BIALLELIC_UNPHASED,
+    MONOALLELIC,
+    AnnotatedAllele,
+    SampleReport,
+)
+from il1rn_annot.zygosity import (
+    Thresholds,
+    affected_span,
+    lost_haplotypes,
+    quality_flags,
+    short,
+    zygosity,
+)
+
+#: Inconsistencies at alleles that do not count are listed up to this many per child.
+MAX_LISTED = 3
 
 
 @dataclass(frozen=True)
@@ -20,31 +38,11 @@ class Trio:
     mother: str | None
 
 
-def _carried(report: SampleReport) -> set[str]:
-    """Alleles a parent is proven to carry: passing calls only."""
-    return {
-        v.annotated.key
-        for v in report.variants
-        if v.annotated.pathogenic and v.copies and v.passed and not v.missing
-    }
-
-
-def _lacks(child: SampleReport, parent_index: int, keys: set[str], thresholds: Thresholds) -> bool:
-    """The parent is proven not to carry any of ``keys`` (passing 0/0 where the child has them)."""
-    return all(_reference_at(child, parent_index, key, thresholds) for key in keys)
-
-
-def _reference_at(
-    report: SampleReport, parent_index: int, key: str, thresholds: Thresholds
-) -> bool:
-    """The parent has a passing 0/0 call at a record where the child carries ``key``."""
-    for v in report.variants:
-        if v.annotated.key == key and v.copies:
-            record = v.annotated.alt.record
-            call = record.calls[parent_index]
-            if call.alleles == (0, 0) and not quality_flags(record, call, thresholds):
-                return True
-    return False
+@dataclass(frozen=True)
+class _Member:
+    role: str  # child | father | mother
+    report: SampleReport
+    index: int  # column in the VCF
 
 
 def apply_family(
@@ -53,90 +51,192 @@ def apply_family(
     trios: Sequence[Trio],
     thresholds: Thresholds,
 ) -> list[SampleReport]:
-    """Refine the children's calls with their parents' genotypes from the same VCF."""
-    by_name = {r.sample: r for r in reports}
+    """Refine the children's calls with their parents' genotypes from the same VCF, and flag
+    Mendelian inconsistencies in the child (and, at counting alleles, in the parents)."""
+    out = {r.sample: r for r in reports}
     index = {name: i for i, name in enumerate(samples)}
-    out = list(reports)
     for trio in trios:
-        child = by_name.get(trio.child)
-        if child is None:
+        if trio.child not in out or trio.child not in index:
             continue
-        updated, cis_parents = _refine(child, trio, by_name, index, thresholds)
-        out[out.index(child)] = updated
-        by_name[trio.child] = updated
-        for name in cis_parents:
+        members = [_Member("child", out[trio.child], index[trio.child])]
+        for role, name in (("father", trio.father), ("mother", trio.mother)):
+            if name and name in out and name in index:
+                members.append(_Member(role, out[name], index[name]))
+        conflicts = _conflicts(members, thresholds)
+        child = members[0].report
+        reasons = [text for text, _ in conflicts]
+        counting = [text for text, counts in conflicts if counts]
+        others = [text for text, counts in conflicts if not counts]
+        if len(others) > MAX_LISTED:
+            reasons = [
+                *counting,
+                *others[:MAX_LISTED],
+                f"{len(others) - MAX_LISTED} more Mendelian inconsistencies in the window",
+            ]
+        if conflicts:
+            updated = _with(child, reasons=reasons)
+            if child.dira_genotype == BIALLELIC_UNPHASED:
+                updated = _with(
+                    updated,
+                    reasons=["inheritance not used to phase: the trio has Mendelian "
+                             "inconsistencies"],
+                )  # fmt: skip
+            out[trio.child] = updated
+            for parent in members[1:]:
+                if counting:
+                    out[parent.report.sample] = _with(
+                        out[parent.report.sample],
+                        reasons=[f"in the trio of {trio.child}: {text}" for text in counting],
+                    )
+            continue
+        parents = {m.role: m for m in members[1:]}
+        updated, cis_parent = _phase(child, members[0].index, parents, thresholds)
+        out[trio.child] = updated
+        if cis_parent is not None:
             # The child shows the parent's two alleles travel together: the parent is a carrier.
-            parent = by_name[name]
+            parent = out[cis_parent]
             if parent.dira_genotype == BIALLELIC_UNPHASED:
-                reasons = [
-                    *parent.review_reasons,
-                    f"the child {trio.child} inherited both alleles from this parent: in cis",
-                ]
-                fixed = replace(
-                    parent, dira_genotype=MONOALLELIC, review_reasons=reasons, needs_review=True
-                )
-                out[out.index(parent)] = fixed
-                by_name[name] = fixed
+                out[cis_parent] = _with(
+                    parent,
+                    call=MONOALLELIC,
+                    reasons=[f"the child {trio.child} inherited both alleles from this parent: "
+                             "in cis"],
+                )  # fmt: skip
+    return [out[r.sample] for r in reports]
+
+
+def _with(
+    report: SampleReport,
+    call: str | None = None,
+    reasons: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> SampleReport:
+    merged = list(dict.fromkeys([*report.review_reasons, *reasons]))
+    return replace(
+        report,
+        dira_genotype=call or report.dira_genotype,
+        review_reasons=merged,
+        needs_review=bool(merged),
+        notes=list(dict.fromkeys([*report.notes, *notes])),
+    )
+
+
+def _copies(member: _Member, annotated: AnnotatedAllele, thresholds: Thresholds) -> int | None:
+    """Copies of the allele a passing, complete diploid call proves, counted by haplotype (a
+    homozygous call inside a passing heterozygous deletion is one copy); None when the call
+    proves nothing (missing, failing, haploid, beside a doubtful deletion, or the sample is not
+    in the record's file)."""
+    record = annotated.alt.record
+    call = record.calls[member.index]
+    if call.absent or len(call.alleles) != 2 or None in call.alleles:
+        return None
+    if quality_flags(record, call, thresholds):
+        return None
+    _, copies, _ = zygosity(call, annotated.alt.alt_index)
+    if copies == 2:
+        span = affected_span(annotated.alt)
+        alleles = [v.annotated for v in member.report.variants]
+        around = [d for d in lost_haplotypes(member.index, alleles, thresholds) if d.touches(span)]
+        if around:
+            return 1 if any(d.holds(span) for d in around) else None
+    return copies
+
+
+def _label(annotated: AnnotatedAllele) -> str:
+    if annotated.dira_id:
+        names = [*annotated.dira_legacy_names[:1], annotated.dira_name]
+        name = ", ".join(dict.fromkeys(n for n in names if n))
+        return f"{annotated.dira_id} ({name})" if name else annotated.dira_id
+    return f"{annotated.alt.record.chrom}:{short(annotated.alt.allele)}"
+
+
+def _conflicts(members: Sequence[_Member], thresholds: Thresholds) -> list[tuple[str, bool]]:
+    """Alleles whose passing calls in the trio break Mendel's rules, in either direction: the
+    child has more copies than the parents can give (an allele neither parent carries, or a
+    homozygous child of a reference parent) or fewer than they must give (a parent homozygous
+    for an allele the child lacks). Each as (review reason, whether the allele counts)."""
+    child, parents = members[0], members[1:]
+    alleles: dict[tuple[int, int], AnnotatedAllele] = {}
+    for member in members:
+        for v in member.report.variants:
+            a = v.annotated
+            if not a.mate:
+                alleles.setdefault((a.alt.record.index, a.alt.alt_index), a)
+    out = []
+    for annotated in alleles.values():
+        kid = _copies(child, annotated, thresholds)
+        if kid is None:
+            continue
+        given = {p.role: _copies(p, annotated, thresholds) for p in parents}
+        at_least = sum(1 for n in given.values() if n == 2)
+        at_most = (2 - len(parents)) + sum(1 for n in given.values() if n != 0)
+        if at_least <= kid <= at_most:
+            continue
+        label = _label(annotated)
+        gts = ", ".join(
+            f"{m.role} {m.report.sample} {annotated.alt.record.calls[m.index].gt_text}"
+            for m in members
+        )
+        name = child.report.sample
+        if kid > at_most and kid == 2 and at_most == 1:
+            role = next(r for r, n in given.items() if n == 0)
+            why = (
+                f"{name} is homozygous but the {role} calls it reference: possible deletion on "
+                f"the {role}'s allele (or a sample swap or a genotyping error)"
+            )
+        elif kid > at_most:
+            why = f"{name} carries it but neither parent does (a de novo allele, a sample swap "
+            why += "or a wrong PED)"
+        else:
+            why = f"{name} lacks the copy a homozygous parent must pass on (a sample swap, a "
+            why += "wrong PED or a deletion)"
+        out.append((f"Mendelian inconsistency at {label}: {gts}; {why}", annotated.pathogenic))
     return out
 
 
-def _refine(
+def _phase(
     child: SampleReport,
-    trio: Trio,
-    by_name: dict[str, SampleReport],
-    index: dict[str, int],
+    child_index: int,
+    parents: dict[str, _Member],
     thresholds: Thresholds,
-) -> tuple[SampleReport, list[str]]:
-    parents = {
-        role: by_name[name]
-        for role, name in (("father", trio.father), ("mother", trio.mother))
-        if name in by_name
-    }
-    notes, reasons = list(child.notes), list(child.review_reasons)
-    cis_parents: list[str] = []
-    call = child.dira_genotype
-    het = sorted(
-        {v.annotated.key for v in child.variants if v.annotated.pathogenic and v.copies == 1}
-    )
-    if call == BIALLELIC_UNPHASED and len(het) == 2 and len(parents) == 2:
-        a, b = het
-        father, mother = _carried(parents["father"]), _carried(parents["mother"])
-        lacks = {
-            role: _lacks(child, index[parents[role].sample], {a, b} - carried, thresholds)
-            for role, carried in (("father", father), ("mother", mother))
-        }
-        if (a in father and b in mother) != (a in mother and b in father) and all(lacks.values()):
-            call = BIALLELIC
-            notes.append(f"{a} and {b} in trans by inheritance (one from each parent)")
-        for role, other in (("father", "mother"), ("mother", "father")):
-            carrier = parents[role]
-            if {a, b} <= _carried(carrier) and _lacks(
-                child, index[parents[other].sample], {a, b}, thresholds
-            ):
-                if carrier.dira_genotype == BIALLELIC:
-                    reasons.append(
-                        f"the {role} carries {a} and {b} in trans yet passed both to the child: "
-                        "Mendelian inconsistency (sample swap, de novo allele or a deletion?)"
-                    )
-                else:
-                    call = MONOALLELIC
-                    reasons.append(
-                        f"{a} and {b} inherited together from the {role}: in cis, one allele"
-                    )
-                    cis_parents.append(carrier.sample)
+) -> tuple[SampleReport, str | None]:
+    """Phase the child's two heterozygous alleles by inheritance where the parents prove it:
+    trans when each comes from a different parent who lacks the other (passing reference calls
+    there), cis when one parent has both and the other lacks both. Anything else proves nothing:
+    a parent carrying both alleles may have passed them on together."""
+    if child.dira_genotype != BIALLELIC_UNPHASED or len(parents) != 2:
+        return child, None
+    het = {}
     for v in child.variants:
-        key = v.annotated.key
-        if not (v.annotated.pathogenic and v.copies == 2):
-            continue
-        for role, parent in parents.items():
-            parent_index = index.get(parent.sample)
-            if parent_index is not None and _reference_at(child, parent_index, key, thresholds):
-                reasons.append(
-                    f"homozygous {key} but the {role} ({parent.sample}) calls it reference: "
-                    f"possible deletion on the {role}'s allele (or a genotyping error)"
+        if v.annotated.pathogenic and v.copies == 1 and v.passed and not v.missing:
+            het.setdefault(v.annotated.key, v.annotated)
+    if len(het) != 2:
+        return child, None
+    (a, first), (b, second) = sorted(het.items())
+
+    def has(role: str, allele: AnnotatedAllele) -> int | None:
+        return _copies(parents[role], allele, thresholds)
+
+    for p, q in (("father", "mother"), ("mother", "father")):
+        if has(p, first) and has(p, second) == 0 and has(q, second) and has(q, first) == 0:
+            note = f"{a} and {b} in trans by inheritance ({a} from the {p}, {b} from the {q})"
+            return _with(child, call=BIALLELIC, notes=[note]), None
+    for p, q in (("father", "mother"), ("mother", "father")):
+        if has(p, first) and has(p, second) and has(q, first) == 0 and has(q, second) == 0:
+            carrier = parents[p].report
+            if carrier.dira_genotype == BIALLELIC:
+                why = (
+                    f"the {p} carries {a} and {b} in trans yet passed both to the child: "
+                    "Mendelian inconsistency (sample swap, de novo allele or a deletion?)"
                 )
-    reasons = list(dict.fromkeys(reasons))
-    refined = replace(
-        child, dira_genotype=call, notes=notes, review_reasons=reasons, needs_review=bool(reasons)
-    )
-    return refined, cis_parents
+                return _with(child, reasons=[why]), None
+            why = f"{a} and {b} inherited together from the {p}: in cis, one allele"
+            return _with(child, call=MONOALLELIC, reasons=[why]), carrier.sample
+    carriers = [r for r in parents if has(r, first) and has(r, second)]
+    if carriers:
+        note = (
+            f"the {' and the '.join(carriers)} carr{'y' if len(carriers) > 1 else 'ies'} both "
+            f"{a} and {b}: inheritance does not prove their phase in the child"
+        )
+        return _with(child, notes=[note]), None
+    return child, None

@@ -1,4 +1,4 @@
-"""Per-sample zygosity and the sample's DIRA genotype call.
+"""The sample's DIRA genotype call from the zygosity of its records (``zygosity``).
 
 For every counting catalog allele the evidence gives two numbers: the copies it *proves*
 (passing calls of the allele) and the copies it *allows* (add missing GT slots, calls that fail
@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from il1rn_annot.catalog import Catalog, CatalogEntry
 from il1rn_annot.deletions import deletion_pattern, pattern_rows
 from il1rn_annot.genome import coding_exons
-from il1rn_annot.match import deletion_of, is_deletion_allele
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
@@ -25,7 +24,6 @@ from il1rn_annot.model import (
     MONOALLELIC,
     NONE,
     NOVEL_LOF,
-    AltAllele,
     AnnotatedAllele,
     Coverage,
     SampleCall,
@@ -34,6 +32,20 @@ from il1rn_annot.model import (
     VariantRecord,
 )
 from il1rn_annot.normalize import is_structural, minimal
+from il1rn_annot.zygosity import (
+    LostHaplotype,
+    Thresholds,
+    affected_span,
+    could_hide,
+    deleted_bases,
+    lost_haplotypes,
+    one_copy,
+    quality_flags,
+    sample_flags,
+    short,
+    sv_record,
+    zygosity,
+)
 
 VARIANT_ONLY_NOTE = (
     "variant-only VCF: a catalog site with no passing call is not proven reference (a gVCF "
@@ -46,12 +58,6 @@ NO_DELETION_NOTE = (
 
 #: GTs that say "reference" and nothing else; a sample with one of these needs no attention.
 _REFERENCE = frozenset({(0, 0)})
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    min_dp: int = 10
-    min_gq: int = 20
 
 
 @dataclass(frozen=True)
@@ -94,75 +100,6 @@ class Evidence:
         return f"{self.record.chrom}:{self.record.pos} ({self.call.gt_text})"
 
 
-def quality_flags(record: VariantRecord, call: SampleCall, thresholds: Thresholds) -> list[str]:
-    """Why this sample's evidence at this record is not good enough to decide a call."""
-    flags = [] if record.passed else [f"FILTER={record.filter_text}"]
-    return flags + sample_flags(call, thresholds)
-
-
-def sample_flags(call: SampleCall, thresholds: Thresholds) -> list[str]:
-    """Sample-level failures only: a site FILTER does not make a good reference call unusable."""
-    flags = []
-    if call.sample_filter not in (None, "", ".", "PASS"):
-        flags.append(f"FT={call.sample_filter}")
-    if call.depth is not None and call.depth < thresholds.min_dp:
-        flags.append(f"DP={call.depth}<{thresholds.min_dp}")
-    if call.gq is not None and call.gq < thresholds.min_gq:
-        flags.append(f"GQ={call.gq}<{thresholds.min_gq}")
-    return flags
-
-
-def zygosity(call: SampleCall, alt_index: int) -> tuple[str, int, int]:
-    """(zygosity, copies of the ALT, missing slots) for one sample and one ALT.
-
-    >>> zygosity(SampleCall((0, 1), False), 1)
-    ('het', 1, 0)
-    >>> zygosity(SampleCall((None, 1), False), 1)
-    ('het', 1, 1)
-    >>> zygosity(SampleCall((1,), True), 1)
-    ('hemizygous', 1, 0)
-    >>> zygosity(SampleCall((None, None), False), 1)
-    ('no_call', 0, 2)
-    >>> zygosity(SampleCall((), False), 1)  # no GT at all
-    ('no_call', 0, 2)
-    """
-    if call.absent:
-        return "", 0, 0  # the record's file does not have this sample: no evidence either way
-    if not call.alleles:
-        return "no_call", 0, 2
-    copies = sum(1 for a in call.alleles if a == alt_index)
-    missing = sum(1 for a in call.alleles if a is None)
-    if copies == 0:
-        return ("no_call" if missing else "", 0, missing)
-    if len(call.alleles) == 1:
-        return "hemizygous", copies, missing
-    return ("hom_alt" if copies == len(call.alleles) else "het"), copies, missing
-
-
-def affected_span(alt: AltAllele) -> tuple[int, int]:
-    """The reference bases an allele changes (for an insertion: the two bases around it). A
-    deletion whose extent the record does not give may reach anywhere: the whole chromosome."""
-    deletion = deletion_of(alt)
-    if deletion is not None:
-        return deletion.start, deletion.end
-    if is_deletion_allele(alt.allele.alt):
-        return 1, 2**31
-    if alt.allele.symbolic:
-        return alt.record.pos + 1, max(alt.record.end, alt.record.pos + 1)
-    start, ref, _ = minimal(alt.allele)
-    return (start, start + len(ref) - 1) if ref else (start - 1, start)
-
-
-def could_hide(annotated: AnnotatedAllele) -> bool:
-    """An allele that is not a catalog match but may contain or remove one where it overlaps:
-    anything but a plain SNV, or a record whose REF contradicts known bases."""
-    if annotated.mate:
-        return False  # its deletion is judged on the first breakend
-    allele = annotated.alt.allele
-    snv = not allele.symbolic and len(allele.ref) == len(allele.alt) == 1
-    return not snv or bool(annotated.warnings)
-
-
 def sample_variants(
     sample_index: int, alleles: Sequence[AnnotatedAllele], thresholds: Thresholds
 ) -> list[SampleVariant]:
@@ -176,26 +113,39 @@ def sample_variants(
         flags = tuple(quality_flags(annotated.alt.record, call, thresholds))
         rows.append(SampleVariant(annotated, call, zyg, copies, missing, flags))
     # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
-    lost = [
-        affected_span(v.annotated.alt)
-        for v in rows
-        if v.zygosity == "het" and v.annotated.alt.allele.symbolic and deletion_of(v.annotated.alt)
-    ]
+    lost = lost_haplotypes(sample_index, [v.annotated for v in rows], thresholds)
     for v in rows:
-        pos = v.annotated.alt.allele.pos
-        if v.zygosity == "hom_alt" and any(start <= pos <= end for start, end in lost):
-            v.zygosity = "hemizygous"
+        start, end = affected_span(v.annotated.alt)
+        if v.zygosity == "hom_alt" and any(d.start <= start and end <= d.end for d in lost):
+            v.zygosity, v.copies = "hemizygous", 1
     return rows
 
 
 def _carrier_evidence(
-    annotated: AnnotatedAllele, call: SampleCall, thresholds: Thresholds
+    annotated: AnnotatedAllele,
+    call: SampleCall,
+    thresholds: Thresholds,
+    lost: Sequence[LostHaplotype] = (),
 ) -> Evidence:
-    """Evidence from a record whose ALT is the catalog allele."""
+    """Evidence from a record whose ALT is the catalog allele. Copies are counted by haplotype:
+    a homozygous-looking call inside a heterozygous deletion is one copy (the deletion is the
+    other haplotype, and counts by its own classification)."""
     record, index = annotated.alt.record, annotated.alt.alt_index
     dira_id = annotated.key
     _, copies, missing = zygosity(call, index)
     ploidy = len(call.alleles) or 2
+    span = affected_span(annotated.alt)
+    around = [d for d in lost if d.touches(span)]
+    if ploidy == 2 and copies == 2 and around:
+        sure = next((d for d in around if d.holds(span)), None)
+        one = _carrier_evidence(annotated, one_copy(call, index, sure or around[0]), thresholds)
+        if sure is not None:
+            return one
+        why = (
+            f"homozygous call at the edge of, or beside a failing, heterozygous deletion "
+            f"({around[0].start}-{around[0].end}): one copy or two"
+        )
+        return replace(one, allowed=2, reason=f"{one.reason}; {why}" if one.reason else why)
     if ploidy > 2:
         return Evidence(dira_id, record, call, index, 0, min(2, copies + missing),
                         f"GT of ploidy {ploidy} on chr2")  # fmt: skip
@@ -209,8 +159,7 @@ def _carrier_evidence(
             return Evidence(dira_id, record, call, index, 0, 1, why)
         # An SV record's reference call only says that this call set lacks this deletion:
         # another SV record (other breakpoints, another caller) may still carry it.
-        sv = bool(record.alts) and all(is_structural(a) for a in record.alts)
-        return Evidence(dira_id, record, call, index, 0, 0, reference=not sv)
+        return Evidence(dira_id, record, call, index, 0, 0, reference=not sv_record(record))
     if copies == 0:
         return Evidence(dira_id, record, call, index, 0, 2 if ploidy == 1 else missing, "no-call")
     flags = quality_flags(record, call, thresholds)
@@ -236,6 +185,7 @@ def _site_evidence(
 ) -> list[Evidence]:
     """Everything one sample's records say about the counting catalog alleles."""
     found: list[Evidence] = []
+    lost = lost_haplotypes(sample_index, alleles, thresholds)
     seen: set[tuple[int, str]] = set()
     for annotated in alleles:
         record = annotated.alt.record
@@ -243,7 +193,7 @@ def _site_evidence(
         if call.absent:
             continue
         if annotated.pathogenic:
-            found.append(_carrier_evidence(annotated, call, thresholds))
+            found.append(_carrier_evidence(annotated, call, thresholds, lost))
             seen.add((record.index, annotated.key))
             continue
         _, copies, missing = zygosity(call, annotated.alt.alt_index)
@@ -252,12 +202,11 @@ def _site_evidence(
         span = affected_span(annotated.alt)
         for site in sites:
             if site.overlaps(span) and site.entry.id != annotated.dira_id:
-                a = annotated.alt.allele
                 found.append(
                     Evidence(
                         site.entry.id, record, call, None, 0, copies + missing,
-                        f"another allele ({a.pos} {a.ref}>{a.alt}, not in the catalog) changes "
-                        "the site: it may hide or remove the catalog allele",
+                        f"another allele ({short(annotated.alt.allele)}, not in the catalog) "
+                        "changes the site: it may hide or remove the catalog allele",
                     )
                 )  # fmt: skip
     # Records over a catalog site whose ALT is some other allele: they can still leave the site
@@ -325,14 +274,20 @@ def _relation(a: Evidence, b: Evidence) -> str:
 
 
 def _deletes(a: Evidence, b: Evidence) -> bool:
-    """``a`` is a deletion that removes the position of ``b``'s allele."""
-    if a.annotated is None or b.annotated is None:
+    """``a`` is a deletion (symbolic, breakends or sequence-resolved) that surely removes the
+    bases of ``b``'s allele. Two deletions that largely overlap may be one event written twice
+    (by two callers or files): that proves nothing about phase."""
+    if a.annotated is None or b.annotated is None or b.annotated is a.annotated:
         return False
-    deletion = deletion_of(a.annotated.alt)
-    if deletion is None or b.annotated is a.annotated:
+    deletion = deleted_bases(a.annotated.alt)
+    if deletion is None:
         return False
+    lo, hi = deletion[2]
     start, end = affected_span(b.annotated.alt)
-    return deletion.start <= start and end <= deletion.end
+    if not (lo <= start and end <= hi):
+        return False
+    other = deleted_bases(b.annotated.alt)
+    return other is None or (other[1] - other[0] + 1) * 2 <= deletion[1] - deletion[0] + 1
 
 
 def _proven_copies(items: list[Evidence]) -> int:
@@ -418,11 +373,18 @@ def call_sample(
             allowed = max(e.allowed for e in items)
         elif len(calls) > 1 and not _one_haplotype_each(calls):
             allowed = max(allowed, 2)  # the same allele in several unphased records
+            # ...which may disagree (0/1 in one, 1/1 in another): each proves only its least.
+            low[dira_id] = min(low[dira_id], min(e.proven for e in calls))
             reasons.append(f"{dira_id} is called in {len(calls)} records: copies are uncertain")
         high[dira_id] = min(2, max(allowed, low[dira_id]))
         if low[dira_id] and any(e.reference and e.alt_index is not None for e in items):
             low[dira_id] = 0  # one record proves it absent, another present: trust neither
-            reasons.append(f"records disagree on {dira_id}: one calls it, another calls reference")
+            said = ", ".join(
+                f"{e.where} {'reference' if e.reference else 'carrier'}"
+                for e in items
+                if e.alt_index is not None and (e.reference or e.proven)
+            )
+            reasons.append(f"records disagree on {dira_id} ({said})")
         for e in items:
             best = carriers.get(dira_id)
             if e.slots and e.proven and (best is None or (best.reason and not e.reason)):
@@ -431,9 +393,13 @@ def call_sample(
     call_high, note_high = classify(high, carriers)
 
     notes = [n for n in dict.fromkeys((note_low, note_high)) if n]
-    if call_low == call_high and not any("disagree" in r for r in reasons):
+    if call_low == call_high:
+        # Every reading of the evidence gives this call: it is the call (disagreeing records
+        # stay in the review reasons).
         dira_genotype = call_low
         reasons = [r for r in reasons if "copies are uncertain" not in r]
+        if any(r.startswith("records disagree") for r in reasons):
+            reasons.append(f"every reading of the disagreeing records gives {call_low}")
     else:
         dira_genotype = INDETERMINATE
         for e in evidence:
@@ -500,7 +466,7 @@ def _gvcf_coverage(
         call = record.calls[sample_index]
         if not call.alleles or None in call.alleles or sample_flags(call, thresholds):
             continue
-        if record.alts and all(is_structural(a) for a in record.alts):
+        if sv_record(record):
             continue  # an SV record calls no bases
         if _unmeasured_block(record, call):
             continue
@@ -585,10 +551,7 @@ def call_samples(
     sites = catalog_sites(catalog, build)
     # An SV record's reference call says nothing about the small-variant sites it spans.
     site_records = [
-        r
-        for r in records
-        if any(s.overlaps((r.pos, r.end)) for s in sites)
-        and not (r.alts and all(is_structural(a) for a in r.alts))
+        r for r in records if any(s.overlaps((r.pos, r.end)) for s in sites) and not sv_record(r)
     ]
     relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
     for annotated in alleles:

@@ -70,6 +70,7 @@ class VariantRecord:
     svtype: str | None = None  # INFO/SVTYPE
     cipos: tuple[int, int] = (0, 0)  # INFO/CIPOS: uncertainty of POS
     ciend: tuple[int, int] = (0, 0)  # INFO/CIEND: uncertainty of END
+    sv_file: bool = False  # from the --sv file: an SV caller's 0/0 proves no small-variant site
 
     @property
     def filter_text(self) -> str:

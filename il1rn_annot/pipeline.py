@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 
 from il1rn_annot import __version__
@@ -27,7 +28,7 @@ from il1rn_annot.model import (
     ToolInfo,
     VariantRecord,
 )
-from il1rn_annot.normalize import is_structural, split_records
+from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import read_pedigree, read_window
 from il1rn_annot.reference import open_reference
 
@@ -57,7 +58,7 @@ def annotate(source: str, options: Options) -> Report:
     )
     records = data.records
     if options.sv:
-        extra = _sv_records(options.sv, data.samples, data.build, options)
+        extra = _sv_records(options.sv, data.samples, data.build, options, records)
         records = tuple(replace(r, index=i) for i, r in enumerate((*records, *extra)))
     with open_reference(options.fasta, data.build) as base_at:
         alts = split_records(records, base_at)
@@ -141,11 +142,17 @@ def _with_depth(
 
 
 def _sv_records(
-    path: str, samples: tuple[str, ...], build: str, options: Options
+    path: str,
+    samples: tuple[str, ...],
+    build: str,
+    options: Options,
+    main: Sequence[VariantRecord] = (),
 ) -> list[VariantRecord]:
-    """The SV/CNV records of a second file (--sv), with their calls put in the main VCF's sample
-    order. A sample the SV file does not have gets a reference call there: no SV evidence, as
-    when no SV file is given."""
+    """The records of a second file (--sv), with their calls put in the main VCF's sample order.
+    Every record can change the counts: symbolic SVs, breakends, and the sequence-resolved
+    deletions Manta and DRAGEN write under ~1 kb with the full REF. Only a record the main VCF
+    already has, with the same GTs, is left out (it would count twice). A sample the SV file
+    does not have gets no evidence there, as when no SV file is given."""
     try:
         sv = read_window(path, build=build, require_index=options.require_index)
     except BuildError as error:
@@ -159,13 +166,31 @@ def _sv_records(
             f"none of the VCF's samples ({', '.join(samples[:3])}…) is in the SV file", path
         )
     absent = SampleCall((), False, gt="(not in the SV file)", absent=True)
+    known: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+    for record in main:
+        known.setdefault(_site(record), []).append(_gts(record))
     out = []
     for record in sv.records:
-        if not all(is_structural(alt) for alt in record.alts):
-            continue  # small variants come from the main VCF only
         calls = tuple(record.calls[where[n]] if n in where else absent for n in samples)
-        out.append(replace(record, calls=calls, index=0))
+        moved = replace(record, calls=calls, index=0, sv_file=True)
+        gts = _gts(moved)
+        if any(_same_gts(gts, other) for other in known.get(_site(moved), ())):
+            continue
+        out.append(moved)
     return out
+
+
+def _site(record: VariantRecord) -> tuple[object, ...]:
+    return (record.pos, record.ref.upper(), tuple(a.upper() for a in record.alts))
+
+
+def _gts(record: VariantRecord) -> tuple[object, ...]:
+    return tuple(None if c.absent else (c.alleles, c.phased) for c in record.calls)
+
+
+def _same_gts(sv: tuple[object, ...], main: tuple[object, ...]) -> bool:
+    """Every sample the SV record has calls what the main VCF's record calls: a duplicate."""
+    return all(a is None or a == b for a, b in zip(sv, main, strict=True))
 
 
 def _founder_intervals(catalog) -> dict[str, tuple[int, int]]:

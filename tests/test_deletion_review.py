@@ -146,3 +146,61 @@ def test_tsv_says_whether_none_is_proven(run, tmp_path):
     assert row[header.index("coverage_evidence")] == "variant_calls"
     summary = run("annotate", vcf, "--format", "summary").stdout
     assert "none  " in summary and "found; sites not proven reference" in summary
+
+
+E77X_HOM = "113131068 G T PASS GT 1/1"
+EXON3_LOSS = "113130000 N <DEL> PASS INFO=SVTYPE=DEL;END=113132000"  # novel, E77X's site inside
+
+
+@pytest.mark.parametrize(
+    ("deletion", "args", "expected"),
+    [
+        # one E77X and one novel deletion (not counted): a carrier at least, maybe affected
+        (f"{EXON3_LOSS} GT 0/1", [], "indeterminate"),
+        (f"{EXON3_LOSS} GT 0/1", ["--count-novel-lof"], "biallelic"),
+        # 21 bp in-frame around E77X: the deletion's class (uncertain) decides, not E77X twice
+        ("113131059 N <DEL> PASS INFO=SVTYPE=DEL;END=113131079 GT 0/1", [], "indeterminate"),
+        # a failing deletion call: one copy of E77X or two
+        (f"{EXON3_LOSS.replace('PASS', 'LowQual')} GT 0/1", [], "indeterminate"),
+        # the founder deletion on the other haplotype: its own class makes it biallelic
+        (f"{FOUNDER} GT 0/1", [], "biallelic"),
+    ],
+)
+def test_hemizygous_call_is_one_copy(annotate, deletion, args, expected):
+    s = _s(annotate, [deletion, E77X_HOM], *args)
+    assert s["dira_genotype"] == expected
+    (e77x,) = [v for v in s["variants"] if v["dira_id"] == "DIRA01"]
+    assert e77x["zygosity"] == "hemizygous"
+    if expected == "indeterminate":
+        assert any("from monoallelic to biallelic" in r for r in s["review_reasons"])
+
+
+def test_hemizygous_inside_a_phased_deletion_is_on_the_other_haplotype(annotate):
+    rows = [f"{EXON3_LOSS} GT:PS 0|1:5", "113131068 G T PASS GT:PS 1|1:5"]
+    s = _s(annotate, rows, "--count-novel-lof")
+    assert s["dira_genotype"] == "biallelic"
+    assert any("in trans" in n for n in s["notes"])
+
+
+def test_hemizygous_inside_a_sequence_resolved_deletion(annotate):
+    from test_sv import CIGAR_HEADER, _resolved_deletion
+
+    rows = [_resolved_deletion(113131000, 113131199, "0/1"), E77X_HOM]
+    s = _s(annotate, rows, header=CIGAR_HEADER)
+    (e77x,) = [v for v in s["variants"] if v["dira_id"] == "DIRA01"]
+    assert e77x["zygosity"] == "hemizygous"
+    assert s["dira_genotype"] == "indeterminate"  # one E77X + a novel deletion, not two E77X
+
+
+def test_two_largely_overlapping_deletions_are_not_proven_in_trans(annotate):
+    # Maybe one event written by two callers: the inner one need not sit on the other haplotype.
+    rows = [f"{EXON3_LOSS} GT 0/1", "113130100 N <DEL> PASS INFO=SVTYPE=DEL;END=113131900 GT 0/1"]
+    s = _s(annotate, rows, "--count-novel-lof")
+    assert s["dira_genotype"] == "biallelic_unphased"
+
+
+def test_failing_hom_call_beside_a_failing_deletion_allows_two_copies(annotate):
+    rows = [f"{FOUNDER.replace('PASS', 'LowQual')} GT 0/1", "113131068 G T PASS GT:GQ 1/1:5"]
+    s = _s(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    assert "the evidence allows anything from none to biallelic" in s["review_reasons"]

@@ -182,3 +182,26 @@ def test_multi_sample_cohort_calls_each_sample(annotate):
         "ref": "none",
         "nocall": "indeterminate",
     }
+
+
+@pytest.mark.parametrize(
+    ("e77x", "expected"),
+    [
+        ("0|1", "monoallelic"),  # in cis with the called copy: one allele whatever the truth
+        ("1|0", "indeterminate"),  # in trans: biallelic if the 0|1 record is right, else not
+    ],
+)
+def test_disagreeing_records_decide_only_when_every_reading_agrees(annotate, e77x, expected):
+    # DIRA05 (c.141del) written twice by a merged cohort: 0/0 in one form, 0|1 in the other.
+    rows = ["113129598 AC A PASS GT 0/0", "113129598 ACC AC PASS GT 0|1", f"{E77X} PASS GT {e77x}"]
+    s = _call(annotate, rows)
+    assert s["dira_genotype"] == expected
+    assert s["needs_review"]
+    assert any(r.startswith("records disagree on DIRA05") for r in s["review_reasons"])
+    assert not any("from monoallelic to monoallelic" in r for r in s["review_reasons"])
+
+
+def test_records_of_one_allele_that_disagree_on_copies_prove_the_least(annotate):
+    s = _call(annotate, [f"{Q54X} PASS GT 0/1", "113129619 CA TA PASS GT 1/1"])
+    assert s["dira_genotype"] == "indeterminate"  # not biallelic on the 1/1 alone
+    assert any("from monoallelic to biallelic" in r for r in s["review_reasons"])

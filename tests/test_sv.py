@@ -299,3 +299,63 @@ def test_deletions_inside_a_coding_exon_follow_their_length(
     row = f"{start - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={end} GT 0/1"
     (variant,) = sample(annotate(vcf_text(["S"], [row], header=SV_HEADER)), "S")["variants"]
     assert (variant["consequence"], variant["classification"]) == (consequence, classification)
+
+
+def _resolved_deletion(start: int, end: int, gt: str) -> str:
+    """A Manta/DRAGEN-style precise deletion: full REF sequence (from the synthetic reference of
+    tests/reference.py), one padding base as ALT, SVTYPE=DEL and a CIGAR."""
+    from reference import synthetic_sequence
+
+    bases = synthetic_sequence()
+    ref = "".join(bases[p] for p in range(start, end + 1))
+    length = end - start
+    info = f"SVTYPE=DEL;END={end};SVLEN=-{length};CIGAR=1M{length}D"
+    return f"{start} {ref} {ref[0]} PASS INFO={info} GT {gt}"
+
+
+CIGAR_HEADER = [*SV_HEADER, '##INFO=<ID=CIGAR,Number=A,Type=String,Description="CIGAR">']
+# 199 bp deleted over coding exon 3 (113131045-113131157), E77X's site included.
+EXON3_DELETION = (113131000, 113131199)
+
+
+@pytest.mark.parametrize("encoding", ["vcf.gz+tbi", "bcf"])
+def test_sequence_resolved_deletion_in_the_sv_file_counts(tmp_path, run, encoding):
+    from conftest import write_input
+
+    small = _write(tmp_path, "small", ["S"], ["113129619 C T PASS GT 0/1"])  # Q54X het
+    row = _resolved_deletion(*EXON3_DELETION, "0/1")
+    sv = write_input(tmp_path, "sv", vcf_text(["S"], [row], header=CIGAR_HEADER), encoding)
+    s = sample(run("annotate", small, "--sv", sv).json(), "S")
+    assert s["dira_genotype"] == "indeterminate"  # never a plain monoallelic
+    assert s["needs_review"]
+    deletion = next(v for v in s["variants"] if v["pos"] == EXON3_DELETION[0])
+    assert deletion["classification"] == "novel_predicted_lof"
+    assert deletion["zygosity"] == "het"
+    assert any("DIRA01 site" in r for r in s["review_reasons"])
+    counted = sample(run("annotate", small, "--sv", sv, "--count-novel-lof").json(), "S")
+    assert counted["dira_genotype"] == "biallelic_unphased"
+
+
+def test_reference_call_of_a_sequence_resolved_sv_proves_no_small_site(tmp_path, run):
+    small = _write(tmp_path, "small", ["S"], ["113129619 C T PASS GT 0/1"])
+    sv = _write(tmp_path, "sv", ["S"], [_resolved_deletion(*EXON3_DELETION, "0/0")], CIGAR_HEADER)
+    s = sample(run("annotate", small, "--sv", sv).json(), "S")
+    assert s["dira_genotype"] == "monoallelic"
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
+@pytest.mark.parametrize(
+    ("sv_gt", "expected", "reviewed"),
+    [
+        ("0/1", "monoallelic", False),  # the main VCF's record again: counted once
+        ("1/1", "indeterminate", True),  # the same site called otherwise: evidence, kept
+    ],
+)
+def test_small_records_of_the_sv_file_count_unless_exact_duplicates(
+    tmp_path, run, sv_gt, expected, reviewed
+):
+    small = _write(tmp_path, "small", ["S"], ["113129619 C T PASS GT 0/1"])
+    sv = _write(tmp_path, "sv", ["S"], [f"113129619 C T PASS GT {sv_gt}"])
+    s = sample(run("annotate", small, "--sv", sv).json(), "S")
+    assert s["dira_genotype"] == expected
+    assert s["needs_review"] is reviewed

@@ -1,0 +1,173 @@
+"""One sample's call at one record, read on its own: zygosity, the flags that keep it from
+deciding, the bases an allele changes, and the haplotype a heterozygous deletion removes. The
+genotype call (``genotype``) and family evidence (``family``) both count copies from these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from il1rn_annot.match import deletion_of, is_deletion_allele
+from il1rn_annot.model import Allele, AltAllele, AnnotatedAllele, SampleCall, VariantRecord
+from il1rn_annot.normalize import is_structural, minimal
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """--min-dp and --min-gq: a call below either never decides a genotype."""
+
+    min_dp: int = 10
+    min_gq: int = 20
+
+
+def quality_flags(record: VariantRecord, call: SampleCall, thresholds: Thresholds) -> list[str]:
+    """Why this sample's evidence at this record is not good enough to decide a call."""
+    flags = [] if record.passed else [f"FILTER={record.filter_text}"]
+    return flags + sample_flags(call, thresholds)
+
+
+def sample_flags(call: SampleCall, thresholds: Thresholds) -> list[str]:
+    """Sample-level failures only: a site FILTER does not make a good reference call unusable."""
+    flags = []
+    if call.sample_filter not in (None, "", ".", "PASS"):
+        flags.append(f"FT={call.sample_filter}")
+    if call.depth is not None and call.depth < thresholds.min_dp:
+        flags.append(f"DP={call.depth}<{thresholds.min_dp}")
+    if call.gq is not None and call.gq < thresholds.min_gq:
+        flags.append(f"GQ={call.gq}<{thresholds.min_gq}")
+    return flags
+
+
+def zygosity(call: SampleCall, alt_index: int) -> tuple[str, int, int]:
+    """(zygosity, copies of the ALT, missing slots) for one sample and one ALT.
+
+    >>> zygosity(SampleCall((0, 1), False), 1)
+    ('het', 1, 0)
+    >>> zygosity(SampleCall((None, 1), False), 1)
+    ('het', 1, 1)
+    >>> zygosity(SampleCall((1,), True), 1)
+    ('hemizygous', 1, 0)
+    >>> zygosity(SampleCall((None, None), False), 1)
+    ('no_call', 0, 2)
+    >>> zygosity(SampleCall((), False), 1)  # no GT at all
+    ('no_call', 0, 2)
+    """
+    if call.absent:
+        return "", 0, 0  # the record's file does not have this sample: no evidence either way
+    if not call.alleles:
+        return "no_call", 0, 2
+    copies = sum(1 for a in call.alleles if a == alt_index)
+    missing = sum(1 for a in call.alleles if a is None)
+    if copies == 0:
+        return ("no_call" if missing else "", 0, missing)
+    if len(call.alleles) == 1:
+        return "hemizygous", copies, missing
+    return ("hom_alt" if copies == len(call.alleles) else "het"), copies, missing
+
+
+def affected_span(alt: AltAllele) -> tuple[int, int]:
+    """The reference bases an allele changes (for an insertion: the two bases around it). A
+    deletion whose extent the record does not give may reach anywhere: the whole chromosome."""
+    deletion = deletion_of(alt)
+    if deletion is not None:
+        return deletion.start, deletion.end
+    if is_deletion_allele(alt.allele.alt):
+        return 1, 2**31
+    if alt.allele.symbolic:
+        return alt.record.pos + 1, max(alt.record.end, alt.record.pos + 1)
+    start, ref, _ = minimal(alt.allele)
+    return (start, start + len(ref) - 1) if ref else (start - 1, start)
+
+
+def could_hide(annotated: AnnotatedAllele) -> bool:
+    """An allele that is not a catalog match but may contain or remove one where it overlaps:
+    anything but a plain SNV, or a record whose REF contradicts known bases."""
+    if annotated.mate:
+        return False  # its deletion is judged on the first breakend
+    allele = annotated.alt.allele
+    snv = not allele.symbolic and len(allele.ref) == len(allele.alt) == 1
+    return not snv or bool(annotated.warnings)
+
+
+def short(allele: Allele) -> str:
+    """An allele for a message: long sequences (SV callers write whole deletions) shortened.
+
+    >>> short(Allele(100, "A" * 200, "A"))
+    '100 AAAAA…(200 bp)>A'
+    """
+
+    def seq(bases: str) -> str:
+        return bases if len(bases) <= 12 else f"{bases[:5]}…({len(bases)} bp)"
+
+    return f"{allele.pos} {seq(allele.ref)}>{seq(allele.alt)}"
+
+
+@dataclass(frozen=True)
+class LostHaplotype:
+    """A heterozygous deletion in one sample: the bases one haplotype lacks."""
+
+    start: int  # as called
+    end: int
+    sure: tuple[int, int]  # bases deleted whatever the breakpoint uncertainty (CIPOS/CIEND)
+    call: SampleCall
+    alt_index: int
+    passed: bool  # a complete, passing call
+
+    def holds(self, span: tuple[int, int]) -> bool:
+        """The deletion surely removes all of ``span`` from its haplotype."""
+        return self.passed and self.sure[0] <= span[0] and span[1] <= self.sure[1]
+
+    def touches(self, span: tuple[int, int]) -> bool:
+        return self.start <= span[1] and span[0] <= self.end
+
+
+def deleted_bases(alt: AltAllele) -> tuple[int, int, tuple[int, int]] | None:
+    """(first, last, surely deleted span) of a deletion allele: symbolic, a breakend pair, or a
+    sequence-resolved deletion (full REF, as Manta and DRAGEN write them). None otherwise."""
+    deletion = deletion_of(alt)
+    if deletion is not None:
+        sure = (deletion.start + deletion.cipos[1], deletion.end + deletion.ciend[0])
+        return deletion.start, deletion.end, sure
+    if alt.allele.symbolic:
+        return None
+    start, ref, inserted = minimal(alt.allele)
+    if not ref or inserted:
+        return None
+    end = start + len(ref) - 1
+    return start, end, (start, end)
+
+
+def lost_haplotypes(
+    sample_index: int, alleles: Iterable[AnnotatedAllele], thresholds: Thresholds
+) -> list[LostHaplotype]:
+    """The heterozygous deletions the sample carries, whatever their classification: a catalog
+    allele inside one has at most the other haplotype to sit on."""
+    out = []
+    for annotated in alleles:
+        if annotated.mate:
+            continue
+        call = annotated.alt.record.calls[sample_index]
+        zyg, _, missing = zygosity(call, annotated.alt.alt_index)
+        extent = deleted_bases(annotated.alt) if zyg == "het" else None
+        if extent is None or len(call.alleles) != 2:
+            continue
+        passed = not missing and not quality_flags(annotated.alt.record, call, thresholds)
+        out.append(LostHaplotype(*extent, call, annotated.alt.alt_index, passed))
+    return out
+
+
+def one_copy(call: SampleCall, index: int, lost: LostHaplotype) -> SampleCall:
+    """A homozygous-looking call inside a heterozygous deletion, as the one copy it is: on the
+    haplotype the deletion spares when both are phased in one set, else unphased."""
+    same_set = call.phased and lost.call.phased and call.phase_set == lost.call.phase_set
+    if same_set:
+        alleles = tuple(0 if a == lost.alt_index else index for a in lost.call.alleles)
+        return replace(call, alleles=alleles)
+    return replace(call, alleles=(index, 0), phased=False)
+
+
+def sv_record(record: VariantRecord) -> bool:
+    """A record of an SV/CNV caller: symbolic or breakend ALTs, or any record of the --sv file
+    (sequence-resolved deletions too). Its reference call only says the caller found no such
+    event: it proves no small-variant site."""
+    return record.sv_file or (bool(record.alts) and all(is_structural(a) for a in record.alts))
