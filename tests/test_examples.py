@@ -31,7 +31,9 @@ def test_trio_is_phased_by_the_ped_file(run):
     with_ped = run("annotate", vcf, "--ped", TRIO / "dira_trio.ped")
     assert calls(with_ped)["TRIO_CHILD"] == "biallelic"
     child = with_ped.json()["samples"][0]
-    note = "DIRA01 and DIRA03 in trans by inheritance (DIRA01 from the father, DIRA03 from the mother)"
+    note = (
+        "DIRA01 and DIRA03 in trans by inheritance (DIRA01 from the father, DIRA03 from the mother)"
+    )
     assert child["notes"] == [note]
     assert not with_ped.stderr
 
