@@ -295,13 +295,13 @@ def _no_chr2(label: str, names: Sequence[str], where: str) -> None:
     lookalike = chr2_lookalike(names)
     if lookalike:
         raise InputError(
-            f"chromosome 2 is named {lookalike!r}; rename it to chr2 or 2 "
+            f"chromosome 2 is named {shown(lookalike)!r}; rename it to chr2 or 2 "
             "(bcftools annotate --rename-chrs)",
             label,
         )
-    shown = ", ".join(list(names)[:5]) + (", ..." if len(names) > 5 else "")
+    found = ", ".join(shown(n) for n in list(names)[:5]) + (", ..." if len(names) > 5 else "")
     raise InputError(
-        f"no chromosome 2 (2, chr2, NC_000002.x) in the {where} (found {shown}), so it cannot "
+        f"no chromosome 2 (2, chr2, NC_000002.x) in the {where} (found {found}), so it cannot "
         "cover IL1RN",
         label,
     )

@@ -210,7 +210,7 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
     n_samples = len(rec.header.samples)
     if n_samples:
         fields = str(rec).rstrip("\n").split("\t")
-        if len(fields) < 9 + n_samples:
+        if len(fields) != 9 + n_samples:
             raise ValueError(
                 f"{len(fields)} columns, where the header's {n_samples} sample(s) need "
                 f"{9 + n_samples}"
