@@ -439,6 +439,8 @@ def _problem(vf, label: str) -> Callable[[str, Exception], str]:
         if isinstance(exc, UnicodeDecodeError):
             return f"bytes that are not UTF-8 in the record after {where or 'the header'}"
         place = f"the record after {where}" if where else "a record"
+        if vf.is_bcf:
+            return f"damaged BCF: htslib cannot decode {place}"
         return f"cannot parse {place} (htslib rejected it: check its columns)"
 
     return word

@@ -139,13 +139,15 @@ def _sample_call(column: str, keys: list[str], n_alts: int, block: bool) -> Samp
         alleles = ()
     if any(a is not None and a > n_alts for a in alleles):
         raise ValueError(f"GT {gt!r} names an allele the record does not have")
-    depth_key = "MIN_DP" if block and "MIN_DP" in values else "DP"
+    depth = _integer("MIN_DP", values["MIN_DP"]) if block and "MIN_DP" in values else None
+    if depth is None:
+        depth = _integer("DP", values.get("DP", "."))
     ft = values.get("FT")
     return SampleCall(
         alleles=alleles,
         phased="|" in gt and len(alleles) > 1,
         phase_set=_phase_set(values.get("PS", ".")),
-        depth=_integer(depth_key, values.get(depth_key, ".")),
+        depth=depth,
         gq=_integer("GQ", values.get("GQ", ".")),
         sample_filter=None if ft in (None, ".") else ft,
         gt=gt,
