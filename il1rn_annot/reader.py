@@ -39,7 +39,7 @@ from il1rn_annot.records import (
     unknown_extent,
 )
 from il1rn_annot.side_inputs import read_bam_manifest, read_pedigree
-from il1rn_annot.stream import LOOKBACK, Order, candidate_file, scan_text, spooled_stdin
+from il1rn_annot.stream import LOOKBACK, Order, scan_text, spooled_stdin
 from il1rn_annot.vcftext import bad_gt, header_lines, header_problem, shown
 
 __all__ = ["STDIN", "WindowData", "read_bam_manifest", "read_pedigree", "read_window"]
@@ -139,10 +139,10 @@ def _read(
             header_contigs = _header_contigs(vf, label)
             meta = [str(r).strip() for r in vf.header.records]
             samples = tuple(vf.header.samples)
+            index_contigs = list(vf.index.keys()) if vf.index is not None else []
         except UnicodeDecodeError:
             problem = header_problem(header_lines(source))
             raise InputError(problem or "bytes that are not UTF-8 in the header", label) from None
-        index_contigs = list(vf.index.keys()) if vf.index is not None else []
         contig = find_chr2(header_contigs) or find_chr2(index_contigs)
         if contig is None and (header_contigs or index_contigs):
             where = "header" if header_contigs else "index"
@@ -281,12 +281,12 @@ def _header_contigs(vf, label: str) -> dict[str, int | None]:
     so the header lines are parsed as a fallback."""
     try:
         return {name: contig.length for name, contig in vf.header.contigs.items()}
-    except (AssertionError, KeyError, ValueError):
+    except (AssertionError, KeyError, TypeError, ValueError):
         contigs: dict[str, int | None] = {}
         for record in vf.header.records:
             if record.key == "contig" and "ID" in record:
-                length = record.get("length")
-                contigs[record["ID"]] = int(length) if length and length.isdigit() else None
+                length = str(record.get("length") or "")
+                contigs[record["ID"]] = int(length) if length.isdigit() else None
         log.debug("%s: read ##contig lines directly", label)
         return contigs
 
@@ -554,15 +554,14 @@ def _stream(
         order = Order()
         keep(_all_records(vf, order, first, last, reach_from))
     else:
-        scan = scan_text(source, label, first, last, reach_from)
-        order = scan.order
-        with candidate_file(scan) as path:
+        with scan_text(source, label, first, last, reach_from) as scan:
+            order = scan.order
             try:
-                window_file = pysam.VariantFile(path)
+                window_file = pysam.VariantFile(scan.path)
             except (OSError, ValueError) as exc:
                 raise InputError(_open_problem(source, exc), label) from None
             with _closing(window_file, label):
-                keep(iter(window_file), [n for n, _ in scan.lines])
+                keep(iter(window_file), scan.lines)
     for records in (*kept.values(), *wide.values()):
         records.sort(key=lambda r: (r.pos, r.end))
     return kept, wide, order
@@ -571,13 +570,17 @@ def _stream(
 def _all_records(vf, order: Order, first: int, last: int, reach_from: int) -> Iterator:
     """Raw pysam records on chr2 from ``first`` to ``last``, and earlier ones whose END reaches
     ``reach_from`` (a long deletion starting far upstream); the rest only for their order."""
+    names: dict[int, str | None] = {}  # contig id -> its name if chr2 (rid is cheaper than chrom)
     for rec in vf:
-        name = rec.chrom
-        if not is_chr2_alias(name):
-            if len(order.other) < 50:
-                order.other.add(name)
+        rid = rec.rid
+        if rid not in names:
+            names[rid] = rec.chrom if is_chr2_alias(rec.chrom) else None
+            if names[rid] is None and len(order.other) < 50:
+                order.other.add(rec.chrom)
+        name = names[rid]
+        if name is None:
             continue
-        order.see(name, rec.pos, f"{shown(name)}:{rec.pos}")
+        order.see(name, rec.pos)
         if rec.pos < first and rec.stop < reach_from:
             continue
         if rec.pos <= last or (rec.pos <= last + LOOKBACK and is_breakend(rec.alts)):
