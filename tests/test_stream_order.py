@@ -112,3 +112,62 @@ def test_empty_window_is_a_warning_in_every_format(tmp_path, run, encoding, rows
 def test_window_with_records_has_no_empty_window_warning(tmp_path, run):
     result = run("annotate", write_input(tmp_path, "in", vcf_text(SAMPLES, [E77X]), "vcf"))
     assert result.json()["warnings"] == []
+
+
+# --- the block scan: what it skips at C speed must not hide anything ---------------------------
+
+
+def _big(rows_before: list[str], hidden: str, rows_after: list[str]) -> str:
+    """A sorted chr2 part, then over 2 MB of chr3 lines (several scan blocks) with ``hidden``
+    (a raw record line) in their middle, then ``rows_after``."""
+    head = vcf_text(SAMPLES, rows_before).replace(
+        "##contig=<ID=2,", "##contig=<ID=3,length=198295559>\n##contig=<ID=2,"
+    )
+    chr3 = [
+        f"3\t{1000 + 10 * i}\t.\tA\tC\t.\tPASS\t.\tGT:GQ:DP\t0/1:99:30\t0/1:99:30\t0/1:99:30\n"
+        for i in range(40_000)
+    ]
+    return head + "".join(chr3[:25_000]) + hidden + "".join(chr3[25_000:]) + "".join(rows_after)
+
+
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz"])
+@pytest.mark.parametrize("chrom", ["2", "Chr2"])
+def test_record_hidden_among_other_chromosomes_is_found(tmp_path, run, encoding, chrom):
+    text = _big([FAR], chr2_row(chrom, E77X), [])
+    assert len(text) > 2 << 20
+    result = run("annotate", write_input(tmp_path, "hidden", text, encoding))
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert calls(report) == EXPECTED
+    line = text.splitlines().index(chr2_row(chrom, E77X).rstrip("\n")) + 1
+    [order] = warnings_of(report, "out of POS order")
+    assert f"{chrom}:113131068 (line {line}) comes after 2:150000000 (line " in order
+
+
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz"])
+def test_line_without_tabs_among_other_chromosomes_is_an_error(tmp_path, run, encoding):
+    text = _big([E77X], "3 5000 . A C . PASS . GT 0/1 0/1 0/1\n", [])
+    path = write_input(tmp_path, "spaces", text, encoding)
+    result = run("annotate", path)
+    assert result.exit_code == 3, result.stderr
+    line = text.splitlines().index("3 5000 . A C . PASS . GT 0/1 0/1 0/1") + 1
+    assert result.stderr == (
+        f"il1rn-annot: error: {path}: line {line}: not a VCF record (no tab-separated columns)\n"
+    )
+
+
+def test_last_line_without_newline_is_read(tmp_path, run):
+    text = vcf_text(SAMPLES, [FAR, E77X]).rstrip("\n")
+    result = run("annotate", write_input(tmp_path, "noeol", text, "vcf"))
+    assert result.exit_code == 0, result.stderr
+    assert calls(result.json()) == EXPECTED
+
+
+def test_plain_gzip_on_stdin_is_read(run):
+    """stdin is spooled; plain gzip (not BGZF) is decompressed on the way."""
+    import gzip
+
+    data = gzip.compress(vcf_text(SAMPLES, [FAR, E77X]).encode())
+    result = run("annotate", "-", input=data)
+    assert result.exit_code == 0, result.stderr
+    assert calls(result.json()) == EXPECTED
