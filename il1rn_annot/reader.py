@@ -47,6 +47,8 @@ __all__ = ["STDIN", "WindowData", "read_bam_manifest", "read_pedigree", "read_wi
 log = logging.getLogger(__name__)
 
 STDIN = "-"
+#: The warning of an input without a record in the window (region-filtered, exome without IL1RN).
+EMPTY_WINDOW = "no record in the IL1RN window"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def read_window(
     known_bases: Mapping[str, Mapping[int, str]] | None = None,
     detail_sites: Sequence[tuple[int, int]] = (),
     context: Mapping[str, tuple[int, int]] | None = None,
+    empty_window_warning: bool = True,
 ) -> WindowData:
     """Read the IL1RN window of ``source`` (a path or ``-``).
 
@@ -81,7 +84,9 @@ def read_window(
     build) where reference calls keep their DP/GQ/FT; elsewhere a reference call is only its GT,
     which keeps a cohort's window small and fast. An empty sequence keeps every detail.
     ``context`` maps build -> a wider region (the founder deletion's) whose genotypes are kept
-    apart, as pattern evidence; they are not reported as variants.
+    apart, as pattern evidence; they are not reported as variants. ``WindowData.warnings`` are
+    logged here once; an SV call set (``--sv``) gives ``empty_window_warning=False``, since no
+    SV in IL1RN is its usual state.
     """
     import pysam
 
@@ -96,6 +101,8 @@ def read_window(
         # Spooled, so that htslib and the text scan can both read it, to the end.
         with spooled_stdin() as readable:
             data = _read(readable, label, build, require_index, known_bases, detail, regions)
+    if not empty_window_warning:
+        data = replace(data, warnings=tuple(w for w in data.warnings if EMPTY_WINDOW not in w))
     for warning in data.warnings:
         log.warning("%s: %s", label, warning)
     return data
@@ -228,7 +235,7 @@ def _read(
     warnings.extend(notes.about(nearby))
     if not found:
         warnings.append(
-            f"no record in the IL1RN window {window} ({chosen}): the file may be filtered to "
+            f"{EMPTY_WINDOW} {window} ({chosen}): the file may be filtered to "
             "other regions, or an exome or panel without IL1RN; no sample's call rests on "
             "evidence from this file"
         )

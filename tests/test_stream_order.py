@@ -171,3 +171,14 @@ def test_plain_gzip_on_stdin_is_read(run):
     result = run("annotate", "-", input=data)
     assert result.exit_code == 0, result.stderr
     assert calls(result.json()) == EXPECTED
+
+
+def test_sv_call_set_without_a_window_record_gives_no_warning(tmp_path, caplog):
+    """No SV in IL1RN is the usual state of an SV call set: the --sv file reads quietly."""
+    from il1rn_annot.reader import read_window
+
+    path = write_input(tmp_path, "sv", vcf_text(SAMPLES, [FAR]), "vcf.gz+tbi")
+    assert read_window(str(path), build="GRCh38", empty_window_warning=False).warnings == ()
+    assert caplog.records == []
+    [warning] = read_window(str(path), build="GRCh38").warnings
+    assert warning.startswith("no record in the IL1RN window")
