@@ -420,9 +420,15 @@ def _check_text(path: str, label: str, names: Sequence[str], regions: Sequence[R
         tbx = pysam.TabixFile(path, index=index, encoding="utf-8")
     except (OSError, ValueError):
         return  # htslib reads the records next, and says what is wrong with them
+    merged: list[Region] = []
+    for region in sorted(regions, key=lambda r: r.start):
+        if merged and region.start <= merged[-1].end + 1:
+            merged[-1] = Region(region.chrom, merged[-1].start, max(merged[-1].end, region.end))
+        else:
+            merged.append(region)
     with _closing(tbx, label):
         for name in names:
-            for region in regions:
+            for region in merged:
                 try:
                     rows = tbx.fetch(name, region.start - 1, region.end)
                     for line in rows:

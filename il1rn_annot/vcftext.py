@@ -15,7 +15,12 @@ import zlib
 
 #: GT in the VCF grammar: alleles ('.', 0, or an integer without leading zeros) joined by / or |,
 #: with the optional leading phase mark of VCF 4.4.
-_GT = re.compile(r"[|/]?(?:\.|0|[1-9][0-9]*)(?:[|/](?:\.|0|[1-9][0-9]*))*")
+_GT_TEXT = r"[|/]?(?:\.|0|[1-9][0-9]*)(?:[|/](?:\.|0|[1-9][0-9]*))*"
+_GT = re.compile(_GT_TEXT)
+#: Sample columns whose GT (the first key, as VCF requires) is well formed: one C-speed match
+#: for a whole cohort's line; only a line that fails it is looked at column by column.
+_COLUMN = rf"{_GT_TEXT}(?::[^\t\r\n]*)?"
+_GOOD_COLUMNS = re.compile(rf"{_COLUMN}(?:\t{_COLUMN})*[\r\n]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: The most header a diagnosis reads (a header is rarely more than a few MB).
 _HEADER_LIMIT = 64 << 20
@@ -44,9 +49,13 @@ def is_gt(text: str) -> bool:
 
 def bad_gt(line: str) -> str:
     """A message naming the first GT of a record line that breaks the grammar; '' if none."""
-    cells = line.rstrip("\r\n").split("\t")
+    cells = line.split("\t", 9)
     if len(cells) < 10:
         return ""
+    gt_first = cells[8] == "GT" or cells[8].startswith("GT:")
+    if gt_first and _GOOD_COLUMNS.fullmatch(cells[9]):
+        return ""
+    cells = line.rstrip("\r\n").split("\t")
     keys = cells[8].split(":")
     if "GT" not in keys:
         return ""
