@@ -130,6 +130,8 @@ def _scan(path: str, label: str, bounds: tuple[int, int, int], out: BinaryIO, sc
 
 @dataclass
 class _State:
+    """A scan under way: where it is (line ``n``), and the chr2 verdict of each CHROM met."""
+
     label: str
     bounds: tuple[int, int, int]
     out: BinaryIO
