@@ -4,7 +4,8 @@ Run with `make bench`. Each case is a fresh process (as a pipeline calls the too
 the wall clock and measured for peak RSS. Inputs are generated in a temporary directory:
     startup        `il1rn-annot --version`: import and CLI start-up
     single-indexed one sample, 2.5 M records on chr1-chr2 (a small genome), .vcf.gz + .tbi
-    single-stream  the same file without index: streamed until the IL1RN window is passed
+    single-stream  the same file without index: read to the end (CHROM/POS only, outside the
+                   window, for sortedness and chr2 under any name)
     stdin          the same file through `-`
     cohort-indexed 2,000 samples x 400 records in the window (95% 0/0, 4% 0/1, 1% ./.;
                    GQ 5-99, DP 4-60), .vcf.gz + .tbi, TSV report

@@ -100,11 +100,21 @@ def find_chr2(contigs: Iterable[str]) -> str | None:
     return None
 
 
+_LOOKALIKE = re.compile(r"^(chr|chromosome)?0*2$", re.IGNORECASE)
+
+
 def is_chr2(name: str) -> bool:
     return name in CHR2_NAMES
 
 
-_LOOKALIKE = re.compile(r"^(chr|chromosome)?0*2$", re.IGNORECASE)
+def is_chr2_alias(name: str) -> bool:
+    """Any name of chromosome 2: the accepted ones and spellings such as ``Chr2`` or ``chr02``
+    that a record may use without a ##contig line. Records under any of them are one chromosome.
+
+    >>> [is_chr2_alias(n) for n in ("2", "chr2", "NC_000002.11", "CHR2", "chr02", "chr12", "2a")]
+    [True, True, True, True, True, False, False]
+    """
+    return name in CHR2_NAMES or _LOOKALIKE.match(name) is not None
 
 
 def chr2_lookalike(names: Iterable[str]) -> str | None:

@@ -1,27 +1,22 @@
 """Open a VCF/BCF (or stdin), find its build and chr2 name, and read the records of the window.
 
-This is the only module of the core that touches variant files. Records leave it as frozen
-``VariantRecord`` objects, so the stages after it never see pysam. Without an index the file is
-streamed once, record by record, and only records inside the candidate windows are kept: memory
-stays constant whatever the file's size.
+This is the only module of the core that reads variant files (with ``stream`` for files without
+an index). Records leave it as frozen ``VariantRecord`` objects, so the stages after it never see
+pysam. Problems of the input as a whole (records out of order, odd chr2 names, an empty window,
+records whose content cannot be trusted) become ``WindowData.warnings``; records it cannot read
+at all become one-line ``InputError``s naming the file and the line or record.
 """
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
-import re
-import shutil
-import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from il1rn_annot.errors import BuildError, InputError
-from il1rn_annot.family import Trio
 from il1rn_annot.genome import (
     BUILDS,
     CHR2_NAMES,
@@ -31,20 +26,29 @@ from il1rn_annot.genome import (
     header_build_evidence,
     il1rn_window,
     is_chr2,
+    is_chr2_alias,
     unrecognised_chr2_length,
 )
-from il1rn_annot.model import Region, SampleCall, VariantRecord
+from il1rn_annot.model import Region, VariantRecord
+from il1rn_annot.records import (
+    GVCF_ALTS,
+    Notes,
+    convert_all,
+    is_breakend,
+    reach,
+    unknown_extent,
+)
+from il1rn_annot.side_inputs import read_bam_manifest, read_pedigree
+from il1rn_annot.stream import LOOKBACK, Order, scan_text, spooled_stdin
+from il1rn_annot.vcftext import bad_gt, header_lines, header_problem, shown
+
+__all__ = ["STDIN", "WindowData", "read_bam_manifest", "read_pedigree", "read_window"]
 
 log = logging.getLogger(__name__)
 
 STDIN = "-"
-#: The reference-model ALT of gVCFs (GATK, DRAGEN: <NON_REF>; bcftools/DeepVariant: <*>).
-GVCF_ALTS = frozenset({"<NON_REF>", "<*>"})
-_GT = re.compile(r"^(\.|\d+)([|/](\.|\d+))*$")
-_GT_SPLIT = re.compile(r"[|/]")
-_REF_GTS = frozenset({"0/0", "0|0", "0"})
-#: Records may start this far before the window and still reach into it (long deletions, END).
-LOOKBACK = 1_000_000
+#: The warning of an input without a record in the window (region-filtered, exome without IL1RN).
+EMPTY_WINDOW = "no record in the IL1RN window"
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ def read_window(
     known_bases: Mapping[str, Mapping[int, str]] | None = None,
     detail_sites: Sequence[tuple[int, int]] = (),
     context: Mapping[str, tuple[int, int]] | None = None,
+    empty_window_warning: bool = True,
 ) -> WindowData:
     """Read the IL1RN window of ``source`` (a path or ``-``).
 
@@ -79,38 +84,28 @@ def read_window(
     build) where reference calls keep their DP/GQ/FT; elsewhere a reference call is only its GT,
     which keeps a cohort's window small and fast. An empty sequence keeps every detail.
     ``context`` maps build -> a wider region (the founder deletion's) whose genotypes are kept
-    apart, as pattern evidence; they are not reported as variants.
+    apart, as pattern evidence; they are not reported as variants. ``WindowData.warnings`` are
+    logged here once; an SV call set (``--sv``) gives ``empty_window_warning=False``, since no
+    SV in IL1RN is its usual state.
     """
     import pysam
 
     pysam.set_verbosity(0)  # htslib's [E::idx_find_and_load] etc. must not reach the user
     label = "<stdin>" if source == STDIN else source
+    detail = _detail_predicate(detail_sites)
+    regions = {b: Region("2", *r) for b, r in (context or {}).items()}
     if source != STDIN:
         _check_file(source)
-    with _spooled_stdin(source) as readable:
-        detail = _detail_predicate(detail_sites)
-        regions = {b: Region("2", *r) for b, r in (context or {}).items()}
-        return _read(readable, label, build, require_index, known_bases, detail, regions)
-
-
-@contextmanager
-def _spooled_stdin(source: str) -> Iterator[str]:
-    """``-`` stays fd 0 for htslib when it is; a Python-level stdin (a wrapper, a test runner)
-    is copied to a temporary file first, since htslib reads only the descriptor."""
-    if source != STDIN or _stdin_is_fd0():
-        yield source
-        return
-    with tempfile.NamedTemporaryFile(prefix="il1rn-stdin-", suffix=".vcf") as spool:
-        shutil.copyfileobj(sys.stdin.buffer, spool)
-        spool.flush()
-        yield spool.name
-
-
-def _stdin_is_fd0() -> bool:
-    try:
-        return sys.stdin.fileno() == 0
-    except (AttributeError, OSError, ValueError):
-        return False
+        data = _read(source, label, build, require_index, known_bases, detail, regions)
+    else:
+        # Spooled, so that htslib and the text scan can both read it, to the end.
+        with spooled_stdin() as readable:
+            data = _read(readable, label, build, require_index, known_bases, detail, regions)
+    if not empty_window_warning:
+        data = replace(data, warnings=tuple(w for w in data.warnings if EMPTY_WINDOW not in w))
+    for warning in data.warnings:
+        log.warning("%s: %s", label, warning)
+    return data
 
 
 def _no_detail(start: int, end: int) -> bool:
@@ -136,7 +131,7 @@ def _read(
 
     try:
         vf = pysam.VariantFile(source)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError included
         raise InputError(_open_problem(source, exc), label) from None
     except NotImplementedError:
         raise InputError(
@@ -144,11 +139,17 @@ def _read(
             "(or pipe it: zcat FILE | il1rn-annot annotate -)",
             label,
         ) from None
-    with vf:
-        header_contigs = _header_contigs(vf, label)
-        meta = [str(r).strip() for r in vf.header.records]
-        samples = tuple(vf.header.samples)
-        index_contigs = list(vf.index.keys()) if vf.index is not None else []
+    notes = Notes()
+    warnings: list[str] = []
+    with _closing(vf, label):
+        try:
+            header_contigs = _header_contigs(vf, label)
+            meta = [str(r).strip() for r in vf.header.records]
+            samples = tuple(vf.header.samples)
+            index_contigs = list(vf.index.keys()) if vf.index is not None else []
+        except UnicodeDecodeError:
+            problem = header_problem(header_lines(source))
+            raise InputError(problem or "bytes that are not UTF-8 in the header", label) from None
         contig = find_chr2(header_contigs) or find_chr2(index_contigs)
         if contig is None and (header_contigs or index_contigs):
             where = "header" if header_contigs else "index"
@@ -171,26 +172,44 @@ def _read(
         # the build the header or --build claims, and decide it when nothing else does.
         if vf.index is not None:
             access = "index"
-            names = [c for c in CHR2_NAMES if c in index_contigs] or ([contig] if contig else [])
+            # Every name of chr2 the index knows, the accepted ones first: one chromosome.
+            names = [c for c in CHR2_NAMES if c in index_contigs] + [
+                c for c in index_contigs if is_chr2_alias(c) and c not in CHR2_NAMES
+            ]
             sv_header = any(
                 line.startswith(("##INFO=<ID=SVTYPE", "##INFO=<ID=MATEID")) for line in meta
             )
+            if not vf.is_bcf:
+                regions = [il1rn_window(b) for b in BUILDS] + list(context.values())
+                _check_text(source, label, names, regions)
+            problem = _problem(vf, label)
             records = {
                 b: _fetch(
-                    vf, label, names, il1rn_window(b), detail, sv_header and chosen in (None, b)
+                    vf,
+                    label,
+                    names,
+                    il1rn_window(b),
+                    detail,
+                    notes,
+                    problem,
+                    sv_header and chosen in (None, b),
                 )
                 for b in BUILDS
             }
             wide = {
-                b: _around(vf, label, names, region, il1rn_window(b), records[b])
+                b: _around(vf, label, names, region, il1rn_window(b), records[b], notes, problem)
                 for b, region in context.items()
                 if chosen in (None, b)
             }
+            chr2_names = list(dict.fromkeys(r.chrom for b in BUILDS for r in records[b]))
         else:
             access = "stream"
-            records, wide, seen = _stream(vf, label, list(BUILDS), detail, context)
-            if not seen.chr2 and not header_contigs and seen.other:
-                _no_chr2(label, sorted(seen.other), "records")
+            records, wide, order = _stream(vf, source, label, list(BUILDS), detail, context, notes)
+            chr2_names = list(order.names)
+            strict = any(is_chr2(n) for n in chr2_names)
+            if not strict and not header_contigs and (order.other or chr2_names):
+                _no_chr2(label, [*chr2_names, *sorted(order.other)], "records")
+            warnings.extend(order.warnings())
     observed = [(r.pos, r.ref) for b in BUILDS for r in records[b]]
     by_bases, bases_source = build_from_bases(observed, known_bases or {})
     if chosen is None:
@@ -210,6 +229,16 @@ def _read(
     )
     chrom = contig or (found[0].chrom if found else None)
     window = il1rn_window(chosen, chrom or "2")
+    naming = _naming_warning(chr2_names)
+    if naming:
+        warnings.insert(0, naming)
+    warnings.extend(notes.about(nearby))
+    if not found:
+        warnings.append(
+            f"{EMPTY_WINDOW} {window} ({chosen}): the file may be filtered to "
+            "other regions, or an exome or panel without IL1RN; no sample's call rests on "
+            "evidence from this file"
+        )
     return WindowData(
         path=label,
         build=chosen,
@@ -221,7 +250,37 @@ def _read(
         records=tuple(replace(r, index=i) for i, r in enumerate(found)),
         gvcf=gvcf,
         context=tuple(wide.get(chosen, ())),
+        warnings=tuple(warnings),
     )
+
+
+def _naming_warning(names: Sequence[str]) -> str:
+    """Records that name chromosome 2 more than one way, or in a spelling no header should use
+    (``Chr2``, ``chr02``): all are read as chromosome 2, and the report says so."""
+    odd = [n for n in names if not is_chr2(n)]
+    if len(names) < 2 and not odd:
+        return ""
+    listed = ", ".join(repr(shown(n)) for n in names)
+    unusual = (
+        f" ({', '.join(repr(shown(n)) for n in odd)}: not 2, chr2 or NC_000002.x)" if odd else ""
+    )
+    return f"the records name chromosome 2 {listed}{unusual}: all were read as chromosome 2"
+
+
+@contextmanager
+def _closing(vf, label: str) -> Iterator[None]:
+    """Close ``vf``; when an error is already on its way out, one raised by closing is dropped
+    (htslib fails to close some damaged BCFs, and would hide the real error)."""
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):
+            vf.close()
+        raise
+    try:
+        vf.close()
+    except (OSError, ValueError) as exc:
+        raise InputError(f"damaged file: htslib failed to close it ({shown(exc)})", label) from None
 
 
 def _header_contigs(vf, label: str) -> dict[str, int | None]:
@@ -229,12 +288,12 @@ def _header_contigs(vf, label: str) -> dict[str, int | None]:
     so the header lines are parsed as a fallback."""
     try:
         return {name: contig.length for name, contig in vf.header.contigs.items()}
-    except (AssertionError, KeyError, ValueError):
+    except (AssertionError, KeyError, TypeError, ValueError):
         contigs: dict[str, int | None] = {}
         for record in vf.header.records:
             if record.key == "contig" and "ID" in record:
-                length = record.get("length")
-                contigs[record["ID"]] = int(length) if length and length.isdigit() else None
+                length = str(record.get("length") or "")
+                contigs[record["ID"]] = int(length) if length.isdigit() else None
         log.debug("%s: read ##contig lines directly", label)
         return contigs
 
@@ -243,13 +302,13 @@ def _no_chr2(label: str, names: Sequence[str], where: str) -> None:
     lookalike = chr2_lookalike(names)
     if lookalike:
         raise InputError(
-            f"chromosome 2 is named {lookalike!r}; rename it to chr2 or 2 "
+            f"chromosome 2 is named {shown(lookalike)!r}; rename it to chr2 or 2 "
             "(bcftools annotate --rename-chrs)",
             label,
         )
-    shown = ", ".join(list(names)[:5]) + (", ..." if len(names) > 5 else "")
+    found = ", ".join(shown(n) for n in list(names)[:5]) + (", ..." if len(names) > 5 else "")
     raise InputError(
-        f"no chromosome 2 (2, chr2, NC_000002.x) in the {where} (found {shown}), so it cannot "
+        f"no chromosome 2 (2, chr2, NC_000002.x) in the {where} (found {found}), so it cannot "
         "cover IL1RN",
         label,
     )
@@ -293,7 +352,9 @@ def _open_problem(path: str, exc: Exception) -> str:
     text = str(exc)
     if "EOF marker" in text or "truncated" in text:
         return "truncated bgzip file (no BGZF end-of-file marker)"
-    return "not a VCF or BCF file (htslib could not read a VCF header)"
+    return header_problem(header_lines(path)) or (
+        "not a VCF or BCF file (htslib could not read a VCF header)"
+    )
 
 
 def _choose_build(label: str, requested: str | None, evidence) -> tuple[str | None, str]:
@@ -349,11 +410,77 @@ def _warn_stale_index(path: str) -> None:
             )
 
 
+def _check_text(path: str, label: str, names: Sequence[str], regions: Sequence[Region]) -> None:
+    """GTs of the indexed text lines over ``regions`` against the VCF grammar (htslib reads
+    ``+1/1`` as ``1/1``), with their bytes UTF-8."""
+    import pysam
+
+    index = next((path + s for s in (".tbi", ".csi") if os.path.exists(path + s)), None)
+    try:
+        tbx = pysam.TabixFile(path, index=index, encoding="utf-8")
+    except (OSError, ValueError):
+        return  # htslib reads the records next, and says what is wrong with them
+    merged: list[Region] = []
+    for region in sorted(regions, key=lambda r: r.start):
+        if merged and region.start <= merged[-1].end + 1:
+            merged[-1] = Region(region.chrom, merged[-1].start, max(merged[-1].end, region.end))
+        else:
+            merged.append(region)
+    with _closing(tbx, label):
+        for name in names:
+            for region in merged:
+                try:
+                    rows = tbx.fetch(name, region.start - 1, region.end)
+                    for line in rows:
+                        problem = bad_gt(line)
+                        if problem:
+                            raise InputError(problem, label)
+                except UnicodeDecodeError:
+                    raise InputError(
+                        f"bytes that are not UTF-8 in a record of {shown(name)}:{region}", label
+                    ) from None
+                except ValueError:
+                    continue  # a name the index has but the region does not
+
+
+def _problem(vf, label: str) -> Callable[[str, Exception], str]:
+    """How an htslib failure on a record is worded, once the last good record is known."""
+
+    def word(where: str, exc: Exception) -> str:
+        if "EOF marker" in str(exc):
+            return "truncated bgzip file (no BGZF end-of-file marker)"
+        if isinstance(exc, UnicodeDecodeError):
+            return f"bytes that are not UTF-8 in the record after {where or 'the header'}"
+        place = f"the record after {where}" if where else "a record"
+        if vf.is_bcf:
+            return f"damaged BCF: htslib cannot decode {place}"
+        return f"cannot parse {place} (htslib rejected it: check its columns)"
+
+    return word
+
+
+def _reaches(rec, window: Region) -> bool:
+    """A record (pysam or frozen) that touches ``window``, or may: a deletion of unknown extent
+    starting before it."""
+    stop = rec.end if isinstance(rec, VariantRecord) else rec.stop
+    if _overlaps(reach(rec.pos, stop, rec.alts), window):
+        return True
+    return window.start - LOOKBACK <= rec.pos <= window.end and unknown_extent(rec)
+
+
 def _fetch(
-    vf, label: str, names: Sequence[str], window: Region, detail, breakends: bool = True
+    vf,
+    label: str,
+    names: Sequence[str],
+    window: Region,
+    detail,
+    notes: Notes,
+    problem: Callable[[str, Exception], str],
+    breakends: bool = True,
 ) -> list[VariantRecord]:
     """The window through the index. htslib returns symbolic SVs that overlap it (their END
-    counts); breakend records, one base long, are looked for up to LOOKBACK around it."""
+    counts); breakend records, one base long, and deletions without a usable END are looked for
+    up to LOOKBACK around it."""
     out: list[VariantRecord] = []
     for name in names:
         try:
@@ -361,20 +488,29 @@ def _fetch(
             wide = vf.fetch(name, max(0, window.start - 1 - LOOKBACK), window.end + LOOKBACK)
         except ValueError:
             continue  # contig absent from the index: no records there
-        out.extend(_convert_all(iterator, label, vf, detail))
+        out.extend(convert_all(iterator, label, problem, detail, notes))
         if not breakends:
             continue
-        breakends = (
-            r
-            for r in wide
-            if _is_breakend(r.alts) and _overlaps(_reach(r.pos, r.stop, r.alts), window)
+        reaching = (
+            r for r in wide if (is_breakend(r.alts) or unknown_extent(r)) and _reaches(r, window)
         )
-        out.extend(r for r in _convert_all(breakends, label, vf, detail) if not _inside(r, window))
+        out.extend(
+            r
+            for r in convert_all(reaching, label, problem, detail, notes)
+            if not _inside(r, window)
+        )
     return sorted(out, key=lambda r: (r.pos, r.end))
 
 
 def _around(
-    vf, label: str, names: Sequence[str], region: Region, window: Region, inside: list
+    vf,
+    label: str,
+    names: Sequence[str],
+    region: Region,
+    window: Region,
+    inside: list,
+    notes: Notes,
+    problem: Callable[[str, Exception], str],
 ) -> list[VariantRecord]:
     """The records of ``region``: those of the window are already read, the rest are fetched
     with their genotypes only."""
@@ -383,27 +519,9 @@ def _around(
     out = [r for r in inside if r.pos >= window.start]
     for part in (before, after):
         if part.start <= part.end:
-            fetched = _fetch(vf, label, names, part, _no_detail, breakends=False)
+            fetched = _fetch(vf, label, names, part, _no_detail, notes, problem, breakends=False)
             out.extend(r for r in fetched if r.pos >= part.start)
     return sorted(out, key=lambda r: (r.pos, r.end))
-
-
-_MATE = re.compile(r"[\[\]]([^:\[\]]+):(\d+)[\[\]]")
-
-
-def _is_breakend(alts) -> bool:
-    return any("[" in a or "]" in a for a in alts or ())
-
-
-def _reach(pos: int, stop: int, alts) -> tuple[int, int]:
-    """The reference span a record touches; for a breakend, from POS to its mate's position."""
-    start, end = pos, stop
-    for alt in alts or ():
-        match = _MATE.search(alt)
-        if match and is_chr2(match.group(1)):
-            mate = int(match.group(2))
-            start, end = min(start, mate), max(end, mate)
-    return start, end
 
 
 def _overlaps(span: tuple[int, int], window: Region) -> bool:
@@ -414,287 +532,69 @@ def _inside(record: VariantRecord, window: Region) -> bool:
     return record.pos <= window.end and record.end >= window.start
 
 
-@dataclass
-class _Seen:
-    """What a stream met besides the window: for messages about files without chr2."""
-
-    chr2: bool = False
-    other: set[str] = field(default_factory=set)
-
-
 def _stream(
-    vf, label: str, builds: list[str], detail, context: Mapping[str, Region]
-) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], _Seen]:
+    vf,
+    source: str,
+    label: str,
+    builds: list[str],
+    detail,
+    context: Mapping[str, Region],
+    notes: Notes,
+) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], Order]:
+    """Every record, to the end of the file (see ``stream``); the windows' records kept."""
+    import pysam
+
     windows = {b: il1rn_window(b) for b in builds}
     regions = [*windows.values(), *context.values()]
     first = min(w.start for w in windows.values()) - LOOKBACK
     last = max(w.end for w in regions)
+    reach_from = min(w.start for w in regions)
     kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
     wide: dict[str, list[VariantRecord]] = {b: [] for b in context}
-    seen = _Seen()
-    reach_from = min(w.start for w in regions)
-    raw = _records_until(vf, label, first, last, seen, reach_from)
-    near = (r for r in raw if any(_overlaps(_reach(r.pos, r.stop, r.alts), w) for w in regions))
-    for record in _convert_all(near, label, vf, detail):
-        span = _reach(record.pos, record.end, record.alts)
-        for build, window in windows.items():
-            if _overlaps(span, window):
-                kept[build].append(record)
-        for build, region in context.items():
-            if _overlaps((record.pos, record.end), region):
-                wide[build].append(record)
-    return kept, wide, seen
+    problem = _problem(vf, label)
+
+    def keep(raw, lines: Sequence[int] = ()) -> None:
+        near = (r for r in raw if any(_reaches(r, w) for w in regions))
+        for record in convert_all(near, label, problem, detail, notes, lines):
+            for build, window in windows.items():
+                if _reaches(record, window):
+                    kept[build].append(record)
+            for build, region in context.items():
+                if _overlaps((record.pos, record.end), region):
+                    wide[build].append(record)
+
+    if vf.is_bcf:
+        order = Order()
+        keep(_all_records(vf, order, first, last, reach_from))
+    else:
+        with scan_text(source, label, first, last, reach_from) as scan:
+            order = scan.order
+            try:
+                window_file = pysam.VariantFile(scan.path)
+            except (OSError, ValueError) as exc:
+                raise InputError(_open_problem(source, exc), label) from None
+            with _closing(window_file, label):
+                keep(iter(window_file), scan.lines)
+    for records in (*kept.values(), *wide.values()):
+        records.sort(key=lambda r: (r.pos, r.end))
+    return kept, wide, order
 
 
-def _records_until(
-    vf, label: str, first: int, last: int, seen: _Seen, reach_from: int = 0
-) -> Iterator:
+def _all_records(vf, order: Order, first: int, last: int, reach_from: int) -> Iterator:
     """Raw pysam records on chr2 from ``first`` to ``last``, and earlier ones whose END reaches
-    ``reach_from`` (a long deletion starting far upstream). It stops at ``last``, since a VCF is
-    sorted by POS; an unsorted file met before that point is refused, not half-read."""
-    previous = 0
+    ``reach_from`` (a long deletion starting far upstream); the rest only for their order."""
+    names: dict[int, str | None] = {}  # contig id -> its name if chr2 (rid is cheaper than chrom)
     for rec in vf:
-        if not is_chr2(rec.chrom):
-            if len(seen.other) < 50:
-                seen.other.add(rec.chrom)
+        rid = rec.rid
+        if rid not in names:
+            names[rid] = rec.chrom if is_chr2_alias(rec.chrom) else None
+            if names[rid] is None and len(order.other) < 50:
+                order.other.add(rec.chrom)
+        name = names[rid]
+        if name is None:
             continue
-        seen.chr2 = True
-        if rec.pos < previous:
-            raise InputError(
-                f"records are not sorted ({rec.chrom}:{rec.pos} after {rec.chrom}:{previous}): "
-                "sort it (bcftools sort), then index it",
-                label,
-            )
-        previous = rec.pos
+        order.see(name, rec.pos)
         if rec.pos < first and rec.stop < reach_from:
             continue
-        if rec.pos > last:
-            return
-        yield rec
-
-
-def _convert_all(iterator, label: str, vf, detail) -> Iterator[VariantRecord]:
-    where = ""
-    while True:
-        try:
-            rec = next(iterator)
-        except StopIteration:
-            return
-        except (OSError, ValueError) as exc:
-            raise InputError(_record_problem(vf, label, where, exc), label) from None
-        try:
-            record = _convert(rec, detail(rec.pos, rec.stop))
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"malformed record at {rec.chrom}:{rec.pos}: {exc}", label) from None
-        where = f"{record.chrom}:{record.pos}"
-        yield record
-
-
-def _record_problem(vf, label: str, where: str, exc: Exception) -> str:
-    if "EOF marker" in str(exc):
-        return "truncated bgzip file (no BGZF end-of-file marker)"
-    detail = _find_bad_gt(label) if label != "<stdin>" and not vf.is_bcf else ""
-    place = f"the record after {where}" if where else "a record"
-    return detail or f"cannot parse {place} (htslib rejected it: check its columns)"
-
-
-def _find_bad_gt(path: str) -> str:
-    """Name the first malformed GT in a text VCF, for an error message htslib does not give."""
-    opener = gzip.open if path.endswith((".gz", ".bgz")) else open
-    try:
-        with opener(path, "rt", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("#"):
-                    continue
-                cells = line.rstrip("\n").split("\t")
-                if len(cells) < 10:
-                    continue
-                keys = cells[8].split(":")
-                if "GT" not in keys:
-                    continue
-                gt_at = keys.index("GT")
-                for column, value in enumerate(cells[9:]):
-                    values = value.split(":")
-                    if gt_at < len(values) and not _GT.match(values[gt_at]):
-                        return (
-                            f"malformed GT {values[gt_at]!r} in sample column {column + 1} "
-                            f"at {cells[0]}:{cells[1]}"
-                        )
-    except (OSError, EOFError, gzip.BadGzipFile):
-        return ""
-    return ""
-
-
-def _integer(text: str) -> int | None:
-    """The first value of a numeric FORMAT field as an integer; None when missing ('.')."""
-    first = text.split(",", 1)[0]
-    if first in ("", "."):
-        return None
-    try:
-        return int(first)
-    except ValueError:
-        try:
-            return round(float(first))  # a Float-typed DP/GQ/CN
-        except ValueError:
-            return None  # 'NA' and other text: treated as missing
-
-
-def _phase_set(text: str) -> int | str | None:
-    first = text.split(",", 1)[0]
-    if first in ("", "."):
-        return None
-    return int(first) if first.isdigit() else first
-
-
-def _sample_call(column: str, keys: list[str], n_alts: int) -> SampleCall:
-    """Parse one sample column of htslib's own VCF text of a record (already validated)."""
-    values = dict(zip(keys, column.split(":"), strict=False))
-    gt = values.get("GT", "")
-    if gt == ".":
-        alleles: tuple[int | None, ...] = (None, None)  # a bare '.': ploidy unknown, assume 2
-    elif gt:
-        alleles = tuple(None if a == "." else int(a) for a in _GT_SPLIT.split(gt.lstrip("|/")))
-    else:
-        alleles = ()
-    if any(a is not None and a > n_alts for a in alleles):
-        raise ValueError(f"GT {gt!r} names an allele the record does not have")
-    ft = values.get("FT")
-    return SampleCall(
-        alleles=alleles,
-        phased="|" in gt and len(alleles) > 1,
-        phase_set=_phase_set(values.get("PS", ".")),
-        depth=_integer(values.get("MIN_DP", values.get("DP", "."))),  # gVCF blocks: MIN_DP
-        gq=_integer(values.get("GQ", ".")),
-        sample_filter=None if ft in (None, ".") else ft,
-        gt=gt,
-        copy_number=_integer(values.get("CN", ".")),
-    )
-
-
-def _genotype_from_copy_number(
-    call: SampleCall, deletion_index: int, ambiguous: bool
-) -> SampleCall:
-    """CNV callers often give no diploid GT (none, '.', or a haploid GT as GATK gCNV writes):
-    then FORMAT/CN says how many copies are left: 0 is a homozygous deletion, 1 a heterozygous
-    one, 2 or more none. A diploid GT is kept when CN agrees with it; when they disagree the call
-    is made missing, so it cannot decide anything. For ``<CNV>`` (a loss or a gain) CN decides.
-    """
-    cn = call.copy_number
-    diploid = len(call.alleles) == 2 and None not in call.alleles
-    if cn is None:
-        if ambiguous and diploid and any(call.alleles):
-            return replace(call, alleles=(None, None), gt=f"{call.gt} (<CNV> without CN)")
-        return call
-    lost = 2 if cn <= 0 else 1 if cn == 1 else 0
-    alleles = ((deletion_index,) * lost + (0,) * (2 - lost))[::-1]
-    if diploid and not ambiguous:
-        called = sum(1 for a in call.alleles if a == deletion_index)
-        if called == lost:
-            return call
-        return replace(call, alleles=(None, None), gt=f"{call.gt} (disagrees with CN={cn})")
-    return replace(call, alleles=alleles, phased=False, gt=f"{call.gt or '.'} (CN={cn})")
-
-
-def _deletion_index(alts: Sequence[str], svtype: str | None) -> int | None:
-    """The 1-based ALT that is a copy-number loss, for records of SV/CNV callers."""
-    for i, alt in enumerate(alts, 1):
-        upper = alt.upper()
-        if upper.startswith(("<DEL", "<CN0", "<CN1")) or (upper == "<CNV>" and svtype != "DUP"):
-            return i
-    return None
-
-
-def _pair(value, default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
-        return value[0], value[1]
-    return default
-
-
-def _convert(rec, detail: bool = True) -> VariantRecord:
-    """Freeze one pysam record. FORMAT values are read from htslib's VCF text of the record, and
-    identical sample columns share one ``SampleCall``; without ``detail`` a reference call is
-    only its GT."""
-    calls: tuple[SampleCall, ...] = ()
-    if rec.header.samples:
-        fields = str(rec).rstrip("\n").split("\t")
-        keys = fields[8].split(":") if len(fields) > 8 else []
-        seen: dict[str, SampleCall] = {}
-        columns = fields[9:]
-        out = []
-        for column in columns:
-            if not detail:
-                gt = column.split(":", 1)[0]
-                if gt in _REF_GTS:
-                    column = gt
-            call = seen.get(column)
-            if call is None:
-                call = seen[column] = _sample_call(column, keys, len(rec.alts or ()))
-            out.append(call)
-        calls = tuple(out)
-    alts = tuple(rec.alts or ())
-    svtype = cipos = ciend = None
-    if any(a.startswith("<") or "[" in a or "]" in a for a in alts):
-        info = rec.info
-        svtype = info.get("SVTYPE") if "SVTYPE" in info else None
-        cipos = _pair(info.get("CIPOS")) if "CIPOS" in info else None
-        ciend = _pair(info.get("CIEND")) if "CIEND" in info else None
-        deletion = _deletion_index(alts, svtype)
-        if deletion is not None:
-            ambiguous = alts[deletion - 1].upper() == "<CNV>"
-            calls = tuple(_genotype_from_copy_number(c, deletion, ambiguous) for c in calls)
-    return VariantRecord(
-        chrom=rec.chrom,
-        pos=rec.pos,
-        ref=rec.ref or "N",
-        alts=alts,
-        end=rec.stop,
-        filters=tuple(rec.filter.keys()),
-        record_id=rec.id,
-        calls=calls,
-        index=0,
-        svtype=svtype,
-        cipos=cipos or (0, 0),
-        ciend=ciend or (0, 0),
-    )
-
-
-def read_pedigree(path: str) -> list[Trio]:
-    """Children with their parents from a PED file (family, individual, father, mother, sex,
-    phenotype; whitespace-separated; '0' for an unknown parent; '#' comments)."""
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise InputError(f"cannot read the PED file: {exc.strerror}", path) from None
-    trios = []
-    for n, line in enumerate(text.splitlines(), 1):
-        fields = line.split()
-        if not fields or fields[0].startswith("#"):
-            continue
-        if len(fields) < 4:
-            raise InputError(f"line {n}: a PED line needs family, individual, father, mother", path)
-        father, mother = (None if f in ("0", ".") else f for f in fields[2:4])
-        if father or mother:
-            trios.append(Trio(fields[0], fields[1], father, mother))
-    return trios
-
-
-def read_bam_manifest(path: str) -> tuple[tuple[str | None, str], ...]:
-    """(sample, alignment path) pairs from a two-column TSV; relative paths are taken from the
-    manifest's directory, as a pipeline writes them."""
-    try:
-        lines = Path(path).read_text().splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read the BAM manifest: {exc.strerror}", path) from None
-    base = Path(path).parent
-    out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t") if "\t" in line else line.split()
-        if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise InputError(f"line {n}: expected 'sample<TAB>path'", path)
-        if n == 1 and cells[0].lower() == "sample" and cells[1].lower() in ("path", "bam", "cram"):
-            continue
-        bam = Path(cells[1])
-        out.append((cells[0], str(bam if bam.is_absolute() else base / bam)))
-    return tuple(out)
+        if rec.pos <= last or (rec.pos <= last + LOOKBACK and is_breakend(rec.alts)):
+            yield rec

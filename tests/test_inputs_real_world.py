@@ -12,10 +12,11 @@ from conftest import sample, vcf_text, write_input
 E77X_HOM = "113131068 G T PASS GT 1/1"
 
 
-def _error_line(result) -> str:
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("il1rn-annot: error: ")
+def _error_line(result, level: str = "error") -> str:
+    stderr = result if isinstance(result, str) else result.stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith(f"il1rn-annot: {level}: ")
     return lines[0]
 
 
@@ -88,11 +89,16 @@ def test_unknown_chr2_length_is_named_in_the_build_error(tmp_path, run):
     assert "248956422 matches neither" in _error_line(result)
 
 
-def test_unsorted_file_is_refused_not_half_read(tmp_path, run):
+def test_unsorted_file_is_read_whole_with_a_warning(tmp_path, run):
+    """Out of order is no longer refused (issue 9 A): every record is read, and the report says
+    the file is unsorted."""
     text = vcf_text(["S"], ["113131100 A G PASS GT 0/1", E77X_HOM])
     result = run("annotate", write_input(tmp_path, "unsorted", text, "vcf"))
-    assert result.exit_code == 3
-    assert "not sorted" in _error_line(result)
+    assert result.exit_code == 0, result.stderr
+    assert result.calls() == {"S": "biallelic"}
+    [warning] = result.json()["warnings"]
+    assert "out of POS order" in warning and "2:113131068 (line" in warning
+    assert "out of POS order" in _error_line(result.stderr, "warning")
 
 
 @pytest.mark.parametrize("row", ["113131068 G T PASS GT 0/3", "113131068 G . PASS GT 1/1"])

@@ -1,0 +1,275 @@
+"""Freeze pysam records into ``VariantRecord``s, and say which of them cannot be trusted.
+
+A record whose content the core would misread is kept, with its doubtful part made unknown, and
+a note for the report: an ALT equal to REF (its calls become missing), a deletion whose END was
+dropped by htslib or never given (its extent becomes unknown, so it may cover any site). A record
+that cannot be read at all (too few columns, a number that is not finite) is an ``InputError``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from il1rn_annot.errors import InputError
+from il1rn_annot.genome import is_chr2
+from il1rn_annot.model import SampleCall, VariantRecord
+from il1rn_annot.vcftext import shown
+
+#: The reference-model ALT of gVCFs (GATK, DRAGEN: <NON_REF>; bcftools/DeepVariant: <*>).
+GVCF_ALTS = frozenset({"<NON_REF>", "<*>"})
+_GT_SPLIT = re.compile(r"[|/]")
+_REF_GTS = frozenset({"0/0", "0|0", "0"})
+_MATE = re.compile(r"[\[\]]([^:\[\]]+):(\d+)[\[\]]")
+
+
+@dataclass
+class Notes:
+    """Problems of single records, kept by record so that only those of the chosen build's
+    window reach the report."""
+
+    by_record: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    def add(self, record: VariantRecord, message: str) -> None:
+        self.by_record.setdefault((record.chrom, record.pos), []).append(message)
+
+    def about(self, records: Sequence[VariantRecord]) -> list[str]:
+        keys = dict.fromkeys((r.chrom, r.pos) for r in records)
+        return list(dict.fromkeys(m for k in keys for m in self.by_record.get(k, ())))
+
+
+def is_breakend(alts) -> bool:
+    return any("[" in a or "]" in a for a in alts or ())
+
+
+def unknown_extent(rec) -> bool:
+    """A symbolic deletion without a usable END or SVLEN (a pysam or a frozen record): htslib
+    drops an END before POS, so the record looks one base long while it may remove anything
+    after POS."""
+    alts = tuple(rec.alts or ())
+    stop = rec.end if isinstance(rec, VariantRecord) else rec.stop
+    if stop > rec.pos or not any(a.startswith("<") for a in alts):
+        return False
+    if isinstance(rec, VariantRecord):
+        svtype = rec.svtype
+    else:
+        svtype = rec.info.get("SVTYPE") if "SVTYPE" in rec.info else None
+    return deletion_index(alts, svtype) is not None
+
+
+def reach(pos: int, stop: int, alts) -> tuple[int, int]:
+    """The reference span a record touches; for a breakend, from POS to its mate's position."""
+    start, end = pos, stop
+    for alt in alts or ():
+        match = _MATE.search(alt)
+        if match and is_chr2(match.group(1)):
+            mate = int(match.group(2))
+            start, end = min(start, mate), max(end, mate)
+    return start, end
+
+
+def convert_all(
+    iterator,
+    label: str,
+    problem: Callable[[str, Exception], str],
+    detail: Callable[[int, int], bool],
+    notes: Notes,
+    lines: Sequence[int] = (),
+) -> Iterator[VariantRecord]:
+    """Freeze the records of ``iterator``; ``lines`` are their line numbers, when known, for
+    messages. ``problem`` words an htslib failure after the record ``where``."""
+    where = ""
+    for n in range(1 << 62):
+        line = f" (line {lines[n]})" if n < len(lines) else ""
+        try:
+            rec = next(iterator)
+        except StopIteration:
+            return
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError included
+            raise InputError(problem(where, exc) + line, label) from None
+        try:
+            record = convert(rec, detail(rec.pos, rec.stop), notes)
+        except (TypeError, ValueError) as exc:
+            place = f"{shown(rec.chrom)}:{rec.pos}{line}"
+            raise InputError(f"malformed record at {place}: {shown(exc, 200)}", label) from None
+        where = f"{record.chrom}:{record.pos}"
+        yield record
+
+
+def _integer(key: str, text: str) -> int | None:
+    """The first value of a numeric FORMAT field as an integer; None when missing ('.')."""
+    first = text.split(",", 1)[0]
+    if first in ("", "."):
+        return None
+    try:
+        return int(first)
+    except ValueError:
+        pass
+    try:
+        number = float(first)  # a Float-typed DP/GQ/CN
+    except ValueError:
+        return None  # 'NA' and other text: treated as missing
+    if not math.isfinite(number):
+        raise ValueError(f"FORMAT/{key} is {shown(first)!r}, not a finite number")
+    return round(number)
+
+
+def _phase_set(text: str) -> int | str | None:
+    first = text.split(",", 1)[0]
+    if first in ("", "."):
+        return None
+    return int(first) if first.isdigit() else first
+
+
+def _sample_call(column: str, keys: list[str], n_alts: int, block: bool) -> SampleCall:
+    """Parse one sample column of htslib's own VCF text of a record (already validated).
+
+    Depth is FORMAT/DP; MIN_DP describes a reference block (the least depth over its bases), so
+    it is the depth of a block only, and a missing MIN_DP is missing, never a pass.
+    """
+    values = dict(zip(keys, column.split(":"), strict=False))
+    gt = values.get("GT", "")
+    if gt == ".":
+        alleles: tuple[int | None, ...] = (None, None)  # a bare '.': ploidy unknown, assume 2
+    elif gt:
+        alleles = tuple(None if a == "." else int(a) for a in _GT_SPLIT.split(gt.lstrip("|/")))
+    else:
+        alleles = ()
+    if any(a is not None and a > n_alts for a in alleles):
+        raise ValueError(f"GT {gt!r} names an allele the record does not have")
+    depth = _integer("MIN_DP", values["MIN_DP"]) if block and "MIN_DP" in values else None
+    if depth is None:
+        depth = _integer("DP", values.get("DP", "."))
+    ft = values.get("FT")
+    return SampleCall(
+        alleles=alleles,
+        phased="|" in gt and len(alleles) > 1,
+        phase_set=_phase_set(values.get("PS", ".")),
+        depth=depth,
+        gq=_integer("GQ", values.get("GQ", ".")),
+        sample_filter=None if ft in (None, ".") else ft,
+        gt=gt,
+        copy_number=_integer("CN", values.get("CN", ".")),
+    )
+
+
+def _genotype_from_copy_number(
+    call: SampleCall, deletion_index: int, ambiguous: bool
+) -> SampleCall:
+    """CNV callers often give no diploid GT (none, '.', or a haploid GT as GATK gCNV writes):
+    then FORMAT/CN says how many copies are left: 0 is a homozygous deletion, 1 a heterozygous
+    one, 2 or more none. A diploid GT is kept when CN agrees with it; when they disagree the call
+    is made missing, so it cannot decide anything. For ``<CNV>`` (a loss or a gain) CN decides.
+    """
+    cn = call.copy_number
+    diploid = len(call.alleles) == 2 and None not in call.alleles
+    if cn is None:
+        if ambiguous and diploid and any(call.alleles):
+            return replace(call, alleles=(None, None), gt=f"{call.gt} (<CNV> without CN)")
+        return call
+    lost = 2 if cn <= 0 else 1 if cn == 1 else 0
+    alleles = ((deletion_index,) * lost + (0,) * (2 - lost))[::-1]
+    if diploid and not ambiguous:
+        called = sum(1 for a in call.alleles if a == deletion_index)
+        if called == lost:
+            return call
+        return replace(call, alleles=(None, None), gt=f"{call.gt} (disagrees with CN={cn})")
+    return replace(call, alleles=alleles, phased=False, gt=f"{call.gt or '.'} (CN={cn})")
+
+
+def deletion_index(alts: Sequence[str], svtype: str | None) -> int | None:
+    """The 1-based ALT that is a copy-number loss, for records of SV/CNV callers."""
+    for i, alt in enumerate(alts, 1):
+        upper = alt.upper()
+        if upper.startswith(("<DEL", "<CN0", "<CN1")) or (upper == "<CNV>" and svtype != "DUP"):
+            return i
+    return None
+
+
+def _pair(value, default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return value[0], value[1]
+    return default
+
+
+def _without(call: SampleCall, bad: set[int], why: str) -> SampleCall:
+    """The call made missing when it carries an ALT that cannot be read as a variant."""
+    if not any(a in bad for a in call.alleles):
+        return call
+    return replace(call, alleles=(None,) * len(call.alleles), gt=f"{call.gt} ({why})")
+
+
+def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantRecord:
+    """Freeze one pysam record. FORMAT values are read from htslib's VCF text of the record, and
+    identical sample columns share one ``SampleCall``; without ``detail`` a reference call is
+    only its GT."""
+    alts = tuple(rec.alts or ())
+    ref = rec.ref or "N"
+    block = not alts or all(a in GVCF_ALTS for a in alts)
+    calls: tuple[SampleCall, ...] = ()
+    n_samples = len(rec.header.samples)
+    if n_samples:
+        fields = str(rec).rstrip("\n").split("\t")
+        if len(fields) != 9 + n_samples:
+            raise ValueError(
+                f"{len(fields)} columns, where the header's {n_samples} sample(s) need "
+                f"{9 + n_samples}"
+            )
+        keys = fields[8].split(":")
+        seen: dict[str, SampleCall] = {}
+        out = []
+        for column in fields[9:]:
+            if not detail:
+                gt = column.split(":", 1)[0]
+                if gt in _REF_GTS:
+                    column = gt
+            call = seen.get(column)
+            if call is None:
+                call = seen[column] = _sample_call(column, keys, len(alts), block)
+            out.append(call)
+        calls = tuple(out)
+    svtype = cipos = ciend = None
+    if any(a.startswith("<") or "[" in a or "]" in a for a in alts):
+        info = rec.info
+        svtype = info.get("SVTYPE") if "SVTYPE" in info else None
+        cipos = _pair(info.get("CIPOS")) if "CIPOS" in info else None
+        ciend = _pair(info.get("CIEND")) if "CIEND" in info else None
+        deletion = deletion_index(alts, svtype)
+        if deletion is not None:
+            ambiguous = alts[deletion - 1].upper() == "<CNV>"
+            calls = tuple(_genotype_from_copy_number(c, deletion, ambiguous) for c in calls)
+    record = VariantRecord(
+        chrom=rec.chrom,
+        pos=rec.pos,
+        ref=ref,
+        alts=alts,
+        end=rec.stop,
+        filters=tuple(rec.filter.keys()),
+        record_id=rec.id,
+        calls=calls,
+        index=0,
+        svtype=svtype,
+        cipos=cipos or (0, 0),
+        ciend=ciend or (0, 0),
+    )
+    same = {i for i, a in enumerate(alts, 1) if a.upper() == ref.upper()}
+    if same:
+        why = "ALT equals REF"
+        record = replace(record, calls=tuple(_without(c, same, why) for c in record.calls))
+    if notes is not None:
+        where = f"{shown(record.chrom)}:{record.pos}"
+        if same:
+            notes.add(
+                record,
+                f"{where}: ALT equals REF ({shown(ref)}), which is no variant: the calls "
+                "carrying it are read as missing",
+            )
+        if unknown_extent(rec):
+            notes.add(
+                record,
+                f"{where}: {shown(alts[0])} has no usable END (missing, or before POS) and no "
+                "SVLEN: its extent is unknown, so it may cover any catalog site",
+            )
+    return record

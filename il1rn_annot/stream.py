@@ -1,0 +1,233 @@
+"""Reading an input without an index: every line, to the end.
+
+A stream may not stop at the first record past IL1RN: an unsorted file, or one that names
+chromosome 2 two ways (``2`` and ``chr2``), can hold the deciding record further on. So every line
+is read, but only CHROM and POS of a text VCF are looked at in Python; the few lines that can
+reach the window go to htslib (through a small temporary VCF with the same header). A BCF, whose
+records are binary, is read through htslib to the end. Out-of-order records become a warning.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import shutil
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from il1rn_annot.errors import InputError
+from il1rn_annot.genome import is_chr2_alias
+from il1rn_annot.vcftext import bad_gt, shown
+
+#: Records may start this far before the window and still reach into it (long deletions, END).
+LOOKBACK = 1_000_000
+_END = re.compile(rb"(?:^|;)END=(\d+)")
+#: A line that may start with a name of chr2 (is_chr2_alias decides); its literal prefix keeps
+#: the search at C speed.
+_MAYBE_CHR2 = re.compile(
+    rb"\n(?:(?:chr|chromosome)?0*2|NC_000002\.1[12]|CM000664\.[12])\t", re.IGNORECASE
+)
+_NO_TAB = re.compile(rb"\n[^\t\n]+\n")
+_BLOCK = 1 << 20
+
+
+@dataclass
+class Order:
+    """Whether chromosome 2's records (under all its names) come in POS order."""
+
+    names: dict[str, None] = field(default_factory=dict)  # chr2 names met, in order
+    other: set[str] = field(default_factory=set)  # some other contigs, for messages
+    previous: tuple[str, int, int] = ("", 0, 0)  # name, POS and line of the last in order
+    unsorted: str = ""  # the first place where POS goes back
+    count: int = 0  # records out of order
+
+    def see(self, name: str, pos: int, line: int = 0) -> None:
+        if name not in self.names:
+            self.names[name] = None
+        if pos >= self.previous[1]:
+            self.previous = (name, pos, line)
+            return
+        self.count += 1
+        if not self.unsorted:
+            self.unsorted = f"{_where(name, pos, line)} comes after {_where(*self.previous)}"
+
+    def warnings(self) -> list[str]:
+        out = []
+        if self.count:
+            out.append(
+                f"{self.count} record(s) of chromosome 2 are out of POS order (first: "
+                f"{self.unsorted}): the whole file was read, so none was missed; sort it "
+                "(bcftools sort) and index it"
+            )
+        return out
+
+
+def _where(name: str, pos: int, line: int) -> str:
+    return f"{shown(name)}:{pos}" + (f" (line {line})" if line else "")
+
+
+@dataclass
+class Scan:
+    """What a text scan found: a small VCF (the header and the record lines that may reach the
+    window) for htslib to parse, those lines' numbers in the input, and chr2's order."""
+
+    path: str
+    lines: list[int]
+    order: Order
+
+
+def open_text(path: str) -> BinaryIO:
+    """A text VCF, plain or compressed (BGZF is multi-member gzip), as binary lines."""
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
+@contextmanager
+def scan_text(path: str, label: str, first: int, last: int, reach_from: int) -> Iterator[Scan]:
+    """Read every line; copy the chr2 records from ``first`` to ``last`` (and breakends up to
+    LOOKBACK further, whose mate may lie in the window), and earlier ones whose END reaches
+    ``reach_from``, to a temporary VCF with the header. Memory stays small, even for a cohort."""
+    with tempfile.NamedTemporaryFile(prefix="il1rn-window-", suffix=".vcf") as out:
+        scan = Scan(out.name, [], Order())
+        _scan(path, label, (first, last, reach_from), out, scan)
+        out.flush()
+        yield scan
+
+
+def _scan(path: str, label: str, bounds: tuple[int, int, int], out: BinaryIO, scan: Scan) -> None:
+    """The header is copied; then the records are read in blocks of whole lines. A block with no
+    line that may start with a name of chr2 is only counted and checked for tab-less lines (C
+    speed); the others are read line by line."""
+    state = _State(label, bounds, out, scan)
+    try:
+        with open_text(path) as fh:
+            line = fh.readline()
+            while line.startswith(b"#"):
+                out.write(line)
+                state.n += 1
+                line = fh.readline()
+            rest = line
+            while True:
+                block = fh.read(_BLOCK)
+                data = rest + block
+                cut = len(data) if not block else data.rfind(b"\n") + 1
+                chunk, rest = data[:cut], data[cut:]
+                if chunk:
+                    state.chunk(chunk)
+                if not block:
+                    return
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        problem = f"truncated or damaged compressed file after line {state.n} ({shown(exc)})"
+        raise InputError(problem, label) from None
+
+
+@dataclass
+class _State:
+    """A scan under way: where it is (line ``n``), and the chr2 verdict of each CHROM met."""
+
+    label: str
+    bounds: tuple[int, int, int]
+    out: BinaryIO
+    scan: Scan
+    n: int = 0  # lines read so far
+    chr2: dict[bytes, bool] = field(default_factory=dict)
+
+    def chunk(self, chunk: bytes) -> None:
+        head = chunk[: chunk.find(b"\n")]
+        first = head[: head.find(b"\t")] if b"\t" in head else b""
+        odd = not first or not chunk.endswith(b"\n") or _NO_TAB.search(chunk)
+        if odd or self._is2(first) or _MAYBE_CHR2.search(chunk):
+            for line in chunk.splitlines(keepends=True):
+                self.n += 1
+                self.line(line)
+            return
+        order = self.scan.order
+        if len(order.other) < 50:
+            order.other.add(first.decode("utf-8", "replace"))
+        self.n += chunk.count(b"\n")
+
+    def _is2(self, chrom: bytes) -> bool:
+        is2 = self.chr2.get(chrom)
+        if is2 is None:
+            is2 = self.chr2[chrom] = is_chr2_alias(chrom.decode("utf-8", "replace"))
+        return is2
+
+    def line(self, line: bytes) -> None:
+        n, label, order = self.n, self.label, self.scan.order
+        if line.startswith(b"#"):
+            raise InputError(f"line {n}: a header line among the records", label)
+        tab = line.find(b"\t")
+        if tab < 0:
+            if line.strip():
+                raise InputError(f"line {n}: not a VCF record (no tab-separated columns)", label)
+            return
+        chrom = line[:tab]
+        if not self._is2(chrom):
+            if len(order.other) < 50:
+                order.other.add(chrom.decode("utf-8", "replace"))
+            return
+        end = line.find(b"\t", tab + 1)
+        try:
+            pos = int(line[tab + 1 : end])
+        except ValueError:
+            text = line[tab + 1 : end].decode("utf-8", "replace")
+            raise InputError(f"line {n}: POS {shown(text)!r} is not a number", label) from None
+        order.see(chrom.decode("utf-8", "replace"), pos, n)
+        if _candidate(line, pos, *self.bounds):
+            self.out.write(_checked(line, n, label))
+            self.scan.lines.append(n)
+
+
+def _candidate(line: bytes, pos: int, first: int, last: int, reach_from: int) -> bool:
+    if first <= pos <= last:
+        return True
+    if pos > last:  # a breakend whose mate may be in the window
+        if pos > last + LOOKBACK or (b"[" not in line and b"]" not in line):
+            return False
+        alt = line.split(b"\t", 5)[4:5]
+        return bool(alt) and (b"[" in alt[0] or b"]" in alt[0])
+    if b"END=" not in line:  # before ``first``: only a long deletion or block can reach
+        return False
+    cells = line.split(b"\t", 8)
+    match = _END.search(cells[7]) if len(cells) > 7 else None
+    return match is not None and int(match.group(1)) >= reach_from
+
+
+def _checked(line: bytes, n: int, label: str) -> bytes:
+    """The line, once its text is UTF-8 and its GTs follow the VCF grammar."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"line {n}: bytes that are not UTF-8 in a record", label) from None
+    problem = bad_gt(text)
+    if problem:
+        raise InputError(f"{problem} (line {n})", label)
+    return line if line.endswith(b"\n") else line + b"\n"
+
+
+@contextmanager
+def spooled_stdin() -> Iterator[str]:
+    """Standard input copied to a temporary file, which htslib and the scan can both read
+    (and read to the end); plain gzip is decompressed on the way, since htslib needs BGZF."""
+    source = sys.stdin.buffer
+    if not hasattr(source, "peek"):
+        source = io.BufferedReader(source)  # a test runner's BytesIO
+    head = source.peek(18)[:18]
+    with tempfile.NamedTemporaryFile(prefix="il1rn-stdin-", suffix=".vcf") as spool:
+        if head[:2] == b"\x1f\x8b" and head[12:14] != b"BC":
+            try:
+                with gzip.GzipFile(fileobj=source) as plain:
+                    shutil.copyfileobj(plain, spool)
+            except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+                raise InputError(f"truncated or damaged gzip data ({exc})", "<stdin>") from None
+        else:
+            shutil.copyfileobj(source, spool)
+        spool.flush()
+        yield spool.name
