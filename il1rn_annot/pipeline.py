@@ -57,8 +57,10 @@ def annotate(source: str, options: Options) -> Report:
         },
     )
     records = data.records
+    warnings = list(data.warnings)
     if options.sv:
-        extra = _sv_records(options.sv, data.samples, data.build, options, records)
+        extra, sv_warnings = _sv_records(options.sv, data.samples, data.build, options, records)
+        warnings.extend(f"{options.sv} (--sv): {w}" for w in sv_warnings)
         records = tuple(replace(r, index=i) for i, r in enumerate((*records, *extra)))
     with open_reference(options.fasta, data.build) as base_at:
         alts = split_records(records, base_at)
@@ -111,7 +113,7 @@ def annotate(source: str, options: Options) -> Report:
             "sv": options.sv,
             "transcripts": options.transcripts,
         },
-        warnings=list(data.warnings),
+        warnings=warnings,
     )
 
 
@@ -147,14 +149,16 @@ def _sv_records(
     build: str,
     options: Options,
     main: Sequence[VariantRecord] = (),
-) -> list[VariantRecord]:
-    """The records of a second file (--sv), with their calls put in the main VCF's sample order.
+) -> tuple[list[VariantRecord], tuple[str, ...]]:
+    """The records of a second file (--sv), and its warnings, with their calls put in the main VCF's sample order.
     Every record can change the counts: symbolic SVs, breakends, and the sequence-resolved
     deletions Manta and DRAGEN write under ~1 kb with the full REF. Only a record the main VCF
     already has, with the same GTs, is left out (it would count twice). A sample the SV file
     does not have gets no evidence there, as when no SV file is given."""
     try:
-        sv = read_window(path, build=build, require_index=options.require_index)
+        sv = read_window(
+            path, build=build, require_index=options.require_index, empty_window_warning=False
+        )
     except BuildError as error:
         raise BuildError(f"the SV file is not on {build}, the build of the VCF ({error})") from None
     where = {name: i for i, name in enumerate(sv.samples)}
@@ -177,7 +181,7 @@ def _sv_records(
         if any(_same_gts(gts, other) for other in known.get(_site(moved), ())):
             continue
         out.append(moved)
-    return out
+    return out, sv.warnings
 
 
 def _site(record: VariantRecord) -> tuple[object, ...]:

@@ -359,3 +359,21 @@ def test_small_records_of_the_sv_file_count_unless_exact_duplicates(
     s = sample(run("annotate", small, "--sv", sv).json(), "S")
     assert s["dira_genotype"] == expected
     assert s["needs_review"] is reviewed
+
+
+def test_sv_file_warnings_reach_the_report_and_its_empty_window_does_not(tmp_path, run):
+    """An SV file's own problems (here a <DEL> with END before POS) are report warnings naming
+    the file; an SV file with nothing in IL1RN is its usual state, not a warning."""
+    small = _write(tmp_path, "small", ["S"], ["113131068 G T PASS GT 0/1"])
+    broken = _write(
+        tmp_path, "broken", ["S"], ["112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=112950000 GT 0/1"]
+    )
+    report = run("annotate", small, "--sv", broken).json()
+    assert any(w.startswith(f"{broken} (--sv): ") and "END" in w for w in report["warnings"])
+    assert sample(report, "S")["dira_genotype"] == "indeterminate"  # extent unknown
+    empty = _write(
+        tmp_path, "empty", ["S"], ["50000000 N <DEL> PASS INFO=SVTYPE=DEL;END=50001000 GT 0/1"]
+    )
+    quiet = run("annotate", small, "--sv", empty).json()
+    assert quiet["warnings"] == []
+    assert sample(quiet, "S")["dira_genotype"] == "monoallelic"
