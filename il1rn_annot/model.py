@@ -40,6 +40,7 @@ class SampleCall:
     phase_set: int | str | None = None
     depth: int | None = None
     gq: int | None = None
+    quality_unknown: tuple[str, ...] = ()  # DP/GQ declared in FORMAT but missing for this call
     sample_filter: str | None = None  # FORMAT/FT
     gt: str = ""  # the GT as written, when it was read from a file
     copy_number: int | None = None  # FORMAT/CN of CNV callers

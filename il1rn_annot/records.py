@@ -142,13 +142,21 @@ def _sample_call(column: str, keys: list[str], n_alts: int, block: bool) -> Samp
     depth = _integer("MIN_DP", values["MIN_DP"]) if block and "MIN_DP" in values else None
     if depth is None:
         depth = _integer("DP", values.get("DP", "."))
+    gq = _integer("GQ", values.get("GQ", "."))
+    # A declared DP/GQ left empty ('.', or a dropped trailing field) is missing, never passing.
+    unknown = tuple(
+        key
+        for key, value in (("DP", depth), ("GQ", gq))
+        if value is None and (key in keys or (key == "DP" and block and "MIN_DP" in keys))
+    )
     ft = values.get("FT")
     return SampleCall(
         alleles=alleles,
         phased="|" in gt and len(alleles) > 1,
         phase_set=_phase_set(values.get("PS", ".")),
         depth=depth,
-        gq=_integer("GQ", values.get("GQ", ".")),
+        gq=gq,
+        quality_unknown=unknown if any(a is not None for a in alleles) else (),
         sample_filter=None if ft in (None, ".") else ft,
         gt=gt,
         copy_number=_integer("CN", values.get("CN", ".")),

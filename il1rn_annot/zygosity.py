@@ -35,6 +35,7 @@ def sample_flags(call: SampleCall, thresholds: Thresholds) -> list[str]:
         flags.append(f"DP={call.depth}<{thresholds.min_dp}")
     if call.gq is not None and call.gq < thresholds.min_gq:
         flags.append(f"GQ={call.gq}<{thresholds.min_gq}")
+    flags.extend(f"{key} missing" for key in call.quality_unknown)
     return flags
 
 

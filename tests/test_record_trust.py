@@ -204,3 +204,19 @@ def test_control_characters_from_the_input_are_escaped(tmp_path, run):
     path.write_text(text.replace("c\rh\tr1\t", "c\rh\tr1\t"))
     line = one_error(run("annotate", path), path)
     assert "\\t" in line or "\\r" in line
+
+
+@pytest.mark.parametrize("column", ["1/1:.:60", "1/1:.:.", "1/1"])
+def test_declared_but_missing_depth_is_never_a_pass(annotate, column):
+    """DP declared in FORMAT but '.' (or dropped as a trailing field) is unknown depth: the
+    homozygous call is not trusted as if it had passed --min-dp."""
+    report = annotate(vcf_text(["S"], [f"113131068 G T PASS GT:DP:GQ {column}"]))
+    s = sample(report, "S")
+    assert s["dira_genotype"] == "indeterminate"
+    assert any("DP missing" in r for r in s["review_reasons"])
+
+
+def test_a_file_without_dp_is_judged_on_its_gt(annotate):
+    """A GT-only file declares no depth: nothing is missing, and the call stands."""
+    report = annotate(vcf_text(["S"], ["113131068 G T PASS GT 1/1"]))
+    assert calls(report) == {"S": "biallelic"}
