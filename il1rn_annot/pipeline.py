@@ -150,7 +150,8 @@ def _sv_records(
     options: Options,
     main: Sequence[VariantRecord] = (),
 ) -> tuple[list[VariantRecord], tuple[str, ...]]:
-    """The records of a second file (--sv), and its warnings, with their calls put in the main VCF's sample order.
+    """The records of a second file (--sv), with their calls put in the main VCF's sample order,
+    and the file's warnings.
     Every record can change the counts: symbolic SVs, breakends, and the sequence-resolved
     deletions Manta and DRAGEN write under ~1 kb with the full REF. Only a record the main VCF
     already has, with the same GTs, is left out (it would count twice). A sample the SV file
