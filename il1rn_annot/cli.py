@@ -194,8 +194,12 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
         return
     from il1rn_annot.catalog import load_catalog
 
-    cat = load_catalog()
     click.echo(f"il1rn-annot {__version__}")
+    try:
+        cat = load_catalog()
+    except Il1rnAnnotError as error:  # parsing happens before the error boundary in invoke
+        click.echo(f"il1rn-annot: error: {error}", err=True)
+        ctx.exit(error.exit_code)
     click.echo(f"catalog {cat.version} sha256 {cat.sha256}")
     ctx.exit()
 
@@ -217,7 +221,15 @@ class _Build(click.ParamType):
         return build
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_CODES = """\b
+Exit codes: 0 success (whatever was found), 1 a bug in il1rn-annot (please report it),
+2 usage error, 3 input error, 4 some inputs of a batch failed (the others' reports were
+written), 5 the report cannot be written, 130 SIGINT, 143 SIGTERM."""
+
+
+@click.group(
+    cls=_Group, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--version",
     is_flag=True,
@@ -252,6 +264,7 @@ def cli(ctx: click.Context) -> None:
 @click.option(
     "-o",
     "--output",
+    metavar="FILE",
     help="Write the report here: a new or regular file is replaced atomically (through a "
     "symlink, its target is); a device, FIFO or /dev/fd/N is written into; a name ending in "
     ".gz is gzipped. Default: stdout.",
