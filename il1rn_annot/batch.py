@@ -85,10 +85,7 @@ def read_input_list(path: str) -> list[str]:
     """The INPUTs a list file names, one a line."""
     label = "<stdin>" if path == STDIN else path
     try:
-        if path == STDIN:
-            text = sys.stdin.read()
-        else:
-            text = Path(path).read_text(encoding="utf-8")
+        text = sys.stdin.read() if path == STDIN else Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("no such file (a list of inputs)", label) from None
     except IsADirectoryError:
