@@ -631,3 +631,16 @@ def test_unexpected_exception_is_an_internal_error():
     assert BatchResult(total=3, failed=3, internal=3).exit_code == 1
     assert BatchResult(total=3, failed=3, internal=1).exit_code == 3
     assert BatchResult(total=3, failed=1, internal=1).exit_code == 4
+
+
+def test_stdin_cannot_be_both_an_input_and_the_list(run):
+    result = run("annotate", "-", "--inputs-from", "-", input="x.vcf\n")
+    assert result.exit_code == 2
+    assert "stdin ('-') can be given once" in result.stderr
+
+
+def test_output_naming_a_directory_is_exit_5(tmp_path, run):
+    (tmp_path / "r.json").mkdir()
+    result = run("annotate", good(tmp_path), "-o", tmp_path / "r.json")
+    assert result.exit_code == 5
+    one_error(result.stderr, str(tmp_path / "r.json"), "is a directory")
