@@ -1,35 +1,42 @@
-"""Command line: options in, ``pipeline.annotate`` called, report written, exit code out.
+"""Command line: options in, ``batch.run_batch`` called, reports written, exit code out.
 
-Every failure the user can act on arrives here as an ``Il1rnAnnotError`` and leaves as one line
-on stderr with its exit code (0 ok, 2 usage, 3 input, 4 partial batch); ``--debug`` shows the
-traceback instead.
+Every failure leaves as one line on stderr with its exit code; ``--debug`` shows the traceback
+instead. Exit codes: 0 success (whatever was found), 1 a bug in il1rn-annot, 2 usage, 3 input,
+4 partial batch, 5 output (cannot write the report), 130 SIGINT, 143 SIGTERM; a closed stdout
+pipe (``| head``) ends quietly with 0, as ``cat`` does.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from il1rn_annot import __version__
 from il1rn_annot.errors import (
-    EXIT_INPUT,
-    EXIT_PARTIAL,
+    EXIT_INTERNAL,
+    EXIT_OUTPUT,
     Il1rnAnnotError,
-    InputError,
+    Interrupted,
     OutputError,
     UsageError,
 )
-from il1rn_annot.genome import BUILDS
+from il1rn_annot.genome import BUILDS, build_alias
 from il1rn_annot.model import Options
-from il1rn_annot.report import FORMATS
+from il1rn_annot.report.output import FORMATS, STDOUT
 
 log = logging.getLogger("il1rn_annot")
 
-SUFFIXES = (".g.vcf.gz", ".gvcf.gz", ".vcf.gz", ".vcf.bgz", ".vcf", ".bcf")
-EXTENSIONS = {"json": ".json", "tsv": ".tsv", "summary": ".txt"}
+#: errno values of a failed write: reported as an output failure (exit 5), not as a bug.
+OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EBADF}
 
 
 class _OneLine(logging.Formatter):
@@ -37,12 +44,141 @@ class _OneLine(logging.Formatter):
         return f"il1rn-annot: {record.levelname.lower()}: {record.getMessage()}"
 
 
-def _setup_logging(quiet: bool, debug: bool) -> None:
+def _setup_logging(ctx: click.Context) -> None:
+    """Level from --quiet/--debug, wherever they were given (before or after the subcommand)."""
+    flags = ctx.find_root().ensure_object(dict)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_OneLine())
     log.handlers[:] = [handler]
     log.propagate = False
-    log.setLevel(logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING)
+    level = logging.WARNING
+    if flags.get("debug"):
+        level = logging.DEBUG
+    elif flags.get("quiet"):
+        level = logging.ERROR
+    log.setLevel(level)
+
+
+def _log_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        ctx.find_root().ensure_object(dict)[param.name] = True
+        _setup_logging(ctx)
+
+
+def _log_options() -> list[click.Option]:
+    """--quiet and --debug, added to every command and group so they work in any position."""
+    common = {"is_flag": True, "expose_value": False, "is_eager": True, "callback": _log_flag}
+    return [
+        click.Option(["--quiet"], help="Show errors only, no warnings.", **common),
+        click.Option(["--debug"], help="Show debug messages and tracebacks.", **common),
+    ]
+
+
+class _Command(click.Command):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(_log_options())
+
+
+class _Group(click.Group):
+    """Adds --quiet/--debug to its commands and subgroups, and is the one error boundary: every
+    exception leaves as one line and an exit code (module docstring)."""
+
+    command_class = _Command
+    group_class = type  # subgroups are _Group too
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(_log_options())
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        standalone = kwargs.get("standalone_mode", True)
+        with _signals_raise():
+            try:
+                return super().main(*args, **kwargs)
+            except Interrupted as stop:
+                if not standalone:
+                    raise
+                name = signal.Signals(stop.signum).name
+                with contextlib.suppress(OSError):
+                    click.echo(f"il1rn-annot: error: interrupted by {name}", err=True)
+                sys.exit(stop.exit_code)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Il1rnAnnotError as error:
+            if _debug(ctx):
+                raise
+            if isinstance(error, OutputError) and error.path == STDOUT:
+                _silence_stdout()
+            click.echo(f"il1rn-annot: error: {error}", err=True)
+            raise click.exceptions.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            _silence_stdout()  # the reader has all it wanted (| head): not an error
+            raise click.exceptions.Exit(0) from None
+        except OSError as exc:
+            if exc.filename is not None or exc.errno not in OUTPUT_ERRNOS or _debug(ctx):
+                _internal(ctx, exc)
+            _silence_stdout()
+            click.echo(f"il1rn-annot: error: {STDOUT}: cannot write: {exc.strerror}", err=True)
+            raise click.exceptions.Exit(EXIT_OUTPUT) from None
+        except Exception as exc:
+            _internal(ctx, exc)
+
+
+def _internal(ctx: click.Context, exc: Exception):
+    """A bug: one line asking for a report (exit 1), or the traceback under --debug."""
+    if _debug(ctx):
+        raise exc
+    click.echo(
+        f"il1rn-annot: error: unexpected {type(exc).__name__} ({exc}); this is a bug in "
+        "il1rn-annot: please report it with the output of --debug",
+        err=True,
+    )
+    raise click.exceptions.Exit(EXIT_INTERNAL) from None
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool((ctx.find_root().obj or {}).get("debug"))
+
+
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null, so that flushing stdout at exit cannot fail a second time."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real descriptor (a test runner's buffer)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGINT and SIGTERM raise ``Interrupted``, which unwinds like KeyboardInterrupt: open
+    temporary files are removed before the exit with 130/143. A signal ignored by the parent
+    (nohup, a background job) stays ignored. Only the main thread can set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def handler(signum, frame):
+        for s in previous:  # a second signal must not cut the clean-up short
+            signal.signal(s, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    for s, before in previous.items():
+        if before != signal.SIG_IGN:
+            signal.signal(s, handler)
+    try:
+        yield
+    finally:
+        for s, before in previous.items():
+            signal.signal(s, before if before is not None else signal.SIG_DFL)
 
 
 def _fail(ctx: click.Context, error: Il1rnAnnotError) -> None:
@@ -52,45 +188,105 @@ def _fail(ctx: click.Context, error: Il1rnAnnotError) -> None:
     ctx.exit(error.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="il1rn-annot")
-@click.option("--quiet", is_flag=True, help="Show errors only, no warnings.")
-@click.option("--debug", is_flag=True, help="Show debug messages and tracebacks.")
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """The tool's version, then the catalog's: both are in every report (tool in JSON)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from il1rn_annot.catalog import load_catalog
+
+    click.echo(f"il1rn-annot {__version__}")
+    try:
+        cat = load_catalog()
+    except Il1rnAnnotError as error:  # parsing happens before the error boundary in invoke
+        click.echo(f"il1rn-annot: error: {error}", err=True)
+        ctx.exit(error.exit_code)
+    click.echo(f"catalog {cat.version} sha256 {cat.sha256}")
+    ctx.exit()
+
+
+class _Build(click.ParamType):
+    """GRCh38 or GRCh37 under any of their usual names (hg38, b37, grch38, ...)."""
+
+    name = "build"
+
+    def get_metavar(self, param, ctx=None) -> str:  # type: ignore[override]
+        return "[" + "|".join(BUILDS) + "]"
+
+    def convert(self, value, param, ctx) -> str:
+        build = build_alias(str(value))
+        if build is None:
+            self.fail(
+                f"{value!r}: give GRCh38 (also hg38, b38) or GRCh37 (also hg19, b37)", param, ctx
+            )
+        return build
+
+
+EXIT_CODES = """\b
+Exit codes: 0 success (whatever was found), 1 a bug in il1rn-annot (please report it),
+2 usage error, 3 input error, 4 some inputs of a batch failed (the others' reports were
+written), 5 the report cannot be written, 130 SIGINT, 143 SIGTERM."""
+
+
+@click.group(
+    cls=_Group, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version of il1rn-annot and of its catalog (with its sha256), and exit.",
+)
 @click.pass_context
-def cli(ctx: click.Context, quiet: bool, debug: bool) -> None:
+def cli(ctx: click.Context) -> None:
     """Find the IL1RN variants that cause DIRA in VCF/BCF files."""
     ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
-    _setup_logging(quiet, debug)
+    _setup_logging(ctx)
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.argument("inputs", nargs=-1, metavar="INPUT...")
 @click.option(
     "--build",
-    type=click.Choice(BUILDS),
-    help="Genome build of the input. Default: detected from the header (chr2 length, "
-    "accession, ##reference), else from REF bases at catalog sites.",
+    type=_Build(),
+    help="Genome build of the input (GRCh38, GRCh37 or an alias: hg38, b38, hg19, b37; any "
+    "case). Default: detected from the header (chr2 length, accession, ##reference), else from "
+    "REF bases at catalog sites.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
-    default="json",
-    show_default=True,
-    help="Report format.",
+    type=click.Choice(FORMATS, case_sensitive=False),
+    help="Report format. Default: from the name given to -o (.json, .tsv, .txt for summary; "
+    "any of them + .gz), else json. A --format that contradicts the name is an error.",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report here (atomically). Default: stdout.",
+    metavar="FILE",
+    help="Write the report here: a new or regular file is replaced atomically (through a "
+    "symlink, its target is); a device, FIFO or /dev/fd/N is written into; a name ending in "
+    ".gz is gzipped. Default: stdout.",
 )
 @click.option(
     "--output-dir",
-    type=click.Path(file_okay=False, writable=True),
+    type=click.Path(file_okay=False),
     help="Write one report per INPUT into this directory. Without it, several INPUTs are "
-    "combined into one TSV or summary; JSON needs it.",
+    "combined into one TSV or summary, written as each input finishes; JSON needs it.",
+)
+@click.option(
+    "-r",
+    "--recursive",
+    is_flag=True,
+    help="Search directories given as INPUT in their subdirectories too.",
+)
+@click.option(
+    "--inputs-from",
+    metavar="FILE",
+    help="A text file with one INPUT a line (blank lines and # comments skipped; relative "
+    "paths from the working directory; '-' reads the list from stdin). INPUT may also be "
+    "@FILE.",
 )
 @click.option(
     "--fasta",
@@ -170,9 +366,11 @@ def annotate(
     ctx: click.Context,
     inputs: tuple[str, ...],
     build: str | None,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     output_dir: str | None,
+    recursive: bool,
+    inputs_from: str | None,
     fasta: str | None,
     transcripts: str,
     min_dp: int,
@@ -185,8 +383,8 @@ def annotate(
     min_mapq: int,
     require_index: bool,
 ) -> None:
-    """Annotate INPUT (VCF, VCF.gz, BCF, a directory of them, or '-' for stdin) and call
-    DIRA genotypes per sample.
+    """Annotate INPUT (VCF, VCF.gz, BCF, a directory of them, @FILE listing them, or '-' for
+    stdin) and call DIRA genotypes per sample.
 
     \b
     dira_genotype per sample:
@@ -198,17 +396,24 @@ def annotate(
       indeterminate       the evidence cannot decide: no-calls, failed filters, haploid
                           GT, coverage holes, deletions over sites, disagreeing records
     """
-    from il1rn_annot.pipeline import annotate as run
+    from il1rn_annot.batch import check_names, expand_inputs, run_batch
     from il1rn_annot.reader import read_bam_manifest
-    from il1rn_annot.report import render, write_output
+    from il1rn_annot.report.output import format_for
 
+    if not inputs and inputs_from is None:
+        raise click.UsageError("Missing argument 'INPUT...'.")
+    if output and output_dir:
+        raise click.UsageError("give --output or --output-dir, not both")
+    try:
+        fmt = format_for(output, fmt.lower() if fmt else None)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    stdin_uses = list(inputs).count("-") + (inputs_from == "-")
+    if stdin_uses > 1:
+        raise click.UsageError("stdin ('-') can be given once")
     specs = tuple(_bam_spec(b) for b in bams)
     if bam_manifest:
-        try:
-            specs += read_bam_manifest(bam_manifest)
-        except Il1rnAnnotError as error:
-            _fail(ctx, error)
-
+        specs += read_bam_manifest(bam_manifest)
     options = Options(
         build=build,
         fasta=fasta,
@@ -222,93 +427,26 @@ def annotate(
         transcripts=transcripts,
         min_mapq=min_mapq,
     )
-    if list(inputs).count("-") > 1:
+    sources = expand_inputs(inputs, recursive, inputs_from)
+    if sources.count("-") > 1:
         raise click.UsageError("stdin ('-') can be given once")
-    try:
-        inputs = _expand(inputs)
-    except Il1rnAnnotError as error:
-        _fail(ctx, error)
-    if output and output_dir:
-        raise click.UsageError("give --output or --output-dir, not both")
-    if len(inputs) > 1 and not output_dir and fmt == "json":
+    if len(sources) > 1 and not output_dir and fmt == "json":
         raise click.UsageError(
             "several INPUTs with --format json need --output-dir (one report each); "
             "--format tsv and summary put them in one output"
         )
-    if output and not Path(output).resolve().parent.is_dir():
-        _fail(ctx, UsageError("the output directory does not exist", output))
-    debug = ctx.obj.get("debug")
     if output_dir:
-        _check_names(inputs, output_dir, fmt)
+        try:
+            check_names(sources, output_dir, fmt)
+        except UsageError as error:
+            raise click.UsageError(str(error)) from None
         try:
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            _fail(ctx, OutputError(f"cannot create the directory: {exc.strerror}", output_dir))
-    reports, failed = [], 0
-    for source in inputs:
-        try:
-            report = _guarded(run, source, options, debug)
-            if output_dir:
-                target = Path(output_dir) / (_stem(source) + EXTENSIONS[fmt])
-                write_output(render([report], fmt), str(target))
-            else:
-                reports.append(report)
-        except Il1rnAnnotError as error:
-            if debug:
-                raise
-            if len(inputs) == 1:
-                _fail(ctx, error)
-            failed += 1
-            click.echo(f"il1rn-annot: error: {error}", err=True)
-    if reports:
-        try:
-            write_output(render(reports, fmt), output)
-        except Il1rnAnnotError as error:
-            _fail(ctx, error)
-    if failed:
-        ctx.exit(EXIT_PARTIAL if failed < len(inputs) else EXIT_INPUT)
-
-
-def _expand(inputs: tuple[str, ...] | list[str]) -> list[str]:
-    """A directory stands for the VCF/BCF files in it, in name order."""
-    out: list[str] = []
-    for source in inputs:
-        path = Path(source)
-        if source != "-" and path.is_dir():
-            found = sorted(str(p) for p in path.iterdir() if p.name.endswith(SUFFIXES))
-            if not found:
-                raise InputError("is a directory with no .vcf, .vcf.gz or .bcf file in it", source)
-            out.extend(found)
-        else:
-            out.append(source)
-    return out
-
-
-def _check_names(inputs: list[str], output_dir: str, fmt: str) -> None:
-    names = [_stem(source) for source in inputs]
-    clash = sorted({n for n in names if names.count(n) > 1})
-    if clash:
-        raise click.UsageError(
-            f"several inputs would write {output_dir}/{clash[0]}{EXTENSIONS[fmt]}: "
-            "give inputs with different names"
-        )
-
-
-def _guarded(run, source: str, options: Options, debug: bool = False):
-    """Run one input; an unexpected failure becomes one error line for that input (a batch goes
-    on with the others), or a traceback under --debug."""
-    try:
-        return run(source, options)
-    except Il1rnAnnotError:
-        raise
-    except Exception as exc:
-        if debug:
-            raise
-        raise InputError(
-            f"unexpected {type(exc).__name__} while reading it ({exc}); "
-            "please report this with the output of --debug",
-            "<stdin>" if source == "-" else source,
-        ) from exc
+            raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
+    result = run_batch(sources, options, fmt, output, output_dir, debug=_debug(ctx))
+    if result.exit_code:
+        ctx.exit(result.exit_code)
 
 
 def _bam_spec(text: str) -> tuple[str | None, str]:
@@ -317,14 +455,6 @@ def _bam_spec(text: str) -> tuple[str | None, str]:
     if not sep or Path(text).exists():
         return None, text
     return sample, path
-
-
-def _stem(source: str) -> str:
-    name = "stdin" if source == "-" else Path(source).name
-    for suffix in SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
 
 
 @cli.group()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 EXIT_OK = 0
+EXIT_INTERNAL = 1  # a bug in il1rn-annot: an unexpected exception
 EXIT_USAGE = 2
 EXIT_INPUT = 3
-EXIT_PARTIAL = 4
+EXIT_PARTIAL = 4  # some inputs of a batch failed; the others' reports were written
+EXIT_OUTPUT = 5  # the report cannot be written: disk full, read-only, /dev/full
+EXIT_SIGINT = 130  # 128 + SIGINT, as shells report it
+EXIT_SIGTERM = 143  # 128 + SIGTERM: what Snakemake, Nextflow and SLURM send
 
 
 class Il1rnAnnotError(Exception):
@@ -33,9 +37,25 @@ class BuildError(Il1rnAnnotError):
 
 
 class OutputError(Il1rnAnnotError):
-    """The report cannot be written where the user asked."""
+    """The report cannot be written where the user asked: a batch stops at the first one."""
 
-    exit_code = EXIT_USAGE
+    exit_code = EXIT_OUTPUT
+
+
+class InternalError(Il1rnAnnotError):
+    """An unexpected exception: a bug in il1rn-annot, not in the input."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: unwinds like KeyboardInterrupt so temporary files are removed,
+    then the CLI exits 128 + the signal number."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.exit_code = 128 + signum
+        super().__init__(f"interrupted by signal {signum}")
 
 
 class CatalogError(Il1rnAnnotError):

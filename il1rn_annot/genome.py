@@ -214,3 +214,20 @@ def build_from_bases(
         build = winners[0]
         return build, f"REF bases of {records[build]} record(s) at catalog sites agree with {build}"
     return None, ""
+
+
+#: What users call the two builds (compared in lower case, without a patch suffix like .p14).
+BUILD_ALIASES = {
+    **dict.fromkeys(("grch38", "hg38", "b38", "hs38", "hs38dh", "38"), GRCH38),
+    **dict.fromkeys(("grch37", "hg19", "b37", "hs37", "hs37d5", "37"), GRCH37),
+}
+
+
+def build_alias(text: str) -> str | None:
+    """The build a user's name for it means, or None.
+
+    >>> build_alias("hg38"), build_alias("grch37"), build_alias("GRCh38.p14"), build_alias("hg18")
+    ('GRCh38', 'GRCh37', 'GRCh38', None)
+    """
+    key = re.sub(r"\.p\d+$", "", text.strip().lower())
+    return BUILD_ALIASES.get(key)

@@ -142,7 +142,7 @@ def test_unwritable_output_is_one_line(tmp_path, run, option):
     path = write_input(tmp_path, "in", vcf_text(["S"], [E77X_HOM]))
     (tmp_path / "plain").write_text("x")  # a file where a directory is needed
     result = run("annotate", path, option, tmp_path / "plain" / "report")
-    assert result.exit_code == 2
+    assert result.exit_code == 5  # an output failure (was 2, the usage code)
     line = _error_line(result)
     assert "plain" in line and ("does not exist" in line or "cannot create" in line)
     assert (tmp_path / "plain").read_text() == "x"

@@ -1,4 +1,10 @@
-"""The TSV report: one row per sample and variant; a sample with no variant still gets a row."""
+"""The TSV report: one row per sample and variant; a sample with no variant still gets a row.
+
+Every row also names the tool and catalog versions and the report's warnings, as the JSON's
+``tool`` and ``warnings`` do, so that a row read on its own (or a combined TSV of many inputs)
+still says what produced it and what was wrong with its input. No comment lines: the file is a
+plain table for ``pandas.read_csv(path, sep="\t")``.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,9 @@ SAMPLE_FIELDS = (
     "coverage_evidence",
     "proven_reference",
 )
-COLUMNS = (*SAMPLE_FIELDS, *VARIANT_FIELDS)
+#: Per report; last, so that the columns before them keep their places.
+REPORT_FIELDS = ("tool_version", "catalog_version", "catalog_sha256", "report_warnings")
+COLUMNS = (*SAMPLE_FIELDS, *VARIANT_FIELDS, *REPORT_FIELDS)
 
 
 def _cell(value: object) -> str:
@@ -31,6 +39,12 @@ def _cell(value: object) -> str:
 
 def tsv_rows(reports: Iterable[Report]) -> Iterable[list[str]]:
     for report in reports:
+        tail = [
+            report.tool.version,
+            report.tool.catalog_version,
+            report.tool.catalog_sha256,
+            "; ".join(report.warnings),
+        ]
         for sample in report.samples:
             head = [
                 report.input.path,
@@ -43,10 +57,18 @@ def tsv_rows(reports: Iterable[Report]) -> Iterable[list[str]]:
             ]
             variants = [variant_fields(v) for v in sample.variants] or [{}]
             for fields in variants:
-                yield [_cell(v) for v in head] + [_cell(fields.get(k)) for k in VARIANT_FIELDS]
+                cells = [_cell(fields.get(k)) for k in VARIANT_FIELDS]
+                yield [_cell(v) for v in head] + cells + [_cell(v) for v in tail]
+
+
+def tsv_header() -> str:
+    return "\t".join(COLUMNS) + "\n"
+
+
+def tsv_lines(report: Report) -> str:
+    """One report's rows, for streaming a combined TSV."""
+    return "".join("\t".join(row) + "\n" for row in tsv_rows([report]))
 
 
 def render_tsv(reports: Iterable[Report]) -> str:
-    lines = ["\t".join(COLUMNS)]
-    lines.extend("\t".join(row) for row in tsv_rows(reports))
-    return "\n".join(lines) + "\n"
+    return tsv_header() + "".join(tsv_lines(r) for r in reports)

@@ -1,0 +1,298 @@
+"""Where a report goes, and how it gets there without harming what is already there.
+
+A new or regular file is written to a temporary file beside it and renamed into place once the
+run has succeeded (symlinks are followed: the file they point to is replaced, not the link).
+Anything else the user names is written straight into: character devices (/dev/null,
+/dev/full), FIFOs, sockets' peers and /dev/fd/N (bash's ``>(...)``), which a rename would
+replace with a regular file. A name ending in ``.gz`` is gzipped. Reports are streamed: each one
+is written as it arrives, so a batch never holds them all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import os
+import re
+import signal
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from il1rn_annot.errors import OutputError, UsageError
+from il1rn_annot.model import Report
+
+FORMATS = ("json", "tsv", "summary")
+
+#: What each format is called on disk; ``--output-dir`` names files with the first.
+SUFFIXES = {"json": ".json", "tsv": ".tsv", "summary": ".txt"}
+FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
+
+#: Names that say "a file of another kind": writing a report under them would mislead.
+FOREIGN_SUFFIXES = (".vcf", ".bcf", ".csv", ".html", ".xlsx", ".xml", ".yaml", ".yml", ".bed")
+
+STDOUT = "<stdout>"
+_FD_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
+_STD_PATHS = {"/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def format_for(path: str | None, requested: str | None) -> str:
+    """The report format: ``--format`` if given, else the output's extension, else JSON.
+
+    A ``--format`` that contradicts the extension is a usage error; so is an extension that
+    names another kind of file when no ``--format`` is given.
+
+    >>> format_for("calls.tsv.gz", None), format_for("calls.TXT", None), format_for(None, None)
+    ('tsv', 'summary', 'json')
+    >>> format_for("/dev/fd/63", "tsv")
+    'tsv'
+    """
+    suffix = _suffix(path) if path and path != "-" else ""
+    named = FORMAT_OF_SUFFIX.get(suffix)
+    if requested is not None:
+        if named is not None and named != requested:
+            raise UsageError(
+                f"--format {requested} contradicts the name, which says {named}: "
+                f"name it {SUFFIXES[requested]} or leave --format out",
+                path,
+            )
+        return requested
+    if named is not None:
+        return named
+    if suffix in FOREIGN_SUFFIXES:
+        raise UsageError(
+            f"cannot write a {suffix} file: name the report .json, .tsv or .txt (summary), "
+            "optionally .gz, or give --format",
+            path,
+        )
+    return "json"
+
+
+def _suffix(path: str) -> str:
+    """The extension that names the format, under an optional ``.gz`` (lower case)."""
+    name = Path(path).name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return Path(name).suffix
+
+
+def gzipped(path: str | None) -> bool:
+    return bool(path) and path != "-" and path.lower().endswith(".gz")
+
+
+class ReportStream:
+    """Write reports one after another to ``path`` (None or ``-``: stdout) as ``fmt``.
+
+    Used as a context manager: on a clean exit the output is committed (the temporary file
+    renamed into place) when at least one report was written, else discarded; on any exception,
+    including SIGINT/SIGTERM, the temporary file is removed and an earlier report stays as it
+    was.
+    """
+
+    def __init__(self, path: str | None, fmt: str) -> None:
+        self.path = None if path in (None, "-") else path
+        self.label = self.path or STDOUT
+        self.fmt = fmt
+        self.count = 0
+        self._tmp: str | None = None  # the temporary file while atomic output is open
+        self._target: str | None = None  # what the temporary file becomes
+        self._mode = 0o644
+        self._raw: IO[bytes] | None = None
+        self._gzip: gzip.GzipFile | None = None
+        self._text: IO[str] | None = None
+
+    def __enter__(self) -> ReportStream:
+        try:
+            self._open()
+        except BaseException:
+            self._discard()
+            raise
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None and self.count:
+            try:
+                self._commit()
+            except BaseException:
+                self._discard()
+                raise
+        else:
+            self._discard()
+
+    def add(self, report: Report) -> None:
+        """Write one report now (the TSV header goes before the first)."""
+        if self.fmt == "json" and self.count:
+            raise ValueError("a JSON report holds one input")
+        text = render_chunk(report, self.fmt, first=not self.count)
+        self.count += 1
+        self._write(text)
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        path = self.path
+        if path is None:
+            self._text = sys.stdout
+            return
+        fd = _descriptor(path)
+        if fd == 1:
+            self.path, self.label = None, STDOUT  # write where print() writes, keeping its order
+            self._text = sys.stdout
+            return
+        if fd is not None:
+            self._raw = self._guard(lambda: os.fdopen(os.dup(fd), "wb"))
+        else:
+            info = self._stat(path)
+            if info is not None and stat.S_ISDIR(info.st_mode):
+                raise OutputError("is a directory; give a file name for the report", path)
+            if info is not None and not stat.S_ISREG(info.st_mode):
+                # A device, a FIFO: what the user named is the output itself, never replaced.
+                self._raw = self._guard(lambda: open(path, "wb"))  # noqa: SIM115
+            else:
+                self._open_temporary(path, info)
+        assert self._raw is not None
+        sink: IO[bytes] = self._raw
+        if gzipped(path):
+            self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=sink, mtime=0)
+            sink = self._gzip  # type: ignore[assignment]
+        self._text = io.TextIOWrapper(sink, encoding="utf-8", newline="")  # type: ignore[arg-type]
+
+    def _stat(self, path: str) -> os.stat_result | None:
+        try:
+            return os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # a new file, a symlink to one yet to be written, or a missing directory
+        except OSError as exc:
+            raise OutputError(f"cannot write the report here: {exc.strerror}", path) from None
+
+    def _open_temporary(self, path: str, info: os.stat_result | None) -> None:
+        target = os.path.realpath(path)  # through symlinks: the link stays, its file is replaced
+        parent = os.path.dirname(target)
+        if not os.path.isdir(parent):
+            raise OutputError("the output directory does not exist", path)
+        if info is not None:
+            if not os.access(target, os.W_OK):
+                raise OutputError("cannot write the report: permission denied", path)
+            self._mode = stat.S_IMODE(info.st_mode)
+        else:
+            self._mode = 0o666 & ~_umask()  # mkstemp makes 0600; a report is an ordinary file
+        name = os.path.basename(target)
+        with _signals_deferred():  # a signal now would find the file made but not yet known
+            fd, tmp = self._guard(
+                lambda: tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=parent)
+            )
+            self._tmp, self._target = tmp, target
+            self._raw = os.fdopen(fd, "wb")
+
+    def _guard(self, action):
+        try:
+            return action()
+        except OSError as exc:
+            raise OutputError(f"cannot write the report here: {exc.strerror}", self.path) from None
+
+    # --- writing and closing ------------------------------------------------------------------
+
+    def _write(self, text: str) -> None:
+        assert self._text is not None
+        try:
+            self._text.write(text)
+            self._text.flush()  # each report leaves memory as it is written
+        except BrokenPipeError:
+            raise  # the reader went away (| head): the CLI ends quietly
+        except OSError as exc:
+            raise OutputError(f"cannot write the report: {exc.strerror}", self.label) from None
+
+    def _commit(self) -> None:
+        try:
+            self._close_layers()
+            if self._tmp is not None:
+                assert self._target is not None
+                os.chmod(self._tmp, self._mode)
+                os.replace(self._tmp, self._target)
+                self._tmp = None
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"cannot write the report: {exc.strerror}", self.label) from None
+
+    def _close_layers(self) -> None:
+        if self._text is sys.stdout:
+            sys.stdout.flush()
+            return
+        if self._text is not None:
+            self._text.flush()
+            self._text.detach()  # leaves the gzip layer open, to close it below
+            self._text = None
+        if self._gzip is not None:
+            self._gzip.close()  # writes the gzip trailer; the raw file stays open
+            self._gzip = None
+        if self._raw is not None:
+            raw, self._raw = self._raw, None
+            raw.close()
+
+    def _discard(self) -> None:
+        """Drop what was written: the temporary file goes, devices and pipes are closed."""
+        self._text = None if self._text is sys.stdout else self._text
+        for layer in (self._text, self._gzip, self._raw):
+            if layer is not None:
+                with contextlib.suppress(Exception):
+                    layer.close()
+        self._text = self._gzip = self._raw = None
+        if self._tmp is not None:
+            Path(self._tmp).unlink(missing_ok=True)
+            self._tmp = None
+
+
+def render_chunk(report: Report, fmt: str, first: bool) -> str:
+    """One report's part of a stream: TSV rows (after the header if ``first``), a summary
+    block (after a blank line unless ``first``), or the whole JSON document."""
+    if fmt == "json":
+        from il1rn_annot.report.json import render_json
+
+        return render_json(report)
+    if fmt == "tsv":
+        from il1rn_annot.report.tsv import tsv_header, tsv_lines
+
+        return (tsv_header() if first else "") + tsv_lines(report)
+    if fmt == "summary":
+        from il1rn_annot.report.summary import render_summary
+
+        return ("" if first else "\n") + render_summary(report)
+    raise ValueError(f"unknown format {fmt}")
+
+
+def _descriptor(path: str) -> int | None:
+    """The file descriptor a path names (/dev/stdout, /dev/fd/N, /proc/self/fd/N), if any.
+
+    >>> _descriptor("/dev/fd/63"), _descriptor("/dev/stdout"), _descriptor("out.json")
+    (63, 1, None)
+    """
+    text = os.path.normpath(os.path.abspath(path))
+    if text in _STD_PATHS:
+        return _STD_PATHS[text]
+    match = _FD_PATH.match(text)
+    return int(match.group(1)) if match else None
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM for a few statements; they are delivered right after."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
