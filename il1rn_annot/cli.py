@@ -474,8 +474,9 @@ def catalog() -> None:
 )
 @click.pass_context
 def catalog_list(ctx: click.Context, all_columns: bool, pattern: str | None) -> None:
-    """List every catalogued allele and whether this version can match it (TSV on stdout; the
-    catalog version and SHA-256 go to stderr, so the table reads as plain TSV)."""
+    """List every catalogued allele and whether this version can match it (plain TSV on stdout).
+    The catalog version and SHA-256 are in `il1rn-annot --version`, and on stderr when it is a
+    terminal (a script's stderr stays free of anything but errors)."""
     from il1rn_annot.catalog import CATALOG_COLUMNS, load_catalog
     from il1rn_annot.catalog_search import grep
 
@@ -484,7 +485,8 @@ def catalog_list(ctx: click.Context, all_columns: bool, pattern: str | None) -> 
     except Il1rnAnnotError as error:
         _fail(ctx, error)
         return
-    click.echo(f"# catalog_version {cat.version} sha256 {cat.sha256}", err=True)
+    if sys.stderr.isatty():
+        click.echo(f"# catalog_version {cat.version} sha256 {cat.sha256}", err=True)
     entries = list(cat.entries) if pattern is None else grep(cat, pattern)
     if not entries:
         click.echo(f"il1rn-annot: no catalog row matches {pattern!r}", err=True)

@@ -137,8 +137,9 @@ def _read_table(text: str) -> tuple[list[str], list[dict]]:
 
 @pytest.mark.parametrize("wide", [False, True])
 def test_catalog_list_is_plain_tsv(wide):
-    """The version line goes to stderr: stdout starts with the header, every row has every
-    column (a real subprocess, so stdout and stderr are the process's own)."""
+    """stdout starts with the header and every row has every column; the catalog version is in
+    --version, and a script's stderr stays empty (a real subprocess, so stdout and stderr are
+    the process's own)."""
     args = [sys.executable, "-m", "il1rn_annot", "catalog", "list"] + (
         ["--all-columns"] if wide else []
     )
@@ -149,7 +150,33 @@ def test_catalog_list_is_plain_tsv(wide):
         assert columns == CATALOG_COLUMNS
     assert [r["id"] for r in rows] == [e.id for e in CATALOG.entries]
     assert all(None not in r.values() and len(r) == len(columns) for r in rows)
-    assert f"# catalog_version {CATALOG.version} sha256 {CATALOG.sha256}" in done.stderr
+    assert done.stderr == ""
+    version = subprocess.run(
+        [sys.executable, "-m", "il1rn_annot", "--version"], capture_output=True, text=True
+    )
+    assert f"catalog {CATALOG.version} sha256 {CATALOG.sha256}" in version.stdout
+
+
+def test_catalog_list_names_its_version_on_a_terminal():
+    """A person at a terminal sees which catalog the table comes from, on stderr."""
+    import os
+    import pty
+
+    main, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "il1rn_annot", "catalog", "list"],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            text=True,
+            check=True,
+        )
+        os.close(secondary)
+        seen = os.read(main, 4096).decode()
+    finally:
+        os.close(main)
+    assert f"# catalog_version {CATALOG.version} sha256 {CATALOG.sha256}" in seen
+    assert done.stdout.startswith("id\t")
 
 
 @pytest.mark.parametrize("fmt", ["json", "tsv", "summary"])

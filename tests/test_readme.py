@@ -25,9 +25,7 @@ BIN = Path(sys.executable).parent  # the environment's il1rn-annot, put first on
 
 #: Commands that use what other branches of issue 9 add; they fail here until those are merged.
 #: xfail is strict: once a command works, its entry must go.
-PENDING = {
-    "-o out/dira.tsv ": "the format from the -o extension (output branch)",
-}
+PENDING = {}
 #: Checks beyond the exit code, by a piece of the command.
 CHECKS = {
     "-o out/dira.tsv ": lambda: (ROOT / "out/dira.tsv").read_text().startswith("input\tsample\t"),
