@@ -9,10 +9,13 @@ nothing else in the checkout changes.
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shlex
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +25,17 @@ import pytest
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()
 BIN = Path(sys.executable).parent  # the environment's il1rn-annot, put first on PATH
+
+
+def _first_line(path: Path) -> str:
+    with gzip.open(path, "rt") as fh:
+        return fh.readline()
+
+
+def _origin(shown: str) -> str:
+    """The origin field of `catalog show` output."""
+    return dict(line.split("\t", 1) for line in shown.splitlines() if "\t" in line)["origin"]
+
 
 #: Commands that use what other branches of issue 9 add; they fail here until those are merged.
 #: xfail is strict: once a command works, its entry must go.
@@ -35,6 +49,32 @@ CHECKS = {
         for name in ("dira_example", "dira_sv_example", "dira_gvcf_hole", "dira_gvcf_complete")
     ),
     "-o out/partial.tsv": lambda: "AFFECTED_HOM" in (ROOT / "out/partial.tsv").read_text(),
+    "-o out/dira.tsv.gz": lambda: _first_line(ROOT / "out/dira.tsv.gz").startswith(
+        "input\tsample\t"
+    ),
+    "-o out/list.tsv": lambda: (
+        len({line.split("\t")[0] for line in (ROOT / "out/list.tsv").read_text().splitlines()[1:]})
+        == 4
+    ),
+    "-o /dev/full": lambda: stat.S_ISCHR(os.stat("/dev/full").st_mode),  # never replaced
+    "-o out/stopped.json": lambda: not (ROOT / "out/stopped.json").exists(),
+}
+#: Checks of what a command prints, by a piece of the command.
+PRINTS = {
+    "--format TSV": lambda out: out.splitlines()[0].endswith("\treport_warnings"),
+    "--recursive": lambda out: "examples/trio/dira_trio.vcf.gz" in out,
+    "--inputs-from -": lambda out: sum(x.startswith("# examples/") for x in out.splitlines()) == 4,
+    # catalog 2026.12.01: E77X is the Dutch founder allele, N52KfsX25 the Newfoundland one
+    "catalog show E77X": lambda out: _origin(out).startswith("Netherlands"),
+    "catalog show N52KfsX25": lambda out: _origin(out).startswith("Newfoundland"),
+    "catalog list --grep Dutch": lambda out: (
+        [r.split("\t")[0] for r in out.splitlines()[1:]] == ["DIRA01"]
+    ),
+    "catalog show p.Gln119Ter": lambda out: out.startswith("id\tDIRA12\n"),
+    "catalog diff": lambda out: "DIRA11" in out and "yes" in out,
+    "--version": lambda out: re.fullmatch(
+        r"il1rn-annot \S+\ncatalog \d{4}\.\d\d\.\d\d sha256 [0-9a-f]{64}\n", out
+    ),
 }
 
 
@@ -106,6 +146,12 @@ def test_readme_command_runs(command, environment):
     for program in {shlex.split(part)[0] for part in command.split("#")[0].split("|")}:
         if program not in BUILTINS and shutil.which(program, path=environment["PATH"]) is None:
             pytest.skip(f"{program} is not installed")
+    if "/dev/full" in command and not (
+        os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    ):
+        pytest.skip("no /dev/full device here")
+    if "-s INT" in command and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        pytest.skip("SIGINT is ignored here (a background job), so il1rn-annot keeps ignoring it")
     before = snapshot()
     result = subprocess.run(
         ["bash", "-o", "pipefail", "-c", command],
@@ -124,6 +170,9 @@ def test_readme_command_runs(command, environment):
     for piece, check in CHECKS.items():
         if piece in command:
             assert check(), command
+    for piece, check in PRINTS.items():
+        if piece in command.split("#")[0]:
+            assert check(result.stdout), command
     assert snapshot() == before, "a README command wrote outside out/"
 
 
