@@ -135,12 +135,11 @@ class ReportStream:
 
     def _open(self) -> None:
         path = self.path
-        if path is None:
-            self._text = sys.stdout
-            return
-        fd = _descriptor(path)
-        if fd == 1:
+        fd = None if path is None else _descriptor(path)
+        if path is None or fd == 1:
             self.path, self.label = None, STDOUT  # write where print() writes, keeping its order
+            if sys.stdout is None:  # started with fd 1 closed (`>&-`)
+                raise OutputError("cannot write the report: stdout is closed", STDOUT)
             self._text = sys.stdout
             return
         if fd is not None:

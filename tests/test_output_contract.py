@@ -1,0 +1,119 @@
+"""The output contract for every command (review of 0.5.0, items 11-14): a closed stdout pipe
+ends quietly with 0; stdout on a full device is one line and exit 5; a message that cannot be
+written never changes the exit code; -o names say format and compression, or are refused;
+-o keeps an existing file's owner and warns about its other hard links; a directory's hidden
+files are not inputs.
+
+Processes are real (the installed console script): the items are about processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import vcf_text, write_input
+
+from il1rn_annot.catalog import CATALOG_FILE, data_dir
+
+PREFIX = "il1rn-annot: error: "
+HOMOZYGOTE = "113131068 G T PASS GT:GQ:DP 1/1:99:30"
+SCRIPT = Path(sys.executable).parent / "il1rn-annot"
+TOOL = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "il1rn_annot"]
+
+
+def tool(*args, **kwargs) -> subprocess.CompletedProcess:
+    """The real program in a child process."""
+    for stream in ("stdout", "stderr"):
+        kwargs.setdefault(stream, subprocess.PIPE)
+    return subprocess.run([*TOOL, *map(str, args)], text=True, timeout=120, check=False, **kwargs)
+
+
+def one_error(stderr: str, *words: str) -> str:
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(PREFIX), stderr
+    assert "Traceback" not in stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def good(directory: Path, name: str = "in", sample: str = "S") -> Path:
+    return write_input(directory, name, vcf_text([sample], [HOMOZYGOTE]), "vcf.gz+tbi")
+
+
+# --- item 11: every command, into a closed pipe, a full device, or with stderr full -------------
+
+COMMANDS = {
+    "version": ["--version"],
+    "help": ["--help"],
+    "annotate-help": ["annotate", "--help"],
+    "catalog-help": ["catalog", "--help"],
+    "catalog-list": ["catalog", "list"],
+    "catalog-show": ["catalog", "show", "E77X"],
+    "catalog-diff": ["catalog", "diff", "CATALOG"],
+    "annotate-json": ["annotate", "IN"],
+    "annotate-tsv": ["annotate", "IN", "--format", "tsv"],
+    "annotate-summary": ["annotate", "IN", "--format", "summary"],
+}
+
+
+def _args(tmp_path: Path, name: str) -> list[str]:
+    values = {"IN": str(good(tmp_path)), "CATALOG": str(data_dir() / CATALOG_FILE)}
+    return [values.get(a, a) for a in COMMANDS[name]]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_closed_stdout_pipe_ends_quietly_for_every_command(tmp_path, name):
+    """The pipe's reader is gone before the program starts (as after `| head -c0`): every
+    write fails with EPIPE, for certain."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = tool(*_args(tmp_path, name), stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_stdout_on_a_full_device_is_one_line_and_exit_5_for_every_command(tmp_path, name):
+    with open("/dev/full", "wb") as full:
+        proc = tool(*_args(tmp_path, name), stdout=full)
+    assert proc.returncode == 5, proc.stderr
+    one_error(proc.stderr, "<stdout>", "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["annotate", "--no-such-option"], 2),
+        (["annotate", "--build", "hg99", "IN"], 2),
+        (["no-such-command"], 2),
+        ([], 2),
+        (["annotate", "MISSING"], 3),
+        (["catalog", "show", "NO-SUCH-ALLELE"], 2),
+        (["--version"], 5),  # stdout full as well
+    ],
+)
+def test_a_full_stderr_never_changes_the_exit_code(tmp_path, args, code):
+    values = {"IN": str(good(tmp_path)), "MISSING": str(tmp_path / "missing.vcf")}
+    with open("/dev/full", "wb") as full:
+        proc = tool(*[values.get(a, a) for a in args], stdout=full, stderr=full)
+    assert proc.returncode == code
+
+
+def test_a_closed_stdout_descriptor_is_an_output_failure(tmp_path):
+    """Started with fd 1 closed (`>&-`), the report has nowhere to go: exit 5, not a bug."""
+    proc = subprocess.run(
+        [*TOOL, "annotate", str(good(tmp_path))],
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert proc.returncode == 5, proc.stderr
+    one_error(proc.stderr, "<stdout>", "stdout is closed")
