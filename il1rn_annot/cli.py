@@ -295,16 +295,18 @@ def cli(ctx: click.Context) -> None:
     "--format",
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
-    help="Report format. Default: from the name given to -o (.json, .tsv, .txt for summary; "
-    "any of them + .gz), else json. A --format that contradicts the name is an error.",
+    help="Report format. Default: from the name given to -o (its last .json, .tsv or .txt "
+    "(summary), so calls.tsv.gz.tmp is TSV), else json. A --format that contradicts the name "
+    "is an error.",
 )
 @click.option(
     "-o",
     "--output",
     metavar="FILE",
     help="Write the report here: a new or regular file is replaced atomically (through a "
-    "symlink, its target is); a device, FIFO or /dev/fd/N is written into; a name ending in "
-    ".gz is gzipped. Default: stdout.",
+    "symlink, its target is; its owner and group are kept); a device, FIFO or /dev/fd/N is "
+    "written into; .gz after the format's suffix gzips (other compressions are refused). "
+    "Default: stdout.",
 )
 @click.option(
     "--output-dir",
@@ -439,8 +441,15 @@ def annotate(
 
     if not inputs and inputs_from is None:
         raise click.UsageError("Missing argument 'INPUT...'.")
-    if output and output_dir:
+    if output is not None and output_dir is not None:
         raise click.UsageError("give --output or --output-dir, not both")
+    if output == "" or (output or "").endswith(os.sep):
+        raise click.UsageError(
+            f"-o/--output needs a file name ('-' for stdout), not {output!r}; "
+            "--output-dir writes one report per input into a directory"
+        )
+    if output_dir == "":
+        raise click.UsageError("--output-dir needs a directory name, not ''")
     try:
         fmt = format_for(output, fmt.lower() if fmt else None)
     except UsageError as error:

@@ -8,6 +8,8 @@ Processes are real (the installed console script): the items are about processes
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import subprocess
 import sys
@@ -117,3 +119,55 @@ def test_a_closed_stdout_descriptor_is_an_output_failure(tmp_path):
     )
     assert proc.returncode == 5, proc.stderr
     one_error(proc.stderr, "<stdout>", "stdout is closed")
+
+
+# --- item 12: what an -o name says is done, or refused ------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["r.tsv.bz2", "r.tsv.bgz", "r.json.zst", "r.txt.xz", "r.bz2"])
+def test_a_compression_not_written_is_a_usage_error(tmp_path, run, name):
+    result = run("annotate", good(tmp_path), "-o", tmp_path / name)
+    assert result.exit_code == 2, result.stderr
+    line = next(x for x in result.stderr.splitlines() if "Error:" in x)
+    assert name in line and "compression" in line and ".gz" in line, line
+    assert not list(tmp_path.glob("r.*"))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "gzipped"),
+    [
+        ("x.tsv.gz.tmp", "tsv", True),  # a workflow's temporary name, renamed when done
+        ("x.tsv.tmp", "tsv", False),
+        ("x.txt.part", "summary", False),
+        ("x.json.gz.tmp", "json", True),
+        ("NA12878.vcf.gz.tsv", "tsv", False),  # named after its input: the last kind counts
+        ("x.tmp", "json", False),  # a name that says nothing: JSON, as on stdout
+    ],
+)
+def test_the_last_known_suffix_names_the_format(tmp_path, run, name, kind, gzipped):
+    out = tmp_path / name
+    result = run("annotate", good(tmp_path), "-o", out)
+    assert result.exit_code == 0, result.stderr
+    data = out.read_bytes()
+    assert (data[:2] == b"\x1f\x8b") == gzipped
+    text = gzip.decompress(data).decode() if gzipped else data.decode()
+    if kind == "tsv":
+        assert text.startswith("input\tsample\t")
+    elif kind == "json":
+        assert json.loads(text)["samples"][0]["dira_genotype"] == "biallelic"
+    else:
+        assert text.startswith("# ") and "biallelic" in text
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("-o", ""), ("-o", "new-dir/"), ("--output-dir", "")]
+)
+def test_an_empty_or_directory_output_name_is_a_usage_error(
+    tmp_path, run, monkeypatch, option, value
+):
+    monkeypatch.chdir(tmp_path)
+    result = run("annotate", good(tmp_path), option, value)
+    assert result.exit_code == 2, result.stderr
+    line = next(x for x in result.stderr.splitlines() if "Error:" in x)
+    assert option.split("/")[0] in line, line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.vcf.gz", "in.vcf.gz.tbi"]

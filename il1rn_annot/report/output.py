@@ -4,8 +4,9 @@ A new or regular file is written to a temporary file beside it and renamed into 
 run has succeeded (symlinks are followed: the file they point to is replaced, not the link).
 Anything else the user names is written straight into: character devices (/dev/null,
 /dev/full), FIFOs, sockets' peers and /dev/fd/N (bash's ``>(...)``), which a rename would
-replace with a regular file. A name ending in ``.gz`` is gzipped. Reports are streamed: each one
-is written as it arrives, so a batch never holds them all.
+replace with a regular file. The name says the format and gzip (``calls.tsv.gz``, also
+``calls.tsv.gz.tmp``). Reports are streamed: each one is written as it arrives, so a batch never
+holds them all.
 """
 
 from __future__ import annotations
@@ -35,24 +36,39 @@ FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
 #: Names that say "a file of another kind": writing a report under them would mislead.
 FOREIGN_SUFFIXES = (".vcf", ".bcf", ".csv", ".html", ".xlsx", ".xml", ".yaml", ".yml", ".bed")
 
+#: Compressions a name can ask for that are not written (only .gz is): refused, never ignored.
+#: .bgz too: BGZF readers (tabix, Hail) expect blocks that gzip does not write.
+OTHER_COMPRESSIONS = (".bgz", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z", ".zip", ".7z")
+
 STDOUT = "<stdout>"
 _FD_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
 _STD_PATHS = {"/dev/stdout": 1, "/dev/stderr": 2}
 
 
 def format_for(path: str | None, requested: str | None) -> str:
-    """The report format: ``--format`` if given, else the output's extension, else JSON.
+    """The report format: ``--format`` if given, else the name's, else JSON.
 
-    A ``--format`` that contradicts the extension is a usage error; so is an extension that
-    names another kind of file when no ``--format`` is given.
+    A name's format is the last of its suffixes that names a kind of file, so that temporary
+    names such as ``calls.tsv.gz.tmp`` keep their format; a ``--format`` that contradicts it is
+    a usage error, and so is a kind of another file (``.vcf``) without ``--format``, and any
+    compression other than ``.gz`` after it.
 
     >>> format_for("calls.tsv.gz", None), format_for("calls.TXT", None), format_for(None, None)
     ('tsv', 'summary', 'json')
+    >>> format_for("calls.tsv.gz.tmp", None), format_for("NA12878.vcf.gz.json", None)
+    ('tsv', 'json')
     >>> format_for("/dev/fd/63", "tsv")
     'tsv'
     """
-    suffix = _suffix(path) if path and path != "-" else ""
-    named = FORMAT_OF_SUFFIX.get(suffix)
+    kind, after = _name_says(path)
+    refused = [suffix for suffix in after if suffix in OTHER_COMPRESSIONS]
+    if refused:
+        raise UsageError(
+            f"cannot write {refused[0]} compression: name the report .json, .tsv or .txt "
+            "(summary), optionally followed by .gz (gzip)",
+            path,
+        )
+    named = FORMAT_OF_SUFFIX.get(kind)
     if requested is not None:
         if named is not None and named != requested:
             raise UsageError(
@@ -63,25 +79,35 @@ def format_for(path: str | None, requested: str | None) -> str:
         return requested
     if named is not None:
         return named
-    if suffix in FOREIGN_SUFFIXES:
+    if kind in FOREIGN_SUFFIXES:
         raise UsageError(
-            f"cannot write a {suffix} file: name the report .json, .tsv or .txt (summary), "
+            f"cannot write a {kind} file: name the report .json, .tsv or .txt (summary), "
             "optionally .gz, or give --format",
             path,
         )
     return "json"
 
 
-def _suffix(path: str) -> str:
-    """The extension that names the format, under an optional ``.gz`` (lower case)."""
+def _name_says(path: str | None) -> tuple[str, tuple[str, ...]]:
+    """The last suffix of the file name that names a kind of file ('' if none), and the
+    suffixes after it (all of them if none); lower case.
+
+    >>> _name_says("out/calls.TSV.gz.tmp"), _name_says("a.vcf.gz.tsv"), _name_says("report")
+    (('.tsv', ('.gz', '.tmp')), ('.tsv', ()), ('', ()))
+    """
+    if not path or path == "-":
+        return "", ()
     name = Path(path).name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    return Path(name).suffix
+    suffixes = ["." + part for part in name.lstrip(".").split(".")[1:]]
+    for n in range(len(suffixes) - 1, -1, -1):
+        if suffixes[n] in FORMAT_OF_SUFFIX or suffixes[n] in FOREIGN_SUFFIXES:
+            return suffixes[n], tuple(suffixes[n + 1 :])
+    return "", tuple(suffixes)
 
 
 def gzipped(path: str | None) -> bool:
-    return bool(path) and path != "-" and path.lower().endswith(".gz")
+    """Whether a name asks for gzip: ``.gz`` after its format (``calls.tsv.gz.tmp`` too)."""
+    return ".gz" in _name_says(path)[1]
 
 
 class ReportStream:
