@@ -171,3 +171,43 @@ def test_an_empty_or_directory_output_name_is_a_usage_error(
     line = next(x for x in result.stderr.splitlines() if "Error:" in x)
     assert option.split("/")[0] in line, line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.vcf.gz", "in.vcf.gz.tbi"]
+
+
+# --- item 13: -o onto an existing file keeps its owner; its other hard links are named ---------
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_replacing_another_users_file_keeps_its_owner_group_and_mode(tmp_path, run):
+    out = tmp_path / "r.tsv"
+    out.write_text("earlier\n")
+    os.chown(out, 4242, 4343)
+    out.chmod(0o640)
+    result = run("annotate", good(tmp_path), "-o", out)
+    assert result.exit_code == 0, result.stderr
+    info = out.stat()
+    assert (info.st_uid, info.st_gid, info.st_mode & 0o7777) == (4242, 4343, 0o640)
+    assert out.read_text().startswith("input\tsample\t")
+
+
+def test_a_new_file_is_the_writers_own(tmp_path, run):
+    out = tmp_path / "r.tsv"
+    assert run("annotate", good(tmp_path), "-o", out).exit_code == 0
+    assert (out.stat().st_uid, out.stat().st_gid) == (os.geteuid(), os.getegid())
+
+
+def test_replacing_a_file_with_other_hard_links_warns_and_leaves_them(tmp_path, run):
+    """Atomic replacement, as for any file: the name gets a whole new report, never a
+    half-written one; the other links (a snapshot's copy) keep the earlier report, and the
+    user is told so."""
+    out, snapshot = tmp_path / "r.tsv", tmp_path / "snapshot-r.tsv"
+    out.write_text("earlier\n")
+    os.link(out, snapshot)
+    result = run("annotate", good(tmp_path), "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"il1rn-annot: warning: {out}: written as a new file; its 1 other hard link still shows "
+        "the earlier report"
+    ]
+    assert out.read_text().startswith("input\tsample\t")
+    assert snapshot.read_text() == "earlier\n"
+    assert out.stat().st_nlink == 1

@@ -1,7 +1,10 @@
 """Where a report goes, and how it gets there without harming what is already there.
 
 A new or regular file is written to a temporary file beside it and renamed into place once the
-run has succeeded (symlinks are followed: the file they point to is replaced, not the link).
+run has succeeded (symlinks are followed: the file they point to is replaced, not the link). The
+replaced file's mode, owner and group are kept where we may set them (root may); its other hard
+links keep the earlier report, with a warning: a report is never seen half-written, and
+hard-link snapshots (rsnapshot, ``cp -al``) keep their copy, as they expect.
 Anything else the user names is written straight into: character devices (/dev/null,
 /dev/full), FIFOs, sockets' peers and /dev/fd/N (bash's ``>(...)``), which a rename would
 replace with a regular file. The name says the format and gzip (``calls.tsv.gz``, also
@@ -14,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import logging
 import os
 import re
 import signal
@@ -27,6 +31,7 @@ from typing import IO
 from il1rn_annot.errors import OutputError, UsageError
 from il1rn_annot.model import Report
 
+log = logging.getLogger(__name__)
 FORMATS = ("json", "tsv", "summary")
 
 #: What each format is called on disk; ``--output-dir`` names files with the first.
@@ -127,6 +132,8 @@ class ReportStream:
         self._tmp: str | None = None  # the temporary file while atomic output is open
         self._target: str | None = None  # what the temporary file becomes
         self._mode = 0o644
+        self._owner: tuple[int, int] | None = None  # of the file being replaced
+        self._links = 1  # its hard links, this name included
         self._raw: IO[bytes] | None = None
         self._gzip: gzip.GzipFile | None = None
         self._text: IO[str] | None = None
@@ -203,6 +210,7 @@ class ReportStream:
             if not os.access(target, os.W_OK):
                 raise OutputError("cannot write the report: permission denied", path)
             self._mode = stat.S_IMODE(info.st_mode)
+            self._owner, self._links = (info.st_uid, info.st_gid), info.st_nlink
         else:
             self._mode = 0o666 & ~_umask()  # mkstemp makes 0600; a report is an ordinary file
         name = os.path.basename(target)
@@ -236,9 +244,20 @@ class ReportStream:
             self._close_layers()
             if self._tmp is not None:
                 assert self._target is not None
+                _keep_owner(self._tmp, self._owner)  # before chmod: chown clears set-id bits
                 os.chmod(self._tmp, self._mode)
                 os.replace(self._tmp, self._target)
                 self._tmp = None
+                if self._links > 1:
+                    others = self._links - 1
+                    log.warning(
+                        "%s: written as a new file; its %d other hard link%s still show%s the "
+                        "earlier report",
+                        self.label,
+                        others,
+                        "" if others == 1 else "s",
+                        "s" if others == 1 else "",
+                    )
         except BrokenPipeError:
             raise
         except OSError as exc:
@@ -315,6 +334,20 @@ def _signals_deferred() -> Iterator[None]:
         yield
     finally:
         block(signal.SIG_SETMASK, previous)
+
+
+def _keep_owner(path: str, owner: tuple[int, int] | None) -> None:
+    """Give a new file the owner and group of the file it replaces, where we may: root may;
+    others may keep a group they belong to. Where we may not, the file is ours, as after mv."""
+    if owner is None:
+        return
+    uid, gid = owner
+    for want in ((uid, gid), (-1, gid)):
+        try:
+            os.chown(path, *want, follow_symlinks=False)
+            return
+        except OSError as exc:  # EPERM: not ours to give; some file systems refuse any chown
+            log.debug("%s: cannot chown to %s: %s", path, want, exc.strerror)
 
 
 def _umask() -> int:
