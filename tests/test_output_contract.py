@@ -211,3 +211,53 @@ def test_replacing_a_file_with_other_hard_links_warns_and_leaves_them(tmp_path, 
     assert out.read_text().startswith("input\tsample\t")
     assert snapshot.read_text() == "earlier\n"
     assert out.stat().st_nlink == 1
+
+
+# --- item 14: a directory's hidden files are not inputs -----------------------------------------
+
+
+def _apple_double(path: Path) -> None:
+    """What macOS leaves beside a file copied to a foreign file system: not a VCF at all."""
+    path.write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(60))
+
+
+def test_hidden_files_in_a_directory_are_skipped_and_named(tmp_path, run):
+    top = tmp_path / "cohort"
+    top.mkdir()
+    good(top, "s", sample="S")
+    _apple_double(top / "._s.vcf.gz")
+    (top / ".DS_Store").write_bytes(bytes(8))
+    result = run("annotate", top, "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split("\t")[1] for line in result.stdout.splitlines()[1:]] == ["S"]
+    assert result.stderr.splitlines() == [
+        f"il1rn-annot: warning: {top}: skipped 1 hidden file (name starting with '.'; give it "
+        "as an INPUT to read it): ._s.vcf.gz"
+    ]
+
+
+def test_hidden_directories_are_not_searched(tmp_path, run):
+    """A workflow's .snakemake/ copies would count a sample twice."""
+    top = tmp_path / "cohort"
+    top.mkdir()
+    good(top, "s", sample="S")
+    (top / ".snakemake" / "shadow").mkdir(parents=True)
+    good(top / ".snakemake" / "shadow", "s", sample="S")
+    result = run("annotate", top, "--recursive", "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split("\t")[1] for line in result.stdout.splitlines()[1:]] == ["S"]
+
+
+def test_a_hidden_file_given_by_name_is_read(tmp_path, run):
+    hidden = good(tmp_path, ".s", sample="S")
+    result = run("annotate", hidden, "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1].split("\t")[:2] == [str(hidden), "S"]
+
+
+def test_an_explicit_apple_double_file_is_still_an_input_error(tmp_path, run):
+    junk = tmp_path / "._s.vcf.gz"
+    _apple_double(junk)
+    result = run("annotate", junk)
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"il1rn-annot: error: {junk}: ")
