@@ -318,7 +318,8 @@ def cli(ctx: click.Context) -> None:
     "-r",
     "--recursive",
     is_flag=True,
-    help="Search directories given as INPUT in their subdirectories too.",
+    help="Search directories given as INPUT in their subdirectories too. Hidden names "
+    "(starting with '.') are skipped in a directory and below it.",
 )
 @click.option(
     "--inputs-from",
