@@ -64,10 +64,10 @@ def expand_inputs(
     inputs: Iterable[str], recursive: bool = False, inputs_from: str | None = None
 ) -> list[str]:
     """The files to annotate, in order: each INPUT as given; a directory stands for its VCF/BCF
-    files (in name order; with ``recursive``, its subdirectories' too); ``@FILE`` and
-    ``inputs_from`` name a text file with one INPUT a line (relative paths are taken from the
-    working directory, as bcftools -l and tar -T do; blank lines and ``#`` comments are
-    skipped; ``-`` reads the list from stdin)."""
+    files (in name order; with ``recursive``, its subdirectories' too; names starting with '.'
+    are passed over); ``@FILE`` and ``inputs_from`` name a text file with one INPUT a line
+    (relative paths are taken from the working directory, as bcftools -l and tar -T do; blank
+    lines and ``#`` comments are skipped; ``-`` reads the list from stdin)."""
     given = list(inputs)
     if inputs_from is not None:
         given.append("@" + inputs_from)
@@ -108,17 +108,33 @@ def _expand_one(source: str, recursive: bool) -> list[str]:
         return [source]
     found: list[str] = []
     skipped: list[str] = []
+    hidden: list[str] = []
     subdirs: list[str] = []
     for root, dirs, files in os.walk(source):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # .snakemake/, .git/
         if not recursive:
-            subdirs.extend(d for d in dirs if not d.startswith("."))
+            subdirs.extend(dirs)
             dirs.clear()
         for name in sorted(files):
-            if is_vcf_name(name):
-                found.append(os.path.join(root, name))
-            elif not name.startswith(".") and not name.lower().endswith(COMPANION_SUFFIXES):
-                skipped.append(os.path.relpath(os.path.join(root, name), source))
+            where = os.path.join(root, name)
+            if name.startswith("."):
+                # macOS's AppleDouble ._s.vcf.gz, editors' and tools' temporaries: not inputs;
+                # named when they look like one. An INPUT that names one is still read.
+                if is_vcf_name(name):
+                    hidden.append(os.path.relpath(where, source))
+            elif is_vcf_name(name):
+                found.append(where)
+            elif not name.lower().endswith(COMPANION_SUFFIXES):
+                skipped.append(os.path.relpath(where, source))
+    if hidden:
+        log.warning(
+            "%s: skipped %d hidden file%s (name starting with '.'; give it as an INPUT to read "
+            "it): %s",
+            source,
+            len(hidden),
+            "" if len(hidden) == 1 else "s",
+            _some(hidden),
+        )
     if skipped:
         log.warning(
             "%s: skipped %d file%s that %s not .vcf, .vcf.gz or .bcf: %s",

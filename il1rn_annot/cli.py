@@ -91,52 +91,79 @@ class _Group(click.Group):
         super().__init__(*args, **kwargs)
         self.params.extend(_log_options())
 
-    def main(self, *args, **kwargs):  # type: ignore[override]
-        standalone = kwargs.get("standalone_mode", True)
+    def main(  # type: ignore[override]
+        self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra
+    ):
+        """Click's standalone mode, done here so that no write can change the exit code: Click
+        itself exits 1 on a closed stdout pipe, and shows a traceback when a usage message
+        cannot be written."""
         with _signals_raise():
+            if not standalone_mode:
+                return super().main(args, prog_name, complete_var, False, **extra)
+            code = self._standalone(args, prog_name, complete_var, **extra)
+        sys.exit(code)
+
+    def _standalone(self, args, prog_name, complete_var, **extra) -> int:
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except Interrupted as stop:
+            _say(f"il1rn-annot: error: interrupted by {signal.Signals(stop.signum).name}")
+            return stop.exit_code
+        except click.ClickException as error:
             try:
-                return super().main(*args, **kwargs)
-            except Interrupted as stop:
-                if not standalone:
-                    raise
-                name = signal.Signals(stop.signum).name
-                with contextlib.suppress(OSError):
-                    click.echo(f"il1rn-annot: error: interrupted by {name}", err=True)
-                sys.exit(stop.exit_code)
+                error.show()
+            except OSError:
+                _silence(sys.stderr)  # a full or closed stderr: the exit code still tells
+            return error.exit_code
+        except click.Abort:
+            _say("Aborted!")
+            return 1
+        return result if isinstance(result, int) else 0
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        with _boundary(ctx):  # --help and --version write to stdout while options are parsed
+            return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):
-        try:
+        with _boundary(ctx):
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+
+
+@contextlib.contextmanager
+def _boundary(ctx: click.Context) -> Iterator[None]:
+    """Every exception of a command or of its option parsing becomes one line and an exit
+    code (module docstring); Click's own exceptions and signals pass through to ``main``."""
+    try:
+        yield
+    except (click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except Il1rnAnnotError as error:
+        if _debug(ctx):
             raise
-        except Il1rnAnnotError as error:
-            if _debug(ctx):
-                raise
-            if isinstance(error, OutputError) and error.path == STDOUT:
-                _silence_stdout()
-            click.echo(f"il1rn-annot: error: {error}", err=True)
-            raise click.exceptions.Exit(error.exit_code) from None
-        except BrokenPipeError:
-            _silence_stdout()  # the reader has all it wanted (| head): not an error
-            raise click.exceptions.Exit(0) from None
-        except OSError as exc:
-            if exc.filename is not None or exc.errno not in OUTPUT_ERRNOS or _debug(ctx):
-                _internal(ctx, exc)
-            _silence_stdout()
-            click.echo(f"il1rn-annot: error: {STDOUT}: cannot write: {exc.strerror}", err=True)
-            raise click.exceptions.Exit(EXIT_OUTPUT) from None
-        except Exception as exc:
+        if isinstance(error, OutputError) and error.path == STDOUT:
+            _silence(sys.stdout)
+        _say(f"il1rn-annot: error: {error}")
+        raise click.exceptions.Exit(error.exit_code) from None
+    except BrokenPipeError:
+        _silence(sys.stdout)  # the reader has all it wanted (| head): not an error
+        raise click.exceptions.Exit(0) from None
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in OUTPUT_ERRNOS or _debug(ctx):
             _internal(ctx, exc)
+        _silence(sys.stdout)
+        _say(f"il1rn-annot: error: {STDOUT}: cannot write: {exc.strerror}")
+        raise click.exceptions.Exit(EXIT_OUTPUT) from None
+    except Exception as exc:
+        _internal(ctx, exc)
 
 
 def _internal(ctx: click.Context, exc: Exception):
     """A bug: one line asking for a report (exit 1), or the traceback under --debug."""
     if _debug(ctx):
         raise exc
-    click.echo(
+    _say(
         f"il1rn-annot: error: unexpected {type(exc).__name__} ({exc}); this is a bug in "
-        "il1rn-annot: please report it with the output of --debug",
-        err=True,
+        "il1rn-annot: please report it with the output of --debug"
     )
     raise click.exceptions.Exit(EXIT_INTERNAL) from None
 
@@ -145,10 +172,20 @@ def _debug(ctx: click.Context) -> bool:
     return bool((ctx.find_root().obj or {}).get("debug"))
 
 
-def _silence_stdout() -> None:
-    """Point fd 1 at /dev/null, so that flushing stdout at exit cannot fail a second time."""
+def _say(line: str) -> None:
+    """A line on stderr. A full or closed stderr loses it quietly: the exit code still tells,
+    and a failed message must never become a traceback or exit 1."""
     try:
-        fd = sys.stdout.fileno()
+        click.echo(line, err=True)
+    except OSError:
+        _silence(sys.stderr)
+
+
+def _silence(stream) -> None:
+    """Point the stream's descriptor at /dev/null, so that flushing it at exit cannot fail a
+    second time."""
+    try:
+        fd = stream.fileno()
     except (AttributeError, OSError, ValueError):
         return  # not a real descriptor (a test runner's buffer)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -184,7 +221,7 @@ def _signals_raise() -> Iterator[None]:
 def _fail(ctx: click.Context, error: Il1rnAnnotError) -> None:
     if ctx.obj.get("debug"):
         raise error
-    click.echo(f"il1rn-annot: error: {error}", err=True)
+    _say(f"il1rn-annot: error: {error}")
     ctx.exit(error.exit_code)
 
 
@@ -197,8 +234,8 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     click.echo(f"il1rn-annot {__version__}")
     try:
         cat = load_catalog()
-    except Il1rnAnnotError as error:  # parsing happens before the error boundary in invoke
-        click.echo(f"il1rn-annot: error: {error}", err=True)
+    except Il1rnAnnotError as error:
+        _say(f"il1rn-annot: error: {error}")
         ctx.exit(error.exit_code)
     click.echo(f"catalog {cat.version} sha256 {cat.sha256}")
     ctx.exit()
@@ -258,16 +295,18 @@ def cli(ctx: click.Context) -> None:
     "--format",
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
-    help="Report format. Default: from the name given to -o (.json, .tsv, .txt for summary; "
-    "any of them + .gz), else json. A --format that contradicts the name is an error.",
+    help="Report format. Default: from the name given to -o (its last .json, .tsv or .txt "
+    "(summary), so calls.tsv.gz.tmp is TSV), else json. A --format that contradicts the name "
+    "is an error.",
 )
 @click.option(
     "-o",
     "--output",
     metavar="FILE",
     help="Write the report here: a new or regular file is replaced atomically (through a "
-    "symlink, its target is); a device, FIFO or /dev/fd/N is written into; a name ending in "
-    ".gz is gzipped. Default: stdout.",
+    "symlink, its target is; its owner and group are kept); a device, FIFO or /dev/fd/N is "
+    "written into; .gz after the format's suffix gzips (other compressions are refused). "
+    "Default: stdout.",
 )
 @click.option(
     "--output-dir",
@@ -279,7 +318,8 @@ def cli(ctx: click.Context) -> None:
     "-r",
     "--recursive",
     is_flag=True,
-    help="Search directories given as INPUT in their subdirectories too.",
+    help="Search directories given as INPUT in their subdirectories too. Hidden names "
+    "(starting with '.') are skipped in a directory and below it.",
 )
 @click.option(
     "--inputs-from",
@@ -402,8 +442,15 @@ def annotate(
 
     if not inputs and inputs_from is None:
         raise click.UsageError("Missing argument 'INPUT...'.")
-    if output and output_dir:
+    if output is not None and output_dir is not None:
         raise click.UsageError("give --output or --output-dir, not both")
+    if output == "" or (output or "").endswith(os.sep):
+        raise click.UsageError(
+            f"-o/--output needs a file name ('-' for stdout), not {output!r}; "
+            "--output-dir writes one report per input into a directory"
+        )
+    if output_dir == "":
+        raise click.UsageError("--output-dir needs a directory name, not ''")
     try:
         fmt = format_for(output, fmt.lower() if fmt else None)
     except UsageError as error:
@@ -486,10 +533,10 @@ def catalog_list(ctx: click.Context, all_columns: bool, pattern: str | None) -> 
         _fail(ctx, error)
         return
     if sys.stderr.isatty():
-        click.echo(f"# catalog_version {cat.version} sha256 {cat.sha256}", err=True)
+        _say(f"# catalog_version {cat.version} sha256 {cat.sha256}")
     entries = list(cat.entries) if pattern is None else grep(cat, pattern)
     if not entries:
-        click.echo(f"il1rn-annot: no catalog row matches {pattern!r}", err=True)
+        _say(f"il1rn-annot: no catalog row matches {pattern!r}")
     if all_columns:
         click.echo("\t".join(CATALOG_COLUMNS))
         for entry in entries:
@@ -543,10 +590,10 @@ def catalog_show(ctx: click.Context, allele: str) -> None:
         )
     merged = cat.merged_into(allele.strip().upper())
     if merged is not None:
-        click.echo(f"il1rn-annot: {allele.strip().upper()} was merged into {merged.id}", err=True)
+        _say(f"il1rn-annot: {allele.strip().upper()} was merged into {merged.id}")
     if len(rows) > 1:
         ids = ", ".join(r.id for r in rows)
-        click.echo(f"il1rn-annot: {len(rows)} alleles answer to {allele!r}: {ids}", err=True)
+        _say(f"il1rn-annot: {len(rows)} alleles answer to {allele!r}: {ids}")
     for n, row in enumerate(rows):
         if n:
             click.echo("")

@@ -1,11 +1,15 @@
 """Where a report goes, and how it gets there without harming what is already there.
 
 A new or regular file is written to a temporary file beside it and renamed into place once the
-run has succeeded (symlinks are followed: the file they point to is replaced, not the link).
+run has succeeded (symlinks are followed: the file they point to is replaced, not the link). The
+replaced file's mode, owner and group are kept where we may set them (root may); its other hard
+links keep the earlier report, with a warning: a report is never seen half-written, and
+hard-link snapshots (rsnapshot, ``cp -al``) keep their copy, as they expect.
 Anything else the user names is written straight into: character devices (/dev/null,
 /dev/full), FIFOs, sockets' peers and /dev/fd/N (bash's ``>(...)``), which a rename would
-replace with a regular file. A name ending in ``.gz`` is gzipped. Reports are streamed: each one
-is written as it arrives, so a batch never holds them all.
+replace with a regular file. The name says the format and gzip (``calls.tsv.gz``, also
+``calls.tsv.gz.tmp``). Reports are streamed: each one is written as it arrives, so a batch never
+holds them all.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import logging
 import os
 import re
 import signal
@@ -26,6 +31,7 @@ from typing import IO
 from il1rn_annot.errors import OutputError, UsageError
 from il1rn_annot.model import Report
 
+log = logging.getLogger(__name__)
 FORMATS = ("json", "tsv", "summary")
 
 #: What each format is called on disk; ``--output-dir`` names files with the first.
@@ -35,24 +41,39 @@ FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
 #: Names that say "a file of another kind": writing a report under them would mislead.
 FOREIGN_SUFFIXES = (".vcf", ".bcf", ".csv", ".html", ".xlsx", ".xml", ".yaml", ".yml", ".bed")
 
+#: Compressions a name can ask for that are not written (only .gz is): refused, never ignored.
+#: .bgz too: BGZF readers (tabix, Hail) expect blocks that gzip does not write.
+OTHER_COMPRESSIONS = (".bgz", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z", ".zip", ".7z")
+
 STDOUT = "<stdout>"
 _FD_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
 _STD_PATHS = {"/dev/stdout": 1, "/dev/stderr": 2}
 
 
 def format_for(path: str | None, requested: str | None) -> str:
-    """The report format: ``--format`` if given, else the output's extension, else JSON.
+    """The report format: ``--format`` if given, else the name's, else JSON.
 
-    A ``--format`` that contradicts the extension is a usage error; so is an extension that
-    names another kind of file when no ``--format`` is given.
+    A name's format is the last of its suffixes that names a kind of file, so that temporary
+    names such as ``calls.tsv.gz.tmp`` keep their format; a ``--format`` that contradicts it is
+    a usage error, and so is a kind of another file (``.vcf``) without ``--format``, and any
+    compression other than ``.gz`` after it.
 
     >>> format_for("calls.tsv.gz", None), format_for("calls.TXT", None), format_for(None, None)
     ('tsv', 'summary', 'json')
+    >>> format_for("calls.tsv.gz.tmp", None), format_for("NA12878.vcf.gz.json", None)
+    ('tsv', 'json')
     >>> format_for("/dev/fd/63", "tsv")
     'tsv'
     """
-    suffix = _suffix(path) if path and path != "-" else ""
-    named = FORMAT_OF_SUFFIX.get(suffix)
+    kind, after = _name_says(path)
+    refused = [suffix for suffix in after if suffix in OTHER_COMPRESSIONS]
+    if refused:
+        raise UsageError(
+            f"cannot write {refused[0]} compression: name the report .json, .tsv or .txt "
+            "(summary), optionally followed by .gz (gzip)",
+            path,
+        )
+    named = FORMAT_OF_SUFFIX.get(kind)
     if requested is not None:
         if named is not None and named != requested:
             raise UsageError(
@@ -63,25 +84,35 @@ def format_for(path: str | None, requested: str | None) -> str:
         return requested
     if named is not None:
         return named
-    if suffix in FOREIGN_SUFFIXES:
+    if kind in FOREIGN_SUFFIXES:
         raise UsageError(
-            f"cannot write a {suffix} file: name the report .json, .tsv or .txt (summary), "
+            f"cannot write a {kind} file: name the report .json, .tsv or .txt (summary), "
             "optionally .gz, or give --format",
             path,
         )
     return "json"
 
 
-def _suffix(path: str) -> str:
-    """The extension that names the format, under an optional ``.gz`` (lower case)."""
+def _name_says(path: str | None) -> tuple[str, tuple[str, ...]]:
+    """The last suffix of the file name that names a kind of file ('' if none), and the
+    suffixes after it (all of them if none); lower case.
+
+    >>> _name_says("out/calls.TSV.gz.tmp"), _name_says("a.vcf.gz.tsv"), _name_says("report")
+    (('.tsv', ('.gz', '.tmp')), ('.tsv', ()), ('', ()))
+    """
+    if not path or path == "-":
+        return "", ()
     name = Path(path).name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    return Path(name).suffix
+    suffixes = ["." + part for part in name.lstrip(".").split(".")[1:]]
+    for n in range(len(suffixes) - 1, -1, -1):
+        if suffixes[n] in FORMAT_OF_SUFFIX or suffixes[n] in FOREIGN_SUFFIXES:
+            return suffixes[n], tuple(suffixes[n + 1 :])
+    return "", tuple(suffixes)
 
 
 def gzipped(path: str | None) -> bool:
-    return bool(path) and path != "-" and path.lower().endswith(".gz")
+    """Whether a name asks for gzip: ``.gz`` after its format (``calls.tsv.gz.tmp`` too)."""
+    return ".gz" in _name_says(path)[1]
 
 
 class ReportStream:
@@ -101,6 +132,8 @@ class ReportStream:
         self._tmp: str | None = None  # the temporary file while atomic output is open
         self._target: str | None = None  # what the temporary file becomes
         self._mode = 0o644
+        self._owner: tuple[int, int] | None = None  # of the file being replaced
+        self._links = 1  # its hard links, this name included
         self._raw: IO[bytes] | None = None
         self._gzip: gzip.GzipFile | None = None
         self._text: IO[str] | None = None
@@ -135,12 +168,11 @@ class ReportStream:
 
     def _open(self) -> None:
         path = self.path
-        if path is None:
-            self._text = sys.stdout
-            return
-        fd = _descriptor(path)
-        if fd == 1:
+        fd = None if path is None else _descriptor(path)
+        if path is None or fd == 1:
             self.path, self.label = None, STDOUT  # write where print() writes, keeping its order
+            if sys.stdout is None:  # started with fd 1 closed (`>&-`)
+                raise OutputError("cannot write the report: stdout is closed", STDOUT)
             self._text = sys.stdout
             return
         if fd is not None:
@@ -178,6 +210,7 @@ class ReportStream:
             if not os.access(target, os.W_OK):
                 raise OutputError("cannot write the report: permission denied", path)
             self._mode = stat.S_IMODE(info.st_mode)
+            self._owner, self._links = (info.st_uid, info.st_gid), info.st_nlink
         else:
             self._mode = 0o666 & ~_umask()  # mkstemp makes 0600; a report is an ordinary file
         name = os.path.basename(target)
@@ -211,9 +244,20 @@ class ReportStream:
             self._close_layers()
             if self._tmp is not None:
                 assert self._target is not None
+                _keep_owner(self._tmp, self._owner)  # before chmod: chown clears set-id bits
                 os.chmod(self._tmp, self._mode)
                 os.replace(self._tmp, self._target)
                 self._tmp = None
+                if self._links > 1:
+                    others = self._links - 1
+                    log.warning(
+                        "%s: written as a new file; its %d other hard link%s still show%s the "
+                        "earlier report",
+                        self.label,
+                        others,
+                        "" if others == 1 else "s",
+                        "s" if others == 1 else "",
+                    )
         except BrokenPipeError:
             raise
         except OSError as exc:
@@ -290,6 +334,20 @@ def _signals_deferred() -> Iterator[None]:
         yield
     finally:
         block(signal.SIG_SETMASK, previous)
+
+
+def _keep_owner(path: str, owner: tuple[int, int] | None) -> None:
+    """Give a new file the owner and group of the file it replaces, where we may: root may;
+    others may keep a group they belong to. Where we may not, the file is ours, as after mv."""
+    if owner is None:
+        return
+    uid, gid = owner
+    for want in ((uid, gid), (-1, gid)):
+        try:
+            os.chown(path, *want, follow_symlinks=False)
+            return
+        except OSError as exc:  # EPERM: not ours to give; some file systems refuse any chown
+            log.debug("%s: cannot chown to %s: %s", path, want, exc.strerror)
 
 
 def _umask() -> int:
