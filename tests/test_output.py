@@ -268,6 +268,13 @@ def _temporary_with(directory: Path, *words: str) -> Path | None:
     return None
 
 
+def _default_sigint() -> None:
+    """A background job of a non-interactive shell (a CI runner's) starts with SIGINT ignored,
+    and il1rn-annot keeps an inherited ignore, as nohup expects: the tool under test gets the
+    default disposition, as it would from a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(*args, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [*TOOL, *map(str, args)],
@@ -276,6 +283,7 @@ def _start(*args, cwd: Path) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         cwd=cwd,
         text=True,
+        preexec_fn=_default_sigint,
     )
 
 
