@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, CatalogEntry
+from il1rn_annot.coverage import gvcf_coverage, site_coverage
 from il1rn_annot.deletions import deletion_pattern, pattern_rows
-from il1rn_annot.genome import coding_exons
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
@@ -25,7 +25,6 @@ from il1rn_annot.model import (
     NONE,
     NOVEL_LOF,
     AnnotatedAllele,
-    Coverage,
     SampleCall,
     SampleReport,
     SampleVariant,
@@ -47,20 +46,13 @@ from il1rn_annot.zygosity import (
     one_copy,
     phase_relation,
     quality_flags,
+    reference_block,
     removes,
     sample_flags,
     short,
     sv_record,
+    unmeasured_block,
     zygosity,
-)
-
-VARIANT_ONLY_NOTE = (
-    "variant-only VCF: a catalog site with no passing call is not proven reference (a gVCF "
-    "proves sites; SV/CNV calls or read depth show deletions)"
-)
-NO_DELETION_NOTE = (
-    "the catalog sites are called reference, but a variant-only VCF does not exclude a large "
-    "deletion (SV/CNV calls, a gVCF or read depth can)"
 )
 
 #: Opens the review reason of a call that a phase conflict leaves open (``classify``).
@@ -251,7 +243,7 @@ def _other_record(
         ]  # fmt: skip
     if all(a == 0 for a in call.alleles):
         flags = sample_flags(call, thresholds)
-        if _unmeasured_block(record, call):
+        if unmeasured_block(record, call):
             flags.append("a reference block without GQ or depth")
         if flags:
             return [
@@ -262,16 +254,6 @@ def _other_record(
     return []  # another ALT called: handled with the alleles (could_hide) or irrelevant
 
 
-def _unmeasured_block(record: VariantRecord, call: SampleCall) -> bool:
-    """A gVCF reference block that states neither GQ nor depth proves nothing."""
-    return _block(record) and call.gq is None and call.depth is None
-
-
-def _block(record: VariantRecord) -> bool:
-    """A gVCF reference block: its only ALTs are <NON_REF> or <*>."""
-    return bool(record.alts) and all(a in ("<NON_REF>", "<*>") for a in record.alts)
-
-
 def _says_absent(e: Evidence, calls: Sequence[Evidence]) -> bool:
     """A passing reference call that contradicts the records calling the allele: a record of the
     same allele, or a gVCF reference block over the position of a record that calls it (a
@@ -279,7 +261,7 @@ def _says_absent(e: Evidence, calls: Sequence[Evidence]) -> bool:
     the bases a deletion removes)."""
     if e.alt_index is not None:
         return True
-    if e.record is None or not _block(e.record):
+    if e.record is None or not reference_block(e.record):
         return False
     block = e.record
     return any(c.record is not None and block.pos <= c.record.pos <= block.end for c in calls)
@@ -480,9 +462,9 @@ def call_sample(
                 f"novel predicted loss-of-function allele {a.key} ({a.location}, {v.zygosity}): "
                 "not counted in the call; --count-novel-lof counts it"
             )
-    coverage = _coverage(sites, by_id, disputed)
+    coverage = site_coverage(sites, by_id, disputed)
     if gvcf:
-        coverage = _gvcf_coverage(coverage, sample_index, exon_records, build, thresholds)
+        coverage = gvcf_coverage(coverage, sample_index, exon_records, build, thresholds)
         if coverage.possible_homozygous_deletion:
             dira_genotype = INDETERMINATE
             reasons.append(
@@ -500,48 +482,6 @@ def call_sample(
     )
 
 
-def _gvcf_coverage(
-    coverage: Coverage,
-    sample_index: int,
-    records: Sequence[VariantRecord],
-    build: str,
-    thresholds: Thresholds,
-) -> Coverage:
-    """Coding bases of NM_173842 that passing gVCF records (reference blocks or variant calls)
-    cover, and whether the coding exons are empty while the window around them is called."""
-    exons = coding_exons(build)
-    called: set[int] = set()
-    flanks = False
-    for record in records:
-        call = record.calls[sample_index]
-        if not call.alleles or None in call.alleles or sample_flags(call, thresholds):
-            continue
-        if sv_record(record):
-            continue  # an SV record calls no bases
-        if _unmeasured_block(record, call):
-            continue
-        hit = False
-        for _, start, end in exons:
-            lo, hi = max(start, record.pos), min(end, record.end)
-            if lo <= hi:
-                called.update(range(lo, hi + 1))
-                hit = True
-        flanks = flanks or not hit
-    total = sum(end - start + 1 for _, start, end in exons)
-    return replace(
-        coverage,
-        evidence="gvcf",
-        cds_bases_called=len(called),
-        cds_bases_total=total,
-        possible_homozygous_deletion=flanks and not called,
-        note=""
-        if coverage.proven_reference
-        else coverage.note.replace(
-            VARIANT_ONLY_NOTE, "gVCF: the sites listed have no passing record (coverage hole)"
-        ),
-    )
-
-
 def _structural(e: Evidence) -> bool:
     return e.record is not None and all(is_structural(a) for a in e.record.alts)
 
@@ -554,26 +494,6 @@ def _one_haplotype_each(calls: list[Evidence]) -> bool:
     keys = {(e.call.phased, e.call.phase_set) for e in calls}
     slots = [s for e in calls for s in e.slots]
     return len(keys) == 1 and calls[0].call.phased and len(slots) == len(set(slots))
-
-
-def _coverage(
-    sites: Sequence[Site], by_id: dict[str, list[Evidence]], disputed: set[str]
-) -> Coverage:
-    """Which sites the evidence decides: records that disagree there decide nothing."""
-    called, open_sites = [], []
-    for site in sites:
-        items = by_id.get(site.entry.id, [])
-        decided = any(e.reference or (e.proven and e.proven == e.allowed) for e in items)
-        uncertain = site.entry.id in disputed or any(e.allowed > e.proven for e in items)
-        (called if decided and not uncertain else open_sites).append(site.entry.id)
-    return Coverage(
-        evidence="variant_calls",
-        proven_reference=not open_sites,
-        sites_total=len(sites),
-        sites_called=called,
-        sites_not_assessed=open_sites,
-        note=VARIANT_ONLY_NOTE if open_sites else NO_DELETION_NOTE,
-    )
 
 
 def catalog_sites(catalog: Catalog, build: str) -> list[Site]:

@@ -227,3 +227,13 @@ def removes(a: AnnotatedAllele, b: AnnotatedAllele) -> bool:
         return False
     other = deleted_bases(b.alt)
     return other is None or (other[1] - other[0] + 1) * 2 <= deletion[1] - deletion[0] + 1
+
+
+def unmeasured_block(record: VariantRecord, call: SampleCall) -> bool:
+    """A gVCF reference block that states neither GQ nor depth proves nothing."""
+    return reference_block(record) and call.gq is None and call.depth is None
+
+
+def reference_block(record: VariantRecord) -> bool:
+    """A gVCF reference block: its only ALTs are <NON_REF> or <*>."""
+    return bool(record.alts) and all(a in ("<NON_REF>", "<*>") for a in record.alts)
