@@ -289,8 +289,8 @@ def _proven_copies(items: list[Evidence]) -> int:
     groups: dict[object, set[int]] = {}
     for e in items:
         if e.proven and len(e.call.alleles) == 2:
-            if e.call.phased:
-                key: object = ("phase_set", e.call.phase_set)
+            if e.call.phased:  # a phase set of one file (the VCF or --sv)
+                key: object = ("phase_set", e.record.sv_file, e.call.phase_set)
             else:
                 key = ("record", e.record.index)
             groups.setdefault(key, set()).update(e.slots)
@@ -491,7 +491,7 @@ def _one_haplotype_each(calls: list[Evidence]) -> bool:
     the ALTs of one record, count once per haplotype and need no caution."""
     if len({e.record.index for e in calls}) == 1:
         return True
-    keys = {(e.call.phased, e.call.phase_set) for e in calls}
+    keys = {(e.record.sv_file, e.call.phased, e.call.phase_set) for e in calls}
     slots = [s for e in calls for s in e.slots]
     return len(keys) == 1 and calls[0].call.phased and len(slots) == len(set(slots))
 

@@ -188,12 +188,15 @@ def slots(call: SampleCall, alt_index: int) -> tuple[int, ...]:
 
 def gt_phase(a: AnnotatedAllele, call_a: SampleCall, b: AnnotatedAllele, call_b: SampleCall) -> str:
     """What the GTs alone say of two alleles: the ALTs of one record (``1/2`` is trans by
-    construction), or phased in one set (phased without PS counts as one set, VCF spec)."""
+    construction), or phased in one set (phased without PS counts as one set, VCF spec). The
+    phase sets of two files (the VCF and --sv) are unrelated, whatever their numbers."""
     sa, sb = slots(call_a, a.alt.alt_index), slots(call_b, b.alt.alt_index)
     if not sa or not sb:
         return UNKNOWN
     if a.alt.record.index == b.alt.record.index:
         return TRANS if set(sa) != set(sb) else CIS
+    if a.alt.record.sv_file != b.alt.record.sv_file:
+        return UNKNOWN
     diploid = len(call_a.alleles) == len(call_b.alleles) == 2
     if call_a.phased and call_b.phased and diploid and call_a.phase_set == call_b.phase_set:
         return CIS if sa == sb else TRANS

@@ -413,3 +413,28 @@ def test_sv_file_warnings_reach_the_report_and_its_empty_window_does_not(tmp_pat
     quiet = run("annotate", small, "--sv", empty).json()
     assert quiet["warnings"] == []
     assert sample(quiet, "S")["dira_genotype"] == "monoallelic"
+
+
+@pytest.mark.parametrize(
+    ("sv_row", "expected"),
+    [
+        # Two files' phase sets are unrelated, whatever their numbers: phase unknown.
+        ("113131068 G T PASS GT:PS 1|0:5", "biallelic_unphased"),
+        # ...and the deletion's own phase says nothing of Q54X's: trans by the deletion alone.
+        ("112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000 GT:PS 0|1:5", "biallelic"),
+    ],
+)
+def test_phase_sets_of_the_vcf_and_the_sv_file_are_not_compared(tmp_path, run, sv_row, expected):
+    small = _write(tmp_path, "small", ["S"], ["113129619 C T PASS GT:PS 0|1:5"])
+    sv = _write(tmp_path, "sv", ["S"], [sv_row])
+    s = sample(run("annotate", small, "--sv", sv).json(), "S")
+    assert s["dira_genotype"] == expected
+    assert not any(r.startswith("phase contradicts") for r in s["review_reasons"])
+
+
+def test_one_allele_phased_in_both_files_is_not_two_copies(tmp_path, run):
+    small = _write(tmp_path, "small", ["S"], ["113131068 G T PASS GT:PS 0|1:5"])
+    sv = _write(tmp_path, "sv", ["S"], ["113131068 G T PASS GT:PS 1|0:5"])
+    s = sample(run("annotate", small, "--sv", sv).json(), "S")
+    assert s["dira_genotype"] == "indeterminate"  # one copy, or two: not proven biallelic
+    assert "DIRA01 is called in 2 records: copies are uncertain" in s["review_reasons"]
