@@ -237,7 +237,7 @@ def _phase(
     by_reads = phase_relation(first, va.call, second, vb.call)
     if _BY_PHASE.get(by_reads) != child.dira_genotype:
         return child, None  # a conflict of the GTs themselves: the genotype call handles it
-    reads = _read_phase(va, vb, by_reads)
+    reads = _read_phase(va, vb)
 
     def has(role: str, allele: AnnotatedAllele) -> int | None:
         return _copies(parents[role], allele, thresholds)
@@ -283,7 +283,7 @@ def _phase(
     return child, None
 
 
-def _read_phase(va: SampleVariant, vb: SampleVariant, relation: str) -> str:
+def _read_phase(va: SampleVariant, vb: SampleVariant) -> str:
     """Where the child's GTs phase the pair, for a review line."""
     record_a, record_b = va.annotated.alt.record, vb.annotated.alt.record
     if record_a.index == record_b.index:
