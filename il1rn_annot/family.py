@@ -1,7 +1,9 @@
 """Family evidence (``--ped``): inheritance phases two heterozygous alleles that the reads could
 not, and alleles that do not follow Mendel's rules point at a sample swap, a wrong PED, a de novo
 allele or a deletion. Inheritance is used only where it proves phase, in a trio with no Mendelian
-inconsistency; an inconsistency is a review reason and never changes a call."""
+inconsistency; an inconsistency is a review reason. Where the child's own GTs phase the pair
+(read-backed phase, a deletion), inheritance checks them, and a contradiction leaves the phase
+unknown: never a confident call that one of the two sources denies."""
 
 from __future__ import annotations
 
@@ -14,12 +16,20 @@ from il1rn_annot.model import (
     MONOALLELIC,
     AnnotatedAllele,
     SampleReport,
+    SampleVariant,
 )
 from il1rn_annot.zygosity import (
+    CIS,
+    CIS_NOTE,
+    TRANS,
+    TRANS_NOTE,
+    UNKNOWN,
     Thresholds,
     affected_span,
     lost_haplotypes,
+    phase_relation,
     quality_flags,
+    removes,
     short,
     zygosity,
 )
@@ -36,6 +46,10 @@ class Trio:
     child: str
     father: str | None
     mother: str | None
+
+
+#: The child's call from its own GTs, by the phase they give its two alleles.
+_BY_PHASE = {TRANS: BIALLELIC, CIS: MONOALLELIC, UNKNOWN: BIALLELIC_UNPHASED}
 
 
 @dataclass(frozen=True)
@@ -203,23 +217,39 @@ def _phase(
     """Phase the child's two heterozygous alleles by inheritance where the parents prove it:
     trans when each comes from a different parent who lacks the other (passing reference calls
     there), cis when one parent has both and the other lacks both. Anything else proves nothing:
-    a parent carrying both alleles may have passed them on together."""
-    if child.dira_genotype != BIALLELIC_UNPHASED or len(parents) != 2:
+    a parent carrying both alleles may have passed them on together. Where the child's own
+    GTs phase the pair (read-backed phase, a ``1/2`` record, a deletion), inheritance checks
+    them: agreement is noted, a contradiction leaves the phase unknown (biallelic_unphased)."""
+    if child.dira_genotype not in (BIALLELIC_UNPHASED, BIALLELIC, MONOALLELIC):
         return child, None
-    het = {}
+    if len(parents) != 2:
+        return child, None
+    het: dict[str, SampleVariant] = {}
     for v in child.variants:
         if v.annotated.pathogenic and v.copies == 1 and v.passed and not v.missing:
-            het.setdefault(v.annotated.key, v.annotated)
+            het.setdefault(v.annotated.key, v)
+        elif v.annotated.pathogenic and (v.copies or v.missing):
+            return child, None  # the call does not rest on one pair of heterozygous alleles
     if len(het) != 2:
         return child, None
-    (a, first), (b, second) = sorted(het.items())
+    (a, va), (b, vb) = sorted(het.items())
+    first, second = va.annotated, vb.annotated
+    by_reads = phase_relation(first, va.call, second, vb.call)
+    if _BY_PHASE.get(by_reads) != child.dira_genotype:
+        return child, None  # a conflict of the GTs themselves: the genotype call handles it
+    reads = _read_phase(va, vb)
 
     def has(role: str, allele: AnnotatedAllele) -> int | None:
         return _copies(parents[role], allele, thresholds)
 
     for p, q in (("father", "mother"), ("mother", "father")):
         if has(p, first) and has(p, second) == 0 and has(q, second) and has(q, first) == 0:
-            note = f"{a} and {b} in trans by inheritance ({a} from the {p}, {b} from the {q})"
+            how = f"{a} from the {p}, {b} from the {q}"
+            if by_reads == CIS:
+                return _unphased(child, a, b, reads, f"puts them in trans ({how})"), None
+            note = f"{a} and {b} in trans by inheritance ({how})"
+            if by_reads == TRANS:
+                note += f", as {reads} shows"
             return _with(child, call=BIALLELIC, notes=[note]), None
     for p, q in (("father", "mother"), ("mother", "father")):
         if has(p, first) and has(p, second) and has(q, first) == 0 and has(q, second) == 0:
@@ -229,14 +259,55 @@ def _phase(
                     f"the {p} carries {a} and {b} in trans yet passed both to the child: "
                     "Mendelian inconsistency (sample swap, de novo allele or a deletion?)"
                 )
+                if by_reads != UNKNOWN:
+                    why = (
+                        f"has both from the {p}, who carries them in trans (a Mendelian "
+                        "inconsistency)"
+                    )
+                    return _unphased(child, a, b, reads, why), None
                 return _with(child, reasons=[why]), None
+            how = f"both from the {p}, the {q} has neither"
+            if by_reads == TRANS:
+                return _unphased(child, a, b, reads, f"puts them in cis ({how})"), None
             why = f"{a} and {b} inherited together from the {p}: in cis, one allele"
+            if by_reads == CIS:
+                why += f", as {reads} shows"
             return _with(child, call=MONOALLELIC, reasons=[why]), carrier.sample
     carriers = [r for r in parents if has(r, first) and has(r, second)]
-    if carriers:
+    if carriers and by_reads == UNKNOWN:
         note = (
             f"the {' and the '.join(carriers)} carr{'y' if len(carriers) > 1 else 'ies'} both "
             f"{a} and {b}: inheritance does not prove their phase in the child"
         )
         return _with(child, notes=[note]), None
     return child, None
+
+
+def _read_phase(va: SampleVariant, vb: SampleVariant) -> str:
+    """Where the child's GTs phase the pair, for a review line."""
+    record_a, record_b = va.annotated.alt.record, vb.annotated.alt.record
+    if record_a.index == record_b.index:
+        return f"the child's record {record_a.chrom}:{record_a.pos} ({va.call.gt_text})"
+    if removes(va.annotated, vb.annotated) or removes(vb.annotated, va.annotated):
+        return "the child's deletion (one allele lies inside the other's)"
+    ps = "" if va.call.phase_set is None else f", PS {va.call.phase_set}"
+    return (
+        f"the child's read-backed phase ({record_a.chrom}:{record_a.pos} {va.call.gt_text}, "
+        f"{record_b.chrom}:{record_b.pos} {vb.call.gt_text}{ps})"
+    )
+
+
+def _unphased(child: SampleReport, a: str, b: str, reads: str, inherited: str) -> SampleReport:
+    """The child's GTs and inheritance phase the pair differently: the phase is unknown."""
+    by_reads = "in trans" if child.dira_genotype == BIALLELIC else "in cis"
+    why = (
+        f"phase conflict: {reads} puts {a} and {b} {by_reads}, but inheritance {inherited}: "
+        "a phasing error, a sample swap, a wrong PED, a de novo allele or a deletion; phase "
+        "unknown"
+    )
+    cis = f"{b} and {a} {CIS_NOTE}", f"{a} and {b} {CIS_NOTE}"
+    return replace(
+        _with(child, call=BIALLELIC_UNPHASED, reasons=[why]),
+        review_reasons=[r for r in [*child.review_reasons, why] if r not in cis],
+        notes=[n for n in child.notes if n != TRANS_NOTE and n not in cis],
+    )

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, CatalogEntry
+from il1rn_annot.coverage import gvcf_coverage, site_coverage
 from il1rn_annot.deletions import deletion_pattern, pattern_rows
-from il1rn_annot.genome import coding_exons
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
@@ -25,7 +25,6 @@ from il1rn_annot.model import (
     NONE,
     NOVEL_LOF,
     AnnotatedAllele,
-    Coverage,
     SampleCall,
     SampleReport,
     SampleVariant,
@@ -33,28 +32,31 @@ from il1rn_annot.model import (
 )
 from il1rn_annot.normalize import is_structural, minimal
 from il1rn_annot.zygosity import (
+    CIS,
+    CIS_NOTE,
+    CONFLICT,
+    TRANS,
+    TRANS_NOTE,
+    UNKNOWN,
     LostHaplotype,
     Thresholds,
     affected_span,
     could_hide,
-    deleted_bases,
     lost_haplotypes,
     one_copy,
+    phase_relation,
     quality_flags,
+    reference_block,
+    removes,
     sample_flags,
     short,
     sv_record,
+    unmeasured_block,
     zygosity,
 )
 
-VARIANT_ONLY_NOTE = (
-    "variant-only VCF: a catalog site with no passing call is not proven reference (a gVCF "
-    "proves sites; SV/CNV calls or read depth show deletions)"
-)
-NO_DELETION_NOTE = (
-    "the catalog sites are called reference, but a variant-only VCF does not exclude a large "
-    "deletion (SV/CNV calls, a gVCF or read depth can)"
-)
+#: Opens the review reason of a call that a phase conflict leaves open (``classify``).
+READINGS_NOTE = "the phase conflict allows"
 
 #: GTs that say "reference" and nothing else; a sample with one of these needs no attention.
 _REFERENCE = frozenset({(0, 0)})
@@ -241,7 +243,7 @@ def _other_record(
         ]  # fmt: skip
     if all(a == 0 for a in call.alleles):
         flags = sample_flags(call, thresholds)
-        if _unmeasured_block(record, call):
+        if unmeasured_block(record, call):
             flags.append("a reference block without GQ or depth")
         if flags:
             return [
@@ -252,42 +254,32 @@ def _other_record(
     return []  # another ALT called: handled with the alleles (could_hide) or irrelevant
 
 
-def _unmeasured_block(record: VariantRecord, call: SampleCall) -> bool:
-    """A gVCF reference block that states neither GQ nor depth proves nothing."""
-    gvcf_block = bool(record.alts) and all(a in ("<NON_REF>", "<*>") for a in record.alts)
-    return gvcf_block and call.gq is None and call.depth is None
+def _says_absent(e: Evidence, calls: Sequence[Evidence]) -> bool:
+    """A passing reference call that contradicts the records calling the allele: a record of the
+    same allele, or a gVCF reference block over the position of a record that calls it (a
+    correct gVCF never writes one: its blocks stop at variant records, though they may cover
+    the bases a deletion removes)."""
+    if e.alt_index is not None:
+        return True
+    if e.record is None or not reference_block(e.record):
+        return False
+    block = e.record
+    return any(c.record is not None and block.pos <= c.record.pos <= block.end for c in calls)
+
+
+def _kind(e: Evidence) -> str:
+    if not e.reference:
+        return "carrier"
+    if e.record is not None and e.alt_index is None:
+        return f"reference block to {e.record.end}"
+    return "reference"
 
 
 def _relation(a: Evidence, b: Evidence) -> str:
-    """'trans', 'cis' or 'unknown' for two heterozygous pathogenic alleles."""
-    if not a.slots or not b.slots:
-        return "unknown"
-    if _deletes(a, b) or _deletes(b, a):
-        return "trans"  # an allele cannot sit on a haplotype that lacks its bases
-    if a.record.index == b.record.index:
-        return "trans" if set(a.slots) != set(b.slots) else "cis"  # 1/2 is trans by construction
-    # Phased without PS counts as one phase set (VCF spec); different PS: phase unknown.
-    diploid = len(a.call.alleles) == len(b.call.alleles) == 2
-    if a.call.phased and b.call.phased and diploid and a.call.phase_set == b.call.phase_set:
-        return "cis" if a.slots == b.slots else "trans"
-    return "unknown"
-
-
-def _deletes(a: Evidence, b: Evidence) -> bool:
-    """``a`` is a deletion (symbolic, breakends or sequence-resolved) that surely removes the
-    bases of ``b``'s allele. Two deletions that largely overlap may be one event written twice
-    (by two callers or files): that proves nothing about phase."""
-    if a.annotated is None or b.annotated is None or b.annotated is a.annotated:
-        return False
-    deletion = deleted_bases(a.annotated.alt)
-    if deletion is None:
-        return False
-    lo, hi = deletion[2]
-    start, end = affected_span(b.annotated.alt)
-    if not (lo <= start and end <= hi):
-        return False
-    other = deleted_bases(b.annotated.alt)
-    return other is None or (other[1] - other[0] + 1) * 2 <= deletion[1] - deletion[0] + 1
+    """TRANS, CIS, UNKNOWN or CONFLICT for two heterozygous pathogenic alleles."""
+    if a.annotated is None or b.annotated is None or a.call is None or b.call is None:
+        return UNKNOWN
+    return phase_relation(a.annotated, a.call, b.annotated, b.call)
 
 
 def _proven_copies(items: list[Evidence]) -> int:
@@ -297,8 +289,8 @@ def _proven_copies(items: list[Evidence]) -> int:
     groups: dict[object, set[int]] = {}
     for e in items:
         if e.proven and len(e.call.alleles) == 2:
-            if e.call.phased:
-                key: object = ("phase_set", e.call.phase_set)
+            if e.call.phased:  # a phase set of one file (the VCF or --sv)
+                key: object = ("phase_set", e.record.sv_file, e.call.phase_set)
             else:
                 key = ("record", e.record.index)
             groups.setdefault(key, set()).update(e.slots)
@@ -309,7 +301,8 @@ def classify(dosage: dict[str, int], carriers: dict[str, Evidence]) -> tuple[str
     """The dira_genotype for one dosage assignment, and a note on phase.
 
     ``dosage`` maps catalog id -> pathogenic copies; ``carriers`` the evidence that shows each
-    allele (for phase).
+    allele (for phase). A pair whose phase contradicts a deletion is read both ways: the call
+    stands only if both readings give it, else it is indeterminate.
     """
     present = [i for i, n in dosage.items() if n > 0]
     if any(n >= 2 for n in dosage.values()):
@@ -322,12 +315,49 @@ def classify(dosage: dict[str, int], carriers: dict[str, Evidence]) -> tuple[str
     for i, a in enumerate(present):
         for b in present[i + 1 :]:
             ea, eb = carriers.get(a), carriers.get(b)
-            relations.append(_relation(ea, eb) if ea and eb else "unknown")
-    if "trans" in relations:
-        return BIALLELIC, "pathogenic alleles in trans (phased, or one inside the other's deletion)"
-    if all(r == "cis" for r in relations):
-        return MONOALLELIC, f"{' and '.join(present)} phased in cis (same haplotype): one allele"
+            relations.append(_relation(ea, eb) if ea and eb else UNKNOWN)
+    trans, cis = (_by_phase([x if r == CONFLICT else r for r in relations]) for x in (TRANS, CIS))
+    if trans != cis:
+        return INDETERMINATE, f"{READINGS_NOTE} {cis} (in cis) or {trans} (in trans)"
+    call = trans
+    if call == BIALLELIC:
+        return BIALLELIC, TRANS_NOTE
+    if call == MONOALLELIC:
+        return MONOALLELIC, f"{' and '.join(present)} {CIS_NOTE}"
     return BIALLELIC_UNPHASED, ""
+
+
+def _by_phase(relations: list[str]) -> str:
+    if TRANS in relations:
+        return BIALLELIC
+    if all(r == CIS for r in relations):
+        return MONOALLELIC
+    return BIALLELIC_UNPHASED
+
+
+def _phase_conflicts(carriers: dict[str, Evidence]) -> list[str]:
+    """Review reasons for pairs of carried alleles whose phase contradicts a deletion."""
+    out = []
+    ids = sorted(carriers)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            ea, eb = carriers[a], carriers[b]
+            if _relation(ea, eb) != CONFLICT:
+                continue
+            if (
+                ea.annotated is not None
+                and eb.annotated is not None
+                and removes(eb.annotated, ea.annotated)
+            ):
+                ea, eb = eb, ea  # name the deletion first
+            ps = ea.call.phase_set if ea.call is not None else None
+            out.append(
+                f"phase contradicts a deletion: {ea.dira_id} (record {ea.where}) deletes the "
+                f"bases of {eb.dira_id} (record {eb.where}), yet the GTs phase both on one "
+                f"haplotype{'' if ps is None else f' (PS {ps})'}: the phase, the deletion or "
+                f"{eb.dira_id} is miscalled"
+            )
+    return out
 
 
 def call_sample(
@@ -364,6 +394,7 @@ def call_sample(
     high: dict[str, int] = {}
     carriers: dict[str, Evidence] = {}
     reasons: list[str] = []
+    disputed: set[str] = set()
     for dira_id, items in by_id.items():
         low[dira_id] = _proven_copies(items)
         calls = [e for e in items if e.alt_index is not None and e.proven]
@@ -377,18 +408,17 @@ def call_sample(
             low[dira_id] = min(low[dira_id], min(e.proven for e in calls))
             reasons.append(f"{dira_id} is called in {len(calls)} records: copies are uncertain")
         high[dira_id] = min(2, max(allowed, low[dira_id]))
-        if low[dira_id] and any(e.reference and e.alt_index is not None for e in items):
+        against = [e for e in items if e.reference and _says_absent(e, calls)]
+        if low[dira_id] and against:
             low[dira_id] = 0  # one record proves it absent, another present: trust neither
-            said = ", ".join(
-                f"{e.where} {'reference' if e.reference else 'carrier'}"
-                for e in items
-                if e.alt_index is not None and (e.reference or e.proven)
-            )
+            disputed.add(dira_id)
+            said = ", ".join(f"{e.where} {_kind(e)}" for e in items if e in against or (e in calls))
             reasons.append(f"records disagree on {dira_id} ({said})")
         for e in items:
             best = carriers.get(dira_id)
             if e.slots and e.proven and (best is None or (best.reason and not e.reason)):
                 carriers[dira_id] = e
+    reasons.extend(_phase_conflicts(carriers))
     call_low, note_low = classify(low, carriers)
     call_high, note_high = classify(high, carriers)
 
@@ -398,7 +428,7 @@ def call_sample(
         # stay in the review reasons).
         dira_genotype = call_low
         reasons = [r for r in reasons if "copies are uncertain" not in r]
-        if any(r.startswith("records disagree") for r in reasons):
+        if call_low != INDETERMINATE and any(r.startswith("records disagree") for r in reasons):
             reasons.append(f"every reading of the disagreeing records gives {call_low}")
     else:
         dira_genotype = INDETERMINATE
@@ -406,8 +436,10 @@ def call_sample(
             if e.reason:
                 where = "" if e.record is None else f", record {e.where}"
                 reasons.append(f"{e.dira_id} site{where}: {e.reason}")
-        reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
-    reasons.extend(n for n in notes if "cis" in n)
+        if INDETERMINATE not in (call_low, call_high):
+            reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
+    reasons.extend(n for n in notes if n.endswith(CIS_NOTE) or n.startswith(READINGS_NOTE))
+    notes = [n for n in notes if not n.startswith(READINGS_NOTE)]
     seen_alleles = {e.dira_id for e in evidence if e.alt_index is not None and e.allowed > 0}
     for entry_id in sorted(i for i, n in high.items() if n > 0 and i in seen_alleles):
         entry = catalog.entry(entry_id)
@@ -430,9 +462,9 @@ def call_sample(
                 f"novel predicted loss-of-function allele {a.key} ({a.location}, {v.zygosity}): "
                 "not counted in the call; --count-novel-lof counts it"
             )
-    coverage = _coverage(sites, by_id)
+    coverage = site_coverage(sites, by_id, disputed)
     if gvcf:
-        coverage = _gvcf_coverage(coverage, sample_index, exon_records, build, thresholds)
+        coverage = gvcf_coverage(coverage, sample_index, exon_records, build, thresholds)
         if coverage.possible_homozygous_deletion:
             dira_genotype = INDETERMINATE
             reasons.append(
@@ -450,48 +482,6 @@ def call_sample(
     )
 
 
-def _gvcf_coverage(
-    coverage: Coverage,
-    sample_index: int,
-    records: Sequence[VariantRecord],
-    build: str,
-    thresholds: Thresholds,
-) -> Coverage:
-    """Coding bases of NM_173842 that passing gVCF records (reference blocks or variant calls)
-    cover, and whether the coding exons are empty while the window around them is called."""
-    exons = coding_exons(build)
-    called: set[int] = set()
-    flanks = False
-    for record in records:
-        call = record.calls[sample_index]
-        if not call.alleles or None in call.alleles or sample_flags(call, thresholds):
-            continue
-        if sv_record(record):
-            continue  # an SV record calls no bases
-        if _unmeasured_block(record, call):
-            continue
-        hit = False
-        for _, start, end in exons:
-            lo, hi = max(start, record.pos), min(end, record.end)
-            if lo <= hi:
-                called.update(range(lo, hi + 1))
-                hit = True
-        flanks = flanks or not hit
-    total = sum(end - start + 1 for _, start, end in exons)
-    return replace(
-        coverage,
-        evidence="gvcf",
-        cds_bases_called=len(called),
-        cds_bases_total=total,
-        possible_homozygous_deletion=flanks and not called,
-        note=""
-        if coverage.proven_reference
-        else coverage.note.replace(
-            VARIANT_ONLY_NOTE, "gVCF: the sites listed have no passing record (coverage hole)"
-        ),
-    )
-
-
 def _structural(e: Evidence) -> bool:
     return e.record is not None and all(is_structural(a) for a in e.record.alts)
 
@@ -501,26 +491,9 @@ def _one_haplotype_each(calls: list[Evidence]) -> bool:
     the ALTs of one record, count once per haplotype and need no caution."""
     if len({e.record.index for e in calls}) == 1:
         return True
-    keys = {(e.call.phased, e.call.phase_set) for e in calls}
+    keys = {(e.record.sv_file, e.call.phased, e.call.phase_set) for e in calls}
     slots = [s for e in calls for s in e.slots]
     return len(keys) == 1 and calls[0].call.phased and len(slots) == len(set(slots))
-
-
-def _coverage(sites: Sequence[Site], by_id: dict[str, list[Evidence]]) -> Coverage:
-    called, open_sites = [], []
-    for site in sites:
-        items = by_id.get(site.entry.id, [])
-        decided = any(e.reference or (e.proven and e.proven == e.allowed) for e in items)
-        uncertain = any(e.allowed > e.proven for e in items)
-        (called if decided and not uncertain else open_sites).append(site.entry.id)
-    return Coverage(
-        evidence="variant_calls",
-        proven_reference=not open_sites,
-        sites_total=len(sites),
-        sites_called=called,
-        sites_not_assessed=open_sites,
-        note=VARIANT_ONLY_NOTE if open_sites else NO_DELETION_NOTE,
-    )
 
 
 def catalog_sites(catalog: Catalog, build: str) -> list[Site]:

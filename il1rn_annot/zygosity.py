@@ -172,3 +172,71 @@ def sv_record(record: VariantRecord) -> bool:
     (sequence-resolved deletions too). Its reference call only says the caller found no such
     event: it proves no small-variant site."""
     return record.sv_file or (bool(record.alts) and all(is_structural(a) for a in record.alts))
+
+
+#: Relations of two heterozygous alleles in one sample (``phase_relation``).
+TRANS, CIS, UNKNOWN, CONFLICT = "trans", "cis", "unknown", "conflict"
+#: The genotype's notes on phase (``family`` replaces them where inheritance disagrees).
+TRANS_NOTE = "pathogenic alleles in trans (phased, or one inside the other's deletion)"
+CIS_NOTE = "phased in cis (same haplotype): one allele"
+
+
+def slots(call: SampleCall, alt_index: int) -> tuple[int, ...]:
+    """Which haplotypes (GT positions) carry the allele."""
+    return tuple(i for i, a in enumerate(call.alleles) if a == alt_index)
+
+
+def gt_phase(a: AnnotatedAllele, call_a: SampleCall, b: AnnotatedAllele, call_b: SampleCall) -> str:
+    """What the GTs alone say of two alleles: the ALTs of one record (``1/2`` is trans by
+    construction), or phased in one set (phased without PS counts as one set, VCF spec). The
+    phase sets of two files (the VCF and --sv) are unrelated, whatever their numbers."""
+    sa, sb = slots(call_a, a.alt.alt_index), slots(call_b, b.alt.alt_index)
+    if not sa or not sb:
+        return UNKNOWN
+    if a.alt.record.index == b.alt.record.index:
+        return TRANS if set(sa) != set(sb) else CIS
+    if a.alt.record.sv_file != b.alt.record.sv_file:
+        return UNKNOWN
+    diploid = len(call_a.alleles) == len(call_b.alleles) == 2
+    if call_a.phased and call_b.phased and diploid and call_a.phase_set == call_b.phase_set:
+        return CIS if sa == sb else TRANS
+    return UNKNOWN
+
+
+def phase_relation(
+    a: AnnotatedAllele, call_a: SampleCall, b: AnnotatedAllele, call_b: SampleCall
+) -> str:
+    """TRANS, CIS or UNKNOWN for two heterozygous alleles of one sample; CONFLICT when the GTs
+    put on one haplotype an allele and a deletion that removes its bases (an allele cannot sit
+    on a haplotype that lacks them: the phase, the deletion or the allele's call is wrong)."""
+    by_gt = gt_phase(a, call_a, b, call_b)
+    if removes(a, b) or removes(b, a):
+        return CONFLICT if by_gt == CIS else TRANS
+    return by_gt
+
+
+def removes(a: AnnotatedAllele, b: AnnotatedAllele) -> bool:
+    """``a`` is a deletion (symbolic, breakends or sequence-resolved) that surely removes the
+    bases of ``b``'s allele. Two deletions that largely overlap may be one event written twice
+    (by two callers or files): that proves nothing about phase."""
+    if b is a:
+        return False
+    deletion = deleted_bases(a.alt)
+    if deletion is None:
+        return False
+    lo, hi = deletion[2]
+    start, end = affected_span(b.alt)
+    if not (lo <= start and end <= hi):
+        return False
+    other = deleted_bases(b.alt)
+    return other is None or (other[1] - other[0] + 1) * 2 <= deletion[1] - deletion[0] + 1
+
+
+def unmeasured_block(record: VariantRecord, call: SampleCall) -> bool:
+    """A gVCF reference block that states neither GQ nor depth proves nothing."""
+    return reference_block(record) and call.gq is None and call.depth is None
+
+
+def reference_block(record: VariantRecord) -> bool:
+    """A gVCF reference block: its only ALTs are <NON_REF> or <*>."""
+    return bool(record.alts) and all(a in ("<NON_REF>", "<*>") for a in record.alts)

@@ -186,3 +186,114 @@ def test_hemizygous_parent_passing_on_the_deletion_is_consistent(annotate, ped):
     ]
     report = annotate(vcf_text(["kid", "dad", "mum"], rows, header=SV_HEADER), "--ped", ped)
     assert not any("Mendelian" in r for r in sample(report, "kid")["review_reasons"])
+
+
+def _phased(annotate, ped, q54x: str, e77x: str) -> dict:
+    rows = [f"{Q54X}:PS {q54x}", f"{E77X}:PS {e77x}"]
+    return annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped)
+
+
+def test_read_backed_trans_against_inheritance_in_cis_is_unphased(annotate, ped):
+    # The reads put Q54X and E77X on different haplotypes; both came from the father.
+    report = _phased(
+        annotate, ped, "1|0:60:30:5 0/1:60:30:. 0/0:60:30:.", "0|1:60:30:5 0/1:60:30:. 0/0:60:30:."
+    )
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert kid["needs_review"]
+    (reason,) = [r for r in kid["review_reasons"] if r.startswith("phase conflict")]
+    assert "the child's read-backed phase (2:113131068 0|1, 2:113129619 1|0, PS 5)" in reason
+    assert "puts DIRA01 and DIRA02 in trans, but inheritance puts them in cis" in reason
+    assert "both from the father, the mother has neither" in reason
+    assert not any("in trans" in n for n in kid["notes"])
+    assert sample(report, "dad")["dira_genotype"] == "biallelic_unphased"  # not proven cis
+
+
+def test_read_backed_cis_against_inheritance_in_trans_is_unphased(annotate, ped):
+    report = _phased(
+        annotate, ped, "0|1:60:30:5 0/0:60:30:. 0/1:60:30:.", "0|1:60:30:5 0/1:60:30:. 0/0:60:30:."
+    )
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert any(
+        r.startswith("phase conflict: the child's read-backed phase")
+        and "in cis, but inheritance puts them in trans (DIRA01 from the father, DIRA02 from the "
+        "mother)"
+        in r
+        for r in kid["review_reasons"]
+    )
+    assert not any("one allele" in r for r in kid["review_reasons"])  # no longer the call
+
+
+def test_phased_child_of_a_parent_with_both_alleles_in_trans_is_flagged(annotate, ped):
+    # The father has Q54X and E77X on different haplotypes: he cannot have given both.
+    report = _phased(
+        annotate, ped, "1|0:60:30:5 1|0:60:30:7 0/0:60:30:.", "0|1:60:30:5 0|1:60:30:7 0/0:60:30:."
+    )
+    assert sample(report, "dad")["dira_genotype"] == "biallelic"
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert kid["needs_review"]
+    assert any(
+        r.startswith("phase conflict") and "Mendelian inconsistency" in r
+        for r in kid["review_reasons"]
+    )
+
+
+@pytest.mark.parametrize("encoding", ["vcf.gz+tbi", "bcf"])
+def test_read_backed_phase_and_inheritance_agree_in_trans(annotate, ped, encoding):
+    rows = [
+        f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:.",
+        f"{E77X}:PS 0|1:60:30:5 0/0:60:30:. 0/1:60:30:.",
+    ]
+    report = annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped, encoding=encoding)
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == "biallelic"
+    assert not kid["needs_review"]
+    assert (
+        "DIRA01 and DIRA02 in trans by inheritance (DIRA01 from the mother, DIRA02 from the "
+        "father), as the child's read-backed phase (2:113131068 0|1, 2:113129619 1|0, PS 5) shows"
+    ) in kid["notes"]
+
+
+def test_read_backed_phase_and_inheritance_agree_in_cis(annotate, ped):
+    report = _phased(
+        annotate, ped, "0|1:60:30:5 0/1:60:30:. 0/0:60:30:.", "0|1:60:30:5 0/1:60:30:. 0/0:60:30:."
+    )
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == "monoallelic"
+    assert any(
+        "inherited together from the father: in cis, one allele, as the child's read-backed phase"
+        in r
+        for r in kid["review_reasons"]
+    )
+    assert sample(report, "dad")["dira_genotype"] == "monoallelic"
+
+
+def test_phase_sets_that_differ_leave_inheritance_to_phase(annotate, ped):
+    report = _phased(
+        annotate, ped, "1|0:60:30:5 0/1:60:30:. 0/0:60:30:.", "0|1:60:30:9 0/0:60:30:. 0/1:60:30:."
+    )
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == "biallelic"
+    assert any(n.startswith("DIRA01 and DIRA02 in trans by inheritance") for n in kid["notes"])
+    assert not any("read-backed" in n for n in kid["notes"])
+
+
+def test_trans_by_a_deletion_against_inheritance_is_unphased(annotate, ped):
+    # Each of the father's alleles lies on a different haplotype (E77X inside his deletion's
+    # span): he cannot have given both, as the mother's reference calls say he did.
+    from test_sv import FOUNDER, SV_HEADER
+
+    rows = [
+        f"{FOUNDER} GT:GQ:DP 0/1:60:30 0/1:60:30 0/0:60:30",
+        f"{E77X} 0/1:60:30 0/1:60:30 0/0:60:30",
+    ]
+    report = annotate(vcf_text(["kid", "dad", "mum"], rows, header=SV_HEADER), "--ped", ped)
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert any(
+        r.startswith("phase conflict: the child's deletion")
+        and "inheritance has both from the father, who carries them in trans" in r
+        for r in kid["review_reasons"]
+    )

@@ -83,3 +83,72 @@ def test_variant_only_vcf_is_not_a_gvcf(annotate):
     coverage = sample(report, "S")["coverage"]
     assert coverage["evidence"] == "variant_calls"
     assert coverage["cds_bases_called"] is None
+
+
+@pytest.mark.parametrize("gt", ["1/1", "0/1"])
+def test_reference_block_over_a_variant_record_disagrees_with_it(annotate, gt):
+    # A block over E77X's position says 0/0 there; the record says E77X: like two records.
+    rows = [block(113127000, 113133000), f"{E77X} G T,<NON_REF> PASS GT:GQ:DP {gt}:50:30"]
+    s = sample(_report(annotate, rows), "S")
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["needs_review"]
+    assert (
+        f"records disagree on DIRA01 (2:{E77X} ({gt}) carrier, "
+        "2:113127000 (0/0) reference block to 113133000)"
+    ) in s["review_reasons"]
+    assert s["coverage"]["proven_reference"] is False
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
+def test_every_reading_of_a_contradicting_block_gives_the_call(annotate):
+    # Q54X 1/1 decides biallelic whether or not E77X is there.
+    rows = [
+        block(WINDOW[0], 113129618),
+        "113129619 C T,<NON_REF> PASS GT:GQ:DP 1/1:50:30",
+        block(113129620, 113133000),
+        f"{E77X} G T,<NON_REF> PASS GT:GQ:DP 0/1:50:30",
+        block(113133001, WINDOW[1]),
+    ]
+    s = sample(_report(annotate, rows), "S")
+    assert s["dira_genotype"] == "biallelic"
+    assert any(r.startswith("records disagree on DIRA01") for r in s["review_reasons"])
+    assert "every reading of the disagreeing records gives biallelic" in s["review_reasons"]
+
+
+def test_blocks_that_stop_at_a_variant_record_do_not_disagree(annotate):
+    # GATK: blocks end before a variant record and may cover the bases its deletion removes.
+    rows = [
+        block(WINDOW[0], 113129597),
+        "113129598 AC A,<NON_REF> PASS GT:GQ:DP 0/1:50:30",  # DIRA05, c.141del
+        block(113129599, WINDOW[1]),
+    ]
+    s = sample(_report(annotate, rows), "S")
+    assert s["dira_genotype"] == "monoallelic"
+    assert not s["needs_review"]
+    assert s["coverage"]["proven_reference"] is True
+
+
+def test_blocks_over_an_sv_callers_deletion_do_not_disagree(annotate):
+    # The small-variant caller calls reference where an SV caller finds DIRA11: no contradiction
+    # a variant record would make (its reads do not show the deletion as a variant).
+    from test_sv import SV_HEADER
+
+    dira11 = "113107433 N <DEL> PASS INFO=SVTYPE=DEL;END=113129650 GT 0/1"
+    rows = [block(WINDOW[0], 113107500), dira11, block(113107501, WINDOW[1])]
+    s = sample(annotate(vcf_text(["S"], rows, header=[*GVCF_HEADER, *SV_HEADER])), "S")
+    assert [v["dira_id"] for v in s["variants"]] == ["DIRA11"]
+    assert s["dira_genotype"] == "monoallelic"
+    assert not any(r.startswith("records disagree") for r in s["review_reasons"])
+
+
+def test_reference_block_against_a_record_of_the_sv_file(tmp_path, run):
+    # Like a 0/0 record in the main VCF against the SV file's call: the callers disagree.
+    from conftest import write_input
+
+    gvcf = write_input(tmp_path, "g", vcf_text(["S"], [block(*WINDOW)], header=GVCF_HEADER))
+    sv = write_input(tmp_path, "sv", vcf_text(["S"], [f"{E77X} G T PASS GT:GQ:DP 1/1:50:30"]))
+    result = run("annotate", gvcf, "--sv", sv)
+    assert result.exit_code == 0, result.stderr
+    s = sample(result.json(), "S")
+    assert s["dira_genotype"] == "indeterminate"
+    assert any(r.startswith("records disagree on DIRA01") for r in s["review_reasons"])

@@ -181,6 +181,42 @@ def test_heterozygous_deletion_with_e77x_on_the_other_allele(annotate, e77x, exp
     assert e77x_row["zygosity"] == zygosity
 
 
+@pytest.mark.parametrize(
+    ("deletion", "e77x", "expected"),
+    [
+        ("0|1", "0|1", "indeterminate"),  # phased on the haplotype that lacks E77X's base
+        ("0|1", "1|0", "biallelic"),  # phased on the other haplotype: in trans
+        ("0|1:100", "0|1:200", "biallelic"),  # different phase sets: the deletion decides
+    ],
+)
+def test_e77x_phased_onto_the_haplotype_its_deletion_removes(annotate, deletion, e77x, expected):
+    ps = ":100" if ":" not in deletion else ""
+    rows = [f"{FOUNDER} GT:PS {deletion}{ps}", f"113131068 G T PASS GT:PS {e77x}{ps}"]
+    s = sample(_annotate(annotate, rows), "S")
+    assert s["dira_genotype"] == expected
+    conflict = [r for r in s["review_reasons"] if r.startswith("phase contradicts a deletion")]
+    if expected == "indeterminate":
+        assert s["needs_review"]
+        (reason,) = conflict
+        assert "DIRA04 (record 2:112960000 (0|1))" in reason
+        assert "DIRA01 (record 2:113131068 (0|1))" in reason and "(PS 100)" in reason
+        assert "monoallelic (in cis) or biallelic (in trans)" in " ".join(s["review_reasons"])
+        assert not any("in trans" in n for n in s["notes"])
+    else:
+        assert not conflict and not s["needs_review"]
+
+
+def test_phase_conflict_does_not_matter_when_every_reading_is_biallelic(annotate):
+    rows = [
+        f"{FOUNDER} GT:PS 0|1:100",
+        "113129619 C T PASS GT:PS 1|0:100",  # Q54X opposite the deletion: in trans
+        "113131068 G T PASS GT:PS 0|1:100",  # E77X on the deleted haplotype: a conflict
+    ]
+    s = sample(_annotate(annotate, rows), "S")
+    assert s["dira_genotype"] == "biallelic"
+    assert any(r.startswith("phase contradicts a deletion") for r in s["review_reasons"])
+
+
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_multi_sample_sv_vcf(annotate, encoding):
     report = _annotate(
@@ -377,3 +413,28 @@ def test_sv_file_warnings_reach_the_report_and_its_empty_window_does_not(tmp_pat
     quiet = run("annotate", small, "--sv", empty).json()
     assert quiet["warnings"] == []
     assert sample(quiet, "S")["dira_genotype"] == "monoallelic"
+
+
+@pytest.mark.parametrize(
+    ("sv_row", "expected"),
+    [
+        # Two files' phase sets are unrelated, whatever their numbers: phase unknown.
+        ("113131068 G T PASS GT:PS 1|0:5", "biallelic_unphased"),
+        # ...and the deletion's own phase says nothing of Q54X's: trans by the deletion alone.
+        ("112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000 GT:PS 0|1:5", "biallelic"),
+    ],
+)
+def test_phase_sets_of_the_vcf_and_the_sv_file_are_not_compared(tmp_path, run, sv_row, expected):
+    small = _write(tmp_path, "small", ["S"], ["113129619 C T PASS GT:PS 0|1:5"])
+    sv = _write(tmp_path, "sv", ["S"], [sv_row])
+    s = sample(run("annotate", small, "--sv", sv).json(), "S")
+    assert s["dira_genotype"] == expected
+    assert not any(r.startswith("phase contradicts") for r in s["review_reasons"])
+
+
+def test_one_allele_phased_in_both_files_is_not_two_copies(tmp_path, run):
+    small = _write(tmp_path, "small", ["S"], ["113131068 G T PASS GT:PS 0|1:5"])
+    sv = _write(tmp_path, "sv", ["S"], ["113131068 G T PASS GT:PS 1|0:5"])
+    s = sample(run("annotate", small, "--sv", sv).json(), "S")
+    assert s["dira_genotype"] == "indeterminate"  # one copy, or two: not proven biallelic
+    assert "DIRA01 is called in 2 records: copies are uncertain" in s["review_reasons"]
