@@ -297,3 +297,16 @@ def test_trans_by_a_deletion_against_inheritance_is_unphased(annotate, ped):
         and "inheritance has both from the father, who carries them in trans" in r
         for r in kid["review_reasons"]
     )
+
+
+def test_summary_does_not_advise_phasing_again_after_a_phase_conflict(tmp_path, run, ped):
+    rows = [
+        f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:.",
+        f"{E77X}:PS 0|1:60:30:5 0/1:60:30:. 0/0:60:30:.",
+    ]
+    path = tmp_path / "trio.vcf"
+    path.write_text(vcf_text(["kid", "dad", "mum"], rows))
+    summary = run("annotate", path, "--ped", ped, "--format", "summary").stdout
+    kid = summary.split("\nkid", 1)[1].split("\ndad", 1)[0]
+    assert "next: the child's own phase and inheritance disagree" in kid
+    assert "parents with --ped" not in kid

@@ -47,6 +47,21 @@ NEXT = {
 }
 
 
+#: When the phase sources were used and disagree, phasing again with them is no advice.
+PHASE_CONFLICT_NEXT = (
+    "the child's own phase and inheritance disagree: check for a sample swap or a wrong PED "
+    "first, then phase the alleles from long reads or by testing the parents independently"
+)
+
+
+def _next(sample: SampleReport) -> str:
+    if sample.dira_genotype == BIALLELIC_UNPHASED and any(
+        r.startswith("phase conflict") for r in sample.review_reasons
+    ):
+        return PHASE_CONFLICT_NEXT
+    return NEXT.get(sample.dira_genotype, "")
+
+
 def _call(sample: SampleReport) -> str:
     """The code, with REVIEW where a person must look before the call is used."""
     return f"{sample.dira_genotype}, REVIEW" if sample.needs_review else sample.dira_genotype
@@ -102,8 +117,9 @@ def render_summary(report: Report) -> str:
         if sample.needs_review:
             lines.extend(f"{'':{width[0]}}  review: {r}" for r in sample.review_reasons)
         lines.extend(f"{'':{width[0]}}  note: {x}" for x in sample.notes)
-        if sample.dira_genotype in NEXT:
-            lines.append(f"{'':{width[0]}}  next: {NEXT[sample.dira_genotype]}")
+        step = _next(sample)
+        if step:
+            lines.append(f"{'':{width[0]}}  next: {step}")
     if not report.samples:
         lines.append("(the file has no samples)")
     return "\n".join(lines) + "\n"
