@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, CatalogEntry, Locus
-from il1rn_annot.genome import coding_exons, is_chr2
+from il1rn_annot.genome import coding_exons, is_chr2, is_chr2_alias
 from il1rn_annot.model import NOVEL_LOF, Allele, AltAllele, AnnotatedAllele
-from il1rn_annot.normalize import BaseFetcher, minimal
+from il1rn_annot.normalize import BaseFetcher, is_breakend, minimal
 
 #: Alleles further apart than this are never compared (catalog indels sit in short repeats).
 MAX_SHIFT = 200
@@ -107,12 +107,45 @@ def _known(locus: Locus, lo: int, hi: int, base_at: BaseFetcher | None) -> dict[
     return bases
 
 
+def unknown_ref(allele: Allele, locus: Locus) -> list[int]:
+    """Positions of the catalog allele's REF where the record's REF is N and the catalog knows
+    the base: the record does not say what it changes there, so it proves no match.
+
+    >>> unknown_ref(Allele(113131068, "N", "T"), Locus("2", 113131068, 113131068, "G", "T"))
+    [113131068]
+    >>> unknown_ref(Allele(113131049, "N", "T"), Locus("2", 113131049, 113131051, "NAT", "N"))
+    []
+    """
+    return [
+        allele.pos + i
+        for i, base in enumerate(allele.ref.upper())
+        if base == "N"
+        and locus.pos <= allele.pos + i < locus.pos + len(locus.ref)
+        and locus.ref[allele.pos + i - locus.pos].upper() != "N"
+    ]
+
+
+def _ref_has_n(allele: Allele, locus: Locus) -> bool:
+    """An N in the record's REF where the catalog has a base: nothing about that base is proven,
+    so neither a literal nor a haplotype comparison may treat it as the catalog's."""
+    return any(
+        base == "N"
+        and not (
+            locus.pos <= allele.pos + i < locus.pos + len(locus.ref)
+            and locus.ref[allele.pos + i - locus.pos].upper() == "N"
+        )
+        for i, base in enumerate(allele.ref.upper())
+    )
+
+
 def matches_locus(alt: AltAllele, locus: Locus | None, base_at: BaseFetcher | None = None) -> str:
     """``exact``, ``normalized`` or '' for one catalog locus."""
     if locus is None or locus.symbolic or alt.allele.symbolic:
         return ""
     if abs(alt.allele.pos - locus.pos) > MAX_SHIFT:
         return ""
+    if _ref_has_n(alt.input, locus) or _ref_has_n(alt.allele, locus):
+        return ""  # a REF of N proves no base: the allele cannot be shown to be the catalog's
     lo = min(alt.input.pos, locus.pos) - 1
     hi = max(alt.input.end, locus.end) + 1
     known = _known(locus, lo, hi, base_at)
@@ -141,9 +174,12 @@ def annotate_allele(
                 "ref_mismatch: the record's REF disagrees with a base the catalog confirms at "
                 + "; ".join(conflicts)
             )
+        warnings.extend(_unknown_ref_warnings(alt, catalog, build))
     deletion = deletion_of(alt)
     if deletion is not None:
         annotated = annotate_deletion(alt, deletion, catalog, build)
+    elif is_breakend(alt.allele.alt):
+        annotated = annotate_breakend(alt, build)
     else:
         annotated = _with_effect(
             _catalog_hit(alt, catalog, build, base_at), catalog, build, base_at
@@ -160,6 +196,66 @@ def annotate_allele(
             location=annotated.location or "intron 2",
         )
     return replace(annotated, warnings=tuple(dict.fromkeys(warnings)))
+
+
+#: A record whose REF is N over a catalog allele's bases: it proves neither that allele nor its
+#: absence (``genotype`` leaves the site open and asks for review).
+REF_UNKNOWN = "ref_unknown"
+
+
+def _unknown_ref_warnings(alt: AltAllele, catalog: Catalog, build: str) -> list[str]:
+    out = []
+    for entry in catalog.matchable():
+        locus = entry.locus(build)
+        if locus is None or locus.symbolic:
+            continue
+        where = unknown_ref(alt.input, locus)
+        if where:
+            bases = ", ".join(f"{p} ({locus.ref[p - locus.pos].upper()})" for p in where)
+            out.append(
+                f"{REF_UNKNOWN}: REF N at catalog site {entry.id} ({entry.name}), where the "
+                f"reference has {bases}: the record can be matched neither to it nor against it"
+            )
+    return out
+
+
+#: The consequence given to a breakend inside NM_173842 that no deletion explains.
+REARRANGEMENT = "feature_truncation"
+_MATE = re.compile(r"[\[\]]([^:\[\]]+):(\d+)[\[\]]")
+
+
+def annotate_breakend(alt: AltAllele, build: str) -> AnnotatedAllele:
+    """A breakend that is not one end of a deletion (``deletion_of``): a translocation, an
+    inversion or duplication junction, or a single breakend. If either end lies in NM_173842's
+    span (exons, introns, UTRs), the gene may be broken on that haplotype: nothing proves
+    otherwise, so it is a rearrangement for review, never a harmless allele."""
+    from il1rn_annot.transcripts import load_transcript, region
+
+    tx = load_transcript(build)
+    record = alt.record
+    mate = _MATE.search(alt.allele.alt)
+    here = region(tx, record.pos) if tx.start <= record.pos <= tx.end else ""
+    if mate is None:
+        joined = "a single breakend (its other side is unknown)"
+        there = ""
+    else:
+        chrom, mate_pos = mate.group(1), int(mate.group(2))
+        same = is_chr2_alias(chrom)
+        there = region(tx, mate_pos) if same and tx.start <= mate_pos <= tx.end else ""
+        joined = f"joined to {chrom}:{mate_pos}" + (
+            " on the same chromosome, not as a deletion" if same else " (another chromosome)"
+        )
+    if not here and not there:
+        return AnnotatedAllele(alt=alt)
+    where = f"IL1RN {here}" if here else f"{record.chrom}:{record.pos} (its mate in IL1RN {there})"
+    return AnnotatedAllele(
+        alt=alt,
+        classification="uncertain",
+        location=here or f"mate in {there}",
+        consequence=REARRANGEMENT,
+        rearrangement=f"a breakend in {where} {joined}: a structural rearrangement that may "
+        "disrupt IL1RN",
+    )
 
 
 #: The IL1RN intron 2 VNTR (data/non_dira_variants.tsv, the vntr row): an 86-bp repeat unit, the
