@@ -114,6 +114,10 @@ def sample_variants(
         zyg, copies, missing = zygosity(call, annotated.alt.alt_index)
         if not zyg:
             continue
+        if zyg == "het" and copies + spanning_slots(annotated.alt.record, call) == len(
+            call.alleles
+        ):
+            zyg = "hemizygous"  # every other haplotype lacks the site: a deletion (`*`) there
         flags = tuple(quality_flags(annotated.alt.record, call, thresholds))
         rows.append(SampleVariant(annotated, call, zyg, copies, missing, flags))
     # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.

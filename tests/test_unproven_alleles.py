@@ -57,6 +57,13 @@ def test_star_beside_a_call_leaves_the_other_haplotype_open(annotate, gt, haplot
     assert "DIRA01" in s["coverage"]["sites_not_assessed"]
 
 
+@pytest.mark.parametrize(("gt", "zygosity"), [("1/2", "hemizygous"), ("1/0", "het")])
+def test_allele_beside_a_star_is_the_only_copy(annotate, gt, zygosity):
+    s = _s(annotate, [f"{E77X_SITE} G T,* PASS GT:DP:GQ {gt}:30:50"], header=STAR)
+    (variant,) = s["variants"]
+    assert (variant["dira_id"], variant["zygosity"]) == ("DIRA01", zygosity)
+
+
 def test_star_beside_another_allele_at_the_site(annotate):
     # G>C is not a catalog allele; the * haplotype lacks the site altogether.
     s = _s(annotate, [f"{E77X_SITE} G C,* PASS GT:DP:GQ 1/2:30:50"], header=STAR)
