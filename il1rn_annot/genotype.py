@@ -41,6 +41,7 @@ from il1rn_annot.zygosity import (
     lost_haplotypes,
     one_copy,
     quality_flags,
+    ref_n_over,
     ref_unknown,
     removes,
     sample_flags,
@@ -294,6 +295,8 @@ def _other_record(
                      "haploid GT on chr2 at the site: the other copy may be deleted")
         ]  # fmt: skip
     if all(a == 0 for a in call.alleles):
+        if ref_n_over(record, site.start, site.end):
+            return []  # REF N: the site stays open (match.REF_UNKNOWN warns of the record)
         flags = sample_flags(call, thresholds)
         if _unmeasured_block(record, call):
             flags.append("a reference block without GQ or depth")

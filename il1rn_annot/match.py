@@ -211,12 +211,24 @@ def _unknown_ref_warnings(alt: AltAllele, catalog: Catalog, build: str) -> list[
             continue
         where = unknown_ref(alt.input, locus)
         if where:
-            bases = ", ".join(f"{p} ({locus.ref[p - locus.pos].upper()})" for p in where)
+            bases = ", ".join(f"{locus.ref[p - locus.pos].upper()} at {p}" for p in where)
             out.append(
                 f"{REF_UNKNOWN}: REF N at catalog site {entry.id} ({entry.name}), where the "
-                f"reference has {bases}: the record can be matched neither to it nor against it"
+                f"reference has {bases}: the record proves neither that allele nor its absence"
             )
     return out
+
+
+def unknown_ref_records(alleles: Iterable[AnnotatedAllele]) -> list[str]:
+    """One line per record whose REF is N at a catalog site, for the report's warnings: even a
+    sample called reference there, or a file without samples, must show it."""
+    lines = (
+        f"{a.alt.record.chrom}:{a.alt.record.pos}: {w}"
+        for a in alleles
+        for w in a.warnings
+        if w.startswith(REF_UNKNOWN)
+    )
+    return list(dict.fromkeys(lines))
 
 
 #: The consequence given to a breakend inside NM_173842 that no deletion explains.

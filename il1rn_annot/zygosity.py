@@ -204,3 +204,14 @@ def removes(annotated: AnnotatedAllele, pos: int) -> bool:
 def ref_unknown(annotated: AnnotatedAllele) -> bool:
     """The record's REF is N over a catalog allele's bases (``match.REF_UNKNOWN``)."""
     return any(w.startswith(REF_UNKNOWN) for w in annotated.warnings)
+
+
+def ref_n_over(record: VariantRecord, start: int, end: int) -> bool:
+    """The record's REF is N somewhere in ``start``..``end``: a call of it proves no base there.
+
+    >>> ref_n_over(VariantRecord("2", 10, "GN", ("T",), 11, (), None, (), 0), 11, 11)
+    True
+    """
+    ref = record.ref.upper()
+    return any(ref[p - record.pos] == "N" for p in range(max(start, record.pos), end + 1)
+               if p - record.pos < len(ref))  # fmt: skip

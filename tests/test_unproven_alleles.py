@@ -202,6 +202,23 @@ def test_ref_n_at_a_catalog_site_is_no_match(annotate, gt, encoding):
     assert "DIRA01" in s["coverage"]["sites_not_assessed"]
 
 
+def test_ref_n_is_a_report_warning_and_proves_no_reference(annotate):
+    text = vcf_text(["A", "B"], [f"{E77X_SITE} N T PASS GT:DP:GQ 0/0:30:50 0/1:30:50"])
+    report = annotate(text)
+    (warning,) = report["warnings"]
+    assert warning.startswith("2:113131068: ref_unknown: REF N at catalog site DIRA01")
+    assert "reference has G at 113131068" in warning
+    a = sample(report, "A")
+    assert "DIRA01" not in a["coverage"]["sites_called"]  # a 0/0 of REF N proves no base
+    assert "DIRA01" in a["coverage"]["sites_not_assessed"]
+    assert sample(report, "B")["dira_genotype"] == "indeterminate"
+
+
+def test_ref_n_is_a_warning_in_a_file_without_samples(annotate):
+    report = annotate(vcf_text([], [f"{E77X_SITE} N T PASS"]))
+    assert [w.split(": ")[1] for w in report["warnings"]] == ["ref_unknown"]
+
+
 def test_ref_n_asks_for_review_even_when_the_call_is_decided(annotate):
     rows = [f"{Q54X} GT:DP:GQ 1/1:30:50", f"{E77X_SITE} N T PASS GT:DP:GQ 0/1:30:50"]
     s = _s(annotate, rows)
