@@ -108,34 +108,36 @@ def _known(locus: Locus, lo: int, hi: int, base_at: BaseFetcher | None) -> dict[
 
 
 def unknown_ref(allele: Allele, locus: Locus) -> list[int]:
-    """Positions of the catalog allele's REF where the record's REF is N and the catalog knows
-    the base: the record does not say what it changes there, so it proves no match.
+    """Bases the record changes where its REF is N and the catalog allele's REF has a base: the
+    record does not say what it changes there, so it proves no match. An N the record leaves
+    unchanged (a padding base written N in REF and ALT) proves nothing and hides nothing.
 
     >>> unknown_ref(Allele(113131068, "N", "T"), Locus("2", 113131068, 113131068, "G", "T"))
     [113131068]
-    >>> unknown_ref(Allele(113131049, "N", "T"), Locus("2", 113131049, 113131051, "NAT", "N"))
+    >>> unknown_ref(Allele(113131067, "NG", "NT"), Locus("2", 113131068, 113131068, "G", "T"))
+    []
+    >>> unknown_ref(Allele(113131049, "NATG", "N"), Locus("2", 113131049, 113131052, "NATG", "N"))
     []
     """
-    return [
-        allele.pos + i
-        for i, base in enumerate(allele.ref.upper())
-        if base == "N"
-        and locus.pos <= allele.pos + i < locus.pos + len(locus.ref)
-        and locus.ref[allele.pos + i - locus.pos].upper() != "N"
-    ]
+    return [p for p in _changed_n(allele) if _catalog_base(locus, p) not in ("", "N")]
+
+
+def _changed_n(allele: Allele) -> list[int]:
+    """Positions of N among the REF bases the allele deletes or replaces."""
+    start, ref, _ = minimal(allele)
+    return [start + i for i, base in enumerate(ref) if base == "N"]
+
+
+def _catalog_base(locus: Locus, pos: int) -> str:
+    """The catalog allele's REF base at ``pos`` ('' outside it)."""
+    i = pos - locus.pos
+    return locus.ref[i].upper() if 0 <= i < len(locus.ref) else ""
 
 
 def _ref_has_n(allele: Allele, locus: Locus) -> bool:
-    """An N in the record's REF where the catalog has a base: nothing about that base is proven,
-    so neither a literal nor a haplotype comparison may treat it as the catalog's."""
-    return any(
-        base == "N"
-        and not (
-            locus.pos <= allele.pos + i < locus.pos + len(locus.ref)
-            and locus.ref[allele.pos + i - locus.pos].upper() == "N"
-        )
-        for i, base in enumerate(allele.ref.upper())
-    )
+    """The allele changes a base its REF gives as N, and the catalog has no N there: nothing
+    about that base is proven, so no comparison may treat it as the catalog's."""
+    return any(_catalog_base(locus, p) != "N" for p in _changed_n(allele))
 
 
 def matches_locus(alt: AltAllele, locus: Locus | None, base_at: BaseFetcher | None = None) -> str:

@@ -219,6 +219,14 @@ def test_ref_n_is_a_warning_in_a_file_without_samples(annotate):
     assert [w.split(": ")[1] for w in report["warnings"]] == ["ref_unknown"]
 
 
+def test_an_unchanged_n_beside_the_site_does_not_hide_the_allele(annotate):
+    report = annotate(vcf_text(["S"], ["113131067 NG NT PASS GT:DP:GQ 1/1:30:50"]))
+    s = sample(report, "S")
+    assert s["dira_genotype"] == "biallelic"
+    assert s["variants"][0]["dira_id"] == "DIRA01"
+    assert report["warnings"] == []
+
+
 def test_ref_n_asks_for_review_even_when_the_call_is_decided(annotate):
     rows = [f"{Q54X} GT:DP:GQ 1/1:30:50", f"{E77X_SITE} N T PASS GT:DP:GQ 0/1:30:50"]
     s = _s(annotate, rows)
@@ -238,6 +246,8 @@ def _alt(pos: int, ref: str, alt: str) -> AltAllele:
         ("DIRA01", 113131068, "G", "T", "exact"),
         ("DIRA03", 113129613, "ANC", "A", ""),  # the deleted bases are not known
         ("DIRA06", 113131049, "NATAGATGTGGTACCC", "N", "exact"),  # N where the catalog has N
+        ("DIRA01", 113131067, "NG", "NT", "normalized"),  # the N is not changed: G>T is proven
+        ("DIRA03", 113129613, "NAC", "N", "normalized"),  # an N padding base
     ],
 )
 def test_matches_locus_needs_known_ref_bases(dira_id, pos, ref, alt, expected):
