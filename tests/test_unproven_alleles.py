@@ -94,6 +94,19 @@ def test_star_with_its_deletion_in_the_file(annotate):
     assert not _unseen(counted)
 
 
+def test_star_with_its_deletion_in_the_sv_file(tmp_path, run):
+    small = vcf_text(["S"], [f"{E77X_SITE} G T,* PASS GT:DP:GQ 1/2:30:50"], header=STAR)
+    sv = vcf_text(["S"], [f"{DELETION} GT 0/1"], header=SV_HEADER)
+    paths = [write_input(tmp_path, name, text) for name, text in (("small", small), ("sv", sv))]
+    alone = run("annotate", paths[0])
+    assert _unseen(sample(alone.json(), "S"))
+    result = run("annotate", paths[0], "--sv", paths[1], "--count-novel-lof")
+    assert result.exit_code == 0, result.stderr
+    s = sample(result.json(), "S")
+    assert not _unseen(s)
+    assert s["dira_genotype"] == "biallelic"
+
+
 def test_star_with_a_deletion_of_one_haplotype_leaves_the_other_open(annotate):
     rows = [f"{DELETION} GT 0/1", f"{E77X_SITE} G T,* PASS GT:DP:GQ 2/2:30:50"]
     s = _s(annotate, rows, header=[*STAR, *SV_HEADER])
