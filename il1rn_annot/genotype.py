@@ -46,10 +46,14 @@ from il1rn_annot.zygosity import (
     one_copy,
     phase_relation,
     quality_flags,
+    ref_n_over,
+    ref_unknown,
     reference_block,
     removes,
+    removes_base,
     sample_flags,
     short,
+    spanning_slots,
     sv_record,
     unmeasured_block,
     zygosity,
@@ -87,6 +91,7 @@ class Evidence:
     reason: str = ""  # why allowed > proven
     reference: bool = False  # a passing call that proves the allele absent
     annotated: AnnotatedAllele | None = None  # the allele, for carrier evidence
+    always: bool = False  # a review reason whatever the call (unseen deletion, rearrangement)
 
     @property
     def slots(self) -> tuple[int, ...]:
@@ -112,6 +117,10 @@ def sample_variants(
         zyg, copies, missing = zygosity(call, annotated.alt.alt_index)
         if not zyg:
             continue
+        if zyg == "het" and copies + spanning_slots(annotated.alt.record, call) == len(
+            call.alleles
+        ):
+            zyg = "hemizygous"  # every other haplotype lacks the site: a deletion (`*`) there
         flags = tuple(quality_flags(annotated.alt.record, call, thresholds))
         rows.append(SampleVariant(annotated, call, zyg, copies, missing, flags))
     # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
@@ -160,8 +169,10 @@ def _carrier_evidence(
             why = "haploid reference call on chr2: the other copy may be deleted"
             return Evidence(dira_id, record, call, index, 0, 1, why)
         # An SV record's reference call only says that this call set lacks this deletion:
-        # another SV record (other breakpoints, another caller) may still carry it.
-        return Evidence(dira_id, record, call, index, 0, 0, reference=not sv_record(record))
+        # another SV record (other breakpoints, another caller) may still carry it. A `*`
+        # allele is no reference either: a deletion removes the site there (_spanned).
+        proves = not sv_record(record) and not spanning_slots(record, call)
+        return Evidence(dira_id, record, call, index, 0, 0, reference=proves)
     if copies == 0:
         return Evidence(dira_id, record, call, index, 0, 2 if ploidy == 1 else missing, "no-call")
     flags = quality_flags(record, call, thresholds)
@@ -199,27 +210,71 @@ def _site_evidence(
             seen.add((record.index, annotated.key))
             continue
         _, copies, missing = zygosity(call, annotated.alt.alt_index)
+        if copies and annotated.rearrangement and not annotated.mate:
+            # A rearrangement may break the gene on its haplotypes: a possible loss of
+            # function that nothing proves, whichever catalog sites it leaves intact.
+            found.append(Evidence(annotated.key, record, call, None, 0, copies + missing,
+                                  annotated.rearrangement, always=True))  # fmt: skip
         if not copies or not could_hide(annotated):
             continue
         span = affected_span(annotated.alt)
+        unknown = ref_unknown(annotated)
+        why = (
+            f"the record ({short(annotated.alt.input)}) has REF N over the catalog allele's "
+            "bases: it proves neither the allele nor its absence"
+            if unknown
+            else f"another allele ({short(annotated.alt.allele)}, not in the catalog) changes "
+            "the site: it may hide or remove the catalog allele"
+        )
         for site in sites:
             if site.overlaps(span) and site.entry.id != annotated.dira_id:
                 found.append(
-                    Evidence(
-                        site.entry.id, record, call, None, 0, copies + missing,
-                        f"another allele ({short(annotated.alt.allele)}, not in the catalog) "
-                        "changes the site: it may hide or remove the catalog allele",
-                    )
+                    Evidence(site.entry.id, record, call, None, 0, copies + missing, why,
+                             always=unknown)
                 )  # fmt: skip
     # Records over a catalog site whose ALT is some other allele: they can still leave the site
     # open (no-call, failing reference call, odd ploidy) or prove it reference.
     for record in records:
         call = record.calls[sample_index]
         for site in sites:
-            if (record.index, site.entry.id) in seen or not site.overlaps((record.pos, record.end)):
+            if not site.overlaps((record.pos, record.end)):
+                continue
+            found.extend(_spanned(site, record, call, sample_index, alleles))
+            if (record.index, site.entry.id) in seen:
                 continue
             found.extend(_other_record(site, record, call, thresholds))
     return found
+
+
+def _spanned(
+    site: Site,
+    record: VariantRecord,
+    call: SampleCall,
+    sample_index: int,
+    alleles: Sequence[AnnotatedAllele],
+) -> list[Evidence]:
+    """A ``*`` allele says a deletion on another record removes the site on that haplotype.
+    Where the file has that record, the deletion is judged as itself; where it does not (a file
+    restricted to the catalog positions, a deletion dropped by a filter), the unseen deletion
+    may be pathogenic: the site stays open on those haplotypes."""
+    if call.absent:
+        return []
+    stars = spanning_slots(record, call)
+    if not stars:
+        return []
+    shown = sum(
+        zygosity(a.alt.record.calls[sample_index], a.alt.alt_index)[1]
+        for a in alleles
+        if a.alt.record.index != record.index and removes_base(a, record.pos)
+    )
+    unseen = stars - shown
+    if unseen <= 0:
+        return []
+    why = (
+        f"a deletion spans the site on {unseen} haplotype(s) (ALT *) but its record is not "
+        "in the file: it may remove the site or be pathogenic itself"
+    )
+    return [Evidence(site.entry.id, record, call, None, 0, unseen, why, always=True)]
 
 
 def _other_record(
@@ -242,6 +297,8 @@ def _other_record(
                      "haploid GT on chr2 at the site: the other copy may be deleted")
         ]  # fmt: skip
     if all(a == 0 for a in call.alleles):
+        if ref_n_over(record, site.start, site.end):
+            return []  # REF N: the site stays open (match.REF_UNKNOWN warns of the record)
         flags = sample_flags(call, thresholds)
         if unmeasured_block(record, call):
             flags.append("a reference block without GQ or depth")
@@ -393,7 +450,7 @@ def call_sample(
     low: dict[str, int] = {}
     high: dict[str, int] = {}
     carriers: dict[str, Evidence] = {}
-    reasons: list[str] = []
+    reasons: list[str] = [_reason_line(e, catalog) for e in evidence if e.always]
     disputed: set[str] = set()
     for dira_id, items in by_id.items():
         low[dira_id] = _proven_copies(items)
@@ -432,10 +489,7 @@ def call_sample(
             reasons.append(f"every reading of the disagreeing records gives {call_low}")
     else:
         dira_genotype = INDETERMINATE
-        for e in evidence:
-            if e.reason:
-                where = "" if e.record is None else f", record {e.where}"
-                reasons.append(f"{e.dira_id} site{where}: {e.reason}")
+        reasons.extend(_reason_line(e, catalog) for e in evidence if e.reason)
         if INDETERMINATE not in (call_low, call_high):
             reasons.append(f"the evidence allows anything from {call_low} to {call_high}")
     reasons.extend(n for n in notes if n.endswith(CIS_NOTE) or n.startswith(READINGS_NOTE))
@@ -480,6 +534,14 @@ def call_sample(
         variants=variants,
         notes=notes,
     )
+
+
+def _reason_line(e: Evidence, catalog: Catalog) -> str:
+    """A review line for evidence that leaves a call open: the catalog site, or the allele that
+    is not in the catalog (a rearrangement), and the record."""
+    where = "" if e.record is None else f", record {e.where}"
+    what = f"{e.dira_id} site" if catalog.entry(e.dira_id) is not None else e.dira_id
+    return f"{what}{where}: {e.reason}"
 
 
 def _structural(e: Evidence) -> bool:

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, CatalogEntry, Locus
-from il1rn_annot.genome import coding_exons, is_chr2
+from il1rn_annot.genome import coding_exons, is_chr2, is_chr2_alias
 from il1rn_annot.model import NOVEL_LOF, Allele, AltAllele, AnnotatedAllele
-from il1rn_annot.normalize import BaseFetcher, minimal
+from il1rn_annot.normalize import BaseFetcher, is_breakend, minimal
 
 #: Alleles further apart than this are never compared (catalog indels sit in short repeats).
 MAX_SHIFT = 200
@@ -107,12 +107,47 @@ def _known(locus: Locus, lo: int, hi: int, base_at: BaseFetcher | None) -> dict[
     return bases
 
 
+def unknown_ref(allele: Allele, locus: Locus) -> list[int]:
+    """Bases the record changes where its REF is N and the catalog allele's REF has a base: the
+    record does not say what it changes there, so it proves no match. An N the record leaves
+    unchanged (a padding base written N in REF and ALT) proves nothing and hides nothing.
+
+    >>> unknown_ref(Allele(113131068, "N", "T"), Locus("2", 113131068, 113131068, "G", "T"))
+    [113131068]
+    >>> unknown_ref(Allele(113131067, "NG", "NT"), Locus("2", 113131068, 113131068, "G", "T"))
+    []
+    >>> unknown_ref(Allele(113131049, "NATG", "N"), Locus("2", 113131049, 113131052, "NATG", "N"))
+    []
+    """
+    return [p for p in _changed_n(allele) if _catalog_base(locus, p) not in ("", "N")]
+
+
+def _changed_n(allele: Allele) -> list[int]:
+    """Positions of N among the REF bases the allele deletes or replaces."""
+    start, ref, _ = minimal(allele)
+    return [start + i for i, base in enumerate(ref) if base == "N"]
+
+
+def _catalog_base(locus: Locus, pos: int) -> str:
+    """The catalog allele's REF base at ``pos`` ('' outside it)."""
+    i = pos - locus.pos
+    return locus.ref[i].upper() if 0 <= i < len(locus.ref) else ""
+
+
+def _ref_has_n(allele: Allele, locus: Locus) -> bool:
+    """The allele changes a base its REF gives as N, and the catalog has no N there: nothing
+    about that base is proven, so no comparison may treat it as the catalog's."""
+    return any(_catalog_base(locus, p) != "N" for p in _changed_n(allele))
+
+
 def matches_locus(alt: AltAllele, locus: Locus | None, base_at: BaseFetcher | None = None) -> str:
     """``exact``, ``normalized`` or '' for one catalog locus."""
     if locus is None or locus.symbolic or alt.allele.symbolic:
         return ""
     if abs(alt.allele.pos - locus.pos) > MAX_SHIFT:
         return ""
+    if _ref_has_n(alt.input, locus) or _ref_has_n(alt.allele, locus):
+        return ""  # a REF of N proves no base: the allele cannot be shown to be the catalog's
     lo = min(alt.input.pos, locus.pos) - 1
     hi = max(alt.input.end, locus.end) + 1
     known = _known(locus, lo, hi, base_at)
@@ -141,9 +176,12 @@ def annotate_allele(
                 "ref_mismatch: the record's REF disagrees with a base the catalog confirms at "
                 + "; ".join(conflicts)
             )
+        warnings.extend(_unknown_ref_warnings(alt, catalog, build))
     deletion = deletion_of(alt)
     if deletion is not None:
         annotated = annotate_deletion(alt, deletion, catalog, build)
+    elif is_breakend(alt.allele.alt):
+        annotated = annotate_breakend(alt, build)
     else:
         annotated = _with_effect(
             _catalog_hit(alt, catalog, build, base_at), catalog, build, base_at
@@ -160,6 +198,78 @@ def annotate_allele(
             location=annotated.location or "intron 2",
         )
     return replace(annotated, warnings=tuple(dict.fromkeys(warnings)))
+
+
+#: A record whose REF is N over a catalog allele's bases: it proves neither that allele nor its
+#: absence (``genotype`` leaves the site open and asks for review).
+REF_UNKNOWN = "ref_unknown"
+
+
+def _unknown_ref_warnings(alt: AltAllele, catalog: Catalog, build: str) -> list[str]:
+    out = []
+    for entry in catalog.matchable():
+        locus = entry.locus(build)
+        if locus is None or locus.symbolic:
+            continue
+        where = unknown_ref(alt.input, locus)
+        if where:
+            bases = ", ".join(f"{locus.ref[p - locus.pos].upper()} at {p}" for p in where)
+            out.append(
+                f"{REF_UNKNOWN}: REF N at catalog site {entry.id} ({entry.name}), where the "
+                f"reference has {bases}: the record proves neither that allele nor its absence"
+            )
+    return out
+
+
+def unknown_ref_records(alleles: Iterable[AnnotatedAllele]) -> list[str]:
+    """One line per record whose REF is N at a catalog site, for the report's warnings: even a
+    sample called reference there, or a file without samples, must show it."""
+    lines = (
+        f"{a.alt.record.chrom}:{a.alt.record.pos}: {w}"
+        for a in alleles
+        for w in a.warnings
+        if w.startswith(REF_UNKNOWN)
+    )
+    return list(dict.fromkeys(lines))
+
+
+#: The consequence given to a breakend inside NM_173842 that no deletion explains.
+REARRANGEMENT = "feature_truncation"
+_MATE = re.compile(r"[\[\]]([^:\[\]]+):(\d+)[\[\]]")
+
+
+def annotate_breakend(alt: AltAllele, build: str) -> AnnotatedAllele:
+    """A breakend that is not one end of a deletion (``deletion_of``): a translocation, an
+    inversion or duplication junction, or a single breakend. If either end lies in NM_173842's
+    span (exons, introns, UTRs), the gene may be broken on that haplotype: nothing proves
+    otherwise, so it is a rearrangement for review, never a harmless allele."""
+    from il1rn_annot.transcripts import load_transcript, region
+
+    tx = load_transcript(build)
+    record = alt.record
+    mate = _MATE.search(alt.allele.alt)
+    here = region(tx, record.pos) if tx.start <= record.pos <= tx.end else ""
+    if mate is None:
+        joined = "a single breakend (its other side is unknown)"
+        there = ""
+    else:
+        chrom, mate_pos = mate.group(1), int(mate.group(2))
+        same = is_chr2_alias(chrom)
+        there = region(tx, mate_pos) if same and tx.start <= mate_pos <= tx.end else ""
+        joined = f"joined to {chrom}:{mate_pos}" + (
+            " on the same chromosome, not as a deletion" if same else " (another chromosome)"
+        )
+    if not here and not there:
+        return AnnotatedAllele(alt=alt)
+    where = f"IL1RN {here}" if here else f"{record.chrom}:{record.pos} (its mate in IL1RN {there})"
+    return AnnotatedAllele(
+        alt=alt,
+        classification="uncertain",
+        location=here or f"mate in {there}",
+        consequence=REARRANGEMENT,
+        rearrangement=f"a breakend in {where} {joined}: a structural rearrangement that may "
+        "disrupt IL1RN",
+    )
 
 
 #: The IL1RN intron 2 VNTR (data/non_dira_variants.tsv, the vntr row): an 86-bp repeat unit, the

@@ -96,7 +96,10 @@ class Allele:
 
     @property
     def symbolic(self) -> bool:
-        return self.alt.startswith("<") or "[" in self.alt or "]" in self.alt
+        """A symbolic SV allele or a breakend, single ones (``N.``, ``.N``) included."""
+        alt = self.alt
+        single = len(alt) > 1 and (alt.startswith(".") or alt.endswith("."))
+        return alt.startswith("<") or "[" in alt or "]" in alt or single
 
     def __str__(self) -> str:
         return f"{self.pos}:{self.ref}>{self.alt}"
@@ -139,6 +142,9 @@ class AnnotatedAllele:
     counted: bool = False  # a novel loss-of-function allele counted by --count-novel-lof
     mate: bool = False  # the second breakend of a deletion already described by its first
     other_transcripts: tuple[str, ...] = ()  # names on the other isoforms (--transcripts all)
+    #: A breakend inside IL1RN that no deletion explains: where it is and what it joins. The
+    #: rearrangement may disrupt the gene, so it can never be ignored or proven harmless.
+    rearrangement: str = ""
 
     @property
     def pathogenic(self) -> bool:

@@ -6,23 +6,39 @@ representations is decided later, in ``match``, by comparing haplotypes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from il1rn_annot.model import Allele, AltAllele, VariantRecord
 
-#: ALTs that are not variants: the gVCF reference-model allele and the spanning deletion.
-NOT_A_VARIANT = frozenset({"<NON_REF>", "<*>", "*", "."})
+#: The ALT a caller writes for a haplotype whose bases a deletion on another record removes.
+SPANNING_DELETION = "*"
+#: ALTs that are not variants of their own record: the gVCF reference-model allele and the
+#: spanning deletion (which says that another record's deletion covers this one; ``zygosity``
+#: counts the haplotypes it names).
+NOT_A_VARIANT = frozenset({"<NON_REF>", "<*>", SPANNING_DELETION, "."})
+
+_SINGLE_BREAKEND = re.compile(r"^(\.[ACGTN]+|[ACGTN]+\.)$", re.IGNORECASE)
+
+
+def is_breakend(alt: str) -> bool:
+    """A breakend ALT: joined to a mate (``N[2:5[``, ``]5:10]N``) or single (``N.``, ``.N``).
+
+    >>> [is_breakend(a) for a in ("A[5:1000[", "]2:7]A", "A.", ".A", "<DEL>", "*", "AT")]
+    [True, True, True, True, False, False, False]
+    """
+    return "[" in alt or "]" in alt or bool(_SINGLE_BREAKEND.match(alt))
 
 
 def is_structural(alt: str) -> bool:
     """A symbolic SV/CNV allele or a breakend, not a gVCF placeholder.
 
-    >>> [is_structural(a) for a in ("<DEL>", "N[2:5[", "<NON_REF>", "T")]
-    [True, True, False, False]
+    >>> [is_structural(a) for a in ("<DEL>", "N[2:5[", "N.", "<NON_REF>", "*", "T")]
+    [True, True, True, False, False, False]
     """
     if alt.upper() in NOT_A_VARIANT:
         return False
-    return alt.startswith("<") or "[" in alt or "]" in alt
+    return alt.startswith("<") or is_breakend(alt)
 
 
 #: A function that returns the reference base at a 1-based position (from --fasta).

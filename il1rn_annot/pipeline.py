@@ -16,7 +16,7 @@ from il1rn_annot.errors import BuildError, UsageError
 from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.genotype import Thresholds, call_samples, catalog_sites
-from il1rn_annot.match import MAX_SHIFT, annotate_alleles
+from il1rn_annot.match import MAX_SHIFT, annotate_alleles, unknown_ref_records
 from il1rn_annot.model import (
     NOVEL_LOF,
     AnnotatedAllele,
@@ -65,6 +65,9 @@ def annotate(source: str, options: Options) -> Report:
     with open_reference(options.fasta, data.build) as base_at:
         alts = split_records(records, base_at)
         annotated = annotate_alleles(alts, catalog, data.build, base_at)
+    for line in unknown_ref_records(annotated):
+        log.warning("%s: %s", data.path, line)
+        warnings.append(line)
     if options.transcripts == "all":
         annotated = [_on_isoforms(a, data.build) for a in annotated]
     if options.count_novel_lof:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from il1rn_annot.match import deletion_of, is_deletion_allele
+from il1rn_annot.match import REF_UNKNOWN, deletion_of, is_deletion_allele
 from il1rn_annot.model import Allele, AltAllele, AnnotatedAllele, SampleCall, VariantRecord
-from il1rn_annot.normalize import is_structural, minimal
+from il1rn_annot.normalize import SPANNING_DELETION, is_structural, minimal
 
 
 @dataclass(frozen=True)
@@ -240,3 +240,46 @@ def unmeasured_block(record: VariantRecord, call: SampleCall) -> bool:
 def reference_block(record: VariantRecord) -> bool:
     """A gVCF reference block: its only ALTs are <NON_REF> or <*>."""
     return bool(record.alts) and all(a in ("<NON_REF>", "<*>") for a in record.alts)
+
+
+def spanning_slots(record: VariantRecord, call: SampleCall) -> int:
+    """GT slots naming a ``*`` ALT: haplotypes whose bases here a deletion written on another
+    record removes. They are not reference, and not this record's ALT either.
+
+    >>> r = VariantRecord("2", 10, "G", ("T", "*"), 10, (), None, (), 0)
+    >>> [spanning_slots(r, SampleCall(gt, False)) for gt in ((2, 2), (1, 2), (0, 1), (None, 2))]
+    [2, 1, 0, 1]
+    """
+    star = {i for i, alt in enumerate(record.alts, 1) if alt == SPANNING_DELETION}
+    return sum(1 for a in call.alleles if a in star) if star else 0
+
+
+def removes_base(annotated: AnnotatedAllele, pos: int) -> bool:
+    """The allele deletes (or replaces) the reference base at ``pos``: the record a ``*`` allele
+    at ``pos`` refers to. A deletion of unknown extent may reach it too."""
+    if annotated.mate:
+        return False
+    allele = annotated.alt.allele
+    if allele.symbolic:
+        if deletion_of(annotated.alt) is None and not is_deletion_allele(allele.alt):
+            return False  # a breakend or a gain removes no bases
+        start, end = affected_span(annotated.alt)
+        return start <= pos <= end
+    start, ref, _ = minimal(allele)
+    return bool(ref) and len(allele.ref) + len(allele.alt) > 2 and start <= pos < start + len(ref)
+
+
+def ref_unknown(annotated: AnnotatedAllele) -> bool:
+    """The record's REF is N over a catalog allele's bases (``match.REF_UNKNOWN``)."""
+    return any(w.startswith(REF_UNKNOWN) for w in annotated.warnings)
+
+
+def ref_n_over(record: VariantRecord, start: int, end: int) -> bool:
+    """The record's REF is N somewhere in ``start``..``end``: a call of it proves no base there.
+
+    >>> ref_n_over(VariantRecord("2", 10, "GN", ("T",), 11, (), None, (), 0), 11, 11)
+    True
+    """
+    ref = record.ref.upper()
+    return any(ref[p - record.pos] == "N" for p in range(max(start, record.pos), end + 1)
+               if p - record.pos < len(ref))  # fmt: skip
