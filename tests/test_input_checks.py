@@ -73,3 +73,81 @@ def test_svlen_deletion_in_the_sv_file_is_not_left_out(tmp_path, run, encoding):
     assert s["dira_genotype"] != "monoallelic"
     assert s["needs_review"]
     assert 111900000 in [v["pos"] for v in s["variants"]]
+
+
+# --- missing DP, GQ or MIN_DP is missing, never a pass ---------------------------------------
+
+DP_LINE = '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">'
+GQ_LINE = '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">'
+MIN_DP_LINE = '##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description="Minimum DP">'
+NON_REF = '##ALT=<ID=NON_REF,Description="Any other allele">'
+
+
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz+tbi", "bcf"])
+@pytest.mark.parametrize(
+    ("fmt", "declared", "missing"),
+    [("GT:GQ 1/1:50", DP_LINE, "DP missing"), ("GT:DP 1/1:30", GQ_LINE, "GQ missing")],
+)
+def test_quality_field_the_header_declares_but_the_call_leaves_out_is_missing(
+    annotate, encoding, fmt, declared, missing
+):
+    text = vcf_text(["S1"], [f"113131068 G T PASS {fmt}"], header=[declared])
+    s = sample(annotate(text, encoding=encoding), "S1")
+    assert s["dira_genotype"] == "indeterminate"
+    assert any(missing in r for r in s["review_reasons"])
+
+
+def test_undeclared_quality_fields_are_not_missing(annotate):
+    s = sample(annotate(vcf_text(["S1"], ["113131068 G T PASS GT:GQ 1/1:50"])), "S1")
+    assert s["dira_genotype"] == "biallelic"
+
+
+def test_sv_record_without_dp_in_a_header_declaring_it_still_counts(annotate):
+    """SV callers measure SVs by read pairs and split reads; DP is a small-variant field."""
+    row = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000 GT 1/1"
+    text = vcf_text(["S1"], [row], header=[DP_LINE, GQ_LINE, *SV_HEADER])
+    assert sample(annotate(text), "S1")["dira_genotype"] == "biallelic"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "header"),
+    [("GT:DP:GQ:MIN_DP 0/0:30:50:.", [MIN_DP_LINE]), ("GT:DP:GQ 0/0:30:50", [MIN_DP_LINE])],
+    ids=["written-missing", "left-out"],
+)
+def test_block_whose_declared_min_dp_is_missing_proves_no_reference(annotate, fmt, header):
+    row = f"113127000 A <NON_REF> PASS INFO=END=113133000 {fmt}"
+    text = vcf_text(["S1"], [row], header=[*header, NON_REF])
+    cov = sample(annotate(text), "S1")["coverage"]
+    assert not cov["proven_reference"]
+    assert "DIRA01" in cov["sites_not_assessed"]
+    assert "DIRA01" not in cov["sites_called"]
+
+
+def test_block_with_min_dp_proves_reference(annotate):
+    """The control: the same block with its MIN_DP."""
+    row = "113127000 A <NON_REF> PASS INFO=END=113133000 GT:DP:GQ:MIN_DP 0/0:30:50:30"
+    text = vcf_text(["S1"], [row], header=[MIN_DP_LINE, NON_REF])
+    assert "DIRA01" in sample(annotate(text), "S1")["coverage"]["sites_called"]
+
+
+@pytest.mark.parametrize(
+    ("dp", "gq", "expected"),
+    [
+        ("9.5", "50", "indeterminate"),
+        ("30", "19.5", "indeterminate"),
+        ("30", "19.99", "indeterminate"),
+        ("10.0", "20.0", "biallelic"),
+        ("10.5", "20.5", "biallelic"),
+    ],
+)
+def test_float_dp_and_gq_are_compared_as_they_are(annotate, dp, gq, expected):
+    text = vcf_text(["S1"], [f"113131068 G T PASS GT:DP:GQ 1/1:{dp}:{gq}"])
+    text = text.replace(
+        'Type=Integer,Description="Read depth', 'Type=Float,Description="Read depth'
+    )
+    text = text.replace(
+        'Type=Integer,Description="Genotype quality', 'Type=Float,Description="Genotype quality'
+    )
+    assert "Type=Float" in text
+    report = annotate(text, "--min-dp", "10", "--min-gq", "20")
+    assert sample(report, "S1")["dira_genotype"] == expected
