@@ -59,8 +59,7 @@ def vcf_text(
     lines.extend(
         line
         for line in FORMAT_LINES
-        if not line.startswith(("##FORMAT=<ID=DP,", "##FORMAT=<ID=GQ,"))
-        or line[13:15] in used
+        if not line.startswith(("##FORMAT=<ID=DP,", "##FORMAT=<ID=GQ,")) or line[13:15] in used
     )
     lines.extend(header)
     lines.append(

@@ -151,3 +151,69 @@ def test_float_dp_and_gq_are_compared_as_they_are(annotate, dp, gq, expected):
     assert "Type=Float" in text
     report = annotate(text, "--min-dp", "10", "--min-gq", "20")
     assert sample(report, "S1")["dira_genotype"] == expected
+
+
+# --- an index that no longer describes its file ------------------------------------------------
+
+MANY = [f"{1000 + i} A G PASS GT:DP:GQ 0/1:30:50" for i in range(3000)]
+INDEXED = ["vcf.gz+tbi", "vcf.gz+csi", "bcf+csi"]
+
+
+def _with_stale_index(tmp_path, encoding: str, old_rows, new_rows):
+    """``new_rows`` written as ``encoding``, with the index of ``old_rows`` copied over it (newer
+    than the data, so its modification time proves nothing)."""
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    old_dir.mkdir()
+    new_dir.mkdir()
+    old = write_input(old_dir, "in", vcf_text(["S1"], old_rows), encoding)
+    new = write_input(new_dir, "in", vcf_text(["S1"], new_rows), encoding)
+    suffix = ".csi" if encoding.endswith("csi") else ".tbi"
+    (new_dir / (new.name + suffix)).write_bytes((old_dir / (old.name + suffix)).read_bytes())
+    return new, f"{new}{suffix}"
+
+
+@pytest.mark.parametrize("encoding", INDEXED)
+@pytest.mark.parametrize(
+    ("old_rows", "new_rows"),
+    [
+        (["113129619 C T PASS GT:DP:GQ 0/0:30:50"], [*MANY, E77X.format("1/1")]),  # grown
+        ([*MANY, "113129619 C T PASS GT:DP:GQ 0/0:30:50"], [E77X.format("1/1")]),  # shrunk
+    ],
+    ids=["file-grew", "file-shrank"],
+)
+def test_stale_index_is_not_trusted_and_the_file_is_read_whole(
+    tmp_path, run, encoding, old_rows, new_rows
+):
+    path, index = _with_stale_index(tmp_path, encoding, old_rows, new_rows)
+    result = run("annotate", path)
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert sample(report, "S1")["dira_genotype"] == "biallelic"
+    assert report["input"]["access"] == "stream"
+    stale = [w for w in report["warnings"] if index in w]
+    assert stale and "does not match the file" in stale[0] and "re-index" in stale[0]
+    assert index in result.stderr
+
+
+@pytest.mark.parametrize("encoding", INDEXED)
+def test_stale_index_with_require_index_is_an_input_error_naming_it(tmp_path, run, encoding):
+    path, index = _with_stale_index(
+        tmp_path, encoding, ["113129619 C T PASS GT:DP:GQ 0/0:30:50"], [*MANY, E77X.format("1/1")]
+    )
+    out = tmp_path / "out.json"
+    result = run("annotate", path, "--require-index", "-o", out)
+    assert result.exit_code == 3
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and index in errors[0] and "re-index" in errors[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("encoding", INDEXED)
+@pytest.mark.parametrize("rows", [[*MANY, E77X.format("1/1")], [E77X.format("1/1")], []])
+def test_fresh_index_is_used_without_a_warning(tmp_path, run, encoding, rows):
+    path = write_input(tmp_path, "in", vcf_text(["S1"], rows), encoding)
+    report = run("annotate", path).json()
+    assert report["input"]["access"] == "index"
+    assert not any("does not match the file" in w for w in report["warnings"])
+    if rows:
+        assert sample(report, "S1")["dira_genotype"] == "biallelic"
