@@ -176,15 +176,26 @@ class _State:
                 order.other.add(chrom.decode("utf-8", "replace"))
             return
         end = line.find(b"\t", tab + 1)
-        try:
-            pos = int(line[tab + 1 : end])
-        except ValueError:
-            text = line[tab + 1 : end].decode("utf-8", "replace")
-            raise InputError(f"line {n}: POS {shown(text)!r} is not a number", label) from None
+        pos = _pos(line[tab + 1 : end], n, label)
         order.see(chrom.decode("utf-8", "replace"), pos, n)
         if _candidate(line, pos, *self.bounds):
             self.out.write(_checked(line, n, label))
             self.scan.lines.append(n)
+
+
+def _pos(cell: bytes, n: int, label: str) -> int:
+    """POS as VCF writes it: digits, without a leading zero (tabix would read ``0113131068`` as
+    another position than htslib's parser, so an indexed copy of the file would disagree)."""
+    if cell.isdigit() and (cell == b"0" or not cell.startswith(b"0")):
+        return int(cell)
+    text = shown(cell.decode("utf-8", "replace"))
+    if cell.isdigit():
+        raise InputError(
+            f"line {n}: POS {text!r} has a leading zero, which tabix reads as another position: "
+            "write POS without it",
+            label,
+        )
+    raise InputError(f"line {n}: POS {text!r} is not a number", label)
 
 
 def _candidate(line: bytes, pos: int, first: int, last: int, reach_from: int) -> bool:

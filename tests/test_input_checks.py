@@ -217,3 +217,35 @@ def test_fresh_index_is_used_without_a_warning(tmp_path, run, encoding, rows):
     assert not any("does not match the file" in w for w in report["warnings"])
     if rows:
         assert sample(report, "S1")["dira_genotype"] == "biallelic"
+
+
+# --- POS outside the VCF grammar ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz", "stdin"])
+@pytest.mark.parametrize("text_pos", ["0113131068", "00113131068"])
+def test_pos_with_a_leading_zero_is_an_input_error_naming_the_line(
+    tmp_path, run, encoding, text_pos
+):
+    rows = [Q54X_HET, E77X.format("1/1")]
+    text = vcf_text(["S1"], rows).replace("\t113131068\t", f"\t{text_pos}\t")
+    out = tmp_path / "out.json"
+    if encoding == "stdin":
+        result, label = run("annotate", "-", "-o", out, input=text), "<stdin>"
+    else:
+        label = str(write_input(tmp_path, "in", text, encoding))
+        result = run("annotate", label, "-o", out)
+    assert result.exit_code == 3
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    line_no = text.splitlines().index(next(x for x in text.splitlines() if text_pos in x)) + 1
+    assert len(errors) == 1
+    assert label in errors[0] and f"line {line_no}" in errors[0] and "leading zero" in errors[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text_pos", ["+113131068", "113131068.0", "1_13131068"])
+def test_pos_that_is_not_digits_is_an_input_error(tmp_path, run, text_pos):
+    text = vcf_text(["S1"], [E77X.format("1/1")]).replace("\t113131068\t", f"\t{text_pos}\t")
+    result = run("annotate", write_input(tmp_path, "in", text, "vcf"))
+    assert result.exit_code == 3
+    assert "POS" in result.stderr and "line" in result.stderr
