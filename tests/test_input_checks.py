@@ -249,3 +249,74 @@ def test_pos_that_is_not_digits_is_an_input_error(tmp_path, run, text_pos):
     result = run("annotate", write_input(tmp_path, "in", text, "vcf"))
     assert result.exit_code == 3
     assert "POS" in result.stderr and "line" in result.stderr
+
+
+# --- PED files that contradict themselves, parents missing from the VCF ------------------------
+
+TRIO_ROWS = [
+    "113129619 C T PASS GT:DP:GQ 0/1:30:50 0/1:30:50 0/0:30:50",
+    "113131068 G T PASS GT:DP:GQ 0/1:30:50 0/0:30:50 0/1:30:50",
+]
+
+
+@pytest.mark.parametrize(
+    ("ped", "line", "why"),
+    [
+        ("F kid dad mum 1 2\nF kid mum dad 1 2\n", 2, "listed again with other parents"),
+        ("F kid dad mum 1 2\nF kid dad 0 1 2\n", 2, "listed again with other parents"),
+        ("F dad 0 0 1 1\nF dad dad mum 1 2\n", 2, "its own parent"),
+        ("F kid kid mum 1 2\n", 1, "its own parent"),
+        ("# trio\nF kid dad dad 1 2\n", 2, "both father and mother"),
+    ],
+)
+def test_contradictory_ped_is_an_input_error_naming_file_and_line(tmp_path, run, ped, line, why):
+    vcf = write_input(tmp_path, "trio", vcf_text(["kid", "dad", "mum"], TRIO_ROWS), "vcf")
+    path = tmp_path / "bad.ped"
+    path.write_text(ped)
+    out = tmp_path / "out.json"
+    result = run("annotate", vcf, "--ped", path, "-o", out)
+    assert result.exit_code == 3
+    errors = [x for x in result.stderr.splitlines() if "error" in x]
+    assert len(errors) == 1
+    assert f"bad.ped: line {line}" in errors[0] and why in errors[0]
+    assert not out.exists()
+
+
+def test_ped_listing_a_child_twice_the_same_way_is_accepted(tmp_path, run):
+    vcf = write_input(tmp_path, "trio", vcf_text(["kid", "dad", "mum"], TRIO_ROWS), "vcf")
+    path = tmp_path / "trio.ped"
+    path.write_text("F kid dad mum 1 2\nF kid dad mum 1 2\n")
+    result = run("annotate", vcf, "--ped", path)
+    assert result.exit_code == 0, result.stderr
+    assert sample(result.json(), "kid")["dira_genotype"] == "biallelic"  # trans by inheritance
+
+
+@pytest.mark.parametrize(
+    ("ped", "named"),
+    [("F kid dad ma 1 2\n", ["'ma'"]), ("F kid pa ma 1 2\n", ["'pa'", "'ma'"])],
+)
+def test_parent_missing_from_the_vcf_is_a_warning_and_no_phase(tmp_path, run, ped, named):
+    vcf = write_input(tmp_path, "trio", vcf_text(["kid", "dad", "mum"], TRIO_ROWS), "vcf")
+    path = tmp_path / "trio.ped"
+    path.write_text(ped)
+    result = run("annotate", vcf, "--ped", path)
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    found = [w for w in report["warnings"] if w.startswith(f"{path} (--ped): ")]
+    assert len(found) == 1 and all(n in found[0] for n in named) and "'kid'" in found[0]
+    assert all(n in result.stderr for n in named)
+    assert sample(report, "kid")["dira_genotype"] == "biallelic_unphased"
+
+
+# --- a sample absent from the --sv file --------------------------------------------------------
+
+
+def test_sample_absent_from_the_sv_file_gets_a_note(tmp_path, run):
+    small = write_input(
+        tmp_path, "small", vcf_text(["A", "B"], ["113131068 G T PASS GT 0/1 0/1"]), "vcf"
+    )
+    row = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000 GT 0/1"
+    sv = write_input(tmp_path, "sv", vcf_text(["A"], [row], header=SV_HEADER), "vcf")
+    report = run("annotate", small, "--sv", sv).json()
+    assert sample(report, "B")["notes"] == [f"no SV calls for this sample in {sv}"]
+    assert not any("no SV calls" in n for n in sample(report, "A")["notes"])
