@@ -94,27 +94,24 @@ def _chunk_offsets(index: str) -> tuple[int | None, int | None] | None:
         pseudo, csi = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1, True
     else:
         return None
-    first: int | None = None
-    last: int | None = None
+    head = struct.Struct("<IQi" if csi else "<Ii")
+    unpack_head, head_size = head.unpack_from, head.size
+    unpack_int = struct.Struct("<i").unpack_from
+    first, last = 1 << 64, -1
     for _ in range(n_ref):
-        (n_bin,) = struct.unpack_from("<i", raw, at)
+        (n_bin,) = unpack_int(raw, at)
         at += 4
         for _ in range(n_bin):
-            (bin_id,) = struct.unpack_from("<I", raw, at)
-            at += 12 if csi else 4  # CSI keeps each bin's loffset
-            (n_chunk,) = struct.unpack_from("<i", raw, at)
-            at += 4
-            chunks = struct.unpack_from(f"<{2 * n_chunk}Q", raw, at)
+            bin_id, *_, n_chunk = unpack_head(raw, at)  # a CSI bin keeps its loffset too
+            at += head_size
+            if bin_id != pseudo:  # the pseudo-bin holds the contig's span and record counts
+                chunks = struct.unpack_from(f"<{2 * n_chunk}Q", raw, at)
+                first, last = min(first, *chunks[0::2]), max(last, *chunks[1::2])
             at += 16 * n_chunk
-            if bin_id == pseudo:
-                continue  # (start, end) of the contig, then record counts: not offsets
-            for start, stop in zip(chunks[0::2], chunks[1::2], strict=True):
-                first = start if first is None else min(first, start)
-                last = stop if last is None else max(last, stop)
         if not csi:
-            (n_intv,) = struct.unpack_from("<i", raw, at)
+            (n_intv,) = unpack_int(raw, at)
             at += 4 + 8 * n_intv
-    return first, last
+    return (first, last) if last >= 0 else (None, None)
 
 
 def _data_after(path: str, end: int) -> str:
