@@ -320,3 +320,16 @@ def test_sample_absent_from_the_sv_file_gets_a_note(tmp_path, run):
     report = run("annotate", small, "--sv", sv).json()
     assert sample(report, "B")["notes"] == [f"no SV calls for this sample in {sv}"]
     assert not any("no SV calls" in n for n in sample(report, "A")["notes"])
+
+
+@pytest.mark.parametrize("encoding", ["vcf.gz+tbi", "vcf.gz+csi"])
+def test_record_htslib_rejects_through_an_index_names_the_index(tmp_path, run, encoding):
+    """A fresh index passes the check, so the record itself may be at fault, or the file may
+    have changed in place: the one-line error names both."""
+    text = vcf_text(["S1"], [Q54X_HET]) + "2\t113131068\t.\tG\tT\n"  # five columns
+    path = write_input(tmp_path, "in", text, encoding)
+    result = run("annotate", path)
+    assert result.exit_code == 3
+    errors = [x for x in result.stderr.splitlines() if "error" in x]
+    index = f"{path}.{encoding[-3:]}"
+    assert len(errors) == 1 and "after 2:113129619" in errors[0] and index in errors[0]
