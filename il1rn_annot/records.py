@@ -176,14 +176,15 @@ def _sample_call(
     )
 
 
-def _declared(header, alts: tuple[str, ...], block: bool) -> frozenset[str]:
+def _declared(header, alts: tuple[str, ...], block: bool, bases: int) -> frozenset[str]:
     """The header's FORMAT quality fields that a record's calls must carry: DP and GQ for a
     sequence-resolved record (small-variant callers always write them, so one left out is
     missing), MIN_DP for a reference block. SV callers measure SVs otherwise (read pairs, split
     reads) and leave DP out of a merged file's SV records, so symbolic records need none."""
     formats = header.formats
-    if block:  # a <NON_REF>/<*> block; a record without ALT ('.') is no block of a caller's
-        return frozenset(k for k in ("MIN_DP",) if alts and k in formats)
+    if block:  # a <NON_REF>/<*> block of several ``bases`` (at one base, DP is the minimum);
+        # a record without ALT ('.') is no caller's block
+        return frozenset(k for k in ("MIN_DP",) if alts and bases > 1 and k in formats)
     if any(a.startswith(("<", ".")) or a.endswith(".") or "[" in a or "]" in a for a in alts):
         return frozenset()
     return frozenset(k for k in ("DP", "GQ") if k in formats)
@@ -252,7 +253,7 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
                 f"{9 + n_samples}"
             )
         keys = fields[8].split(":")
-        declared = _declared(rec.header, alts, block)
+        declared = _declared(rec.header, alts, block, rec.stop - rec.pos + 1)
         seen: dict[str, SampleCall] = {}
         out = []
         for column in fields[9:]:

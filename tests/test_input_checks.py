@@ -333,3 +333,11 @@ def test_record_htslib_rejects_through_an_index_names_the_index(tmp_path, run, e
     errors = [x for x in result.stderr.splitlines() if "error" in x]
     index = f"{path}.{encoding[-3:]}"
     assert len(errors) == 1 and "after 2:113129619" in errors[0] and index in errors[0]
+
+
+def test_one_base_reference_record_is_judged_on_its_dp_under_a_min_dp_header(annotate):
+    """At one base DP is the minimum: a header's MIN_DP binds blocks of several bases only."""
+    text = vcf_text(
+        ["S1"], ["113131068 G <NON_REF> PASS GT:DP:GQ 0/0:30:50"], header=[MIN_DP_LINE, NON_REF]
+    )
+    assert "DIRA01" in sample(annotate(text), "S1")["coverage"]["sites_called"]
