@@ -31,6 +31,7 @@ from il1rn_annot.model import (
 from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import read_pedigree, read_window
 from il1rn_annot.reference import open_reference
+from il1rn_annot.side_inputs import pedigree_warnings
 
 SCHEMA_VERSION = "1.1"
 
@@ -58,8 +59,11 @@ def annotate(source: str, options: Options) -> Report:
     )
     records = data.records
     warnings = list(data.warnings)
+    without_sv: list[str] = []
     if options.sv:
-        extra, sv_warnings = _sv_records(options.sv, data.samples, data.build, options, records)
+        extra, sv_warnings, without_sv = _sv_records(
+            options.sv, data.samples, data.build, options, records
+        )
         warnings.extend(f"{options.sv} (--sv): {w}" for w in sv_warnings)
         records = tuple(replace(r, index=i) for i, r in enumerate((*records, *extra)))
     with open_reference(options.fasta, data.build) as base_at:
@@ -84,10 +88,18 @@ def annotate(source: str, options: Options) -> Report:
         data.context,
         founder.get(data.build),
     )
+    if without_sv:
+        note = f"no SV calls for this sample in {options.sv}"
+        samples = [
+            replace(s, notes=[*s.notes, note]) if s.sample in without_sv else s for s in samples
+        ]
     if options.ped:
         trios = read_pedigree(options.ped)
         if not {t.child for t in trios} & set(data.samples):
             log.warning("%s: no child of the PED file is a sample of %s", options.ped, data.path)
+        for warning in pedigree_warnings(trios, data.samples):
+            log.warning("%s: %s", options.ped, warning)
+            warnings.append(f"{options.ped} (--ped): {warning}")
         samples = apply_family(samples, data.samples, trios, thresholds)
     if options.bams:
         samples = _with_depth(samples, data.samples, data.build, options)
@@ -152,9 +164,9 @@ def _sv_records(
     build: str,
     options: Options,
     main: Sequence[VariantRecord] = (),
-) -> tuple[list[VariantRecord], tuple[str, ...]]:
+) -> tuple[list[VariantRecord], tuple[str, ...], list[str]]:
     """The records of a second file (--sv), with their calls put in the main VCF's sample order,
-    and the file's warnings.
+    the file's warnings, and the samples it does not have (each gets a note).
     Every record can change the counts: symbolic SVs, breakends, and the sequence-resolved
     deletions Manta and DRAGEN write under ~1 kb with the full REF. Only a record the main VCF
     already has, with the same GTs, is left out (it would count twice). A sample the SV file
@@ -185,7 +197,7 @@ def _sv_records(
         if any(_same_gts(gts, other) for other in known.get(_site(moved), ())):
             continue
         out.append(moved)
-    return out, sv.warnings
+    return out, sv.warnings, missing
 
 
 def _site(record: VariantRecord) -> tuple[object, ...]:

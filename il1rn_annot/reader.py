@@ -29,6 +29,7 @@ from il1rn_annot.genome import (
     is_chr2_alias,
     unrecognised_chr2_length,
 )
+from il1rn_annot.index_check import index_of, stale_index, warn_old_index
 from il1rn_annot.model import Region, VariantRecord
 from il1rn_annot.records import (
     GVCF_ALTS,
@@ -142,11 +143,17 @@ def _read(
     notes = Notes()
     warnings: list[str] = []
     with _closing(vf, label):
+        stale = stale_index(vf, source, label)
+        if stale and require_index:
+            raise InputError(f"{stale}: re-index it (--require-index was given)", label)
+        if stale:
+            warnings.append(f"{stale}: it was not used, the whole file was read; re-index it")
+        indexed = vf.index is not None and not stale
         try:
             header_contigs = _header_contigs(vf, label)
             meta = [str(r).strip() for r in vf.header.records]
             samples = tuple(vf.header.samples)
-            index_contigs = list(vf.index.keys()) if vf.index is not None else []
+            index_contigs = list(vf.index.keys()) if indexed else []
         except UnicodeDecodeError:
             problem = header_problem(header_lines(source))
             raise InputError(problem or "bytes that are not UTF-8 in the header", label) from None
@@ -156,8 +163,8 @@ def _read(
             _no_chr2(label, [*header_contigs, *index_contigs], where)
         evidence = header_build_evidence(header_contigs, meta)
         chosen, build_source = _choose_build(label, build, evidence)
-        if label != "<stdin>":
-            _warn_stale_index(source)
+        if label != "<stdin>" and not stale:
+            warn_old_index(source)
         if vf.index is None:
             if require_index:
                 why = (
@@ -170,7 +177,7 @@ def _read(
                 raise InputError("BCF files need a .csi index; found only a .tbi", label)
         # Both builds' windows are read (they are small): REF bases at catalog sites then check
         # the build the header or --build claims, and decide it when nothing else does.
-        if vf.index is not None:
+        if indexed:
             access = "index"
             # Every name of chr2 the index knows, the accepted ones first: one chromosome.
             names = [c for c in CHR2_NAMES if c in index_contigs] + [
@@ -182,7 +189,7 @@ def _read(
             if not vf.is_bcf:
                 regions = [il1rn_window(b) for b in BUILDS] + list(context.values())
                 _check_text(source, label, names, regions)
-            problem = _problem(vf, label)
+            problem = _problem(vf, label, index_of(source))
             records = {
                 b: _fetch(
                     vf,
@@ -399,23 +406,12 @@ def _choose_build(label: str, requested: str | None, evidence) -> tuple[str | No
     return None, ""
 
 
-def _warn_stale_index(path: str) -> None:
-    for suffix in (".tbi", ".csi"):
-        index = path + suffix
-        if os.path.exists(index) and os.path.getmtime(index) < os.path.getmtime(path):
-            log.warning(
-                "%s: index %s is older than the file; records may be missed (re-index it)",
-                path,
-                index,
-            )
-
-
 def _check_text(path: str, label: str, names: Sequence[str], regions: Sequence[Region]) -> None:
     """GTs of the indexed text lines over ``regions`` against the VCF grammar (htslib reads
     ``+1/1`` as ``1/1``), with their bytes UTF-8."""
     import pysam
 
-    index = next((path + s for s in (".tbi", ".csi") if os.path.exists(path + s)), None)
+    index = index_of(path)
     try:
         tbx = pysam.TabixFile(path, index=index, encoding="utf-8")
     except (OSError, ValueError):
@@ -443,10 +439,19 @@ def _check_text(path: str, label: str, names: Sequence[str], regions: Sequence[R
                     continue  # a name the index has but the region does not
 
 
-def _problem(vf, label: str) -> Callable[[str, Exception], str]:
-    """How an htslib failure on a record is worded, once the last good record is known."""
+def _problem(vf, label: str, index: str | None = None) -> Callable[[str, Exception], str]:
+    """How an htslib failure on a record is worded, once the last good record is known; read
+    through ``index``, the index may be the culprit, and the message says so."""
+    through = (
+        f" (read through the index {index}: if the file changed after it was indexed, re-index it)"
+        if index
+        else ""
+    )
 
     def word(where: str, exc: Exception) -> str:
+        return _worded(where, exc) + through
+
+    def _worded(where: str, exc: Exception) -> str:
         if "EOF marker" in str(exc):
             return "truncated bgzip file (no BGZF end-of-file marker)"
         if isinstance(exc, UnicodeDecodeError):

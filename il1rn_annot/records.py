@@ -99,7 +99,14 @@ def convert_all(
 
 
 def _integer(key: str, text: str) -> int | None:
-    """The first value of a numeric FORMAT field as an integer; None when missing ('.')."""
+    """The first value of a numeric FORMAT field as an integer; None when missing ('.'). A
+    Float-typed copy number is rounded; a Float DP or GQ is rounded down: against the integer
+    thresholds (--min-dp, --min-gq) its floor passes exactly when the real value does (GQ 19.5
+    fails 20; rounding would pass it).
+
+    >>> _integer("GQ", "19.5"), _integer("DP", "9.99"), _integer("DP", "."), _integer("GQ", "20")
+    (19, 9, None, 20)
+    """
     first = text.split(",", 1)[0]
     if first in ("", "."):
         return None
@@ -113,7 +120,7 @@ def _integer(key: str, text: str) -> int | None:
         return None  # 'NA' and other text: treated as missing
     if not math.isfinite(number):
         raise ValueError(f"FORMAT/{key} is {shown(first)!r}, not a finite number")
-    return round(number)
+    return round(number) if key == "CN" else math.floor(number)
 
 
 def _phase_set(text: str) -> int | str | None:
@@ -123,11 +130,16 @@ def _phase_set(text: str) -> int | str | None:
     return int(first) if first.isdigit() else first
 
 
-def _sample_call(column: str, keys: list[str], n_alts: int, block: bool) -> SampleCall:
+def _sample_call(
+    column: str, keys: list[str], n_alts: int, block: bool, declared: frozenset[str] = frozenset()
+) -> SampleCall:
     """Parse one sample column of htslib's own VCF text of a record (already validated).
 
     Depth is FORMAT/DP; MIN_DP describes a reference block (the least depth over its bases), so
-    it is the depth of a block only, and a missing MIN_DP is missing, never a pass.
+    where it is declared it is the depth of a block, and a missing MIN_DP is missing, never a
+    pass (the block's DP, a mean, proves no minimum). ``declared`` are the quality fields the
+    header declares for this record: a call carrying an ALT without them is missing them too,
+    as if they were written '.'.
     """
     values = dict(zip(keys, column.split(":"), strict=False))
     gt = values.get("GT", "")
@@ -139,15 +151,16 @@ def _sample_call(column: str, keys: list[str], n_alts: int, block: bool) -> Samp
         alleles = ()
     if any(a is not None and a > n_alts for a in alleles):
         raise ValueError(f"GT {gt!r} names an allele the record does not have")
-    depth = _integer("MIN_DP", values["MIN_DP"]) if block and "MIN_DP" in values else None
-    if depth is None:
-        depth = _integer("DP", values.get("DP", "."))
+    depth_key = "MIN_DP" if block and ("MIN_DP" in keys or "MIN_DP" in declared) else "DP"
+    depth = _integer(depth_key, values.get(depth_key, "."))
     gq = _integer("GQ", values.get("GQ", "."))
-    # A declared DP/GQ left empty ('.', or a dropped trailing field) is missing, never passing.
+    # A declared DP/GQ left empty ('.', a dropped trailing field, or a field the header declares
+    # but the record leaves out of a call with an ALT) is missing, never passing.
+    expected = set(keys)
+    if depth_key == "MIN_DP" or any(a for a in alleles if a is not None):
+        expected |= declared
     unknown = tuple(
-        key
-        for key, value in (("DP", depth), ("GQ", gq))
-        if value is None and (key in keys or (key == "DP" and block and "MIN_DP" in keys))
+        key for key, value in ((depth_key, depth), ("GQ", gq)) if value is None and key in expected
     )
     ft = values.get("FT")
     return SampleCall(
@@ -161,6 +174,20 @@ def _sample_call(column: str, keys: list[str], n_alts: int, block: bool) -> Samp
         gt=gt,
         copy_number=_integer("CN", values.get("CN", ".")),
     )
+
+
+def _declared(header, alts: tuple[str, ...], block: bool, bases: int) -> frozenset[str]:
+    """The header's FORMAT quality fields that a record's calls must carry: DP and GQ for a
+    sequence-resolved record (small-variant callers always write them, so one left out is
+    missing), MIN_DP for a reference block. SV callers measure SVs otherwise (read pairs, split
+    reads) and leave DP out of a merged file's SV records, so symbolic records need none."""
+    formats = header.formats
+    if block:  # a <NON_REF>/<*> block of several ``bases`` (at one base, DP is the minimum);
+        # a record without ALT ('.') is no caller's block
+        return frozenset(k for k in ("MIN_DP",) if alts and bases > 1 and k in formats)
+    if any(a.startswith(("<", ".")) or a.endswith(".") or "[" in a or "]" in a for a in alts):
+        return frozenset()
+    return frozenset(k for k in ("DP", "GQ") if k in formats)
 
 
 def _genotype_from_copy_number(
@@ -226,6 +253,7 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
                 f"{9 + n_samples}"
             )
         keys = fields[8].split(":")
+        declared = _declared(rec.header, alts, block, rec.stop - rec.pos + 1)
         seen: dict[str, SampleCall] = {}
         out = []
         for column in fields[9:]:
@@ -235,7 +263,7 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
                     column = gt
             call = seen.get(column)
             if call is None:
-                call = seen[column] = _sample_call(column, keys, len(alts), block)
+                call = seen[column] = _sample_call(column, keys, len(alts), block, declared)
             out.append(call)
         calls = tuple(out)
     svtype = cipos = ciend = None

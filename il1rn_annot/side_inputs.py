@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from il1rn_annot.errors import InputError
@@ -10,22 +11,66 @@ from il1rn_annot.family import Trio
 
 def read_pedigree(path: str) -> list[Trio]:
     """Children with their parents from a PED file (family, individual, father, mother, sex,
-    phenotype; whitespace-separated; '0' for an unknown parent; '#' comments)."""
+    phenotype; whitespace-separated; '0' for an unknown parent; '#' comments). A pedigree that
+    contradicts itself (a child listed twice with other parents, a child its own parent, one
+    person as both parents) is an input error: inheritance read from it could phase wrongly."""
     try:
         text = Path(path).read_text()
     except OSError as exc:
         raise InputError(f"cannot read the PED file: {exc.strerror}", path) from None
     trios = []
+    seen: dict[str, tuple[int, str | None, str | None]] = {}
     for n, line in enumerate(text.splitlines(), 1):
         fields = line.split()
         if not fields or fields[0].startswith("#"):
             continue
         if len(fields) < 4:
             raise InputError(f"line {n}: a PED line needs family, individual, father, mother", path)
+        child = fields[1]
         father, mother = (None if f in ("0", ".") else f for f in fields[2:4])
+        if child in (father, mother):
+            raise InputError(f"line {n}: {child!r} is listed as its own parent", path)
+        if father and father == mother:
+            raise InputError(f"line {n}: {father!r} is listed as both father and mother", path)
+        if child in seen:
+            first, *parents = seen[child]
+            if parents != [father, mother]:
+                raise InputError(
+                    f"line {n}: {child!r} is listed again with other parents (line {first}: "
+                    f"{_parents(*parents)}; line {n}: {_parents(father, mother)})",
+                    path,
+                )
+            continue
+        seen[child] = (n, father, mother)
         if father or mother:
-            trios.append(Trio(fields[0], fields[1], father, mother))
+            trios.append(Trio(fields[0], child, father, mother))
     return trios
+
+
+def _parents(father: str | None, mother: str | None) -> str:
+    return f"father {father or 0}, mother {mother or 0}"
+
+
+def pedigree_warnings(trios: Sequence[Trio], samples: Sequence[str]) -> list[str]:
+    """A parent the PED file names but the VCF does not have: that child's alleles cannot be
+    phased by inheritance (a single parent proves no phase), and the user should know why."""
+    present = set(samples)
+    out = []
+    for trio in trios:
+        if trio.child not in present:
+            continue
+        missing = [
+            f"{role} {name!r}"
+            for role, name in (("father", trio.father), ("mother", trio.mother))
+            if name and name not in present
+        ]
+        if missing:
+            out.append(
+                f"the {' and the '.join(missing)} of {trio.child!r} "
+                f"{'are' if len(missing) > 1 else 'is'} not a sample of the VCF: inheritance is "
+                f"not used to phase {trio.child!r}"
+            )
+    return out
 
 
 def read_bam_manifest(path: str) -> tuple[tuple[str | None, str], ...]:

@@ -28,6 +28,8 @@ from il1rn_annot.vcftext import bad_gt, shown
 #: Records may start this far before the window and still reach into it (long deletions, END).
 LOOKBACK = 1_000_000
 _END = re.compile(rb"(?:^|;)END=(\d+)")
+#: SVLEN gives a symbolic allele's extent when END does not (htslib then takes the longest).
+_SVLEN = re.compile(rb"(?:^|;)SVLEN=([^;\t]*)")
 #: A line that may start with a name of chr2 (is_chr2_alias decides); its literal prefix keeps
 #: the search at C speed.
 _MAYBE_CHR2 = re.compile(
@@ -174,15 +176,26 @@ class _State:
                 order.other.add(chrom.decode("utf-8", "replace"))
             return
         end = line.find(b"\t", tab + 1)
-        try:
-            pos = int(line[tab + 1 : end])
-        except ValueError:
-            text = line[tab + 1 : end].decode("utf-8", "replace")
-            raise InputError(f"line {n}: POS {shown(text)!r} is not a number", label) from None
+        pos = _pos(line[tab + 1 : end], n, label)
         order.see(chrom.decode("utf-8", "replace"), pos, n)
         if _candidate(line, pos, *self.bounds):
             self.out.write(_checked(line, n, label))
             self.scan.lines.append(n)
+
+
+def _pos(cell: bytes, n: int, label: str) -> int:
+    """POS as VCF writes it: digits, without a leading zero (tabix would read ``0113131068`` as
+    another position than htslib's parser, so an indexed copy of the file would disagree)."""
+    if cell.isdigit() and (cell == b"0" or not cell.startswith(b"0")):
+        return int(cell)
+    text = shown(cell.decode("utf-8", "replace"))
+    if cell.isdigit():
+        raise InputError(
+            f"line {n}: POS {text!r} has a leading zero, which tabix reads as another position: "
+            "write POS without it",
+            label,
+        )
+    raise InputError(f"line {n}: POS {text!r} is not a number", label)
 
 
 def _candidate(line: bytes, pos: int, first: int, last: int, reach_from: int) -> bool:
@@ -193,11 +206,37 @@ def _candidate(line: bytes, pos: int, first: int, last: int, reach_from: int) ->
             return False
         alt = line.split(b"\t", 5)[4:5]
         return bool(alt) and (b"[" in alt[0] or b"]" in alt[0])
-    if b"END=" not in line:  # before ``first``: only a long deletion or block can reach
-        return False
+    if b"END=" not in line and b"SVLEN=" not in line:  # before ``first``: only a long
+        return False  # deletion or block can reach
     cells = line.split(b"\t", 8)
-    match = _END.search(cells[7]) if len(cells) > 7 else None
-    return match is not None and int(match.group(1)) >= reach_from
+    info = cells[7] if len(cells) > 7 else b""
+    match = _END.search(info)
+    if match is not None and int(match.group(1)) >= reach_from:
+        return True
+    return _svlen_reaches(info, pos, reach_from)
+
+
+def _svlen_reaches(info: bytes, pos: int, reach_from: int) -> bool:
+    """Whether an SVLEN of INFO may carry the record from ``pos`` to ``reach_from``: a loose
+    test (any value, either sign), since htslib's own extent of the record (its ``stop``, the
+    one an index holds) decides afterwards; a value that is not a number is passed on to it.
+
+    >>> _svlen_reaches(b"SVTYPE=DEL;SVLEN=-1240000", 111_900_000, 113_094_315)
+    True
+    >>> _svlen_reaches(b"SVLEN=-5;END=111900005", 111_900_000, 113_094_315)
+    False
+    """
+    match = _SVLEN.search(info)
+    if match is None:
+        return False
+    for value in match.group(1).split(b","):
+        try:
+            if pos + abs(float(value)) >= reach_from:
+                return True
+        except ValueError:
+            if value not in (b"", b"."):
+                return True
+    return False
 
 
 def _checked(line: bytes, n: int, label: str) -> bytes:

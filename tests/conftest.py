@@ -44,11 +44,23 @@ def vcf_text(
     header: Sequence[str] = (),
 ) -> str:
     """A VCF as text. ``rows`` are 'POS REF ALT FILTER FORMAT sample...' with spaces; POS is
-    GRCh38 and is moved to ``build``. ``build=None`` leaves out the ##contig line."""
+    GRCh38 and is moved to ``build``. ``build=None`` leaves out the ##contig line. FORMAT/DP
+    and GQ are declared only when a row uses them (or ``header`` declares them): a declared DP
+    or GQ that a call with an ALT leaves out is missing, as a caller's would be."""
     lines = ["##fileformat=VCFv4.2"]
     if build is not None:
         lines.append(f"##contig=<ID={chrom},length={CHR2_LENGTH[build]}>")
-    lines.extend(FORMAT_LINES)
+    used = {
+        key
+        for row in rows
+        for cell in [c for c in row.split()[4:6] if not c.startswith("INFO=")][:1]
+        for key in cell.split(":")
+    }
+    lines.extend(
+        line
+        for line in FORMAT_LINES
+        if not line.startswith(("##FORMAT=<ID=DP,", "##FORMAT=<ID=GQ,")) or line[13:15] in used
+    )
     lines.extend(header)
     lines.append(
         "\t".join(

@@ -1,0 +1,138 @@
+"""Whether an index (.tbi/.csi) still describes its file, checked cheaply before it is trusted.
+
+An index copied back over a rewritten file (or kept from an older version) makes htslib read
+the wrong bytes: the window then looks empty, or a record "cannot be parsed". Its modification
+time proves nothing. What an index does prove: the virtual offsets where the records begin and
+end. So the first record must start where the header ends, and after the last indexed record
+the file may hold only empty BGZF blocks (the end-of-file marker). This catches an index of a
+file that has since grown, shrunk or been recompressed; it cannot catch a rewrite that keeps
+every byte offset (same record lengths in the same blocks), which only reading the file would.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import struct
+import zlib
+
+log = logging.getLogger(__name__)
+
+_TBI_PSEUDO_BIN = 37450
+#: Empty blocks walked after the last indexed record before giving up (only the EOF marker is
+#: expected there).
+_MAX_TRAILING_BLOCKS = 64
+
+
+def index_of(path: str) -> str | None:
+    """The index htslib loads for ``path``: .tbi before .csi, as for a text VCF."""
+    return next((path + s for s in (".tbi", ".csi") if os.path.exists(path + s)), None)
+
+
+def index_mismatch(path: str, index: str, data_start: int) -> str:
+    """Why ``index`` does not describe ``path`` (whose records begin at the virtual offset
+    ``data_start``), or '' when it does, or when the index cannot be parsed here (htslib
+    loaded it, so it is left to htslib)."""
+    try:
+        offsets = _chunk_offsets(index)
+    except (OSError, EOFError, struct.error, zlib.error, ValueError) as exc:
+        log.debug("%s: index not checked (%s)", index, exc)
+        return ""
+    if offsets is None:
+        return ""
+    first, last = offsets
+    if first is not None and first != data_start:
+        return (
+            f"its first record is at another place than the file's (byte {first >> 16} of "
+            f"the file, where the records begin at byte {data_start >> 16})"
+        )
+    end = max(last or 0, data_start)
+    trailing = _data_after(path, end)
+    if trailing:
+        return trailing
+    return ""
+
+
+def stale_index(vf, source: str, label: str) -> str:
+    """Why the index htslib loaded for ``vf`` does not describe the file ('' when it does),
+    checked from the offset where htslib left the header."""
+    index = index_of(source) if vf.index is not None and label != "<stdin>" else None
+    if index is None:
+        return ""
+    why = index_mismatch(source, index, vf.tell())
+    return f"the index {index} does not match the file ({why})" if why else ""
+
+
+def warn_old_index(path: str) -> None:
+    """An index older than its file: a hint only (copying resets times), logged."""
+    for suffix in (".tbi", ".csi"):
+        index = path + suffix
+        if os.path.exists(index) and os.path.getmtime(index) < os.path.getmtime(path):
+            log.warning(
+                "%s: index %s is older than the file; records may be missed (re-index it)",
+                path,
+                index,
+            )
+
+
+def _chunk_offsets(index: str) -> tuple[int | None, int | None] | None:
+    """(lowest chunk start, highest chunk end) over every contig of a TBI or CSI index; None
+    for another format."""
+    with gzip.open(index, "rb") as fh:
+        raw = fh.read()
+    magic, at = raw[:4], 4
+    if magic == b"TBI\1":
+        n_ref, *_, l_nm = struct.unpack_from("<8i", raw, at)
+        at += 32 + l_nm
+        pseudo, csi = _TBI_PSEUDO_BIN, False
+    elif magic == b"CSI\1":
+        _, depth, l_aux = struct.unpack_from("<3i", raw, at)
+        at += 12 + l_aux
+        (n_ref,) = struct.unpack_from("<i", raw, at)
+        at += 4
+        pseudo, csi = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1, True
+    else:
+        return None
+    head = struct.Struct("<IQi" if csi else "<Ii")
+    unpack_head, head_size = head.unpack_from, head.size
+    unpack_int = struct.Struct("<i").unpack_from
+    first, last = 1 << 64, -1
+    for _ in range(n_ref):
+        (n_bin,) = unpack_int(raw, at)
+        at += 4
+        for _ in range(n_bin):
+            bin_id, *_, n_chunk = unpack_head(raw, at)  # a CSI bin keeps its loffset too
+            at += head_size
+            if bin_id != pseudo:  # the pseudo-bin holds the contig's span and record counts
+                chunks = struct.unpack_from(f"<{2 * n_chunk}Q", raw, at)
+                first, last = min(first, *chunks[0::2]), max(last, *chunks[1::2])
+            at += 16 * n_chunk
+        if not csi:
+            (n_intv,) = unpack_int(raw, at)
+            at += 4 + 8 * n_intv
+    return (first, last) if last >= 0 else (None, None)
+
+
+def _data_after(path: str, end: int) -> str:
+    """What is wrong if the file holds records after the virtual offset ``end``: the block
+    there must exist and end at it, and the blocks after it must be empty."""
+    size = os.path.getsize(path)
+    offset, within = end >> 16, end & 0xFFFF
+    with open(path, "rb") as fh:
+        for n in range(_MAX_TRAILING_BLOCKS):
+            if offset == size:
+                return ""
+            fh.seek(offset)
+            head = fh.read(18)
+            if len(head) < 18 or head[:4] != b"\x1f\x8b\x08\x04" or head[12:14] != b"BC":
+                return f"it points to byte {offset}, where no compressed block of the file begins"
+            block_size = struct.unpack_from("<H", head, 16)[0] + 1
+            fh.seek(offset + block_size - 4)
+            (length,) = struct.unpack("<I", fh.read(4))
+            if n == 0 and within > length:
+                return f"it points past the end of the compressed block at byte {offset}"
+            if (within if n == 0 else 0) < length:
+                return f"the file has records after the last one it lists (byte {offset})"
+            offset += block_size
+    return f"the file has more data after the last record it lists (byte {offset})"
