@@ -215,7 +215,9 @@ def _site_evidence(
             # function that nothing proves, whichever catalog sites it leaves intact.
             found.append(Evidence(annotated.key, record, call, None, 0, copies + missing,
                                   annotated.rearrangement, always=True))  # fmt: skip
-        if not copies or not could_hide(annotated):
+        # A no-call of an allele that would change a site (a CNV without CN, a deletion the
+        # caller could not genotype) leaves the site open as much as a call of it.
+        if not (copies or missing) or not could_hide(annotated):
             continue
         span = affected_span(annotated.alt)
         unknown = ref_unknown(annotated)
@@ -225,6 +227,10 @@ def _site_evidence(
             if unknown
             else f"another allele ({short(annotated.alt.allele)}, not in the catalog) changes "
             "the site: it may hide or remove the catalog allele"
+            if copies
+            else f"another allele ({short(annotated.alt.allele)}, not in the catalog) that "
+            "would change the site is not called (no-call): it may hide or remove the catalog "
+            "allele"
         )
         for site in sites:
             if site.overlaps(span) and site.entry.id != annotated.dira_id:

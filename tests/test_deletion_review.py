@@ -204,3 +204,27 @@ def test_failing_hom_call_beside_a_failing_deletion_allows_two_copies(annotate):
     s = _s(annotate, rows)
     assert s["dira_genotype"] == "indeterminate"
     assert "the evidence allows anything from none to biallelic" in s["review_reasons"]
+
+
+@pytest.mark.parametrize("gt", ["1/1", "0/1"])
+@pytest.mark.parametrize("encoding", ["vcf.gz+tbi", "bcf"])
+def test_cnv_without_copy_number_over_il1rn_decides_nothing(annotate, gt, encoding):
+    """A <CNV> (a loss or a gain) with no CN is a no-call of a record that may delete every
+    catalog site: never a plain `none`."""
+    row = f"113100000 N <CNV> PASS INFO=SVTYPE=CNV;END=113135000 GT {gt}"
+    s = _s(annotate, [row], encoding=encoding)
+    assert s["dira_genotype"] == "indeterminate"
+    assert any("is not called (no-call)" in r for r in s["review_reasons"])
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
+def test_no_call_of_a_deletion_over_a_catalog_site_leaves_it_open(annotate):
+    """A deletion the SV caller could not genotype may remove E77X's base; a carrier of Q54X
+    beside it is not a plain carrier."""
+    rows = [
+        "113129619 C T PASS GT 0/1",
+        "113131060 N <DEL> PASS INFO=SVTYPE=DEL;END=113131070 GT ./.",
+    ]
+    s = _s(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    assert any(r.startswith("DIRA01 site") for r in s["review_reasons"])
