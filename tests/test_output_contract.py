@@ -12,34 +12,23 @@ import gzip
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import vcf_text, write_input
+from test_output import TOOL, one_error
+from test_output import tool as run_tool
 
 from il1rn_annot.catalog import CATALOG_FILE, data_dir
 
-PREFIX = "il1rn-annot: error: "
 HOMOZYGOTE = "113131068 G T PASS GT:GQ:DP 1/1:99:30"
-SCRIPT = Path(sys.executable).parent / "il1rn-annot"
-TOOL = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "il1rn_annot"]
 
 
 def tool(*args, **kwargs) -> subprocess.CompletedProcess:
-    """The real program in a child process."""
+    """The real program in a child process, both streams captured unless given."""
     for stream in ("stdout", "stderr"):
         kwargs.setdefault(stream, subprocess.PIPE)
-    return subprocess.run([*TOOL, *map(str, args)], text=True, timeout=120, check=False, **kwargs)
-
-
-def one_error(stderr: str, *words: str) -> str:
-    lines = stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(PREFIX), stderr
-    assert "Traceback" not in stderr
-    for word in words:
-        assert word in lines[0], lines[0]
-    return lines[0]
+    return run_tool(*args, **kwargs)
 
 
 def good(directory: Path, name: str = "in", sample: str = "S") -> Path:
