@@ -207,6 +207,7 @@ def run_batch(
     output: str | None = None,
     output_dir: str | None = None,
     debug: bool = False,
+    per: str = "sample",
 ) -> BatchResult:
     """Annotate every input; one report file each in ``output_dir``, else one combined output
     (``output`` or stdout) written as each input finishes. Errors of an input are logged and
@@ -219,10 +220,10 @@ def run_batch(
             report = _one(annotate, source, options, result, debug)
             if report is not None:
                 target = os.path.join(output_dir, stem(source) + SUFFIXES[fmt])
-                with ReportStream(target, fmt) as stream:
+                with ReportStream(target, fmt, per) as stream:
                     stream.add(report)
         return result
-    with ReportStream(output, fmt) as stream:
+    with ReportStream(output, fmt, per) as stream:
         for source in inputs:
             report = _one(annotate, source, options, result, debug)
             if report is not None:

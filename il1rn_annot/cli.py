@@ -300,6 +300,15 @@ def cli(ctx: click.Context) -> None:
     "is an error.",
 )
 @click.option(
+    "--per",
+    type=click.Choice(["sample", "record"]),
+    default="sample",
+    show_default=True,
+    help="TSV rows: one per sample and variant, or one per record (ALT allele) of the window "
+    "with its catalog match, consequence and HGVS, whether or not the file has samples. "
+    "Only with --format tsv.",
+)
+@click.option(
     "-o",
     "--output",
     metavar="FILE",
@@ -407,6 +416,7 @@ def annotate(
     inputs: tuple[str, ...],
     build: str | None,
     fmt: str | None,
+    per: str,
     output: str | None,
     output_dir: str | None,
     recursive: bool,
@@ -455,6 +465,8 @@ def annotate(
         fmt = format_for(output, fmt.lower() if fmt else None)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
+    if per == "record" and fmt != "tsv":
+        raise click.UsageError(f"--per record is for --format tsv, not {fmt}")
     stdin_uses = list(inputs).count("-") + (inputs_from == "-")
     if stdin_uses > 1:
         raise click.UsageError("stdin ('-') can be given once")
@@ -491,7 +503,7 @@ def annotate(
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
-    result = run_batch(sources, options, fmt, output, output_dir, debug=_debug(ctx))
+    result = run_batch(sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per)
     if result.exit_code:
         ctx.exit(result.exit_code)
 
@@ -502,6 +514,15 @@ def _bam_spec(text: str) -> tuple[str | None, str]:
     if not sep or Path(text).exists():
         return None, text
     return sample, path
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the JSON report; its $id names the
+    schema_version that reports carry."""
+    from il1rn_annot.report.json import schema_text
+
+    click.echo(schema_text(), nl=False)
 
 
 @cli.group()

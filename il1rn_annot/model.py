@@ -235,6 +235,8 @@ class Report:
     #: Problems of the input as a whole (out-of-order records, an empty window, records skipped):
     #: shown in every format, since a quiet `none` must never hide them.
     warnings: list[str] = field(default_factory=list)
+    #: Every ALT allele of the window once, annotated, whether or not the file has samples.
+    records: list[AnnotatedAllele] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from il1rn_annot.reader import read_pedigree, read_window
 from il1rn_annot.reference import open_reference
 from il1rn_annot.side_inputs import pedigree_warnings
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ def annotate(source: str, options: Options) -> Report:
             "transcripts": options.transcripts,
         },
         warnings=warnings,
+        records=list(annotated),
     )
 
 

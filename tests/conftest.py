@@ -114,6 +114,34 @@ def write_input(directory: Path, name: str, text: str, encoding: str = "vcf.gz+t
     return bcf
 
 
+SCHEMA_PATH = Path(__file__).parent.parent / "il1rn_annot" / "report" / "report.schema.json"
+
+
+@pytest.fixture(scope="session")
+def report_validator():
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture(autouse=True)
+def _every_json_report_matches_the_schema(monkeypatch, report_validator):
+    """Every JSON report made in-process (CLI runs, batch files, render calls) passes through
+    ``render_json``: each is validated there, so a field added without the schema fails."""
+    from il1rn_annot.report import json as json_writer
+
+    render = json_writer.render_json
+
+    def checked(report):
+        text = render(report)
+        report_validator.validate(json.loads(text))
+        return text
+
+    monkeypatch.setattr(json_writer, "render_json", checked)
+
+
 class Run:
     """The CLI run in-process through CliRunner, with stdout and stderr kept apart."""
 

@@ -191,7 +191,7 @@ def test_sample_summary_is_what_the_tool_prints(run, monkeypatch):
         return {
             line.split()[0]: re.split(r"\s{2,}", line)[1:3]
             for line in lines[1:]
-            if line and not line[0].isspace()
+            if line and not line[0].isspace() and not line.startswith("#")
         }
 
     assert rows(shown) == rows(actual)

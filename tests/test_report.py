@@ -22,7 +22,15 @@ CATALOG = load_catalog()
 
 def test_json_top_level_contract(annotate):
     report = annotate(vcf_text(["s"], ["113131068 G T PASS GT 0/1"]))
-    assert list(report) == ["schema_version", "tool", "input", "options", "warnings", "samples"]
+    assert list(report) == [
+        "schema_version",
+        "tool",
+        "input",
+        "options",
+        "warnings",
+        "records",
+        "samples",
+    ]
     assert report["tool"] == {
         "name": "il1rn-annot",
         "version": __version__,
@@ -45,7 +53,7 @@ def test_json_top_level_contract(annotate):
         "depth",
         "variants",
     }
-    assert list(s["variants"][0]) == VARIANT_FIELDS
+    assert list(s["variants"][0]) == ["record", *VARIANT_FIELDS]
 
 
 def test_every_variant_in_the_window_is_listed(annotate):
@@ -233,7 +241,8 @@ def test_directory_input_with_combined_tsv_and_summary(tmp_path, run):
     rows = [line.split("\t") for line in tsv.stdout.splitlines()[1:]]
     assert [(r[1], r[2]) for r in rows] == [("A", "biallelic"), ("B", "monoallelic")]
     summary = run("annotate", directory, "--format", "summary")
-    assert summary.stdout.count("\n# ") == 1 and "a.vcf" in summary.stdout
+    headers = [line for line in summary.stdout.splitlines() if " read by " in line]
+    assert len(headers) == 2 and "a.vcf" in headers[0] and "b.vcf" in headers[1]
     assert run("annotate", directory).exit_code == 2  # JSON holds one input: needs --output-dir
 
 

@@ -23,7 +23,7 @@ def lines() -> dict[str, list[str]]:
     text = render_summary(annotate(str(EXAMPLE), Options()))
     out: dict[str, list[str]] = {}
     last = ""
-    for line in text.splitlines()[2:]:
+    for line in text.splitlines()[3:]:  # after the header, the catalogued alleles, the columns
         if line.startswith(" "):
             out[last].append(line.strip())
         else:
@@ -92,7 +92,7 @@ def test_every_call_has_plain_words():
 
 def test_proven_none_has_no_proof_caveat(run):
     gvcf = ROOT / "examples" / "dira_gvcf_complete.g.vcf.gz"
-    row = run("annotate", gvcf, "--format", "summary").stdout.splitlines()[2]
+    row = run("annotate", gvcf, "--format", "summary").stdout.splitlines()[3]
     assert columns(row)[1:] == ["none", "no catalogued pathogenic allele found", "-"]
 
 
@@ -102,4 +102,5 @@ def test_report_warnings_are_under_the_header(tmp_path):
     report.warnings.append("3 records out of order")
     text = render_summary(report).splitlines()
     assert text[1] == "# warning: 3 records out of order"
-    assert text[2].split() == ["sample", "call", "in", "plain", "words", "alleles"]
+    assert text[2].startswith("# catalogued alleles in the file: DIRA01 c.229G>T (E77X)")
+    assert text[3].split() == ["sample", "call", "in", "plain", "words", "alleles"]

@@ -12,8 +12,8 @@ from il1rn_annot.report.output import FORMATS, render_chunk
 __all__ = ["FORMATS", "render"]
 
 
-def render(reports: list[Report], fmt: str) -> str:
+def render(reports: list[Report], fmt: str, per: str = "sample") -> str:
     """The reports of one run as ``fmt``: TSV and summary combine several; JSON takes one."""
     if fmt == "json" and len(reports) != 1:
         raise ValueError("a JSON report holds one input")
-    return "".join(render_chunk(r, fmt, first=not n) for n, r in enumerate(reports))
+    return "".join(render_chunk(r, fmt, first=not n, per=per) for n, r in enumerate(reports))

@@ -6,10 +6,12 @@ import json
 from dataclasses import asdict
 
 from il1rn_annot.model import Report, SampleReport
-from il1rn_annot.report.rows import variant_fields
+from il1rn_annot.report.rows import record_fields, record_indexes, record_key, variant_fields
 
 
-def sample_dict(sample: SampleReport) -> dict:
+def sample_dict(sample: SampleReport, records: dict[tuple[int, int], int] | None = None) -> dict:
+    """One sample; each variant names its entry in ``records`` (None if it has none)."""
+    records = records or {}
     return {
         "sample": sample.sample,
         "dira_genotype": sample.dira_genotype,
@@ -18,12 +20,16 @@ def sample_dict(sample: SampleReport) -> dict:
         "notes": sample.notes,
         "coverage": asdict(sample.coverage),
         "depth": asdict(sample.depth) if sample.depth is not None else None,
-        "variants": [variant_fields(v) for v in sample.variants],
+        "variants": [
+            {"record": records.get(record_key(v.annotated)), **variant_fields(v)}
+            for v in sample.variants
+        ],
     }
 
 
 def report_dict(report: Report) -> dict:
     info = report.input
+    indexes = record_indexes(report)
     return {
         "schema_version": report.schema_version,
         "tool": asdict(report.tool),
@@ -39,9 +45,17 @@ def report_dict(report: Report) -> dict:
         },
         "options": report.options,
         "warnings": report.warnings,
-        "samples": [sample_dict(s) for s in report.samples],
+        "records": [record_fields(a, n) for n, a in enumerate(report.records)],
+        "samples": [sample_dict(s, indexes) for s in report.samples],
     }
 
 
 def render_json(report: Report) -> str:
     return json.dumps(report_dict(report), indent=2) + "\n"
+
+
+def schema_text() -> str:
+    """The report's JSON Schema as shipped with the package (``il1rn-annot schema``)."""
+    from importlib.resources import files
+
+    return files("il1rn_annot.report").joinpath("report.schema.json").read_text(encoding="utf-8")

@@ -124,10 +124,11 @@ class ReportStream:
     was.
     """
 
-    def __init__(self, path: str | None, fmt: str) -> None:
+    def __init__(self, path: str | None, fmt: str, per: str = "sample") -> None:
         self.path = None if path in (None, "-") else path
         self.label = self.path or STDOUT
         self.fmt = fmt
+        self.per = per
         self.count = 0
         self._tmp: str | None = None  # the temporary file while atomic output is open
         self._target: str | None = None  # what the temporary file becomes
@@ -160,7 +161,7 @@ class ReportStream:
         """Write one report now (the TSV header goes before the first)."""
         if self.fmt == "json" and self.count:
             raise ValueError("a JSON report holds one input")
-        text = render_chunk(report, self.fmt, first=not self.count)
+        text = render_chunk(report, self.fmt, first=not self.count, per=self.per)
         self.count += 1
         self._write(text)
 
@@ -291,13 +292,18 @@ class ReportStream:
             self._tmp = None
 
 
-def render_chunk(report: Report, fmt: str, first: bool) -> str:
-    """One report's part of a stream: TSV rows (after the header if ``first``), a summary
-    block (after a blank line unless ``first``), or the whole JSON document."""
+def render_chunk(report: Report, fmt: str, first: bool, per: str = "sample") -> str:
+    """One report's part of a stream: TSV rows (after the header if ``first``; a row per sample
+    and variant, or per record with ``per="record"``), a summary block (after a blank line
+    unless ``first``), or the whole JSON document."""
     if fmt == "json":
         from il1rn_annot.report.json import render_json
 
         return render_json(report)
+    if fmt == "tsv" and per == "record":
+        from il1rn_annot.report.tsv import record_header, record_lines
+
+        return (record_header() if first else "") + record_lines(report)
     if fmt == "tsv":
         from il1rn_annot.report.tsv import tsv_header, tsv_lines
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from il1rn_annot.model import SampleVariant
+from il1rn_annot.model import AnnotatedAllele, Report, SampleVariant
 
 VARIANT_FIELDS = (
     "chrom pos ref alt input_pos input_ref input_alt genotype zygosity phase_set filter "
@@ -33,6 +33,57 @@ def variant_fields(variant: SampleVariant) -> dict:
         "depth": variant.call.depth,
         "gq": variant.call.gq,
         "quality_flags": list(variant.quality_flags),
+        "consequence": annotated.consequence or None,
+        "hgvs_c": annotated.hgvs_c or None,
+        "hgvs_p": annotated.hgvs_p or None,
+        "location": annotated.location or None,
+        "dira_id": annotated.dira_id or None,
+        "dira_name": annotated.dira_name or None,
+        "dira_legacy_names": list(annotated.dira_legacy_names),
+        "classification": annotated.classification,
+        "evidence_level": annotated.evidence_level or None,
+        "match": annotated.match or None,
+        "non_dira_id": annotated.non_dira_id or None,
+        "non_dira_name": annotated.non_dira_name or None,
+        "warnings": list(annotated.warnings),
+        "other_transcripts": list(annotated.other_transcripts),
+    }
+
+
+#: What a record (one ALT allele of the window) is, once per report (``records``, ``--per record``).
+RECORD_FIELDS = (
+    "index chrom pos ref alt input_pos input_ref input_alt id filter consequence hgvs_c hgvs_p "
+    "location dira_id dira_name dira_legacy_names classification evidence_level match "
+    "non_dira_id non_dira_name warnings other_transcripts"
+).split()
+
+
+def record_key(annotated: AnnotatedAllele) -> tuple[int, int]:
+    """What identifies a record's ALT in a report: the record's window index and ALT number."""
+    return annotated.alt.record.index, annotated.alt.alt_index
+
+
+def record_indexes(report: Report) -> dict[tuple[int, int], int]:
+    """Each record's ``index`` in ``records``, by ``record_key``, for samples to refer to it."""
+    return {record_key(a): n for n, a in enumerate(report.records)}
+
+
+def record_fields(annotated: AnnotatedAllele, index: int) -> dict:
+    """One record as plain values: what the file says of it and what the catalog says of it."""
+    alt = annotated.alt
+    record = alt.record
+    changed = alt.changed
+    return {
+        "index": index,
+        "chrom": record.chrom,
+        "pos": alt.allele.pos,
+        "ref": alt.allele.ref,
+        "alt": alt.allele.alt,
+        "input_pos": alt.input.pos if changed else None,
+        "input_ref": alt.input.ref if changed else None,
+        "input_alt": alt.input.alt if changed else None,
+        "id": record.record_id or None,
+        "filter": record.filter_text,
         "consequence": annotated.consequence or None,
         "hgvs_c": annotated.hgvs_c or None,
         "hgvs_p": annotated.hgvs_p or None,

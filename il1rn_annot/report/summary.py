@@ -9,6 +9,7 @@ from il1rn_annot.model import (
     MONOALLELIC,
     NONE,
     NOVEL_LOF,
+    AnnotatedAllele,
     Report,
     SampleReport,
 )
@@ -98,6 +99,43 @@ def _alleles_column(sample: SampleReport) -> str:
     return "; ".join(listed) or "-"
 
 
+def _where(annotated: AnnotatedAllele) -> str:
+    a = annotated.alt.allele
+    return f"{annotated.alt.record.chrom}:{a.pos} {a.ref}>{a.alt}"
+
+
+def _catalogued(report: Report) -> str:
+    """The catalog alleles among the file's records, whoever carries them."""
+    parts = []
+    for a in report.records:
+        if a.dira_id:
+            names = [n for n in a.dira_legacy_names if n != a.dira_name]
+            known = f" ({', '.join(names)})" if names else ""
+            parts.append(f"{a.dira_id} {a.dira_name}{known} {a.classification} at {_where(a)}")
+    return "; ".join(dict.fromkeys(parts)) or "none"
+
+
+def _record_lines(report: Report) -> list[str]:
+    """A file without samples: what each of its records is."""
+    lines = []
+    for n, a in enumerate(report.records):
+        name = " ".join(x for x in (a.hgvs_c, a.hgvs_p) if x)
+        what = ", ".join(
+            x
+            for x in (
+                f"{a.dira_id} {a.dira_name}" if a.dira_id else "",
+                a.classification,
+                a.non_dira_id,
+                a.consequence,
+                a.location,
+                name,
+            )
+            if x
+        )
+        lines.append(f"record {n}: {_where(a)} (FILTER {a.alt.record.filter_text}): {what}")
+    return lines or ["(no records in the window)"]
+
+
 def render_summary(report: Report) -> str:
     info = report.input
     lines = [
@@ -105,6 +143,7 @@ def render_summary(report: Report) -> str:
         f"read by {info.access}; catalog {report.tool.catalog_version}",
     ]
     lines.extend(f"# warning: {w}" for w in report.warnings)
+    lines.append(f"# catalogued alleles in the file: {_catalogued(report)}")
     rows = [("sample", "call", "in plain words", "alleles")]
     rows.extend((s.sample, _call(s), _words(s), _alleles_column(s)) for s in report.samples)
     width = [max(len(r[i]) for r in rows) for i in range(3)]
@@ -122,4 +161,5 @@ def render_summary(report: Report) -> str:
             lines.append(f"{'':{width[0]}}  next: {step}")
     if not report.samples:
         lines.append("(the file has no samples)")
+        lines.extend(_record_lines(report))
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
 """The TSV report: one row per sample and variant; a sample with no variant still gets a row.
+With ``--per record``, one row per record (ALT allele) of the window instead, samples or not.
 
 Every row also names the tool and catalog versions and the report's warnings, as the JSON's
 ``tool`` and ``warnings`` do, so that a row read on its own (or a combined TSV of many inputs)
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from il1rn_annot.model import Report
-from il1rn_annot.report.rows import VARIANT_FIELDS, variant_fields
+from il1rn_annot.report.rows import RECORD_FIELDS, VARIANT_FIELDS, record_fields, variant_fields
 
 SAMPLE_FIELDS = (
     "input",
@@ -25,6 +26,8 @@ SAMPLE_FIELDS = (
 #: Per report; last, so that the columns before them keep their places.
 REPORT_FIELDS = ("tool_version", "catalog_version", "catalog_sha256", "report_warnings")
 COLUMNS = (*SAMPLE_FIELDS, *VARIANT_FIELDS, *REPORT_FIELDS)
+#: ``--per record``: the input, the record's fields (``index`` as ``record``), the report's.
+RECORD_COLUMNS = ("input", "record", *RECORD_FIELDS[1:], *REPORT_FIELDS)
 
 
 def _cell(value: object) -> str:
@@ -39,12 +42,7 @@ def _cell(value: object) -> str:
 
 def tsv_rows(reports: Iterable[Report]) -> Iterable[list[str]]:
     for report in reports:
-        tail = [
-            report.tool.version,
-            report.tool.catalog_version,
-            report.tool.catalog_sha256,
-            "; ".join(report.warnings),
-        ]
+        tail = _report_tail(report)
         for sample in report.samples:
             head = [
                 report.input.path,
@@ -72,3 +70,27 @@ def tsv_lines(report: Report) -> str:
 
 def render_tsv(reports: Iterable[Report]) -> str:
     return tsv_header() + "".join(tsv_lines(r) for r in reports)
+
+
+def _report_tail(report: Report) -> list[str]:
+    return [
+        report.tool.version,
+        report.tool.catalog_version,
+        report.tool.catalog_sha256,
+        "; ".join(report.warnings),
+    ]
+
+
+def record_header() -> str:
+    return "\t".join(RECORD_COLUMNS) + "\n"
+
+
+def record_lines(report: Report) -> str:
+    """One row per record of the window: a file without samples is annotated too."""
+    tail = [_cell(v) for v in _report_tail(report)]
+    lines = []
+    for n, annotated in enumerate(report.records):
+        fields = record_fields(annotated, n)
+        cells = [_cell(report.input.path)] + [_cell(fields[k]) for k in RECORD_FIELDS]
+        lines.append("\t".join(cells + tail) + "\n")
+    return "".join(lines)
