@@ -15,6 +15,10 @@ from il1rn_annot.cli import cli
 from il1rn_annot.genome import CHR2_LENGTH, GRCH37_OFFSET
 
 os.environ["REF_PATH"] = ":"  # htslib must never fetch a CRAM reference over the network
+#: il1rn-annot subprocesses validate their JSON reports too (schema_hook/sitecustomize.py).
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(Path(__file__).parent / "schema_hook"), os.environ.get("PYTHONPATH")) if p
+)
 pysam.set_verbosity(0)
 
 FORMAT_LINES = (

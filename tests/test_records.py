@@ -190,3 +190,30 @@ def test_a_field_outside_the_schema_fails_validation(run, report_validator):
     report["records"][0]["extra"] = 1
     with pytest.raises(jsonschema.ValidationError):
         report_validator.validate(report)
+
+
+def test_in_process_reports_are_validated(run, monkeypatch):
+    """The conftest hook: a field the schema does not name fails the run that writes it."""
+    from il1rn_annot.report import json as json_writer
+
+    report_dict = json_writer.report_dict
+    monkeypatch.setattr(json_writer, "report_dict", lambda r: {**report_dict(r), "extra": 1})
+    result = run("annotate", EXAMPLE)
+    assert result.exit_code == 1 and "'extra' was unexpected" in result.stderr
+
+
+def test_subprocess_reports_are_validated():
+    """The same check in il1rn-annot subprocesses (tests/schema_hook/sitecustomize.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from il1rn_annot.report import json as j; f = j.report_dict; "
+        "j.report_dict = lambda r: {**f(r), 'extra': 1}; from il1rn_annot.cli import main; "
+        f"sys.argv = ['il1rn-annot', 'annotate', {str(EXAMPLE)!r}]; main()"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 1 and "'extra' was unexpected" in proc.stderr
+    assert proc.stdout == ""
