@@ -14,40 +14,17 @@ VARIANT_FIELDS = (
 
 def variant_fields(variant: SampleVariant) -> dict:
     """One sample's view of one allele, as plain values (None where a value is absent)."""
-    annotated = variant.annotated
-    alt = annotated.alt
-    record = alt.record
-    changed = alt.changed
-    return {
-        "chrom": record.chrom,
-        "pos": alt.allele.pos,
-        "ref": alt.allele.ref,
-        "alt": alt.allele.alt,
-        "input_pos": alt.input.pos if changed else None,
-        "input_ref": alt.input.ref if changed else None,
-        "input_alt": alt.input.alt if changed else None,
-        "genotype": variant.call.gt_text,
+    call = variant.call
+    own = {
+        "genotype": call.gt_text,
         "zygosity": variant.zygosity,
-        "phase_set": variant.call.phase_set if variant.call.phased else None,
-        "filter": record.filter_text,
-        "depth": variant.call.depth,
-        "gq": variant.call.gq,
+        "phase_set": call.phase_set if call.phased else None,
+        "depth": call.depth,
+        "gq": call.gq,
         "quality_flags": list(variant.quality_flags),
-        "consequence": annotated.consequence or None,
-        "hgvs_c": annotated.hgvs_c or None,
-        "hgvs_p": annotated.hgvs_p or None,
-        "location": annotated.location or None,
-        "dira_id": annotated.dira_id or None,
-        "dira_name": annotated.dira_name or None,
-        "dira_legacy_names": list(annotated.dira_legacy_names),
-        "classification": annotated.classification,
-        "evidence_level": annotated.evidence_level or None,
-        "match": annotated.match or None,
-        "non_dira_id": annotated.non_dira_id or None,
-        "non_dira_name": annotated.non_dira_name or None,
-        "warnings": list(annotated.warnings),
-        "other_transcripts": list(annotated.other_transcripts),
     }
+    allele = _allele_fields(variant.annotated)
+    return {k: own[k] if k in own else allele[k] for k in VARIANT_FIELDS}
 
 
 #: What a record (one ALT allele of the window) is, once per report (``records``, ``--per record``).
@@ -70,11 +47,17 @@ def record_indexes(report: Report) -> dict[tuple[int, int], int]:
 
 def record_fields(annotated: AnnotatedAllele, index: int) -> dict:
     """One record as plain values: what the file says of it and what the catalog says of it."""
+    allele = _allele_fields(annotated)
+    allele["index"] = index
+    return {k: allele[k] for k in RECORD_FIELDS}
+
+
+def _allele_fields(annotated: AnnotatedAllele) -> dict:
+    """What the file and the catalog say of one ALT allele: shared by records and variants."""
     alt = annotated.alt
     record = alt.record
     changed = alt.changed
     return {
-        "index": index,
         "chrom": record.chrom,
         "pos": alt.allele.pos,
         "ref": alt.allele.ref,
