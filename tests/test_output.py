@@ -597,13 +597,13 @@ def test_tsv_carries_the_json_tool_fields_and_warnings(tmp_path, run):
 
     from il1rn_annot.model import Options
     from il1rn_annot.pipeline import annotate
+    from il1rn_annot.report import render
     from il1rn_annot.report.json import report_dict
-    from il1rn_annot.report.tsv import render_tsv
 
     report = annotate(str(good(tmp_path)), Options())
     report = replace(report, warnings=["records out of order", "2 records skipped"])
     document = report_dict(report)
-    rows = [line.split("\t") for line in render_tsv([report]).splitlines()]
+    rows = [line.split("\t") for line in render([report], "tsv").splitlines()]
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["tool_version"] == document["tool"]["version"]
     assert row["catalog_version"] == document["tool"]["catalog_version"] == CATALOG.version

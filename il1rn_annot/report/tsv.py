@@ -40,23 +40,8 @@ def _cell(value: object) -> str:
     return str(value).replace("\t", " ").replace("\n", " ")
 
 
-def tsv_rows(reports: Iterable[Report]) -> Iterable[list[str]]:
-    for report in reports:
-        tail = _report_tail(report)
-        for sample in report.samples:
-            head = [
-                report.input.path,
-                sample.sample,
-                sample.dira_genotype,
-                sample.needs_review,
-                "; ".join(sample.review_reasons),
-                sample.coverage.evidence,
-                sample.coverage.proven_reference,
-            ]
-            variants = [variant_fields(v) for v in sample.variants] or [{}]
-            for fields in variants:
-                cells = [_cell(fields.get(k)) for k in VARIANT_FIELDS]
-                yield [_cell(v) for v in head] + cells + [_cell(v) for v in tail]
+def _line(values: Iterable[object]) -> str:
+    return "\t".join(_cell(v) for v in values) + "\n"
 
 
 def tsv_header() -> str:
@@ -64,12 +49,22 @@ def tsv_header() -> str:
 
 
 def tsv_lines(report: Report) -> str:
-    """One report's rows, for streaming a combined TSV."""
-    return "".join("\t".join(row) + "\n" for row in tsv_rows([report]))
-
-
-def render_tsv(reports: Iterable[Report]) -> str:
-    return tsv_header() + "".join(tsv_lines(r) for r in reports)
+    """One report's rows (one per sample and variant), for streaming a combined TSV."""
+    tail = _report_tail(report)
+    lines = []
+    for sample in report.samples:
+        head = [
+            report.input.path,
+            sample.sample,
+            sample.dira_genotype,
+            sample.needs_review,
+            "; ".join(sample.review_reasons),
+            sample.coverage.evidence,
+            sample.coverage.proven_reference,
+        ]
+        for fields in [variant_fields(v) for v in sample.variants] or [{}]:
+            lines.append(_line([*head, *(fields.get(k) for k in VARIANT_FIELDS), *tail]))
+    return "".join(lines)
 
 
 def _report_tail(report: Report) -> list[str]:
@@ -87,10 +82,9 @@ def record_header() -> str:
 
 def record_lines(report: Report) -> str:
     """One row per record of the window: a file without samples is annotated too."""
-    tail = [_cell(v) for v in _report_tail(report)]
+    tail = _report_tail(report)
     lines = []
     for n, annotated in enumerate(report.records):
         fields = record_fields(annotated, n)
-        cells = [_cell(report.input.path)] + [_cell(fields[k]) for k in RECORD_FIELDS]
-        lines.append("\t".join(cells + tail) + "\n")
+        lines.append(_line([report.input.path, *(fields[k] for k in RECORD_FIELDS), *tail]))
     return "".join(lines)
