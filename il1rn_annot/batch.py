@@ -128,28 +128,23 @@ def _expand_one(source: str, recursive: bool) -> list[str]:
                 skipped.append(os.path.relpath(where, source))
     if hidden:
         log.warning(
-            "%s: skipped %d hidden file%s (name starting with '.'; give it as an INPUT to read "
-            "it): %s",
+            "%s: skipped %s (name starting with '.'; give it as an INPUT to read it): %s",
             source,
-            len(hidden),
-            "" if len(hidden) == 1 else "s",
+            _count(len(hidden), "hidden file", "hidden files"),
             _some(hidden),
         )
     if skipped:
         log.warning(
-            "%s: skipped %d file%s that %s not .vcf, .vcf.gz or .bcf: %s",
+            "%s: skipped %s not .vcf, .vcf.gz or .bcf: %s",
             source,
-            len(skipped),
-            "" if len(skipped) == 1 else "s",
-            "is" if len(skipped) == 1 else "are",
+            _count(len(skipped), "file that is", "files that are"),
             _some(skipped),
         )
     if subdirs:
         log.warning(
-            "%s: %d subdirector%s not searched (give --recursive): %s",
+            "%s: %s not searched (give --recursive): %s",
             source,
-            len(subdirs),
-            "y" if len(subdirs) == 1 else "ies",
+            _count(len(subdirs), "subdirectory", "subdirectories"),
             _some(subdirs),
         )
     if not found:
@@ -165,6 +160,11 @@ def is_vcf_name(name: str) -> bool:
     (True, True, False)
     """
     return name.lower().endswith(INPUT_SUFFIXES)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """``n`` and the words that go with it: '1 file', '3 files'."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def _some(names: list[str], limit: int = 5) -> str:
