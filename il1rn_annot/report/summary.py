@@ -15,14 +15,19 @@ from il1rn_annot.model import (
 )
 
 
+def _dira_name(a: AnnotatedAllele) -> str:
+    """A catalog allele by id and name, with its other legacy names: DIRA01 E77X (...)."""
+    names = [n for n in a.dira_legacy_names if n != a.dira_name]
+    known = f" ({', '.join(names)})" if names else ""
+    return f"{a.dira_id} {a.dira_name}{known}"
+
+
 def _alleles(sample: SampleReport) -> str:
     parts = []
     for v in sample.variants:
         a = v.annotated
         if a.dira_id:
-            names = [n for n in a.dira_legacy_names if n != a.dira_name]
-            known = f" ({', '.join(names)})" if names else ""
-            parts.append(f"{a.dira_id} {a.dira_name}{known} {v.zygosity} ({v.call.gt_text})")
+            parts.append(f"{_dira_name(a)} {v.zygosity} ({v.call.gt_text})")
         elif a.classification == NOVEL_LOF:
             name = " ".join(x for x in (a.hgvs_c.partition(":")[2], a.hgvs_p) if x)
             what = f"{name} ({a.location})" if name else a.location
@@ -109,9 +114,7 @@ def _catalogued(report: Report) -> str:
     parts = []
     for a in report.records:
         if a.dira_id:
-            names = [n for n in a.dira_legacy_names if n != a.dira_name]
-            known = f" ({', '.join(names)})" if names else ""
-            parts.append(f"{a.dira_id} {a.dira_name}{known} {a.classification} at {_where(a)}")
+            parts.append(f"{_dira_name(a)} {a.classification} at {_where(a)}")
     return "; ".join(dict.fromkeys(parts)) or "none"
 
 
