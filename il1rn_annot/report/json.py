@@ -9,9 +9,8 @@ from il1rn_annot.model import Report, SampleReport
 from il1rn_annot.report.rows import record_fields, record_indexes, record_key, variant_fields
 
 
-def sample_dict(sample: SampleReport, records: dict[tuple[int, int], int] | None = None) -> dict:
+def sample_dict(sample: SampleReport, records: dict[tuple[int, int], int]) -> dict:
     """One sample; each variant names its entry in ``records`` (None if it has none)."""
-    records = records or {}
     return {
         "sample": sample.sample,
         "dira_genotype": sample.dira_genotype,
