@@ -460,7 +460,7 @@ def annotate(
         raise click.UsageError(str(error)) from None
     if per == "record" and fmt != "tsv":
         raise click.UsageError(f"--per record is for --format tsv, not {fmt}")
-    stdin_uses = list(inputs).count("-") + (inputs_from == "-")
+    stdin_uses = list(inputs).count("-") + list(inputs).count("@-") + (inputs_from == "-")
     if stdin_uses > 1:
         raise click.UsageError("stdin ('-') can be given once")
     specs = tuple(_bam_spec(b) for b in bams)

@@ -641,8 +641,9 @@ def test_unexpected_exception_is_an_internal_error():
     assert BatchResult(total=3, failed=1, internal=1).exit_code == 4
 
 
-def test_stdin_cannot_be_both_an_input_and_the_list(run):
-    result = run("annotate", "-", "--inputs-from", "-", input="x.vcf\n")
+@pytest.mark.parametrize("list_arg", [["--inputs-from", "-"], ["@-"]])
+def test_stdin_cannot_be_both_an_input_and_the_list(run, list_arg):
+    result = run("annotate", "-", *list_arg, input="x.vcf\n")
     assert result.exit_code == 2
     assert "stdin ('-') can be given once" in result.stderr
 
