@@ -125,15 +125,11 @@ def grep(catalog: Catalog, pattern: str) -> list[CatalogEntry]:
     """DIRA rows with a name that starts with ``pattern`` (a coded name: c.156, E77, VCV…) or,
     for words, a name, id or origin that contains it (case-insensitive)."""
     wanted = canonical(pattern)
+    if _coded(wanted):
+        return [e for e in catalog.entries if any(k.startswith(wanted) for k in keys(e))]
     plain = " ".join(pattern.split()).lower()
-    out = []
-    for entry in catalog.entries:
-        names = keys(entry)
-        if _coded(wanted):
-            hit = any(k.startswith(wanted) for k in names)
-        else:
-            texts = [k.lower() for k in names] + [entry.row["origin"].lower()]
-            hit = any(plain in t for t in texts)
-        if hit:
-            out.append(entry)
-    return out
+    return [
+        e
+        for e in catalog.entries
+        if any(plain in t.lower() for t in (*keys(e), e.row["origin"]))
+    ]
