@@ -126,7 +126,5 @@ def grep(catalog: Catalog, pattern: str) -> list[CatalogEntry]:
         return [e for e in catalog.entries if any(k.startswith(wanted) for k in keys(e))]
     plain = " ".join(pattern.split()).lower()
     return [
-        e
-        for e in catalog.entries
-        if any(plain in t.lower() for t in (*keys(e), e.row["origin"]))
+        e for e in catalog.entries if any(plain in t.lower() for t in (*keys(e), e.row["origin"]))
     ]
