@@ -207,12 +207,6 @@ class Catalog:
     def entry(self, entry_id: str) -> CatalogEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
 
-    def non_dira_row(self, entry_id: str) -> dict[str, str] | None:
-        return next((dict(e.row) for e in self.non_dira if e.id == entry_id), None)
-
-    def non_dira_entry(self, entry_id: str) -> NonDiraEntry | None:
-        return next((e for e in self.non_dira if e.id == entry_id), None)
-
     def vntr(self) -> NonDiraEntry | None:
         """The known non-DIRA repeat (the intron 2 86-bp VNTR), if the table has one."""
         return next((e for e in self.non_dira if e.variant_type == "vntr"), None)

@@ -24,7 +24,6 @@ class Table:
     """A catalog file as text: its version line, columns and rows by id (no validation, so an
     old layout can be read)."""
 
-    path: str
     version: str
     columns: tuple[str, ...]
     rows: dict[str, dict[str, str]]
@@ -67,7 +66,7 @@ def read_table(path: str) -> Table:
         if row["id"] in rows:
             raise InputError(f"line {n}: duplicate id {row['id']!r}", path)
         rows[row["id"]] = row
-    return Table(path, version, columns, rows)
+    return Table(version, columns, rows)
 
 
 def _located(row: dict[str, str]) -> bool:

@@ -12,14 +12,11 @@ import re
 from collections.abc import Iterable
 
 from il1rn_annot.catalog import Catalog, CatalogEntry, NonDiraEntry
+from il1rn_annot.transcripts import THREE_LETTER, TRANSCRIPT
 
 Row = CatalogEntry | NonDiraEntry
 
-_AMINO = {
-    "ala": "A", "arg": "R", "asn": "N", "asp": "D", "cys": "C", "gln": "Q", "glu": "E",
-    "gly": "G", "his": "H", "ile": "I", "leu": "L", "lys": "K", "met": "M", "phe": "F",
-    "pro": "P", "ser": "S", "thr": "T", "trp": "W", "tyr": "Y", "val": "V", "ter": "*",
-}  # fmt: skip
+_AMINO = {three.lower(): one for one, three in THREE_LETTER.items()}
 _THREE = re.compile("(" + "|".join(_AMINO) + ")", re.IGNORECASE)
 #: A protein change as written in papers: Glu77Ter, E77X, N52KfsX25, p.(Asn52LysfsTer25) ...
 _PROTEIN = re.compile(r"^(?:(?:" + "|".join(_AMINO) + r")|[ACDEFGHIKLMNPQRSTVWY])\d", re.IGNORECASE)
@@ -27,7 +24,7 @@ _PREFIX = re.compile(r"^(N[MPRCG]_\d+)(?:\.\d+)?(?:\([^)]*\))?:", re.IGNORECASE)
 _CLINVAR = re.compile(r"^(?:VCV)?0*(\d+)(?:\.\d+)?$", re.IGNORECASE)
 _VCV = re.compile(r"VCV0*(\d+)", re.IGNORECASE)
 #: The transcript the catalog's own c./p. names are on: its prefix is optional in a query.
-MANE = "NM_173842"
+MANE = TRANSCRIPT.partition(".")[0]
 MANE_PROTEIN = "NP_776214"
 
 
@@ -125,15 +122,9 @@ def grep(catalog: Catalog, pattern: str) -> list[CatalogEntry]:
     """DIRA rows with a name that starts with ``pattern`` (a coded name: c.156, E77, VCV…) or,
     for words, a name, id or origin that contains it (case-insensitive)."""
     wanted = canonical(pattern)
+    if _coded(wanted):
+        return [e for e in catalog.entries if any(k.startswith(wanted) for k in keys(e))]
     plain = " ".join(pattern.split()).lower()
-    out = []
-    for entry in catalog.entries:
-        names = keys(entry)
-        if _coded(wanted):
-            hit = any(k.startswith(wanted) for k in names)
-        else:
-            texts = [k.lower() for k in names] + [entry.row["origin"].lower()]
-            hit = any(plain in t for t in texts)
-        if hit:
-            out.append(entry)
-    return out
+    return [
+        e for e in catalog.entries if any(plain in t.lower() for t in (*keys(e), e.row["origin"]))
+    ]

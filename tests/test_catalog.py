@@ -148,3 +148,19 @@ def test_non_dira_table_is_validated(tmp_path):
     directory = _corrupt(tmp_path, "\tknown_benign\t", "\tpathogenic\t", NON_DIRA_FILE)
     with pytest.raises(CatalogError, match="classification"):
         load_catalog(directory)
+
+
+def test_readme_catalog_section_is_this_catalog():
+    # README "The catalog": twelve rows matched by allele, two deletions (DIRA04 by overlap,
+    # DIRA11 by breakpoints), DIRA07/DIRA07B and DIRA16 the low-confidence located rows.
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    bullet = readme.split("**Matched by allele** (twelve rows)", 1)[1].split("- **", 1)[0]
+    assert len(CATALOG.matchable()) == 12
+    for e in CATALOG.matchable():
+        assert any(name in bullet for name in (e.id, e.hgvs_c, *e.legacy_names)), e.id
+    assert [(e.id, e.exact_breakpoints) for e in CATALOG.deletions()] == [
+        ("DIRA04", False),
+        ("DIRA11", True),
+    ]
+    located_low = [e.id for e in CATALOG.entries if e.low_confidence and e.locus("GRCh38")]
+    assert located_low == ["DIRA07", "DIRA07B", "DIRA16"]

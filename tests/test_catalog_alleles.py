@@ -219,6 +219,14 @@ def test_catalog_diff_of_identical_tables_is_empty(run):
     assert _diff(run, data_dir() / CATALOG_FILE) == []
 
 
+def test_catalog_diff_call_fields_are_catalog_columns():
+    # A misspelt field would never be marked may_change_calls.
+    from il1rn_annot.catalog import CATALOG_COLUMNS
+    from il1rn_annot.catalog_diff import CALL_FIELDS
+
+    assert CALL_FIELDS.issubset(CATALOG_COLUMNS)
+
+
 def test_catalog_diff_between_two_files(run, tmp_path):
     old = tmp_path / "old.tsv"
     old.write_text(

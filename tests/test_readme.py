@@ -216,8 +216,18 @@ def test_links_resolve(page):
 
 
 def test_docs_pages_are_linked_from_the_readme():
-    for page in ROOT.glob("docs/*.md"):
+    pages = sorted(ROOT.glob("docs/*.md"))
+    assert pages
+    for page in pages:
         assert f"(docs/{page.name})" in README, page.name
+
+
+def test_docs_count_of_protein_fixed_bases_is_the_tool_s():
+    from il1rn_annot.transcripts import load_transcript, protein_fixed_bases
+
+    fixed, total = len(protein_fixed_bases("GRCh38")), load_transcript("GRCh38").cds_length
+    text = " ".join((ROOT / "docs" / "variants-outside-the-catalog.md").read_text().split())
+    assert f"P18510 fixes {fixed} of the {total} CDS bases" in text
 
 
 def test_citation_file_names_this_version():
