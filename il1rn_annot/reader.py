@@ -593,8 +593,8 @@ def _all_records(vf, order: Order, first: int, last: int, reach_from: int) -> It
         rid = rec.rid
         if rid not in names:
             names[rid] = rec.chrom if is_chr2_alias(rec.chrom) else None
-            if names[rid] is None and len(order.other) < 50:
-                order.other.add(rec.chrom)
+            if names[rid] is None:
+                order.see_other(rec.chrom)
         name = names[rid]
         if name is None:
             continue
