@@ -47,11 +47,7 @@ def index_mismatch(path: str, index: str, data_start: int) -> str:
             f"its first record is at another place than the file's (byte {first >> 16} of "
             f"the file, where the records begin at byte {data_start >> 16})"
         )
-    end = max(last or 0, data_start)
-    trailing = _data_after(path, end)
-    if trailing:
-        return trailing
-    return ""
+    return _data_after(path, max(last or 0, data_start))
 
 
 def stale_index(vf, source: str, label: str) -> str:

@@ -186,10 +186,11 @@ def _read(
             sv_header = any(
                 line.startswith(("##INFO=<ID=SVTYPE", "##INFO=<ID=MATEID")) for line in meta
             )
+            index = index_of(source)
             if not vf.is_bcf:
                 regions = [il1rn_window(b) for b in BUILDS] + list(context.values())
-                _check_text(source, label, names, regions)
-            problem = _problem(vf, label, index_of(source))
+                _check_text(source, index, label, names, regions)
+            problem = _problem(vf, label, index)
             records = {
                 b: _fetch(
                     vf,
@@ -406,12 +407,13 @@ def _choose_build(label: str, requested: str | None, evidence) -> tuple[str | No
     return None, ""
 
 
-def _check_text(path: str, label: str, names: Sequence[str], regions: Sequence[Region]) -> None:
-    """GTs of the indexed text lines over ``regions`` against the VCF grammar (htslib reads
-    ``+1/1`` as ``1/1``), with their bytes UTF-8."""
+def _check_text(
+    path: str, index: str | None, label: str, names: Sequence[str], regions: Sequence[Region]
+) -> None:
+    """GTs of the text lines over ``regions``, read through ``index``, against the VCF grammar
+    (htslib reads ``+1/1`` as ``1/1``), with their bytes UTF-8."""
     import pysam
 
-    index = index_of(path)
     try:
         tbx = pysam.TabixFile(path, index=index, encoding="utf-8")
     except (OSError, ValueError):
@@ -593,8 +595,8 @@ def _all_records(vf, order: Order, first: int, last: int, reach_from: int) -> It
         rid = rec.rid
         if rid not in names:
             names[rid] = rec.chrom if is_chr2_alias(rec.chrom) else None
-            if names[rid] is None and len(order.other) < 50:
-                order.other.add(rec.chrom)
+            if names[rid] is None:
+                order.see_other(rec.chrom)
         name = names[rid]
         if name is None:
             continue

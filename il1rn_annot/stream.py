@@ -49,6 +49,11 @@ class Order:
     unsorted: str = ""  # the first place where POS goes back
     count: int = 0  # records out of order
 
+    def see_other(self, name: str) -> None:
+        """A contig that is not chr2, kept (up to 50) for messages."""
+        if len(self.other) < 50:
+            self.other.add(name)
+
     def see(self, name: str, pos: int, line: int = 0) -> None:
         if name not in self.names:
             self.names[name] = None
@@ -150,9 +155,7 @@ class _State:
                 self.n += 1
                 self.line(line)
             return
-        order = self.scan.order
-        if len(order.other) < 50:
-            order.other.add(first.decode("utf-8", "replace"))
+        self.scan.order.see_other(first.decode("utf-8", "replace"))
         self.n += chunk.count(b"\n")
 
     def _is2(self, chrom: bytes) -> bool:
@@ -172,8 +175,7 @@ class _State:
             return
         chrom = line[:tab]
         if not self._is2(chrom):
-            if len(order.other) < 50:
-                order.other.add(chrom.decode("utf-8", "replace"))
+            order.see_other(chrom.decode("utf-8", "replace"))
             return
         end = line.find(b"\t", tab + 1)
         pos = _pos(line[tab + 1 : end], n, label)

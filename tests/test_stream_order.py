@@ -19,6 +19,14 @@ def chr2_row(chrom: str, row: str) -> str:
     return "\t".join([chrom, p, ".", ref, alt, ".", filt, ".", fmt, *gts]) + "\n"
 
 
+def read_as_expected(result) -> dict:
+    """The report of a run that succeeded with the EXPECTED calls."""
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert calls(report) == EXPECTED
+    return report
+
+
 def warnings_of(report: dict, words: str) -> list[str]:
     return [w for w in report["warnings"] if words in w]
 
@@ -32,9 +40,7 @@ def test_record_far_out_of_order_does_not_hide_the_window(tmp_path, run, encodin
         result = run("annotate", "-", input=text)
     else:
         result = run("annotate", write_input(tmp_path, "unsorted", text, encoding))
-    assert result.exit_code == 0, result.stderr
-    report = result.json()
-    assert calls(report) == EXPECTED
+    report = read_as_expected(result)
     [warning] = warnings_of(report, "out of POS order")
     assert "2:113131068" in warning and "2:150000000" in warning
     assert "il1rn-annot: warning: " in result.stderr and "out of POS order" in result.stderr
@@ -58,9 +64,7 @@ def test_chromosome_2_named_two_ways_is_one_chromosome(tmp_path, run, encoding):
         "##contig=<ID=2,", "##contig=<ID=chr2,length=242193529>\n##contig=<ID=2,"
     ) + chr2_row("chr2", E77X)
     result = run("annotate", write_input(tmp_path, "mixed", text, encoding))
-    assert result.exit_code == 0, result.stderr
-    report = result.json()
-    assert calls(report) == EXPECTED
+    report = read_as_expected(result)
     [naming] = warnings_of(report, "the records name chromosome 2")
     assert "'2'" in naming and "'chr2'" in naming
 
@@ -74,9 +78,7 @@ def test_undeclared_spelling_of_chromosome_2_is_read_with_a_warning(
     near = "113129000 A G PASS GT:GQ:DP 0/0:99:30 0/0:99:30 0/0:99:30"
     text = vcf_text(SAMPLES, [near]) + chr2_row(spelling, E77X)
     result = run("annotate", write_input(tmp_path, "odd", text, encoding))
-    assert result.exit_code == 0, result.stderr
-    report = result.json()
-    assert calls(report) == EXPECTED
+    report = read_as_expected(result)
     [naming] = warnings_of(report, "the records name chromosome 2")
     assert f"'{spelling}': not 2, chr2 or NC_000002.x" in naming
 
@@ -136,9 +138,7 @@ def test_record_hidden_among_other_chromosomes_is_found(tmp_path, run, encoding,
     text = _big([FAR], chr2_row(chrom, E77X), [])
     assert len(text) > 2 << 20
     result = run("annotate", write_input(tmp_path, "hidden", text, encoding))
-    assert result.exit_code == 0, result.stderr
-    report = result.json()
-    assert calls(report) == EXPECTED
+    report = read_as_expected(result)
     line = text.splitlines().index(chr2_row(chrom, E77X).rstrip("\n")) + 1
     [order] = warnings_of(report, "out of POS order")
     assert f"{chrom}:113131068 (line {line}) comes after 2:150000000 (line " in order
