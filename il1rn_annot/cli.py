@@ -440,8 +440,8 @@ def annotate(
                           GT, coverage holes, deletions over sites, disagreeing records
     """
     from il1rn_annot.batch import check_names, expand_inputs, run_batch
-    from il1rn_annot.reader import read_bam_manifest
     from il1rn_annot.report.output import format_for
+    from il1rn_annot.side_inputs import read_bam_manifest
 
     if not inputs and inputs_from is None:
         raise click.UsageError("Missing argument 'INPUT...'.")

@@ -8,6 +8,7 @@ that cannot be read at all (too few columns, a number that is not finite) is an 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -81,7 +82,7 @@ def convert_all(
     """Freeze the records of ``iterator``; ``lines`` are their line numbers, when known, for
     messages. ``problem`` words an htslib failure after the record ``where``."""
     where = ""
-    for n in range(1 << 62):
+    for n in itertools.count():
         line = f" (line {lines[n]})" if n < len(lines) else ""
         try:
             rec = next(iterator)
