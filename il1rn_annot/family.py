@@ -239,8 +239,15 @@ def _phase(
         return child, None  # a conflict of the GTs themselves: the genotype call handles it
     reads = _read_phase(va, vb)
 
+    # Each parent's copies of each allele, once (the branches below ask for them repeatedly).
+    proven = {
+        (role, x.key): _copies(member, x, thresholds)
+        for role, member in parents.items()
+        for x in (first, second)
+    }
+
     def has(role: str, allele: AnnotatedAllele) -> int | None:
-        return _copies(parents[role], allele, thresholds)
+        return proven[role, allele.key]
 
     for p, q in (("father", "mother"), ("mother", "father")):
         if has(p, first) and has(p, second) == 0 and has(q, second) and has(q, first) == 0:

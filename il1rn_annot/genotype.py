@@ -108,9 +108,13 @@ class Evidence:
 
 
 def sample_variants(
-    sample_index: int, alleles: Sequence[AnnotatedAllele], thresholds: Thresholds
+    sample_index: int,
+    alleles: Sequence[AnnotatedAllele],
+    thresholds: Thresholds,
+    lost: Sequence[LostHaplotype],
 ) -> list[SampleVariant]:
-    """The alleles this sample carries or could not be called for, in file order."""
+    """The alleles this sample carries or could not be called for, in file order (``lost``: the
+    sample's heterozygous deletions, ``lost_haplotypes``)."""
     rows = []
     for annotated in alleles:
         call = annotated.alt.record.calls[sample_index]
@@ -124,10 +128,11 @@ def sample_variants(
         flags = tuple(quality_flags(annotated.alt.record, call, thresholds))
         rows.append(SampleVariant(annotated, call, zyg, copies, missing, flags))
     # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
-    lost = lost_haplotypes(sample_index, [v.annotated for v in rows], thresholds)
     for v in rows:
+        if v.zygosity != "hom_alt":
+            continue
         start, end = affected_span(v.annotated.alt)
-        if v.zygosity == "hom_alt" and any(d.start <= start and end <= d.end for d in lost):
+        if any(d.start <= start and end <= d.end for d in lost):
             v.zygosity, v.copies = "hemizygous", 1
     return rows
 
@@ -195,10 +200,10 @@ def _site_evidence(
     records: Sequence[VariantRecord],
     sites: Sequence[Site],
     thresholds: Thresholds,
+    lost: Sequence[LostHaplotype],
 ) -> list[Evidence]:
     """Everything one sample's records say about the counting catalog alleles."""
     found: list[Evidence] = []
-    lost = lost_haplotypes(sample_index, alleles, thresholds)
     seen: set[tuple[int, str]] = set()
     for annotated in alleles:
         record = annotated.alt.record
@@ -440,8 +445,9 @@ def call_sample(
     a site with no passing record is a coverage hole (``exon_records`` measure the CDS)."""
     if sites is None:
         sites = catalog_sites(catalog, build)
-    variants = sample_variants(sample_index, alleles, thresholds)
-    evidence = _site_evidence(sample_index, alleles, records, sites, thresholds)
+    lost = lost_haplotypes(sample_index, alleles, thresholds)
+    variants = sample_variants(sample_index, alleles, thresholds, lost)
+    evidence = _site_evidence(sample_index, alleles, records, sites, thresholds, lost)
     if gvcf:
         covered = {e.dira_id for e in evidence}
         evidence.extend(

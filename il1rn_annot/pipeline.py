@@ -164,7 +164,7 @@ def _sv_records(
     samples: tuple[str, ...],
     build: str,
     options: Options,
-    main: Sequence[VariantRecord] = (),
+    main: Sequence[VariantRecord],
 ) -> tuple[list[VariantRecord], tuple[str, ...], list[str]]:
     """The records of a second file (--sv), with their calls put in the main VCF's sample order,
     the file's warnings, and the samples it does not have (each gets a note).
@@ -187,9 +187,13 @@ def _sv_records(
             f"none of the VCF's samples ({', '.join(samples[:3])}…) is in the SV file", path
         )
     absent = SampleCall((), False, gt="(not in the SV file)", absent=True)
+    # The main VCF's GTs, only at the sites the SV file also has (a cohort's GTs are large).
+    sv_sites = {_site(record) for record in sv.records}
     known: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
     for record in main:
-        known.setdefault(_site(record), []).append(_gts(record))
+        site = _site(record)
+        if site in sv_sites:
+            known.setdefault(site, []).append(_gts(record))
     out = []
     for record in sv.records:
         calls = tuple(record.calls[where[n]] if n in where else absent for n in samples)

@@ -260,13 +260,12 @@ def removes_base(annotated: AnnotatedAllele, pos: int) -> bool:
     if annotated.mate:
         return False
     allele = annotated.alt.allele
-    if allele.symbolic:
-        if deletion_of(annotated.alt) is None and not is_deletion_allele(allele.alt):
-            return False  # a breakend or a gain removes no bases
-        start, end = affected_span(annotated.alt)
-        return start <= pos <= end
-    start, ref, _ = minimal(allele)
-    return bool(ref) and len(allele.ref) + len(allele.alt) > 2 and start <= pos < start + len(ref)
+    if allele.symbolic:  # a breakend or a gain removes no bases
+        removing = deletion_of(annotated.alt) is not None or is_deletion_allele(allele.alt)
+    else:  # an insertion or an SNV neither
+        removing = bool(minimal(allele)[1]) and len(allele.ref) + len(allele.alt) > 2
+    start, end = affected_span(annotated.alt)
+    return removing and start <= pos <= end
 
 
 def ref_unknown(annotated: AnnotatedAllele) -> bool:
