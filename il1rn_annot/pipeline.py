@@ -29,9 +29,9 @@ from il1rn_annot.model import (
     VariantRecord,
 )
 from il1rn_annot.normalize import split_records
-from il1rn_annot.reader import read_pedigree, read_window
+from il1rn_annot.reader import read_window
 from il1rn_annot.reference import open_reference
-from il1rn_annot.side_inputs import pedigree_warnings
+from il1rn_annot.side_inputs import pedigree_warnings, read_pedigree
 
 SCHEMA_VERSION = "1.2"
 

@@ -39,11 +39,10 @@ from il1rn_annot.records import (
     reach,
     unknown_extent,
 )
-from il1rn_annot.side_inputs import read_bam_manifest, read_pedigree
 from il1rn_annot.stream import LOOKBACK, Order, scan_text, spooled_stdin
 from il1rn_annot.vcftext import bad_gt, header_lines, header_problem, shown
 
-__all__ = ["STDIN", "WindowData", "read_bam_manifest", "read_pedigree", "read_window"]
+__all__ = ["STDIN", "WindowData", "read_window"]
 
 log = logging.getLogger(__name__)
 
