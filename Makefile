@@ -23,6 +23,7 @@ demo: $(STAMP)
 	@$(BIN)/il1rn-annot annotate examples --format summary
 
 test: $(STAMP)
+	@bash .ci/system-tools
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

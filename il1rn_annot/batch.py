@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from il1rn_annot.errors import (
     EXIT_INPUT,
@@ -200,6 +201,21 @@ def check_names(inputs: list[str], output_dir: str, fmt: str) -> None:
 # --- running them ------------------------------------------------------------------------------
 
 
+class BatchSink(Protocol):
+    """An output that sees every input's outcome besides the reports themselves (the MultiQC
+    table, the HTML page). It keeps only what it needs of each report (a row a sample), so a
+    batch still never holds its reports."""
+
+    def add(self, source: str, report: Report) -> None:
+        """One input's report, as soon as it exists."""
+
+    def failed(self, source: str, message: str) -> None:
+        """An input that gave no report, and the one-line reason."""
+
+    def close(self) -> None:
+        """Write the output (atomically); called only when the batch ran to its end."""
+
+
 def run_batch(
     inputs: list[str],
     options: Options,
@@ -208,26 +224,30 @@ def run_batch(
     output_dir: str | None = None,
     debug: bool = False,
     per: str = "sample",
+    sinks: Sequence[BatchSink] = (),
 ) -> BatchResult:
     """Annotate every input; one report file each in ``output_dir``, else one combined output
-    (``output`` or stdout) written as each input finishes. Errors of an input are logged and
+    (``output`` or stdout) written as each input finishes; every outcome also goes to ``sinks``,
+    which are written once the batch has run to its end. Errors of an input are logged and
     counted; an ``OutputError`` ends the batch; under ``debug`` any error ends it."""
     from il1rn_annot.pipeline import annotate
 
     result = BatchResult(total=len(inputs))
     if output_dir is not None:
         for source in inputs:
-            report = _one(annotate, source, options, result, debug)
+            report = _one(annotate, source, options, result, debug, sinks)
             if report is not None:
                 target = os.path.join(output_dir, stem(source) + SUFFIXES[fmt])
                 with ReportStream(target, fmt, per) as stream:
                     stream.add(report)
-        return result
-    with ReportStream(output, fmt, per) as stream:
-        for source in inputs:
-            report = _one(annotate, source, options, result, debug)
-            if report is not None:
-                stream.add(report)
+    else:
+        with ReportStream(output, fmt, per) as stream:
+            for source in inputs:
+                report = _one(annotate, source, options, result, debug, sinks)
+                if report is not None:
+                    stream.add(report)
+    for sink in sinks:
+        sink.close()
     return result
 
 
@@ -237,10 +257,11 @@ def _one(
     options: Options,
     result: BatchResult,
     debug: bool,
+    sinks: Sequence[BatchSink] = (),
 ) -> Report | None:
     """One input's report, or None after logging why there is none."""
     try:
-        return guarded(annotate, source, options, debug)
+        report = guarded(annotate, source, options, debug)
     except OutputError:
         raise
     except Il1rnAnnotError as error:
@@ -250,7 +271,12 @@ def _one(
         result.internal += isinstance(error, InternalError)
         result.last_code = error.exit_code
         log.error("%s", error)
+        for sink in sinks:
+            sink.failed(source, str(error))
         return None
+    for sink in sinks:
+        sink.add(source, report)
+    return report
 
 
 def guarded(annotate: Callable[[str, Options], Report], source: str, options: Options, debug=False):
