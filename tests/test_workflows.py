@@ -1,0 +1,275 @@
+"""The workflow wrappers of workflows/ (issue #10, parts 4 and 5), run for real.
+
+Snakemake: the real `snakemake` of this environment runs workflows/snakemake/Snakefile on VCFs
+written here, with this environment's il1rn-annot first on PATH. Nextflow cannot run here (its
+launcher downloads its runtime from a host these machines cannot reach), so the module's
+`script:` block is read from main.nf, given the values Nextflow would give it, and run with bash
+against the real CLI.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import vcf_text, write_input
+
+from il1rn_annot import __version__
+
+ROOT = Path(__file__).parent.parent
+SNAKEMAKE_DIR = ROOT / "workflows" / "snakemake"
+SNAKEFILE = SNAKEMAKE_DIR / "Snakefile"
+NEXTFLOW_DIR = ROOT / "workflows" / "nextflow"
+MODULE = NEXTFLOW_DIR / "modules" / "il1rn_annot"
+BIN = Path(sys.executable).parent
+
+needs_snakemake = pytest.mark.skipif(
+    sys.version_info < (3, 11) or not (BIN / "snakemake").exists(),
+    reason="Snakemake 9 needs Python 3.11+ (the test extra installs it there only)",
+)
+
+#: Three patients, one VCF each, with catalog alleles: E77X (DIRA01) homozygous, Q54X (DIRA02)
+#: heterozygous, and a reference call at E77X.
+PATIENTS = {
+    "P1_HOM": ("113131068 G T PASS GT:DP:GQ 1/1:35:99", "biallelic"),
+    "P2_CARRIER": ("113129619 C T PASS GT:DP:GQ 0/1:40:99", "monoallelic"),
+    "P3_NONE": ("113131068 G T PASS GT:DP:GQ 0/0:38:99", "none"),
+}
+
+
+def environment() -> dict[str, str]:
+    """This environment's il1rn-annot and snakemake first on PATH (conftest has put the schema
+    hook on PYTHONPATH, so the reports the jobs write are validated too)."""
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def snakemake(workdir: Path, *args: str, config: dict[str, str] | None = None):
+    settings = [f"{key}={value}" for key, value in (config or {}).items()]
+    return subprocess.run(
+        [
+            str(BIN / "snakemake"),
+            "-s",
+            str(SNAKEFILE),
+            "--directory",
+            str(workdir),
+            *args,
+            *(["--config", *settings] if settings else []),
+        ],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def write_sheet(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text("".join("\t".join(row) + "\n" for row in rows))
+    return path
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@pytest.fixture(scope="module")
+def cohort_run(tmp_path_factory):
+    """One real Snakemake run over three single-sample VCFs (the sheet's paths relative to it)."""
+    data = tmp_path_factory.mktemp("vcfs")
+    rows = [["sample", "vcf"]]
+    for name, (row, _) in PATIENTS.items():
+        write_input(data, name, vcf_text([name], [row]))
+        rows.append([name, f"{name}.vcf.gz"])
+    sheet = write_sheet(data / "samples.tsv", rows)
+    workdir = tmp_path_factory.mktemp("run")
+    result = snakemake(workdir, "--cores", "2", config={"samples": str(sheet)})
+    return workdir, sheet, result
+
+
+@needs_snakemake
+def test_snakemake_annotates_every_row(cohort_run):
+    workdir, _, result = cohort_run
+    assert result.returncode == 0, result.stderr
+
+    for name, (_, expected) in PATIENTS.items():
+        report = json.loads((workdir / "results" / f"{name}.json").read_text())
+        assert [(s["sample"], s["dira_genotype"]) for s in report["samples"]] == [(name, expected)]
+        assert report["tool"]["version"] == __version__
+        tsv = read_tsv(workdir / "results" / f"{name}.tsv")
+        assert {row["dira_genotype"] for row in tsv} == {expected}
+        assert (workdir / "logs" / "annotate" / f"{name}.log").is_file()
+    assert (workdir / "logs" / "cohort.log").is_file()
+
+
+@needs_snakemake
+def test_snakemake_cohort_table_has_one_header_and_every_sample(cohort_run):
+    workdir, _, _ = cohort_run
+    text = (workdir / "results" / "cohort.tsv").read_text()
+    assert text.count("input\tsample\t") == 1 and text.startswith("input\tsample\t")
+    rows = read_tsv(workdir / "results" / "cohort.tsv")
+    assert {row["sample"]: row["dira_genotype"] for row in rows} == {
+        name: expected for name, (_, expected) in PATIENTS.items()
+    }
+    hom = next(row for row in rows if row["sample"] == "P1_HOM")
+    assert (hom["dira_id"], hom["zygosity"], hom["genotype"]) == ("DIRA01", "hom_alt", "1/1")
+    assert hom["input"].endswith("P1_HOM.vcf.gz")  # the sheet's path, from the sheet's directory
+
+
+@needs_snakemake
+def test_snakemake_rerun_has_nothing_to_do(cohort_run):
+    workdir, sheet, _ = cohort_run
+    again = snakemake(workdir, "-n", config={"samples": str(sheet)})
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+
+@needs_snakemake
+def test_snakemake_lint_passes(tmp_path):
+    sheet = write_sheet(tmp_path / "samples.tsv", [["sample", "vcf"], ["X", "x.vcf"]])
+    (tmp_path / "x.vcf").write_text(vcf_text(["X"], []))
+    result = snakemake(tmp_path, "--lint", config={"samples": str(sheet)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Congratulations, your workflow is in a good condition" in result.stderr
+
+
+@needs_snakemake
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        ([["name", "vcf"], ["X", "x.vcf"]], "line 1: no column sample"),
+        ([["sample", "vcf"], ["X", "missing.vcf"]], "line 2: vcf of sample X: no such file: "),
+    ],
+)
+def test_snakemake_refuses_a_wrong_sheet_before_any_job(tmp_path, rows, problem):
+    (tmp_path / "x.vcf").write_text(vcf_text(["X"], []))
+    sheet = write_sheet(tmp_path / "samples.tsv", rows)
+    result = snakemake(tmp_path / "run", "--cores", "1", config={"samples": str(sheet)})
+    assert result.returncode == 1
+    assert f"sample sheet {sheet}: {problem}" in result.stderr
+    assert not (tmp_path / "run" / "results").exists()
+
+
+@needs_snakemake
+def test_snakemake_failed_samples_fail_their_jobs_and_the_cohort(tmp_path):
+    """il1rn-annot's exit 3 fails the job, and so does a row whose sample is not in its VCF;
+    with --keep-going the other samples finish, and there is no cohort table without them."""
+    write_input(tmp_path, "good", vcf_text(["GOOD"], [PATIENTS["P1_HOM"][0]]))
+    write_input(tmp_path, "other", vcf_text(["SOMEONE_ELSE"], [PATIENTS["P1_HOM"][0]]))
+    (tmp_path / "broken.vcf").write_text(
+        vcf_text(["BROKEN"], ["113131068 G T PASS GT:DP:GQ +1/1:35:99"])
+    )
+    sheet = write_sheet(
+        tmp_path / "samples.tsv",
+        [
+            ["sample", "vcf"],
+            ["GOOD", "good.vcf.gz"],
+            ["WRONG_NAME", "other.vcf.gz"],
+            ["BROKEN", "broken.vcf"],
+        ],
+    )
+    run = tmp_path / "run"
+    result = snakemake(run, "--cores", "2", "--keep-going", config={"samples": str(sheet)})
+    assert result.returncode == 1
+    assert (run / "results" / "GOOD.json").is_file()
+    assert not (run / "results" / "cohort.tsv").exists()
+    for name in ("WRONG_NAME", "BROKEN"):
+        assert not (run / "results" / f"{name}.json").exists()  # Snakemake removed them
+    broken = (run / "logs" / "annotate" / "BROKEN.log").read_text()
+    assert broken.startswith("il1rn-annot: error: ") and "+1/1" in broken
+    wrong = (run / "logs" / "annotate" / "WRONG_NAME.log").read_text()
+    assert f"sample WRONG_NAME is not in {tmp_path / 'other.vcf.gz'}" in wrong
+
+
+@needs_snakemake
+def test_snakemake_example_sheet_uses_every_column(tmp_path):
+    """The sample sheet beside the Snakefile (the README's command): --ped, --sv and --bam with
+    a CRAM reach il1rn-annot, each changing the call the way the examples document."""
+    sheet = SNAKEMAKE_DIR / "samples.tsv"
+    fasta = ROOT / "examples" / "depth" / "synthetic_chr2.fa.gz"
+    result = snakemake(tmp_path, "--cores", "2", config={"samples": sheet, "fasta": fasta})
+    assert result.returncode == 0, result.stderr
+    rows = read_tsv(tmp_path / "results" / "cohort.tsv")
+    assert {row["sample"]: row["dira_genotype"] for row in rows} == {
+        "AFFECTED_HOM": "biallelic",
+        "CARRIER": "monoallelic",
+        "TRIO_CHILD": "biallelic",  # biallelic_unphased without --ped
+        "SV_FOUNDER_HOM": "biallelic",  # indeterminate without --sv
+        "DEPTH_NO_COPY": "indeterminate",  # none without its CRAM
+    }
+    assert {row["sample"] for row in read_tsv(tmp_path / "results" / "CARRIER.tsv")} > {"CARRIER"}
+
+
+# The sample sheet's checks, in-process: rules/common.smk is plain Python over `config`.
+
+
+def sheet_reader(config: dict[str, str]):
+    pytest.importorskip("snakemake.exceptions", reason="Snakemake 9 needs Python 3.11+")
+    namespace: dict = {"config": config}
+    exec(
+        compile((SNAKEMAKE_DIR / "rules" / "common.smk").read_text(), "common.smk", "exec"),
+        namespace,
+    )
+    return namespace["read_sample_sheet"]
+
+
+@pytest.mark.parametrize(
+    ("text", "config", "problem"),
+    [
+        ("", {}, "empty (it needs a header: sample, vcf)"),
+        ("sample\n", {}, "line 1: no column vcf"),
+        ("sample\tvcf\tbam_path\nX\tx.vcf\ty.bam\n", {}, "line 1: unknown column 'bam_path'"),
+        ("sample\tvcf\tvcf\nX\tx.vcf\tx.vcf\n", {}, "line 1: a column appears twice"),
+        ("sample\tvcf\nX\tx.vcf\nX\tx.vcf\n", {}, "line 3: sample X appears twice"),
+        ("sample\tvcf\nX\n", {}, "line 2: 1 cells, the header has 2"),
+        ("sample\tvcf\nX\t\n", {}, "line 2: sample X has no vcf"),
+        ("sample\tvcf\nX/../Y\tx.vcf\n", {}, "line 2: sample 'X/../Y': use letters"),
+        ("sample\tvcf\n", {}, "no samples under the header"),
+        ("sample\tvcf\tbam\nX\tx.vcf\tx.cram\n", {}, "line 2: bam of sample X is a CRAM"),
+    ],
+)
+def test_sample_sheet_problems_are_named(tmp_path, text, config, problem):
+    for name in ("x.vcf", "x.cram"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "samples.tsv").write_text(text)
+    read = sheet_reader(config)
+    with pytest.raises(Exception, match=re.escape(problem)) as error:
+        read(str(tmp_path / "samples.tsv"))
+    assert str(error.value).startswith(f"sample sheet {tmp_path / 'samples.tsv'}: ")
+
+
+def test_sample_sheet_paths_are_from_its_directory(tmp_path):
+    (tmp_path / "data").mkdir()
+    for name in ("a.vcf.gz", "a.sv.vcf", "a.cram", "family.ped"):
+        (tmp_path / "data" / name).write_text("")
+    (tmp_path / "samples.tsv").write_text(
+        "# a comment\nSample\tVCF\tsv\tbam\tped\n\n"
+        "A\tdata/a.vcf.gz\tdata/a.sv.vcf\tdata/a.cram\tdata/family.ped\nB\tdata/a.vcf.gz\t\t\t\n"
+    )
+    samples = sheet_reader({"fasta": "ref.fa"})(str(tmp_path / "samples.tsv"))
+    data = tmp_path / "data"
+    assert samples == {
+        "A": {
+            "vcf": str(data / "a.vcf.gz"),
+            "sv": str(data / "a.sv.vcf"),
+            "bam": str(data / "a.cram"),
+            "ped": str(data / "family.ped"),
+        },
+        "B": {"vcf": str(data / "a.vcf.gz")},
+    }
+
+
+def test_packaging_of_the_workflows_names_this_version():
+    """The conda environments and container tags install the il1rn-annot they were written for."""
+    snakemake_env = (SNAKEMAKE_DIR / "envs" / "il1rn-annot.yaml").read_text()
+    assert f"il1rn-annot=={__version__}" in snakemake_env
+    tag = f"quay.io/biocontainers/il1rn-annot:{__version__}"
+    assert f'container: "docker://{tag}"' in (SNAKEMAKE_DIR / "config.yaml").read_text()
+    assert f'"docker://{tag}"' in SNAKEFILE.read_text()
