@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,185 @@ def test_packaging_of_the_workflows_names_this_version():
     tag = f"quay.io/biocontainers/il1rn-annot:{__version__}"
     assert f'container: "docker://{tag}"' in (SNAKEMAKE_DIR / "config.yaml").read_text()
     assert f'"docker://{tag}"' in SNAKEFILE.read_text()
+
+
+# Nextflow: the module's script run as Nextflow would run it (the launcher cannot be installed
+# here: `pip install nextflow` gives a launcher that downloads its runtime from nextflow.io).
+
+#: What Nextflow gives the script: the staged file names, meta.id, task.process, task.ext.*.
+TASK = {
+    "meta.id": "P1",
+    "task.process": "IL1RN_ANNOT",
+    "task.ext.args": "",
+    "task.ext.prefix": None,
+}
+#: The `def` lines the module's blocks may have, and how the test evaluates them.
+DEFS = {
+    "def args = task.ext.args ?: ''": ("args", lambda task: task["task.ext.args"] or ""),
+    'def prefix = task.ext.prefix ?: "${meta.id}"': (
+        "prefix",
+        lambda task: task["task.ext.prefix"] or task["meta.id"],
+    ),
+}
+GSTRING = re.compile(r"\\(.)|\$\{\s*([^}]*?)\s*\}|\$([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]\w*)*)")
+
+
+def nf_block(text: str, label: str) -> str:
+    """The lines of a process block section (`script:`, `stub:`, `input:`...) up to the next."""
+    lines = text.splitlines()
+    start = lines.index(f"    {label}:") + 1
+    end = next(
+        (i for i in range(start, len(lines)) if re.fullmatch(r"    [a-z]+:|}", lines[i])),
+        len(lines),
+    )
+    return "\n".join(lines[start:end])
+
+
+def groovy_script(block: str, values: dict[str, str]) -> str:
+    """The shell script of a `script:`/`stub:` block: its defs evaluated, then its triple-quoted
+    GString interpolated and unescaped as Groovy does, and its indent stripped as Nextflow
+    does. An expression the test does not know fails the test."""
+    head, body, tail = block.split('"""')
+    assert not tail.strip(), tail
+    values = dict(values)
+    for line in filter(None, (s.strip() for s in head.splitlines())):
+        assert line in DEFS, f"the test does not know this line of the module: {line}"
+        name, evaluate = DEFS[line]
+        values[name] = evaluate(values)
+
+    def interpolate(match: re.Match) -> str:
+        escaped, expression, name = match.groups()
+        if escaped is not None:
+            return escaped
+        key = expression or name
+        assert key in values, f"the test does not know ${{{key}}}"
+        return str(values[key])
+
+    return textwrap.dedent(GSTRING.sub(interpolate, body)).strip("\n") + "\n"
+
+
+def run_task(workdir: Path, block: str, vcf: Path, index: Path | None, **task) -> Path:
+    """Stage the inputs as Nextflow does (symlinks under their own names in a task directory)
+    and run the block's script with bash, this environment's il1rn-annot first on PATH."""
+    workdir.mkdir(parents=True)
+    for path in filter(None, (vcf, index)):
+        (workdir / path.name).symlink_to(path.resolve())
+    values = {**TASK, **task, "vcf": vcf.name, "index": index.name if index else ""}
+    script = groovy_script(block, values)
+    (workdir / ".command.sh").write_text(script)
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", ".command.sh"],
+        cwd=workdir,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return workdir
+
+
+def version_lines() -> tuple[str, str]:
+    shown = subprocess.run(
+        [str(BIN / "il1rn-annot"), "--version"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return shown[1], shown[3]  # il1rn-annot X / catalog V sha256 S
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["with-index", "no-index"])
+def test_nextflow_module_script_runs_the_cli(tmp_path, indexed):
+    yaml = pytest.importorskip("yaml")
+    vcf = write_input(tmp_path, "in", vcf_text(["P1_HOM"], [PATIENTS["P1_HOM"][0]]))
+    index = Path(f"{vcf}.tbi") if indexed else None
+    block = nf_block((MODULE / "main.nf").read_text(), "script")
+    task = run_task(tmp_path / "work", block, vcf, index, **{"task.ext.args": "--min-dp 25"})
+    report = json.loads((task / "P1.json").read_text())
+    assert [(s["sample"], s["dira_genotype"]) for s in report["samples"]] == [
+        ("P1_HOM", "biallelic")
+    ]
+    assert report["options"]["min_dp"] == 25  # task.ext.args reached the CLI
+    assert report["input"]["access"] == ("index" if indexed else "stream")
+    rows = read_tsv(task / "P1.tsv")
+    assert [(r["sample"], r["dira_id"], r["zygosity"]) for r in rows] == [
+        ("P1_HOM", "DIRA01", "hom_alt")
+    ]
+    tool, catalog = version_lines()
+    assert tool == __version__
+    assert yaml.safe_load((task / "versions.yml").read_text()) == {
+        "IL1RN_ANNOT": {"il1rn-annot": tool, "il1rn-annot-catalog": catalog}
+    }
+
+
+def test_nextflow_module_stub_makes_every_output(tmp_path):
+    yaml = pytest.importorskip("yaml")
+    vcf = write_input(tmp_path, "in", vcf_text(["P1_HOM"], [PATIENTS["P1_HOM"][0]]))
+    block = nf_block((MODULE / "main.nf").read_text(), "stub")
+    task = run_task(tmp_path / "work", block, vcf, None, **{"task.ext.prefix": "renamed"})
+    assert sorted(p.name for p in task.iterdir() if not p.name.startswith(".")) == [
+        "in.vcf.gz",
+        "renamed.json",
+        "renamed.tsv",
+        "versions.yml",
+    ]
+    assert yaml.safe_load((task / "versions.yml").read_text())["IL1RN_ANNOT"]["il1rn-annot"] == (
+        __version__
+    )
+
+
+def nf_channels(text: str, label: str) -> dict[str, list[str]]:
+    """`input:`/`output:` declarations of main.nf as {emit name (or 'input'): [element names]}."""
+    out = {}
+    for line in filter(None, (s.strip() for s in nf_block(text, label).splitlines())):
+        if line.startswith("//"):
+            continue
+        emit = re.search(r"emit:\s*(\w+)", line)
+        names = re.findall(r"(?:val|path)\(\s*\"?([^\")]+)\"?\s*\)|^path\s+\"([^\"]+)\"", line)
+        out[emit.group(1) if emit else "input"] = [a or b for a, b in names]
+    return out
+
+
+def test_nextflow_meta_yml_matches_the_module():
+    yaml = pytest.importorskip("yaml")
+    text = (MODULE / "main.nf").read_text()
+    meta = yaml.safe_load((MODULE / "meta.yml").read_text())
+    assert meta["name"] == "il1rn_annot" and "process IL1RN_ANNOT {" in text
+    assert 'tag "$meta.id"' in text and "label 'process_single'" in text
+    declared_inputs = [name for element in meta["input"][0] for name in element]
+    assert (
+        nf_channels(text, "input")
+        == {"input": declared_inputs}
+        == {"input": ["meta", "vcf", "index"]}
+    )
+
+    def names(channel) -> list[str]:
+        elements = channel[0] if isinstance(channel[0], list) else channel
+        return [name for element in elements for name in element]
+
+    assert nf_channels(text, "output") == {
+        emit: names(channel) for emit, channel in meta["output"].items()
+    }
+    assert set(meta["output"]) == {"json", "tsv", "versions"}
+
+
+def test_nextflow_pipeline_reads_its_sample_sheet_and_includes_the_module():
+    text = (NEXTFLOW_DIR / "main.nf").read_text()
+    include = re.search(r"include \{ IL1RN_ANNOT \} from '([^']+)'", text).group(1)
+    assert (NEXTFLOW_DIR / f"{include}.nf").resolve() == (MODULE / "main.nf").resolve()
+    columns = re.search(r"rows\[0\]\.keySet\(\) - \[([^]]*)\]", text).group(1)
+    with (NEXTFLOW_DIR / "samplesheet.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [c.strip(" '") for c in columns.split(",")]
+    assert set(re.findall(r"row\.(\w+)", text)) == set(rows[0])
+    for row in rows:  # relative to the launch directory: the repository root in the README
+        assert (ROOT / row["vcf"]).is_file() and (
+            not row["index"] or (ROOT / row["index"]).is_file()
+        )
+    config = (NEXTFLOW_DIR / "nextflow.config").read_text()
+    assert "withLabel: 'process_single'" in config and "withName: 'IL1RN_ANNOT'" in config
+
+
+def test_nextflow_packaging_names_this_version():
+    environment_yml = (MODULE / "environment.yml").read_text()
+    assert f"bioconda::il1rn-annot={__version__}\n" in environment_yml
+    text = (MODULE / "main.nf").read_text()
+    assert text.count(f"/il1rn-annot:{__version__}'") == 2  # the Singularity and Docker images
