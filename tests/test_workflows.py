@@ -208,6 +208,65 @@ def test_snakemake_example_sheet_uses_every_column(tmp_path):
     assert {row["sample"] for row in read_tsv(tmp_path / "results" / "CARRIER.tsv")} > {"CARRIER"}
 
 
+def cohort(tmp_path: Path, *pairs: tuple[str, Path]):
+    """scripts/cohort.awk run as the cohort rule runs it (with this machine's awk)."""
+    arguments = [part for name, tsv in pairs for part in (f"sample={name}", str(tsv))]
+    return subprocess.run(
+        ["awk", "-f", str(SNAKEMAKE_DIR / "scripts" / "cohort.awk"), *arguments],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def two_reports(tmp_path, run) -> tuple[Path, Path]:
+    """TSVs of il1rn-annot: a two-sample VCF and a one-sample VCF."""
+    both = write_input(tmp_path, "both", vcf_text(["A", "B"], ["113131068 G T PASS GT 1/1 0/1"]))
+    alone = write_input(tmp_path, "alone", vcf_text(["C"], ["113129619 C T PASS GT 0/1"]))
+    for path in (both, alone):
+        result = run("annotate", path, "--format", "tsv", "-o", tmp_path / f"{path.name}.tsv")
+        assert result.exit_code == 0, result.stderr
+    return tmp_path / "both.vcf.gz.tsv", tmp_path / "alone.vcf.gz.tsv"
+
+
+def test_cohort_keeps_each_row_s_own_sample_under_one_header(tmp_path, two_reports):
+    both, alone = two_reports
+    result = cohort(tmp_path, ("B", both), ("C", alone))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == both.read_text().splitlines()[0]
+    assert [line.split("\t")[1:3] for line in lines[1:]] == [
+        ["B", "monoallelic"],
+        ["C", "monoallelic"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda text: text.replace("\tneeds_review\t", "\tneeds_review_x\t", 1),
+            "its columns differ",
+        ),
+        (
+            lambda text: text.replace(f"\t{__version__}\t", "\t0.4.0\t"),
+            "was made by il1rn-annot 0.4.0",
+        ),
+        (lambda text: text.replace("\tC\t", "\tD\t"), "no row for sample C"),
+        (lambda text: text.replace("sample", "name", 1), "not an il1rn-annot TSV"),
+    ],
+)
+def test_cohort_refuses_tables_that_do_not_belong_together(tmp_path, two_reports, change, problem):
+    both, alone = two_reports
+    alone.write_text(change(alone.read_text()))
+    result = cohort(tmp_path, ("A", both), ("C", alone))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"il1rn-annot cohort: error: {alone}")
+    assert problem in result.stderr
+
+
 # The sample sheet's checks, in-process: rules/common.smk is plain Python over `config`.
 
 
@@ -265,6 +324,17 @@ def test_sample_sheet_paths_are_from_its_directory(tmp_path):
         },
         "B": {"vcf": str(data / "a.vcf.gz")},
     }
+
+
+def test_sample_sheet_paths_in_remote_storage_are_kept_as_written(tmp_path):
+    """With a default storage provider (Kubernetes) the files are not on this machine."""
+    (tmp_path / "samples.tsv").write_text("sample\tvcf\tsv\nA\tcohort/a.vcf.gz\t\n")
+    read = sheet_reader({})
+    assert read(str(tmp_path / "samples.tsv"), local_files=False) == {
+        "A": {"vcf": "cohort/a.vcf.gz"}
+    }
+    with pytest.raises(Exception, match="vcf of sample A: no such file"):
+        read(str(tmp_path / "samples.tsv"))
 
 
 def test_packaging_of_the_workflows_names_this_version():

@@ -20,10 +20,12 @@ def sheet_error(sheet, line, problem):
     return WorkflowError(f"sample sheet {sheet}: line {line}: {problem}")
 
 
-def read_sample_sheet(sheet):
+def read_sample_sheet(sheet, local_files=True):
     """{sample: {column: path}} from a TSV sample sheet. Relative paths in the sheet are from
     the sheet's directory (as il1rn-annot's --bam-manifest reads them), so the sheet can move
-    with its files; '#' lines and blank lines are skipped."""
+    with its files; '#' lines and blank lines are skipped. With local_files=False (a default
+    storage provider, as on Kubernetes) the paths are storage queries: kept as written, and
+    Snakemake itself reports the missing ones."""
     if not os.path.isfile(sheet):
         raise WorkflowError(f"sample sheet {sheet}: no such file (set it with --config samples=PATH)")
     base = os.path.dirname(sheet)
@@ -68,6 +70,9 @@ def read_sample_sheet(sheet):
         files = {}
         for column, value in row.items():
             if not value:
+                continue
+            if not local_files:
+                files[column] = value
                 continue
             path = os.path.normpath(os.path.join(base, value))
             if not os.path.isfile(path):
