@@ -284,6 +284,7 @@ def sheet_reader(config: dict[str, str]):
     ("text", "config", "problem"),
     [
         ("", {}, "empty (it needs a header: sample, vcf)"),
+        ("sample\tvcf\nZo\xeb\tx.vcf\n".encode("latin-1"), {}, "not UTF-8 text"),
         ("sample\n", {}, "line 1: no column vcf"),
         ("sample\tvcf\tbam_path\nX\tx.vcf\ty.bam\n", {}, "line 1: unknown column 'bam_path'"),
         ("sample\tvcf\tvcf\nX\tx.vcf\tx.vcf\n", {}, "line 1: a column appears twice"),
@@ -298,7 +299,8 @@ def sheet_reader(config: dict[str, str]):
 def test_sample_sheet_problems_are_named(tmp_path, text, config, problem):
     for name in ("x.vcf", "x.cram"):
         (tmp_path / name).write_text("")
-    (tmp_path / "samples.tsv").write_text(text)
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_bytes(text) if isinstance(text, bytes) else sheet.write_text(text)
     read = sheet_reader(config)
     with pytest.raises(Exception, match=re.escape(problem)) as error:
         read(str(tmp_path / "samples.tsv"))
@@ -309,9 +311,10 @@ def test_sample_sheet_paths_are_from_its_directory(tmp_path):
     (tmp_path / "data").mkdir()
     for name in ("a.vcf.gz", "a.sv.vcf", "a.cram", "family.ped"):
         (tmp_path / "data" / name).write_text("")
-    (tmp_path / "samples.tsv").write_text(
-        "# a comment\nSample\tVCF\tsv\tbam\tped\n\n"
-        "A\tdata/a.vcf.gz\tdata/a.sv.vcf\tdata/a.cram\tdata/family.ped\nB\tdata/a.vcf.gz\t\t\t\n"
+    (tmp_path / "samples.tsv").write_text(  # as a spreadsheet saves it: a BOM, CRLF
+        "\ufeff# a comment\r\nSample\tVCF\tsv\tbam\tped\r\n\r\n"
+        "A\tdata/a.vcf.gz\tdata/a.sv.vcf\tdata/a.cram\tdata/family.ped\r\n"
+        "B\tdata/a.vcf.gz\t\t\t\r\n"
     )
     samples = sheet_reader({"fasta": "ref.fa"})(str(tmp_path / "samples.tsv"))
     data = tmp_path / "data"

@@ -1,7 +1,6 @@
 # The sample sheet, read and checked before any job starts: a wrong sheet fails at once with
 # one line naming the sheet, the line and the problem, not halfway through a cohort.
 
-import csv
 import os
 import re
 import shlex
@@ -29,12 +28,15 @@ def read_sample_sheet(sheet, local_files=True):
     if not os.path.isfile(sheet):
         raise WorkflowError(f"sample sheet {sheet}: no such file (set it with --config samples=PATH)")
     base = os.path.dirname(sheet)
-    with open(sheet, newline="", encoding="utf-8") as handle:
-        lines = [
-            (number, line.rstrip("\r\n"))
-            for number, line in enumerate(handle, start=1)
-            if line.strip() and not line.startswith("#")
-        ]
+    try:  # utf-8-sig: a spreadsheet's byte-order mark is not part of the first column's name
+        with open(sheet, newline="", encoding="utf-8-sig") as handle:
+            lines = [
+                (number, line.rstrip("\r\n"))
+                for number, line in enumerate(handle, start=1)
+                if line.strip() and not line.startswith("#")
+            ]
+    except UnicodeDecodeError as error:
+        raise WorkflowError(f"sample sheet {sheet}: not UTF-8 text ({error.reason})") from None
     if not lines:
         raise WorkflowError(f"sample sheet {sheet}: empty (it needs a header: sample, vcf)")
     header_line, header_text = lines[0]
