@@ -103,7 +103,7 @@ class PageSample:
     notes: tuple[str, ...]
     next: str
     alleles: tuple[PageAllele, ...]
-    coverage: str
+    coverage: tuple[str, ...]  # a headline, then details
     coverage_note: str
     depth: PageDepth | None
 
@@ -273,20 +273,20 @@ def meaning(a: AnnotatedAllele) -> str:
     return a.classification.replace("_", " ")
 
 
-def coverage_words(sample: SampleReport) -> str:
-    """What the input proves about the catalog sites, in one line."""
+def coverage_words(sample: SampleReport) -> tuple[str, ...]:
+    """What the input proves about the catalog sites: a headline, then the details."""
     cov = sample.coverage
     kind = {"gvcf": "gVCF", "variant_calls": "variant-only VCF"}.get(cov.evidence, cov.evidence)
-    called = f"{len(cov.sites_called)} of {cov.sites_total} catalog sites called"
-    proven = "all proven reference or called" if cov.proven_reference else "not all proven"
-    parts = [f"{kind}: {called}; {proven}"]
+    proven = "all sites proven" if cov.proven_reference else "sites not all proven"
+    lines = [f"{kind}: {len(cov.sites_called)} of {cov.sites_total} catalog sites called; {proven}"]
     if cov.cds_bases_total:
-        parts.append(f"{cov.cds_bases_called} of {cov.cds_bases_total} coding bases called")
+        lines.append(f"{cov.cds_bases_called} of {cov.cds_bases_total} coding bases called")
     if cov.sites_not_assessed:
-        parts.append("not assessed: " + ", ".join(cov.sites_not_assessed))
+        n = len(cov.sites_not_assessed)
+        lines.append(f"not assessed ({n}): " + ", ".join(cov.sites_not_assessed))
     if cov.deletion_pattern:
-        parts.append(cov.deletion_pattern)
-    return "; ".join(parts)
+        lines.append(cov.deletion_pattern)
+    return tuple(lines)
 
 
 def page_depth(evidence: object | None) -> PageDepth | None:
@@ -412,7 +412,8 @@ def sample_row(s: PageSample) -> Markup:
         words=s.words,
         review_badge=fill(PARTS, "review_badge") if s.needs_review else Markup(""),
         alleles=alleles_cell(s.alleles),
-        coverage=s.coverage,
+        coverage=fill(PARTS, "coverage_head", text=s.coverage[0]),
+        coverage_details=join(fill(PARTS, "coverage_line", text=x) for x in s.coverage[1:]),
         depth=depth,
         review=fill(PARTS, "list", items=review) if s.review else Markup(""),
         notes=fill(PARTS, "list", items=notes) if s.notes else Markup(""),
