@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from chromium import CHROMIUM, SKIP_REASON, Browser  # noqa: E402
+from chromium import CHROMIUM, SKIP_REASON, Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +45,11 @@ def main(target: str = "docs/html_report.png") -> None:
         except ImportError:
             out.write_bytes(shot.read_bytes())
         else:
-            image = Image.open(shot).convert("RGB").quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+            image = (
+                Image.open(shot)
+                .convert("RGB")
+                .quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+            )
             image.save(out, optimize=True)
     print(f"wrote {out} ({out.stat().st_size // 1024} KB)")
 
