@@ -508,7 +508,7 @@ def annotate(
         from il1rn_annot.report.html import HtmlPage, check_target
 
         try:
-            check_target(html_page, output)
+            check_target(html_page, output, sources)
         except UsageError as error:
             raise click.UsageError(str(error)) from None
         sinks.append(HtmlPage(html_page))

@@ -220,19 +220,28 @@ def test_all_inputs_failed_still_lists_them(tmp_path, run):
     ("html_arg", "words", "code"),
     [
         ("-", "--html needs a file name", 2),
-        ("calls.tsv", "--html and -o name the same file", 2),
+        ("calls", "--html and -o name the same file", 2),
         (".", "names a directory", 2),
         ("no/such/dir/p.html", "output directory of the HTML page does not exist", 5),
+        ("calls.tsv", "name it .html, not .tsv", 2),
+        ("in.vcf.gz", "name it .html, not .vcf.gz", 2),
+        ("in_copy", "--html names one of the inputs", 2),
     ],
 )
 def test_a_page_that_cannot_be_written_is_refused_before_any_work(tmp_path, html_arg, words, code):
+    """Before any input is read, so that no report is written without its page."""
+    (tmp_path / "in.vcf.gz").write_bytes((EXAMPLES / "dira_example.vcf.gz").read_bytes())
+    (tmp_path / "in_copy").symlink_to("in.vcf.gz")  # the input under another name
+    before = (tmp_path / "in.vcf.gz").read_bytes()
     result = subprocess.run(
         [
             *TOOL,
             "annotate",
-            str(EXAMPLES / "dira_example.vcf.gz"),
+            "in.vcf.gz",
+            "--format",
+            "tsv",
             "-o",
-            "calls.tsv",
+            "calls",
             "--html",
             html_arg,
         ],
@@ -246,7 +255,8 @@ def test_a_page_that_cannot_be_written_is_refused_before_any_work(tmp_path, html
     last = result.stderr.strip().splitlines()[-1]  # usage errors come after click's usage line
     assert words in last and last.startswith(("Error: ", PREFIX)), result.stderr
     assert code == 2 or len(result.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "calls.tsv").exists()  # no report without its page
+    assert not (tmp_path / "calls").exists()  # no report without its page
+    assert (tmp_path / "in.vcf.gz").read_bytes() == before
 
 
 def test_an_interrupted_batch_writes_no_page(tmp_path):

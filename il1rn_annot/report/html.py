@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from il1rn_annot.errors import OutputError, UsageError
@@ -121,18 +122,35 @@ class PageInput:
     error: str = ""  # the one-line reason an input gave no report
 
 
-def check_target(path: str, output: str | None) -> None:
-    """``--html`` needs a file of its own: not stdout, not the report's file, not a directory,
-    and in a directory that exists."""
+#: Names of the files a batch reads or other reports: a page under such a name would replace
+#: one of them, or mislead whoever opens it.
+OTHER_KINDS = (".vcf", ".vcf.gz", ".bcf", ".tbi", ".csi", ".json", ".tsv", ".txt", ".csv")
+
+
+def check_target(path: str, output: str | None, inputs: Sequence[str] = ()) -> None:
+    """``--html`` needs a file of its own: not stdout, not the report's file nor an input, not a
+    directory, and in a directory that exists."""
     if path in ("", "-"):
         raise UsageError("--html needs a file name (the page cannot go to stdout)")
     if os.path.isdir(path) or path.endswith(os.sep):
         raise UsageError("--html names a directory; give a file name such as plate.html", path)
-    if output not in (None, "-") and os.path.abspath(output) == os.path.abspath(path):
+    kind = next((k for k in OTHER_KINDS if path.lower().endswith(k)), None)
+    if kind is not None:
+        raise UsageError(f"--html writes an HTML page: name it .html, not {kind}", path)
+    if output not in (None, "-") and _same_file(output, path):
         raise UsageError("--html and -o name the same file", path)
+    if any(_same_file(source, path) for source in inputs):
+        raise UsageError("--html names one of the inputs", path)
     if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         # Found before any input is read: the reports are not written for a page that cannot be.
         raise OutputError("the output directory of the HTML page does not exist", path)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 class HtmlPage:
