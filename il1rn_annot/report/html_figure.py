@@ -11,9 +11,13 @@ outside the transcript sit in a margin at either end, named, with an arrow.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from il1rn_annot.report.markup import Markup, fill, join
 from il1rn_annot.transcripts import Transcript, load_transcript
+
+if TYPE_CHECKING:
+    from il1rn_annot.report.html import PageAllele, PageDepth, PageInput, PageSample
 
 SVG = "figure.svg"
 WIDTH = 980
@@ -78,9 +82,9 @@ def x_of(segs: tuple[Segment, ...], pos: float) -> float:
     return segs[-1].x1
 
 
-def figures(inputs: list) -> Markup:
+def figures(inputs: list[PageInput]) -> Markup:
     """One figure per build read (the exons are NM_173842.3's on that build)."""
-    lanes: dict[str, list] = {}
+    lanes: dict[str, list[tuple[str, PageSample]]] = {}
     for page_input in inputs:
         if page_input.error:
             continue
@@ -92,7 +96,7 @@ def figures(inputs: list) -> Markup:
     return join(figure(build, rows) for build, rows in sorted(lanes.items()))
 
 
-def figure(build: str, rows: list) -> Markup:
+def figure(build: str, rows: list[tuple[str, PageSample]]) -> Markup:
     tx = load_transcript(build)
     segs = segments(tx)
     shown = rows[:MAX_LANES]
@@ -145,7 +149,7 @@ def gene_track(segs: tuple[Segment, ...], tx: Transcript) -> Markup:
     return join(parts)
 
 
-def lane(segs: tuple[Segment, ...], sample, source: str, y: int) -> tuple[Markup, int]:
+def lane(segs: tuple[Segment, ...], sample: PageSample, source: str, y: int) -> tuple[Markup, int]:
     """One sample's lane: its name, the transcript faintly, its alleles, its depth ratios."""
     height = LANE + (DEPTH_LANE if sample.depth and sample.depth.exons else 0)
     mid = y + 20
@@ -180,7 +184,7 @@ def lane(segs: tuple[Segment, ...], sample, source: str, y: int) -> tuple[Markup
     return join(parts), height
 
 
-def mark(segs: tuple[Segment, ...], allele, mid: int, taken: list) -> Markup:
+def mark(segs: tuple[Segment, ...], allele: PageAllele, mid: int, taken: list) -> Markup:
     """An allele: a shape by kind (so colour is never the only signal), a span for a deletion,
     and a label saying what it is and how many copies."""
     start, end = allele.start, allele.end
@@ -231,7 +235,7 @@ def label_at(x: float, mid: int, text: str, kind: str, taken: list) -> Markup:
     )
 
 
-def depth_bars(segs: tuple[Segment, ...], depth, top: int) -> Markup:
+def depth_bars(segs: tuple[Segment, ...], depth: PageDepth, top: int) -> Markup:
     """Per coding exon: a bar as high as the exon's depth ratio to the flanking controls, with
     the ratio written on it and the copies it means; dashed lines mark one and two copies."""
     bottom = top + DEPTH_HEIGHT + 4
