@@ -311,6 +311,14 @@ def cli(ctx: click.Context) -> None:
     "Default: stdout.",
 )
 @click.option(
+    "--html",
+    "html_page",
+    metavar="FILE",
+    help="Also write one self-contained HTML page for the whole batch (results in plain words, "
+    "alleles, coverage, review reasons, failed inputs, a figure of the exons, what the test "
+    "cannot see): no script, no network; written when the batch has run to its end.",
+)
+@click.option(
     "--output-dir",
     type=click.Path(file_okay=False),
     help="Write one report per INPUT into this directory. Without it, several INPUTs are "
@@ -411,6 +419,7 @@ def annotate(
     fmt: str | None,
     per: str,
     output: str | None,
+    html_page: str | None,
     output_dir: str | None,
     recursive: bool,
     inputs_from: str | None,
@@ -494,7 +503,18 @@ def annotate(
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
-    result = run_batch(sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per)
+    sinks = []
+    if html_page is not None:
+        from il1rn_annot.report.html import HtmlPage, check_target
+
+        try:
+            check_target(html_page, output, sources)
+        except UsageError as error:
+            raise click.UsageError(str(error)) from None
+        sinks.append(HtmlPage(html_page))
+    result = run_batch(
+        sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per, sinks=sinks
+    )
     if result.exit_code:
         ctx.exit(result.exit_code)
 

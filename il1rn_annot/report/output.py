@@ -157,6 +157,11 @@ class ReportStream:
         else:
             self._discard()
 
+    def add_text(self, text: str) -> None:
+        """Write text that is not a report (the HTML page), with the same atomic handling."""
+        self.count += 1
+        self._write(text)
+
     def add(self, report: Report) -> None:
         """Write one report now (the TSV header goes before the first)."""
         if self.fmt == "json" and self.count:
@@ -290,6 +295,13 @@ class ReportStream:
         if self._tmp is not None:
             Path(self._tmp).unlink(missing_ok=True)
             self._tmp = None
+
+
+def write_page(path: str, text: str) -> None:
+    """A whole page (the HTML report) written as a report is: to a temporary file renamed into
+    place, or straight into a device or pipe; nothing is left behind when it fails."""
+    with ReportStream(path, "page") as stream:
+        stream.add_text(text)
 
 
 def render_chunk(report: Report, fmt: str, first: bool, per: str = "sample") -> str:
