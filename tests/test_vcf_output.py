@@ -334,8 +334,8 @@ def test_every_encoding_of_the_input_gives_the_same_records(tmp_path, run, encod
     lines = body(out)
     assert [line.split("\t")[:5] for line in lines] == [g.split("\t")[:5] for g in LINES]
     assert [info(line)["DIRA_ID"] for line in lines] == [".", "DIRA02", ".,DIRA01"]
-    assert (
-        [line.split("\t")[9] for line in lines][:2] == ["0/1:55:31:0.48", "0/1:50:28:0.5"]
-        if (encoding.startswith("bcf"))
-        else [g.split("\t")[9] for g in LINES][:2]
-    )
+    samples = [line.split("\t")[9] for line in lines]
+    if encoding.startswith("bcf"):  # htslib writes Floats without trailing zeros
+        assert samples[:2] == ["0/1:55:31:0.48", "0/1:50:28:0.5"]
+    else:
+        assert samples == [g.split("\t")[9] for g in LINES]
