@@ -635,5 +635,44 @@ def catalog_diff(old: str, new: str | None) -> None:
         click.echo("\t".join((c.change, c.id, c.field, c.old, c.new, yes)))
 
 
+@catalog.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["vcf", "bed", "tsv"]),
+    help="vcf: a record per allele (large deletions as <DEL> with END and SVLEN) for "
+    "bcftools annotate -a; bed: each allele's interval (0-based, name = id) for bcftools view "
+    "-R; tsv: the rows with this build's coordinates. Default: from the -o name.",
+)
+@click.option("--build", type=_Build(), required=True, help="Genome build of the coordinates.")
+@click.option(
+    "--chrom",
+    type=click.Choice(["chr2", "2"]),
+    help="Name of chromosome 2, as in the VCFs to be matched. Default: chr2 on GRCh38, 2 on "
+    "GRCh37.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write here (atomically); .vcf.gz is bgzipped with a .tbi index, .bcf gets a .csi. "
+    "Default: stdout.",
+)
+def catalog_export(fmt: str | None, build: str, chrom: str | None, output: str | None) -> None:
+    """Export the catalog's alleles on one build for other tools (bcftools view -R, bcftools
+    annotate -a). Alleles without coordinates on that build are left out and named on stderr."""
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_export import export_format, render_export
+    from il1rn_annot.report.output import ReportStream
+
+    try:
+        fmt = export_format(output, fmt)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    text = render_export(load_catalog(), fmt, build, chrom)
+    with ReportStream(output, fmt) as stream:
+        stream.write(text)
+
+
 def main() -> None:
     cli(prog_name="il1rn-annot")

@@ -186,6 +186,11 @@ class ReportStream:
         self.count += 1
         self._write(text)
 
+    def write(self, text: str) -> None:
+        """Write text that is not a report (``catalog export``), with the same guarantees."""
+        self.count += 1
+        self._write(text)
+
     # --- opening ------------------------------------------------------------------------------
 
     def _open(self) -> None:
