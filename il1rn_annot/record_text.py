@@ -104,13 +104,32 @@ def _spans(records: Iterable[VariantRecord]) -> list[tuple[str, int, int]]:
 
 
 def with_text(records: Sequence[VariantRecord], lines: Iterable[str]) -> list[VariantRecord]:
-    """``records`` with their lines; a record whose line was not found keeps an empty text (the
-    VCF writer refuses it rather than invent one)."""
-    found: dict[Key, deque[str]] = defaultdict(deque)
-    for line in lines:
-        found[line_key(line)].append(line.rstrip("\r\n"))
+    """``records`` with their lines, found by CHROM, POS, ID, REF and ALT, else (htslib read a
+    column otherwise than it is written, such as a missing REF) by the only unclaimed line of
+    that CHROM and POS; a record whose line was not found keeps an empty text (the VCF writer
+    refuses it rather than invent one)."""
+    texts = [line.rstrip("\r\n") for line in lines]
+    by_key: dict[Key, deque[int]] = defaultdict(deque)
+    by_pos: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, line in enumerate(texts):
+        key = line_key(line)
+        by_key[key].append(n)
+        by_pos[key[:2]].append(n)
+    used: set[int] = set()
     out = []
     for record in records:
-        queue = found.get(record_key(record))
-        out.append(replace(record, text=queue.popleft()) if queue else record)
+        key = record_key(record)
+        queue = by_key.get(key)
+        while queue and queue[0] in used:
+            queue.popleft()
+        if queue:
+            n: int | None = queue.popleft()
+        else:
+            free = [i for i in by_pos.get(key[:2], ()) if i not in used]
+            n = free[0] if len(free) == 1 else None
+        if n is None:
+            out.append(record)
+            continue
+        used.add(n)
+        out.append(replace(record, text=texts[n]))
     return out

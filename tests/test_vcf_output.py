@@ -16,8 +16,9 @@ import pysam
 import pytest
 from conftest import ENCODINGS, vcf_text, write_input
 
-from il1rn_annot.model import Options
+from il1rn_annot.model import Options, VariantRecord
 from il1rn_annot.pipeline import annotate
+from il1rn_annot.record_text import with_text
 from il1rn_annot.report.json import render_json
 from il1rn_annot.report.vcf import TAGS
 
@@ -339,3 +340,20 @@ def test_every_encoding_of_the_input_gives_the_same_records(tmp_path, run, encod
         assert samples[:2] == ["0/1:55:31:0.48", "0/1:50:28:0.5"]
     else:
         assert samples == [g.split("\t")[9] for g in LINES]
+
+
+def _record(pos: int, ref: str, alts: tuple[str, ...], index: int = 0) -> VariantRecord:
+    return VariantRecord("2", pos, ref, alts, pos, (), None, (), index)
+
+
+def test_identical_lines_each_find_their_record():
+    line = "2\t100\t.\tA\tT\t50.00\t.\t."
+    records = [_record(100, "A", ("T",), 0), _record(100, "A", ("T",), 1)]
+    assert [r.text for r in with_text(records, [line + "\n", line + "\n"])] == [line, line]
+
+
+def test_a_record_read_otherwise_finds_the_only_line_at_its_position():
+    """htslib reads a missing REF ('.') as no REF, which the reader calls N."""
+    lines = ["2\t100\t.\t.\tT\t.\t.\t.", "2\t200\t.\tA\tT\t.\t.\t."]
+    records = [_record(100, "N", ("T",)), _record(200, "A", ("T",)), _record(300, "A", ("T",))]
+    assert [r.text for r in with_text(records, lines)] == [lines[0], lines[1], ""]
