@@ -357,3 +357,21 @@ def test_a_record_read_otherwise_finds_the_only_line_at_its_position():
     lines = ["2\t100\t.\t.\tT\t.\t.\t.", "2\t200\t.\tA\tT\t.\t.\t."]
     records = [_record(100, "N", ("T",)), _record(200, "A", ("T",)), _record(300, "A", ("T",))]
     assert [r.text for r in with_text(records, lines)] == [lines[0], lines[1], ""]
+
+
+@pytest.mark.parametrize("name", ["out.bcf", "out.vcf.gz"])
+def test_undeclared_tags_and_no_contig_line_still_encode(tmp_path, run, name):
+    """htslib reads tags a header does not declare (as String); BCF must declare them."""
+    text = (
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+        "2\t113131068\t.\tG\tT\t50.00\t.\tXX=1;YY\tGT:ZZ\t0/1:3\n"
+    )
+    source = tmp_path / "in.vcf"
+    source.write_text(text)
+    out = tmp_path / name
+    result = run("annotate", source, "--build", "GRCh38", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    with pysam.VariantFile(str(out)) as vf:
+        (record,) = list(vf.fetch("2", 113131067, 113131068))
+        assert record.info["DIRA_ID"] == ("DIRA01",)
+        assert record.info["XX"] == "1" and record.samples["S1"]["ZZ"] == "3"

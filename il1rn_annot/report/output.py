@@ -328,12 +328,15 @@ class ReportStream:
                 pysam.tabix_compress(text, encoded, force=True)
                 pysam.tabix_index(encoded, preset="vcf", force=True)
             else:
-                with (
-                    pysam.VariantFile(text) as src,
-                    pysam.VariantFile(encoded, "wb", header=src.header) as out,
-                ):
-                    for record in src:
-                        out.write(record)
+                with pysam.VariantFile(text) as src:
+                    # A first pass completes the header: htslib declares tags the input uses
+                    # without declaring them, and BCF cannot hold an undeclared tag.
+                    for _ in src:
+                        pass
+                    src.reset()
+                    with pysam.VariantFile(encoded, "wb", header=src.header) as out:
+                        for record in src:
+                            out.write(record)
                 pysam.tabix_index(encoded, preset="bcf", force=True, csi=True)
         except ValueError as exc:  # htslib refusing its own output: a bug, not the disk
             raise InternalError(f"cannot encode the VCF: {exc}", self.label) from None
