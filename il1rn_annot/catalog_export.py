@@ -64,9 +64,19 @@ def export_format(path: str | None, requested: str | None) -> str:
 
     >>> export_format("dira.vcf.gz", None), export_format(None, "bed"), export_format("x", "tsv")
     ('vcf', 'bed', 'tsv')
+    >>> export_format("dira.bcf.gz", None)
+    Traceback (most recent call last):
+    ...
+    il1rn_annot.errors.UsageError: dira.bcf.gz: cannot write .gz after .bcf
     """
     suffixes = [s.lower() for s in Path(path).suffixes] if path and path != "-" else []
-    named = next((_KINDS[s] for s in reversed(suffixes) if s in _KINDS), None)
+    at = next((n for n in range(len(suffixes) - 1, -1, -1) if suffixes[n] in _KINDS), None)
+    named = _KINDS[suffixes[at]] if at is not None else None
+    if at is not None:
+        allowed = {".vcf": {".gz", ".bgz"}, ".bcf": set()}.get(suffixes[at], {".gz"})
+        odd = [s for s in suffixes[at + 1 :] if s not in allowed]
+        if odd:
+            raise UsageError(f"cannot write {odd[0]} after {suffixes[at]}", path)
     if requested is not None and named is not None and named != requested:
         raise UsageError(f"--format {requested} contradicts the name, which says {named}", path)
     fmt = requested or named

@@ -155,6 +155,8 @@ def test_the_export_annotated_by_il1rn_annot_names_each_record_itself(tmp_path, 
         (["--build", "GRCh38", "--format", "bed", "-o", "x.vcf"], ["--format bed", "vcf"]),
         (["--build", "GRCh38"], ["--format"]),
         (["--format", "vcf"], ["--build"]),
+        (["--build", "GRCh38", "-o", "x.tsv.bz2"], [".bz2"]),
+        (["--build", "GRCh38", "-o", "x.bcf.gz"], [".gz", ".bcf"]),
     ],
 )
 def test_usage_errors(tmp_path, run, args, words):
