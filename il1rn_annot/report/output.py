@@ -280,10 +280,11 @@ class ReportStream:
                 index = self._encode() if self._encoding != "text" else None
                 _keep_owner(self._tmp, self._owner)  # before chmod: chown clears set-id bits
                 os.chmod(self._tmp, self._mode)
-                os.replace(self._tmp, self._target)
-                self._tmp = None
-                if index is not None:
-                    self._place_index(index)
+                with _signals_deferred():  # a VCF and its index are renamed together
+                    os.replace(self._tmp, self._target)
+                    self._tmp = None
+                    if index is not None:
+                        self._place_index(index)
                 if self._links > 1:
                     others = self._links - 1
                     log.warning(
