@@ -15,6 +15,7 @@ from pathlib import Path
 import pysam
 import pytest
 from conftest import ENCODINGS, vcf_text, write_input
+from test_output import SIGNALS, _finish, _start, _wait_for, good
 
 from il1rn_annot.model import Options, VariantRecord
 from il1rn_annot.pipeline import annotate
@@ -375,3 +376,29 @@ def test_undeclared_tags_and_no_contig_line_still_encode(tmp_path, run, name):
         (record,) = list(vf.fetch("2", 113131067, 113131068))
         assert record.info["DIRA_ID"] == ("DIRA01",)
         assert record.info["XX"] == "1" and record.samples["S1"]["ZZ"] == "3"
+
+
+@pytest.mark.parametrize("name", sorted(SIGNALS))
+def test_signal_mid_directory_run_leaves_whole_indexed_vcfs_only(tmp_path, name):
+    """Signalled as soon as the first VCF exists: every VCF in the directory has its index,
+    reads to its end, and no temporary file (data or index) is left."""
+    signum, code = SIGNALS[name]
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for n in range(30):
+        good(inputs, f"s{n:02d}", sample=f"S{n:02d}")
+    out = tmp_path / "vcfs"
+    args = ("annotate", inputs, "-", "--format", "vcf", "--output-dir", out)
+    with _start(*args, cwd=tmp_path) as proc:
+        _wait_for(lambda: out.exists() and any(out.glob("*.vcf.gz")), "a VCF", proc)
+        proc.send_signal(signum)
+        proc.stdin.close()
+        stderr = _finish(proc)
+    assert proc.returncode == code, stderr
+    names = sorted(p.name for p in out.iterdir())
+    vcfs = [n for n in names if n.endswith(".vcf.gz")]
+    assert vcfs and names == sorted([*vcfs, *(n + ".tbi" for n in vcfs)]), names
+    for vcf in vcfs:
+        with pysam.VariantFile(str(out / vcf)) as vf:
+            (record,) = list(vf.fetch("2", 113131067, 113131068))
+            assert record.info["DIRA_ID"] == ("DIRA01",)
