@@ -198,6 +198,17 @@ def check_names(inputs: list[str], output_dir: str, fmt: str) -> None:
         )
 
 
+def check_outputs(inputs: list[str], output: str | None, output_dir: str | None, fmt: str) -> None:
+    """No report may replace an input (an annotated VCF written beside its input would)."""
+    targets = [output] if output not in (None, "-") else []
+    if output_dir is not None:
+        targets = [os.path.join(output_dir, stem(s) + SUFFIXES[fmt]) for s in inputs]
+    given = {os.path.realpath(s) for s in inputs if s != STDIN}
+    for target in targets:
+        if target is not None and os.path.realpath(target) in given:
+            raise UsageError(f"the report would replace its input {target}: write it elsewhere")
+
+
 # --- running them ------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import logging
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -97,6 +98,7 @@ class _Group(click.Group):
         """Click's standalone mode, done here so that no write can change the exit code: Click
         itself exits 1 on a closed stdout pipe, and shows a traceback when a usage message
         cannot be written."""
+        self.raw_args = list(args) if args is not None else sys.argv[1:]  # for VCF headers
         with _signals_raise():
             if not standalone_mode:
                 return super().main(args, prog_name, complete_var, False, **extra)
@@ -288,9 +290,11 @@ def cli(ctx: click.Context) -> None:
     "--format",
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
-    help="Report format. Default: from the name given to -o (its last .json, .tsv or .txt "
-    "(summary), so calls.tsv.gz.tmp is TSV), else json. A --format that contradicts the name "
-    "is an error.",
+    help="Report format. Default: from the name given to -o (its last .json, .tsv, .txt "
+    "(summary), .vcf or .bcf, so calls.tsv.gz.tmp is TSV), else json. A --format that "
+    "contradicts the name is an error. vcf: the input's header and window records, unchanged "
+    "but for INFO tags (DIRA_ID, DIRA_CLASS, DIRA_MATCH, IL1RN_CSQ, IL1RN_HGVSC, IL1RN_HGVSP, "
+    "IL1RN_NONDIRA); .vcf.gz (BGZF + .tbi) and .bcf (+ .csi) are indexed.",
 )
 @click.option(
     "--per",
@@ -448,7 +452,7 @@ def annotate(
       indeterminate       the evidence cannot decide: no-calls, failed filters, haploid
                           GT, coverage holes, deletions over sites, disagreeing records
     """
-    from il1rn_annot.batch import check_names, expand_inputs, run_batch
+    from il1rn_annot.batch import check_names, check_outputs, expand_inputs, run_batch
     from il1rn_annot.report.output import format_for
     from il1rn_annot.side_inputs import read_bam_manifest
 
@@ -487,18 +491,22 @@ def annotate(
         bams=specs,
         transcripts=transcripts,
         min_mapq=min_mapq,
+        keep_text=fmt == "vcf",
+        command=_command_line(ctx) if fmt == "vcf" else "",
     )
     sources = expand_inputs(inputs, recursive, inputs_from)
-    if len(sources) > 1 and not output_dir and fmt == "json":
+    if len(sources) > 1 and not output_dir and fmt in ("json", "vcf"):
         raise click.UsageError(
-            "several INPUTs with --format json need --output-dir (one report each); "
+            f"several INPUTs with --format {fmt} need --output-dir (one report each); "
             "--format tsv and summary put them in one output"
         )
-    if output_dir:
-        try:
+    try:
+        check_outputs(sources, output, output_dir, fmt)
+        if output_dir:
             check_names(sources, output_dir, fmt)
-        except UsageError as error:
-            raise click.UsageError(str(error)) from None
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    if output_dir:
         try:
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -517,6 +525,12 @@ def annotate(
     )
     if result.exit_code:
         ctx.exit(result.exit_code)
+
+
+def _command_line(ctx: click.Context) -> str:
+    """The command as the user gave it (named in an annotated VCF's header, as bcftools does)."""
+    args = getattr(ctx.find_root().command, "raw_args", sys.argv[1:])
+    return shlex.join(["il1rn-annot", *args])
 
 
 def _bam_spec(text: str) -> tuple[str | None, str]:
@@ -639,6 +653,45 @@ def catalog_diff(old: str, new: str | None) -> None:
     for c in diff(before, after):
         yes = "yes" if c.may_change_calls else ""
         click.echo("\t".join((c.change, c.id, c.field, c.old, c.new, yes)))
+
+
+@catalog.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["vcf", "bed", "tsv"]),
+    help="vcf: a record per allele (large deletions as <DEL> with END and SVLEN) for "
+    "bcftools annotate -a; bed: each allele's interval (0-based, name = id) for bcftools view "
+    "-R; tsv: the rows with this build's coordinates. Default: from the -o name.",
+)
+@click.option("--build", type=_Build(), required=True, help="Genome build of the coordinates.")
+@click.option(
+    "--chrom",
+    type=click.Choice(["chr2", "2"]),
+    help="Name of chromosome 2, as in the VCFs to be matched. Default: chr2 on GRCh38, 2 on "
+    "GRCh37.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write here (atomically); .vcf.gz is bgzipped with a .tbi index, .bcf gets a .csi. "
+    "Default: stdout.",
+)
+def catalog_export(fmt: str | None, build: str, chrom: str | None, output: str | None) -> None:
+    """Export the catalog's alleles on one build for other tools (bcftools view -R, bcftools
+    annotate -a). Alleles without coordinates on that build are left out and named on stderr."""
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_export import export_format, render_export
+    from il1rn_annot.report.output import ReportStream
+
+    try:
+        fmt = export_format(output, fmt)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    text = render_export(load_catalog(), fmt, build, chrom)
+    with ReportStream(output, fmt) as stream:
+        stream.write(text)
 
 
 def main() -> None:

@@ -72,6 +72,7 @@ class VariantRecord:
     cipos: tuple[int, int] = (0, 0)  # INFO/CIPOS: uncertainty of POS
     ciend: tuple[int, int] = (0, 0)  # INFO/CIEND: uncertainty of END
     sv_file: bool = False  # from the --sv file: an SV caller's 0/0 proves no small-variant site
+    text: str = ""  # the record's line as the input has it (only for --format vcf: keep_text)
 
     @property
     def filter_text(self) -> str:
@@ -225,6 +226,16 @@ class ToolInfo:
     catalog_sha256: str
 
 
+@dataclass(frozen=True)
+class VcfText:
+    """What an annotated VCF is made of: the input's header and the window's records, as the
+    input has them (kept only for --format vcf, since a writer must not read the input again)."""
+
+    header: str  # the header lines, #CHROM line included
+    records: tuple[VariantRecord, ...]  # the window's records of the main input, with ``text``
+    command: str = ""  # the command line, for the header
+
+
 @dataclass
 class Report:
     schema_version: str
@@ -237,6 +248,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     #: Every ALT allele of the window once, annotated, whether or not the file has samples.
     records: list[AnnotatedAllele] = field(default_factory=list)
+    #: The input's text, for the annotated VCF (None unless ``Options.keep_text``).
+    vcf_text: VcfText | None = None
 
 
 @dataclass(frozen=True)
@@ -254,3 +267,5 @@ class Options:
     transcripts: str = "mane"  # mane | all
     sv: str | None = None  # a second VCF with the SV/CNV calls of the same samples
     min_mapq: int = 20
+    keep_text: bool = False  # keep the header and record lines, for the annotated VCF
+    command: str = ""  # the command line, named in an annotated VCF's header

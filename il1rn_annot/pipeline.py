@@ -27,6 +27,7 @@ from il1rn_annot.model import (
     SampleReport,
     ToolInfo,
     VariantRecord,
+    VcfText,
 )
 from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import read_window
@@ -56,6 +57,7 @@ def annotate(source: str, options: Options) -> Report:
             b: (interval[0] - PATTERN_FLANK, interval[1] + PATTERN_FLANK)
             for b, interval in founder.items()
         },
+        keep_text=options.keep_text,
     )
     records = data.records
     warnings = list(data.warnings)
@@ -130,6 +132,9 @@ def annotate(source: str, options: Options) -> Report:
         },
         warnings=warnings,
         records=list(annotated),
+        vcf_text=(
+            VcfText(data.header, data.records, options.command) if options.keep_text else None
+        ),
     )
 
 
