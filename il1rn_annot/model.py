@@ -238,6 +238,32 @@ class Report:
     #: Every ALT allele of the window once, annotated, whether or not the file has samples.
     records: list[AnnotatedAllele] = field(default_factory=list)
 
+    # The notebook face (il1rn_annot.api, docs/api.md): imported on use, pandas with it.
+
+    def to_dataframe(self):
+        """One row per sample and variant, the TSV's columns, as a pandas DataFrame."""
+        from il1rn_annot.api import to_dataframe
+
+        return to_dataframe(self)
+
+    def records_dataframe(self):
+        """One row per record (ALT allele) of the window, as ``--per record``."""
+        from il1rn_annot.api import records_dataframe
+
+        return records_dataframe(self)
+
+    def to_dict(self) -> dict:
+        """The JSON report as Python values."""
+        from il1rn_annot.report.json import report_dict
+
+        return report_dict(self)
+
+    def to_json(self) -> str:
+        """The JSON report, as ``--format json`` writes it."""
+        from il1rn_annot.report.json import render_json
+
+        return render_json(self)
+
 
 @dataclass(frozen=True)
 class Options:
