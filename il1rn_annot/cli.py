@@ -313,8 +313,9 @@ def cli(ctx: click.Context) -> None:
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False),
-    help="Write one report per INPUT into this directory. Without it, several INPUTs are "
-    "combined into one TSV or summary, written as each input finishes; JSON needs it.",
+    help="Write one report per INPUT into this directory, and il1rn_dira_mqc.tsv, a table "
+    "of every sample's call for MultiQC. Without it, several INPUTs are combined into one TSV "
+    "or summary, written as each input finishes; JSON needs it.",
 )
 @click.option(
     "-r",
@@ -485,16 +486,22 @@ def annotate(
             "several INPUTs with --format json need --output-dir (one report each); "
             "--format tsv and summary put them in one output"
         )
+    sinks = []
     if output_dir:
+        from il1rn_annot.report.multiqc import FILE_NAME, MultiqcTable
+
+        sinks.append(MultiqcTable(os.path.join(output_dir, FILE_NAME)))
         try:
-            check_names(sources, output_dir, fmt)
+            check_names(sources, output_dir, fmt, reserved=(FILE_NAME,))
         except UsageError as error:
             raise click.UsageError(str(error)) from None
         try:
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
-    result = run_batch(sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per)
+    result = run_batch(
+        sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per, sinks=sinks
+    )
     if result.exit_code:
         ctx.exit(result.exit_code)
 

@@ -165,6 +165,11 @@ class ReportStream:
         self.count += 1
         self._write(text)
 
+    def add_text(self, text: str) -> None:
+        """Write a table that is not a report (the MultiQC table), committed as a report is."""
+        self.count += 1
+        self._write(text)
+
     # --- opening ------------------------------------------------------------------------------
 
     def _open(self) -> None:
