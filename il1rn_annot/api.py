@@ -10,6 +10,7 @@ and writes tabs and newlines inside a value as ``\\t`` and ``\\n``; and they car
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Union
@@ -172,7 +173,7 @@ def read_tsv(path: PathLike) -> pd.DataFrame:
         converters={c: _boolean for c in columns if c in BOOLEAN_COLUMNS},
         keep_default_na=False,  # a sample named NA is a sample named NA
         na_values=[""],
-        quoting=3,  # csv.QUOTE_NONE: a '"' in a cell is a character, as the writer meant it
+        quoting=csv.QUOTE_NONE,  # a '"' in a cell is a character, as the writer meant it
     )
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas
 
 # dira_genotype values, from least to most severe (design.md).
 NONE = "none"
@@ -240,13 +244,13 @@ class Report:
 
     # The notebook face (il1rn_annot.api, docs/api.md): imported on use, pandas with it.
 
-    def to_dataframe(self):
+    def to_dataframe(self) -> pandas.DataFrame:
         """One row per sample and variant, the TSV's columns, as a pandas DataFrame."""
         from il1rn_annot.api import to_dataframe
 
         return to_dataframe(self)
 
-    def records_dataframe(self):
+    def records_dataframe(self) -> pandas.DataFrame:
         """One row per record (ALT allele) of the window, as ``--per record``."""
         from il1rn_annot.api import records_dataframe
 

@@ -30,7 +30,7 @@ FAILED = "failed"
 HEADER = """\
 # id: 'il1rn_dira'
 # section_name: 'DIRA genotypes (IL1RN)'
-# description: 'il1rn-annot {version}, catalog {catalog}: the DIRA genotype of each sample, \
+# description: '{made_by}: the DIRA genotype of each sample, \
 the catalogued alleles it carries, how much of the catalog its input proves, and whether a \
 person must review the call before it is used. <code>failed</code>: the input gave no report.'
 # plot_type: 'table'
@@ -122,7 +122,8 @@ def render_table(rows: list[Row], version: str = "", catalog: str = "") -> str:
 
     names = [r.sample for r in rows]
     clashes = {n for n in names if names.count(n) > 1}
-    lines = [HEADER.format(version=version or __version__, catalog=catalog or "unknown")]
+    made_by = f"il1rn-annot {version or __version__}" + (f", catalog {catalog}" if catalog else "")
+    lines = [HEADER.format(made_by=made_by)]
     lines.append("\t".join((*COLUMNS, "input")) + "\n")
     for r in rows:
         name = f"{stem(r.input)} | {r.sample}" if r.sample in clashes else r.sample
