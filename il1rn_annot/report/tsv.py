@@ -80,21 +80,36 @@ def joined(value: object, sep: str = ";") -> object:
     return value
 
 
-def _cell(value: object, column: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(joined(value))
-    if column not in TOOL_COLUMNS:
-        text = neutralized(text)
-    return one_line(text)
+#: Per column of ``COLUMNS`` and of ``RECORD_COLUMNS``: whether its text is kept as it is.
+_KEPT = tuple(c in TOOL_COLUMNS for c in COLUMNS)
+_KEPT_RECORD = tuple(c in TOOL_COLUMNS for c in RECORD_COLUMNS)
+_STARTS = frozenset(FORMULA_STARTS)
 
 
-def _line(values: Iterable[object], columns: Sequence[str]) -> str:
-    return "\t".join(_cell(v, c) for v, c in zip(values, columns, strict=True)) + "\n"
+def _joined_all(values: Iterable[object]) -> list[object]:
+    """``joined`` over a row's values, inline: it runs for every cell of a cohort."""
+    return [";".join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in values]
+
+
+def _line(values: Iterable[object], kept_columns: Sequence[bool]) -> str:
+    """One row: every cell through the same rules; a per-cell loop kept lean, since a cohort's
+    TSV has millions of cells."""
+    cells = []
+    for value, kept in zip(values, kept_columns, strict=True):
+        if value is None:
+            cells.append("")
+        elif value is True or value is False:
+            cells.append("true" if value else "false")
+        elif isinstance(value, int):
+            cells.append(str(value))
+        else:
+            text = value if isinstance(value, str) else str(joined(value))
+            if not kept and text[:1] in _STARTS:
+                text = "'" + text
+            if "\t" in text or "\n" in text or "\r" in text:
+                text = text.translate(_ESCAPES)
+            cells.append(text)
+    return "\t".join(cells) + "\n"
 
 
 def tsv_header() -> str:
@@ -116,12 +131,12 @@ def sample_rows(report: Report) -> Iterator[list[object]]:
             sample.coverage.proven_reference,
         ]
         for fields in [variant_fields(v) for v in sample.variants] or [{}]:
-            yield [*head, *(joined(fields.get(k)) for k in VARIANT_FIELDS), *tail]
+            yield [*head, *_joined_all(map(fields.get, VARIANT_FIELDS)), *tail]
 
 
 def tsv_lines(report: Report) -> str:
     """One report's rows (one per sample and variant), for streaming a combined TSV."""
-    return "".join(_line(row, COLUMNS) for row in sample_rows(report))
+    return "".join(_line(row, _KEPT) for row in sample_rows(report))
 
 
 def _report_tail(report: Report) -> list[object]:
@@ -142,9 +157,9 @@ def record_rows(report: Report) -> Iterator[list[object]]:
     tail = _report_tail(report)
     for n, annotated in enumerate(report.records):
         fields = record_fields(annotated, n)
-        yield [report.input.path, *(joined(fields[k]) for k in RECORD_FIELDS), *tail]
+        yield [report.input.path, *_joined_all(map(fields.get, RECORD_FIELDS)), *tail]
 
 
 def record_lines(report: Report) -> str:
     """One row per record of the window: a file without samples is annotated too."""
-    return "".join(_line(row, RECORD_COLUMNS) for row in record_rows(report))
+    return "".join(_line(row, _KEPT_RECORD) for row in record_rows(report))
