@@ -201,3 +201,14 @@ def test_names_are_safe_for_spreadsheets_and_multiqc(sample, shown):
     data = [line for line in text.splitlines() if not line.startswith("#")]
     assert data[1].split("\t")[0] == shown
     assert len(data[1].split("\t")) == len(data[0].split("\t"))
+
+
+def test_sites_only_input_has_no_row_but_the_table_is_written(tmp_path, run):
+    """A file without samples is not a sample: the table is its header alone, so a pipeline
+    that declares it as an output still finds it."""
+    vcf = write_input(tmp_path, "sites", vcf_text([], ["113131068 G T PASS"]))
+    result = run("annotate", vcf, "--output-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    assert _table(tmp_path / "out" / FILE_NAME) == []
+    text = (tmp_path / "out" / FILE_NAME).read_text()
+    assert "# plot_type: 'table'" in text and text.endswith("\tinput\n")
