@@ -161,11 +161,11 @@ def records_dataframe(reports: Report | Iterable[Report]) -> pd.DataFrame:
 
 
 def read_tsv(path: PathLike) -> pd.DataFrame:
-    """A TSV report that ``il1rn-annot`` wrote (per sample or per record, one input or many),
-    read with ``DTYPES``. Its cells are the TSV's: neutralized for spreadsheets, not raw."""
+    """A TSV report that ``il1rn-annot`` wrote (per sample or per record, one input or many,
+    gzipped or not), read with ``DTYPES``. Its cells are the TSV's: neutralized for
+    spreadsheets, not raw."""
     pd = _pandas()
-    with open(os.fspath(path), encoding="utf-8") as handle:
-        columns = handle.readline().rstrip("\n").split("\t")
+    columns = pd.read_csv(path, sep="\t", nrows=0, quoting=csv.QUOTE_NONE).columns
     return pd.read_csv(
         path,
         sep="\t",

@@ -90,7 +90,7 @@ def test_sites_only_file_has_records_and_no_sample_rows(tmp_path):
 
 def test_several_reports_stack_as_a_combined_tsv(tmp_path, run):
     names = ["dira_example.vcf.gz", "dira_sv_example.vcf.gz"]
-    tsv = tmp_path / "both.tsv"
+    tsv = tmp_path / "both.tsv.gz"
     assert run("annotate", *(EXAMPLES / n for n in names), "-o", tsv).exit_code == 0
     frame = to_dataframe([annotate(EXAMPLES / n) for n in names])
     pd.testing.assert_frame_equal(frame, read_tsv(tsv))
