@@ -187,14 +187,21 @@ def stem(source: str) -> str:
     return name
 
 
-def check_names(inputs: list[str], output_dir: str, fmt: str) -> None:
-    """Two inputs must never write the same report file."""
+def check_names(inputs: list[str], output_dir: str, fmt: str, reserved: Sequence[str] = ()) -> None:
+    """Two inputs must never write the same report file, nor one the batch's own ``reserved``
+    files (the MultiQC table)."""
     names = [stem(source) for source in inputs]
     clash = sorted({n for n in names if names.count(n) > 1})
     if clash:
         raise UsageError(
             f"several inputs would write {os.path.join(output_dir, clash[0])}{SUFFIXES[fmt]}: "
             "give inputs with different names"
+        )
+    taken = sorted({n + SUFFIXES[fmt] for n in names} & set(reserved))
+    if taken:
+        raise UsageError(
+            f"an input would write {os.path.join(output_dir, taken[0])}, which the batch "
+            "writes itself: rename that input"
         )
 
 

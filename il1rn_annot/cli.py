@@ -325,8 +325,9 @@ def cli(ctx: click.Context) -> None:
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False),
-    help="Write one report per INPUT into this directory. Without it, several INPUTs are "
-    "combined into one TSV or summary, written as each input finishes; JSON needs it.",
+    help="Write one report per INPUT into this directory, and il1rn_dira_mqc.tsv, a table "
+    "of every sample's call for MultiQC. Without it, several INPUTs are combined into one TSV "
+    "or summary, written as each input finishes; JSON needs it.",
 )
 @click.option(
     "-r",
@@ -452,7 +453,7 @@ def annotate(
       indeterminate       the evidence cannot decide: no-calls, failed filters, haploid
                           GT, coverage holes, deletions over sites, disagreeing records
     """
-    from il1rn_annot.batch import check_names, check_outputs, expand_inputs, run_batch
+    from il1rn_annot.batch import BatchSink, check_names, check_outputs, expand_inputs, run_batch
     from il1rn_annot.report.output import format_for
     from il1rn_annot.side_inputs import read_bam_manifest
 
@@ -500,18 +501,19 @@ def annotate(
             f"several INPUTs with --format {fmt} need --output-dir (one report each); "
             "--format tsv and summary put them in one output"
         )
+    sinks: list[BatchSink] = []
+    reserved: tuple[str, ...] = ()
+    if output_dir:
+        from il1rn_annot.report.multiqc import FILE_NAME, MultiqcTable
+
+        sinks.append(MultiqcTable(os.path.join(output_dir, FILE_NAME)))
+        reserved = (FILE_NAME,)
     try:
         check_outputs(sources, output, output_dir, fmt)
         if output_dir:
-            check_names(sources, output_dir, fmt)
+            check_names(sources, output_dir, fmt, reserved=reserved)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
-    if output_dir:
-        try:
-            Path(output_dir).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
-    sinks = []
     if html_page is not None:
         from il1rn_annot.report.html import HtmlPage, check_target
 
@@ -520,6 +522,11 @@ def annotate(
         except UsageError as error:
             raise click.UsageError(str(error)) from None
         sinks.append(HtmlPage(html_page))
+    if output_dir:
+        try:
+            Path(output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
     result = run_batch(
         sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per, sinks=sinks
     )
@@ -691,7 +698,7 @@ def catalog_export(fmt: str | None, build: str, chrom: str | None, output: str |
         raise click.UsageError(str(error)) from None
     text = render_export(load_catalog(), fmt, build, chrom)
     with ReportStream(output, fmt) as stream:
-        stream.write(text)
+        stream.add_text(text)
 
 
 def main() -> None:

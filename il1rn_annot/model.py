@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas
 
 # dira_genotype values, from least to most severe (design.md).
 NONE = "none"
@@ -250,6 +254,32 @@ class Report:
     records: list[AnnotatedAllele] = field(default_factory=list)
     #: The input's text, for the annotated VCF (None unless ``Options.keep_text``).
     vcf_text: VcfText | None = None
+
+    # The notebook face (il1rn_annot.api, docs/api.md): imported on use, pandas with it.
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """One row per sample and variant, the TSV's columns, as a pandas DataFrame."""
+        from il1rn_annot.api import to_dataframe
+
+        return to_dataframe(self)
+
+    def records_dataframe(self) -> pandas.DataFrame:
+        """One row per record (ALT allele) of the window, as ``--per record``."""
+        from il1rn_annot.api import records_dataframe
+
+        return records_dataframe(self)
+
+    def to_dict(self) -> dict:
+        """The JSON report as Python values."""
+        from il1rn_annot.report.json import report_dict
+
+        return report_dict(self)
+
+    def to_json(self) -> str:
+        """The JSON report, as ``--format json`` writes it."""
+        from il1rn_annot.report.json import render_json
+
+        return render_json(self)
 
 
 @dataclass(frozen=True)

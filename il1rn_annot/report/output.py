@@ -179,7 +179,8 @@ class ReportStream:
             self._discard()
 
     def add_text(self, text: str) -> None:
-        """Write text that is not a report (the HTML page), with the same atomic handling."""
+        """Write text that is not a report (the HTML page, the MultiQC table, a catalog export),
+        with the same atomic handling."""
         self.count += 1
         self._write(text)
 
@@ -188,11 +189,6 @@ class ReportStream:
         if self.fmt in ("json", "vcf") and self.count:
             raise ValueError(f"a {self.fmt.upper()} report holds one input")
         text = render_chunk(report, self.fmt, first=not self.count, per=self.per)
-        self.count += 1
-        self._write(text)
-
-    def write(self, text: str) -> None:
-        """Write text that is not a report (``catalog export``), with the same guarantees."""
         self.count += 1
         self._write(text)
 
