@@ -514,6 +514,11 @@ def annotate(
             check_names(sources, output_dir, fmt, reserved=reserved)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
+    if output_dir:
+        try:
+            Path(output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
     if html_page is not None:
         from il1rn_annot.report.html import HtmlPage, check_target
 
@@ -522,11 +527,6 @@ def annotate(
         except UsageError as error:
             raise click.UsageError(str(error)) from None
         sinks.append(HtmlPage(html_page))
-    if output_dir:
-        try:
-            Path(output_dir).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
     result = run_batch(
         sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per, sinks=sinks
     )
