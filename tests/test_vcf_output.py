@@ -238,6 +238,7 @@ def test_several_inputs_need_output_dir(tmp_path, run):
         "a.vcf.gz.tbi",
         "b.vcf.gz",
         "b.vcf.gz.tbi",
+        "il1rn_dira_mqc.tsv",  # every --output-dir batch writes the MultiQC table
     ]
 
 
