@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 
 from il1rn_annot.catalog import (
@@ -57,10 +56,15 @@ def with_overlay(catalog: Catalog, path: str) -> Catalog:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise OverlayError(f"cannot read the catalog overlay: {exc.strerror}", path) from None
-    return _merged(catalog, path, raw)
+    key = (catalog.path, catalog.sha256, path, hashlib.sha256(raw).hexdigest())
+    if key not in _MERGED:  # every input of a batch asks for it
+        _MERGED[key] = _merged(catalog, path, raw)
+    return _MERGED[key]
 
 
-@cache
+_MERGED: dict[tuple[str, str, str, str], Catalog] = {}
+
+
 def _merged(catalog: Catalog, path: str, raw: bytes) -> Catalog:
     try:
         text = raw.decode("utf-8")
