@@ -739,5 +739,92 @@ def catalog_export(fmt: str | None, build: str, chrom: str | None, output: str |
         stream.add_text(text)
 
 
+@catalog.command("check-updates")
+@click.option(
+    "--write-overlay",
+    metavar="FILE",
+    help="Also write the differences as a catalog overlay for a person to review: new "
+    "records as 'uncertain' rows (never counted until classified), reclassified rows as "
+    "overrides of clinvar_significance and notes only. The bundled catalog is never edited.",
+)
+@click.option(
+    "--api-key",
+    envvar="NCBI_API_KEY",
+    help="NCBI API key (default: $NCBI_API_KEY): 10 requests a second instead of 3.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where NCBI's answer is cached. Default: $XDG_CACHE_HOME/il1rn-annot "
+    "(~/.cache/il1rn-annot).",
+)
+@click.option(
+    "--max-age",
+    type=click.FloatRange(min=0),
+    default=24.0,
+    show_default=True,
+    help="Hours a cached answer is used before NCBI is asked again.",
+)
+@click.option("--refresh", is_flag=True, help="Ask NCBI even when the cache is young enough.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    help="Retries after a timeout, HTTP 429 or 5xx (exponential backoff; Retry-After honoured).",
+)
+@click.option("--base-url", default=None, hidden=True, help="E-utilities base URL (tests).")
+def catalog_check_updates(
+    write_overlay: str | None,
+    api_key: str | None,
+    cache_dir: str | None,
+    max_age: float,
+    refresh: bool,
+    timeout: float,
+    retries: int,
+    base_url: str | None,
+) -> None:
+    """Ask NCBI ClinVar (E-utilities: esearch/esummary for IL1RN[gene]) what it holds for
+    IL1RN, and list what is new or reclassified against the bundled catalog (TSV on stdout).
+    The only command that uses the network; it sends the gene query only, never sample data.
+    Offline or failing: one line and exit 3."""
+    import datetime
+
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_updates import compare, overlay_text
+    from il1rn_annot.online import EUTILS, Client, il1rn_records
+    from il1rn_annot.report.output import write_page
+    from il1rn_annot.report.tsv import neutralized
+
+    catalog = load_catalog()
+    client = Client(base_url=base_url or EUTILS, api_key=api_key, timeout=timeout, retries=retries)
+    answer = il1rn_records(client, Path(cache_dir) if cache_dir else None, max_age, refresh)
+    fetched = datetime.datetime.fromtimestamp(answer.fetched_at, datetime.UTC)
+    where = f"cache, {answer.age_hours:.1f} h old" if answer.from_cache else "just fetched"
+    _say(
+        f"il1rn-annot: {len(answer.records)} ClinVar records for IL1RN from {answer.base_url}, "
+        f"fetched {fetched:%Y-%m-%d %H:%M} UTC ({where}); catalog {catalog.version}"
+    )
+    updates = compare(catalog, answer.records)
+    columns = "status clinvar_id significance review_status last_evaluated catalog_id "
+    columns += "catalog_significance matched_by name"
+    click.echo("\t".join(columns.split()))
+    for u in updates:
+        r = u.record
+        cells = (u.status, r.accession, r.significance, r.review_status, r.last_evaluated)
+        cells += (u.catalog_id, u.catalog_significance, u.matched_by, r.title)
+        click.echo("\t".join(neutralized(" ".join(c.split())) for c in cells))
+    if write_overlay:
+        today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d}"
+        write_page(write_overlay, overlay_text(updates, catalog, today))
+
+
 def main() -> None:
     cli(prog_name="il1rn-annot")

@@ -48,6 +48,11 @@ class ClinvarWindow:
     access: str  # index | stream
     records: tuple[ClinvarRecord, ...]  # sorted by position
 
+    @property
+    def stamp(self) -> tuple[str, str, str, int]:
+        """What a report says of the file (model.ClinvarSource)."""
+        return self.path, self.file_date, self.access, len(self.records)
+
     def near(self, pos: int) -> list[ClinvarRecord]:
         """The records that can be the allele at ``pos`` (the matcher's reach)."""
         starts = [r.locus.pos for r in self.records]
@@ -78,10 +83,8 @@ def read_clinvar(path: str, build: str, window: Region) -> ClinvarWindow:
                 path,
             )
         if stated != build:
-            raise BuildError(
-                f"the ClinVar VCF is {stated} but the input is {build}: use NCBI's vcf_{build} file",
-                path,
-            )
+            problem = f"the ClinVar VCF is {stated} but the input is {build}"
+            raise BuildError(f"{problem}: use NCBI's vcf_{build} file", path)
         records, access = _window_records(vcf, path, window)
     out = []
     for rec in records:
@@ -168,4 +171,3 @@ def with_clinvar(
         return annotated
     kind, record = best
     return replace(annotated, clinvar=replace(record.assertion, match=kind))
-

@@ -153,11 +153,7 @@ def annotate(source: str, options: Options) -> Report:
         vcf_text=(
             VcfText(data.header, data.records, options.command) if options.keep_text else None
         ),
-        clinvar=(
-            None
-            if clinvar is None
-            else ClinvarSource(clinvar.path, clinvar.file_date, clinvar.access, len(clinvar.records))
-        ),
+        clinvar=None if clinvar is None else ClinvarSource(*clinvar.stamp),
     )
 
 
