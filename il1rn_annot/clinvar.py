@@ -19,6 +19,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import cache, cached_property
 
 from il1rn_annot.catalog import Locus
 from il1rn_annot.errors import BuildError, InputError
@@ -53,9 +54,13 @@ class ClinvarWindow:
         """What a report says of the file (model.ClinvarSource)."""
         return self.path, self.file_date, self.access, len(self.records)
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [r.locus.pos for r in self.records]
+
     def near(self, pos: int) -> list[ClinvarRecord]:
         """The records that can be the allele at ``pos`` (the matcher's reach)."""
-        starts = [r.locus.pos for r in self.records]
+        starts = self._starts
         lo = bisect.bisect_left(starts, pos - MAX_SHIFT)
         hi = bisect.bisect_right(starts, pos + MAX_SHIFT)
         return list(self.records[lo:hi])
@@ -63,11 +68,21 @@ class ClinvarWindow:
 
 def read_clinvar(path: str, build: str, window: Region) -> ClinvarWindow:
     """The ClinVar records over ``window`` (positions on ``build``); a file of another build is
-    an error, as is one that does not say its build."""
+    an error, as is one that does not say its build. Read once per file version: every input
+    of a batch asks, and an unindexed release takes a while to stream."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        raise InputError("no such ClinVar file", path) from None
+    return _read(path, stat.st_mtime_ns, stat.st_size, build, window)
+
+
+@cache
+def _read(path: str, mtime: int, size: int, build: str, window: Region) -> ClinvarWindow:
     import pysam
 
     if not os.path.isfile(path):
-        raise InputError("no such ClinVar file", path)
+        raise InputError("not a ClinVar VCF file", path)
     try:
         vcf = pysam.VariantFile(path)
     except (OSError, ValueError) as exc:

@@ -33,7 +33,7 @@ from il1rn_annot.catalog import (
     _read_rows,
 )
 from il1rn_annot.errors import CatalogError, InputError
-from il1rn_annot.genome import GRCH38
+from il1rn_annot.genome import BUILDS, GRCH38
 
 #: The columns an override may change: the lab's judgement of the allele, not the allele.
 OVERRIDABLE = (
@@ -101,6 +101,13 @@ def _merged(catalog: Catalog, path: str, raw: bytes) -> Catalog:
             raise _fail(where, n, row, problem)
         if entry.merged_ids or entry.alternative_to:
             raise _fail(where, n, row, "merged_ids and alternative_to are for the bundled catalog")
+        for build in BUILDS:
+            locus = entry.locus(build)
+            known = catalog.known_bases(build)
+            for at, base in sorted(locus.known_bases().items()) if locus is not None else ():
+                if known.get(at, base) != base:
+                    problem = f"{build} base {base} at {at} disagrees with the bundled catalog's "
+                    raise _fail(where, n, row, problem + known[at])
         same = _same_allele(entry, catalog.entries)
         if same is not None:
             raise _fail(where, n, row, f"the same allele as {same}: override {same} instead")

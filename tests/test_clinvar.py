@@ -165,3 +165,14 @@ def test_tsv_and_vcf_carry_clinvar(tmp_path, run):
     assert f'ClinVar="{clinvar}",ClinVarFileDate="2021-01-23"' in header
     assert record.info["IL1RN_CLNID"] == ("VCV000014675",)
     assert record.info["IL1RN_CLNREVSTAT"] == ("criteria_provided%2C_single_submitter",)
+
+
+def test_notebook_api_takes_clinvar_and_an_overlay(tmp_path):
+    from il1rn_annot.api import annotate
+
+    path = write_input(tmp_path, "in", vcf_text(["s"], ["113129619 C G PASS GT 0/1"]))
+    report = annotate(path, clinvar=clinvar_copy(tmp_path, SYNTHETIC, "tbi"))
+    assert report.records[0].clinvar.accession == "VCV900000001"
+    assert report.samples[0].needs_review
+    frame = report.to_dataframe()
+    assert frame.loc[0, "clinvar_significance"] == "Pathogenic/Likely_pathogenic"

@@ -115,6 +115,7 @@ def test_override_changes_the_classification_and_says_so(tmp_path, annotate):
         ({**LAB_ROW, "id": "CTRL01"}, "non-DIRA"),
         ({**LAB_ROW, "grch38_alt": "T", "grch37_alt": "T"}, "the same allele as DIRA01"),
         ({**LAB_ROW, "classification_basis": ""}, "classification_basis is empty"),
+        ({**LAB_ROW, **{f"grch{b}_ref": "C" for b in ("38", "37")}}, "disagrees with the bundled"),
         ({**LAB_ROW, "coord_method": ""}, "coord_method is empty"),
     ],
 )
@@ -162,6 +163,13 @@ def test_tsv_and_vcf_stamp_the_overlay(tmp_path, run):
     assert f'CatalogOverlay="{lab}",CatalogOverlaySHA256={sha}' in header
     assert record.info["DIRA_SOURCE"] == ("overlay",)
     assert record.info["DIRA_ID"] == ("LAB-0001",)
+    page = tmp_path / "page.html"
+    summary = run(
+        "annotate", source, "--catalog-overlay", lab, "--format", "summary", "--html", page
+    )
+    assert summary.exit_code == 0, summary.stderr
+    assert f"# lab catalog overlay: {lab} (sha256 {sha})" in summary.stdout
+    assert f"lab overlay {lab}" in page.read_text() and sha in page.read_text()
 
 
 def test_catalog_list_and_show_give_the_merged_view(tmp_path, run):
