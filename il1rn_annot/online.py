@@ -97,6 +97,8 @@ class Client:
                 raise NetworkError(
                     f"cannot reach NCBI E-utilities (offline? {_reason(exc)})", self.base_url
                 ) from None
+            except requests.RequestException as exc:  # a bad URL, a reply cut short, ...
+                raise NetworkError(f"{endpoint}: {_reason(exc)}", self.base_url) from None
             if reply.status_code in RETRY_STATUS:
                 problem = f"HTTP {reply.status_code}"
                 wait = _retry_after(reply.headers.get("Retry-After"), self.backoff * 2**attempt)
@@ -225,6 +227,7 @@ def _read_cache(path: Path) -> tuple[float, list[dict]] | None:
 
 def _write_cache(path: Path, data: dict) -> None:
     """Atomically; a cache that cannot be written is a warning, not a failure."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
@@ -233,3 +236,5 @@ def _write_cache(path: Path, data: dict) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("%s: cannot write the cache: %s", path.parent, exc.strerror)
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)

@@ -419,3 +419,10 @@ def test_annotate_runs_without_any_network(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text())["samples"]
+
+
+def test_a_bad_base_url_is_one_line_and_exit_3(run, tmp_path):
+    result = run(
+        "catalog", "check-updates", "--base-url", "ftp://127.0.0.1", "--cache-dir", tmp_path
+    )
+    assert result.exit_code == 3 and "esearch.fcgi: No connection adapters" in result.stderr

@@ -36,10 +36,10 @@ REPORT_FIELDS = (
     "tool_version",
     "catalog_version",
     "catalog_sha256",
-    "report_warnings",
     "catalog_overlay",
     "catalog_overlay_sha256",
     "clinvar_file",
+    "report_warnings",
 )
 COLUMNS = (*SAMPLE_FIELDS, *VARIANT_FIELDS, *REPORT_FIELDS)
 #: ``--per record``: the input, the record's fields (``index`` as ``record``), the report's.
@@ -152,10 +152,10 @@ def _report_tail(report: Report) -> list[object]:
         report.tool.version,
         report.tool.catalog_version,
         report.tool.catalog_sha256,
-        joined(report.warnings, "; "),
         report.tool.catalog_overlay,
         report.tool.catalog_overlay_sha256,
         report.clinvar.path if report.clinvar else None,
+        joined(report.warnings, "; "),
     ]
 
 
