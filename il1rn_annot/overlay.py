@@ -123,6 +123,11 @@ def _merged(catalog: Catalog, path: str, raw: bytes) -> Catalog:
 
 def _check_override(path: Path, n: int, row: dict[str, str], bundled: CatalogEntry) -> None:
     """An override changes the lab's judgement only; the allele itself stays the bundled one."""
+    if (
+        row["classification"] != bundled.row["classification"]
+        and row["classification_basis"] == bundled.row["classification_basis"]
+    ):
+        raise _fail(path, n, row, "a changed classification needs its own classification_basis")
     for column in CATALOG_COLUMNS:
         if column in OVERRIDABLE or row[column] == bundled.row[column]:
             continue

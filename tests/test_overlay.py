@@ -108,6 +108,13 @@ def test_override_changes_the_classification_and_says_so(tmp_path, annotate):
             "grch38_pos",
         ),
         ({**OVERRIDE_ROW, "hgvs_c": "c.161C>T"}, "hgvs_c"),
+        (
+            {
+                **OVERRIDE_ROW,
+                "classification_basis": CATALOG.get("DIRA02").row["classification_basis"],
+            },
+            "needs its own classification_basis",
+        ),
         ({**LAB_ROW, "classification": "benign"}, "classification 'benign' not in"),
         ({**LAB_ROW, "grch37_pos": "113888646", "grch37_end": "113888646"}, "757577"),
         ({**LAB_ROW, "id": "DIRA99"}, "reserved"),
