@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import sample, vcf_text
 
-from il1rn_annot.catalog import CATALOG_FILE, data_dir, load_catalog
+from il1rn_annot.catalog import CATALOG_COLUMNS, CATALOG_FILE, data_dir, load_catalog
 
 ROOT = Path(__file__).parent.parent
 
@@ -376,15 +376,12 @@ def test_annotate_opens_no_socket(tmp_path):
     )
     assert probe.returncode == 0 and "SOCKET ATTEMPT" in probe.stderr  # the trap works
     lab = tmp_path / "lab.tsv"
-    lab.write_text((data_dir() / CATALOG_FILE).read_text().split("\nDIRA01")[0] + "\n")
-    lab.write_text(
-        "\n".join(line for line in lab.read_text().splitlines() if not line.startswith("# catalog"))
-        + "\n"
-        + "\t".join(load_catalog().get("DIRA02").row.values()).replace(
-            "\tpathogenic\t", "\tuncertain\t", 1
-        )
-        + "\n"
-    )
+    row = {
+        **load_catalog().get("DIRA02").row,
+        "classification": "uncertain",
+        "classification_basis": "lab: synthetic test override",
+    }
+    lab.write_text("\t".join(CATALOG_COLUMNS) + "\n" + "\t".join(row.values()) + "\n")
     out = tmp_path / "out.json"
     args = [
         "annotate",
