@@ -52,6 +52,8 @@ def annotate(
     transcripts: str = Options.transcripts,
     min_mapq: int = Options.min_mapq,
     require_index: bool = False,
+    catalog_overlay: PathLike | None = None,
+    clinvar: PathLike | None = None,
 ) -> Report:
     """Annotate one VCF/BCF file as ``il1rn-annot annotate`` does, with its defaults; the
     keywords are its options. ``bams`` maps sample names to BAM/CRAM paths, or lists paths
@@ -76,6 +78,8 @@ def annotate(
         transcripts=transcripts,
         min_mapq=min_mapq,
         require_index=require_index,
+        catalog_overlay=catalog_overlay,
+        clinvar=clinvar,
     )
     return run(os.fspath(source), options)
 
@@ -94,6 +98,8 @@ def options_for(
     transcripts: str = Options.transcripts,
     min_mapq: int = Options.min_mapq,
     require_index: bool = False,
+    catalog_overlay: PathLike | None = None,
+    clinvar: PathLike | None = None,
 ) -> Options:
     """``Options`` from keywords, checked as the CLI checks its options."""
     from il1rn_annot.genome import build_alias
@@ -124,6 +130,8 @@ def options_for(
         bams=specs,
         transcripts=transcripts,
         min_mapq=min_mapq,
+        catalog_overlay=_path(catalog_overlay),
+        clinvar=_path(clinvar),
     )
 
 

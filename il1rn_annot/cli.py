@@ -416,6 +416,23 @@ def cli(ctx: click.Context) -> None:
     is_flag=True,
     help="Fail instead of streaming when a file has no .tbi/.csi index.",
 )
+@click.option(
+    "--catalog-overlay",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="A lab's own catalog rows (the catalog's columns): new alleles with ids of the lab's "
+    "own, or overrides of a bundled row's classification and evidence (never its "
+    "coordinates). Reports stamp its path and SHA-256; calls resting on it need review.",
+)
+@click.option(
+    "--clinvar",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="A local ClinVar VCF as NCBI publishes it (clinvar.vcf.gz of the input's build; its "
+    ".tbi is used when present): adds ClinVar id, significance and review status to every "
+    "variant; a (likely) pathogenic one the catalog does not list needs review. Read "
+    "locally: nothing goes over the network.",
+)
 @click.pass_context
 def annotate(
     ctx: click.Context,
@@ -439,6 +456,8 @@ def annotate(
     bam_manifest: str | None,
     min_mapq: int,
     require_index: bool,
+    catalog_overlay: str | None,
+    clinvar: str | None,
 ) -> None:
     """Annotate INPUT (VCF, VCF.gz, BCF, a directory of them, @FILE listing them, or '-' for
     stdin) and call DIRA genotypes per sample.
@@ -494,7 +513,13 @@ def annotate(
         min_mapq=min_mapq,
         keep_text=fmt == "vcf",
         command=_command_line(ctx) if fmt == "vcf" else "",
+        catalog_overlay=catalog_overlay,
+        clinvar=clinvar,
     )
+    if catalog_overlay:
+        from il1rn_annot.catalog import load_catalog
+
+        load_catalog(overlay=catalog_overlay)  # a bad overlay stops the run before any input
     sources = expand_inputs(inputs, recursive, inputs_from)
     if len(sources) > 1 and not output_dir and fmt in ("json", "vcf"):
         raise click.UsageError(
@@ -562,7 +587,11 @@ def catalog() -> None:
     """The curated catalog of DIRA alleles."""
 
 
+_OVERLAY_HELP = "Show the catalog with a lab's --catalog-overlay merged in (its rows marked)."
+
+
 @catalog.command("list")
+@click.option("--catalog-overlay", metavar="FILE", help=_OVERLAY_HELP)
 @click.option("--all-columns", is_flag=True, help="Print every column of the catalog (TSV).")
 @click.option(
     "--grep",
@@ -572,23 +601,27 @@ def catalog() -> None:
     "HGVS c./p. with or without NM_173842.3:, ClinVar id, rsID), or whose names or origin "
     "contain TEXT (words such as 'Puerto Rican', 'Dutch').",
 )
-def catalog_list(all_columns: bool, pattern: str | None) -> None:
+def catalog_list(catalog_overlay: str | None, all_columns: bool, pattern: str | None) -> None:
     """List every catalogued allele and whether this version can match it (plain TSV on stdout).
     The catalog version and SHA-256 are in `il1rn-annot --version`, and on stderr when it is a
     terminal (a script's stderr stays free of anything but errors)."""
     from il1rn_annot.catalog import CATALOG_COLUMNS, load_catalog
     from il1rn_annot.catalog_search import grep
 
-    cat = load_catalog()  # its errors leave through the group's boundary (_boundary)
+    cat = load_catalog(overlay=catalog_overlay)  # errors leave through the group's boundary
     if sys.stderr.isatty():
         _say(f"# catalog_version {cat.version} sha256 {cat.sha256}")
+        if cat.overlay_path:
+            _say(f"# catalog_overlay {cat.overlay_path} sha256 {cat.overlay_sha256}")
     entries = list(cat.entries) if pattern is None else grep(cat, pattern)
     if not entries:
         _say(f"il1rn-annot: no catalog row matches {pattern!r}")
     if all_columns:
-        click.echo("\t".join(CATALOG_COLUMNS))
+        extra = ("source",) if cat.overlay_path else ()  # the lab's rows, marked
+        click.echo("\t".join((*CATALOG_COLUMNS, *extra)))
         for entry in entries:
-            click.echo("\t".join(entry.row[c] for c in CATALOG_COLUMNS))
+            source = (entry.source,) if extra else ()
+            click.echo("\t".join((*(entry.row[c] for c in CATALOG_COLUMNS), *source)))
         return
     header = (
         "id",
@@ -598,6 +631,7 @@ def catalog_list(all_columns: bool, pattern: str | None) -> None:
         "evidence_level",
         "GRCh38",
         "matching",
+        *(("source",) if cat.overlay_path else ()),
     )
     click.echo("\t".join(header))
     for e in entries:
@@ -611,12 +645,14 @@ def catalog_list(all_columns: bool, pattern: str | None) -> None:
             )
         names = "; ".join(e.legacy_names)
         row = (e.id, e.name, names or "-", e.classification, e.evidence_level, where or "-")
-        click.echo("\t".join((*row, e.matching)))
+        source = (e.source,) if cat.overlay_path else ()
+        click.echo("\t".join((*row, e.matching, *source)))
 
 
 @catalog.command("show")
 @click.argument("allele")
-def catalog_show(allele: str) -> None:
+@click.option("--catalog-overlay", metavar="FILE", help=_OVERLAY_HELP)
+def catalog_show(allele: str, catalog_overlay: str | None) -> None:
     """Show every field of a catalogued allele or known non-DIRA allele, found by its id
     (DIRA01, CTRL12), a legacy name (E77X, N52KfsX25, 'Puerto Rican'), HGVS c./p. (c.229G>T,
     p.Glu77Ter, with or without NM_173842.3:), a ClinVar id (VCV000014675 or 14675) or an
@@ -624,7 +660,7 @@ def catalog_show(allele: str) -> None:
     from il1rn_annot.catalog import load_catalog
     from il1rn_annot.catalog_search import find
 
-    cat = load_catalog()
+    cat = load_catalog(overlay=catalog_overlay)
     rows = find(cat, allele)
     if not rows:
         raise click.BadParameter(
@@ -642,6 +678,8 @@ def catalog_show(allele: str) -> None:
             click.echo("")
         for key, value in row.row.items():
             click.echo(f"{key}\t{value}")
+        if cat.overlay_path and hasattr(row, "source"):
+            click.echo(f"source\t{row.source}")
 
 
 @catalog.command("diff")
@@ -699,6 +737,93 @@ def catalog_export(fmt: str | None, build: str, chrom: str | None, output: str |
     text = render_export(load_catalog(), fmt, build, chrom)
     with ReportStream(output, fmt) as stream:
         stream.add_text(text)
+
+
+@catalog.command("check-updates")
+@click.option(
+    "--write-overlay",
+    metavar="FILE",
+    help="Also write the differences as a catalog overlay for a person to review: new "
+    "records as 'uncertain' rows (never counted until classified), reclassified rows as "
+    "overrides of clinvar_significance and notes only. The bundled catalog is never edited.",
+)
+@click.option(
+    "--api-key",
+    envvar="NCBI_API_KEY",
+    help="NCBI API key (default: $NCBI_API_KEY): 10 requests a second instead of 3.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where NCBI's answer is cached. Default: $XDG_CACHE_HOME/il1rn-annot "
+    "(~/.cache/il1rn-annot).",
+)
+@click.option(
+    "--max-age",
+    type=click.FloatRange(min=0),
+    default=24.0,
+    show_default=True,
+    help="Hours a cached answer is used before NCBI is asked again.",
+)
+@click.option("--refresh", is_flag=True, help="Ask NCBI even when the cache is young enough.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    help="Retries after a timeout, HTTP 429 or 5xx (exponential backoff; Retry-After honoured).",
+)
+@click.option("--base-url", default=None, hidden=True, help="E-utilities base URL (tests).")
+def catalog_check_updates(
+    write_overlay: str | None,
+    api_key: str | None,
+    cache_dir: str | None,
+    max_age: float,
+    refresh: bool,
+    timeout: float,
+    retries: int,
+    base_url: str | None,
+) -> None:
+    """Ask NCBI ClinVar (E-utilities: esearch/esummary for IL1RN[gene]) what it holds for
+    IL1RN, and list what is new or reclassified against the bundled catalog (TSV on stdout).
+    The only command that uses the network; it sends the gene query only, never sample data.
+    Offline or failing: one line and exit 3."""
+    import datetime
+
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_updates import compare, overlay_text
+    from il1rn_annot.online import EUTILS, Client, il1rn_records
+    from il1rn_annot.report.output import write_page
+    from il1rn_annot.report.tsv import neutralized
+
+    catalog = load_catalog()
+    client = Client(base_url=base_url or EUTILS, api_key=api_key, timeout=timeout, retries=retries)
+    answer = il1rn_records(client, Path(cache_dir) if cache_dir else None, max_age, refresh)
+    fetched = datetime.datetime.fromtimestamp(answer.fetched_at, datetime.UTC)
+    where = f"cache, {answer.age_hours:.1f} h old" if answer.from_cache else "just fetched"
+    _say(
+        f"il1rn-annot: {len(answer.records)} ClinVar records for IL1RN from {answer.base_url}, "
+        f"fetched {fetched:%Y-%m-%d %H:%M} UTC ({where}); catalog {catalog.version}"
+    )
+    updates = compare(catalog, answer.records)
+    columns = "status clinvar_id significance review_status last_evaluated catalog_id "
+    columns += "catalog_significance matched_by name"
+    click.echo("\t".join(columns.split()))
+    for u in updates:
+        r = u.record
+        cells = (u.status, r.accession, r.significance, r.review_status, r.last_evaluated)
+        cells += (u.catalog_id, u.catalog_significance, u.matched_by, r.title)
+        click.echo("\t".join(neutralized(" ".join(c.split())) for c in cells))
+    if write_overlay:
+        today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d}"
+        write_page(write_overlay, overlay_text(updates, catalog, today))
 
 
 def main() -> None:

@@ -126,6 +126,40 @@ class AltAllele:
 
 
 @dataclass(frozen=True)
+class ClinvarAssertion:
+    """One ClinVar VCF record that is the allele (clinvar.py), as the file states it."""
+
+    variation_id: str  # the VCF's ID column: ClinVar's VariationID
+    significance: str  # CLNSIG, e.g. Pathogenic/Likely_pathogenic
+    review_status: str  # CLNREVSTAT, e.g. criteria_provided,_single_submitter
+    conflicts: str = ""  # CLNSIGCONF, for conflicting classifications
+    match: str = ""  # exact | normalized
+
+    @property
+    def accession(self) -> str:
+        """The VariationID as ClinVar's pages and the catalog write it (VCV000014675)."""
+        return f"VCV{int(self.variation_id):09d}" if self.variation_id.isdigit() else ""
+
+    @property
+    def pathogenic(self) -> bool:
+        """ClinVar calls it pathogenic or likely pathogenic (alone or with another term)."""
+        terms = self.significance.lower().replace("|", "/").split("/")
+        return any(t.startswith(("pathogenic", "likely_pathogenic")) for t in terms)
+
+    @property
+    def conflicting_pathogenic(self) -> bool:
+        """Conflicting classifications of which at least one is (likely) pathogenic."""
+        return self.significance.lower().startswith("conflicting") and (
+            "pathogenic" in self.conflicts.lower()
+        )
+
+    @property
+    def benign(self) -> bool:
+        terms = self.significance.lower().replace("|", "/").split("/")
+        return bool(terms) and all(t.startswith(("benign", "likely_benign")) for t in terms)
+
+
+@dataclass(frozen=True)
 class AnnotatedAllele:
     """An ALT allele with what the catalog says of it."""
 
@@ -136,6 +170,7 @@ class AnnotatedAllele:
     classification: str = "not_in_catalog"
     evidence_level: str = ""
     match: str = ""  # exact | normalized | ""
+    catalog_source: str = ""  # bundled | overlay | overlay_override ("" when no catalog allele)
     non_dira_id: str = ""  # a known non-DIRA allele (data/non_dira_variants.tsv)
     non_dira_name: str = ""  # what the record is as that allele, e.g. "IL1RN*2 (2 repeats) ..."
     alternative_to: str = ""
@@ -150,6 +185,7 @@ class AnnotatedAllele:
     #: A breakend inside IL1RN that no deletion explains: where it is and what it joins. The
     #: rearrangement may disrupt the gene, so it can never be ignored or proven harmless.
     rearrangement: str = ""
+    clinvar: ClinvarAssertion | None = None  # what the user's --clinvar file says of the allele
 
     @property
     def pathogenic(self) -> bool:
@@ -228,6 +264,18 @@ class ToolInfo:
     version: str
     catalog_version: str
     catalog_sha256: str
+    catalog_overlay: str | None = None  # a lab's --catalog-overlay: path and sha256
+    catalog_overlay_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class ClinvarSource:
+    """The --clinvar file a report's ClinVar fields come from."""
+
+    path: str
+    file_date: str  # ##fileDate: which ClinVar release
+    access: str  # index | stream
+    alleles_in_window: int
 
 
 @dataclass(frozen=True)
@@ -254,6 +302,8 @@ class Report:
     records: list[AnnotatedAllele] = field(default_factory=list)
     #: The input's text, for the annotated VCF (None unless ``Options.keep_text``).
     vcf_text: VcfText | None = None
+    #: The --clinvar file, when one was given (each record's ``clinvar`` holds what it says).
+    clinvar: ClinvarSource | None = None
 
     # The notebook face (il1rn_annot.api, docs/api.md): imported on use, pandas with it.
 
@@ -299,3 +349,5 @@ class Options:
     min_mapq: int = 20
     keep_text: bool = False  # keep the header and record lines, for the annotated VCF
     command: str = ""  # the command line, named in an annotated VCF's header
+    catalog_overlay: str | None = None  # a lab's own catalog rows (overlay.py)
+    clinvar: str | None = None  # a local ClinVar VCF (clinvar.py)

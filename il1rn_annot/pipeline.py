@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
+from il1rn_annot.clinvar import read_clinvar, with_clinvar
 from il1rn_annot.deletions import PATTERN_FLANK, apply_depth
 from il1rn_annot.errors import BuildError, UsageError
 from il1rn_annot.family import apply_family
@@ -20,6 +21,7 @@ from il1rn_annot.match import MAX_SHIFT, annotate_alleles, unknown_ref_records
 from il1rn_annot.model import (
     NOVEL_LOF,
     AnnotatedAllele,
+    ClinvarSource,
     InputInfo,
     Options,
     Report,
@@ -32,16 +34,17 @@ from il1rn_annot.model import (
 from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import read_window
 from il1rn_annot.reference import open_reference
+from il1rn_annot.review import with_source_reasons
 from il1rn_annot.side_inputs import pedigree_warnings, read_pedigree
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.5"
 
 log = logging.getLogger(__name__)
 
 
 def annotate(source: str, options: Options) -> Report:
     """Annotate one VCF/BCF (or ``-`` for stdin) and call every sample."""
-    catalog = load_catalog()
+    catalog = load_catalog(overlay=options.catalog_overlay)
     founder = _founder_intervals(catalog)
     data = read_window(
         source,
@@ -71,6 +74,10 @@ def annotate(source: str, options: Options) -> Report:
     with open_reference(options.fasta, data.build) as base_at:
         alts = split_records(records, base_at)
         annotated = annotate_alleles(alts, catalog, data.build, base_at)
+        clinvar = None
+        if options.clinvar:
+            clinvar = read_clinvar(options.clinvar, data.build, data.window)
+            annotated = [with_clinvar(a, clinvar, base_at) for a in annotated]
     for line in unknown_ref_records(annotated):
         log.warning("%s: %s", data.path, line)
         warnings.append(line)
@@ -105,9 +112,18 @@ def annotate(source: str, options: Options) -> Report:
         samples = apply_family(samples, data.samples, trios, thresholds)
     if options.bams:
         samples = _with_depth(samples, data.samples, data.build, options)
+    if catalog.overlay_path or clinvar is not None:
+        samples = [with_source_reasons(s, catalog.overlay_path) for s in samples]
     return Report(
         schema_version=SCHEMA_VERSION,
-        tool=ToolInfo("il1rn-annot", __version__, catalog.version, catalog.sha256),
+        tool=ToolInfo(
+            "il1rn-annot",
+            __version__,
+            catalog.version,
+            catalog.sha256,
+            catalog.overlay_path or None,
+            catalog.overlay_sha256 or None,
+        ),
         input=InputInfo(
             path=data.path,
             build=data.build,
@@ -129,12 +145,15 @@ def annotate(source: str, options: Options) -> Report:
             "min_mapq": options.min_mapq,
             "sv": options.sv,
             "transcripts": options.transcripts,
+            "catalog_overlay": options.catalog_overlay,
+            "clinvar": options.clinvar,
         },
         warnings=warnings,
         records=list(annotated),
         vcf_text=(
             VcfText(data.header, data.records, options.command) if options.keep_text else None
         ),
+        clinvar=None if clinvar is None else ClinvarSource(*clinvar.stamp),
     )
 
 

@@ -338,8 +338,10 @@ def render_page(
         css=Markup(template_text("report.css")),
         title=f"{len(samples)} samples, {len(inputs)} inputs",
         tool_version=tool.version,
-        catalog_version=tool.catalog_version,
-        catalog_sha256=tool.catalog_sha256,
+        catalog_version=tool.catalog_version
+        + (f" + lab overlay {tool.catalog_overlay}" if tool.catalog_overlay else ""),
+        catalog_sha256=tool.catalog_sha256
+        + (f", overlay sha256 {tool.catalog_overlay_sha256}" if tool.catalog_overlay else ""),
         run_time=started.astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         builds=", ".join(builds),
         n_inputs=_count(len(inputs), "input file"),

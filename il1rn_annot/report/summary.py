@@ -145,6 +145,13 @@ def render_summary(report: Report) -> str:
         f"# {info.path}: {info.build} ({info.build_source}), window {info.window}, "
         f"read by {info.access}; catalog {report.tool.catalog_version}",
     ]
+    if report.tool.catalog_overlay:
+        lines.append(
+            f"# lab catalog overlay: {report.tool.catalog_overlay} "
+            f"(sha256 {report.tool.catalog_overlay_sha256})"
+        )
+    if report.clinvar is not None:
+        lines.append(f"# ClinVar: {report.clinvar.path} ({report.clinvar.file_date})")
     lines.extend(f"# warning: {w}" for w in report.warnings)
     lines.append(f"# catalogued alleles in the file: {_catalogued(report)}")
     rows = [("sample", "call", "in plain words", "alleles")]

@@ -32,7 +32,15 @@ SAMPLE_FIELDS = (
     "proven_reference",
 )
 #: Per report; last, so that the columns before them keep their places.
-REPORT_FIELDS = ("tool_version", "catalog_version", "catalog_sha256", "report_warnings")
+REPORT_FIELDS = (
+    "tool_version",
+    "catalog_version",
+    "catalog_sha256",
+    "catalog_overlay",
+    "catalog_overlay_sha256",
+    "clinvar_file",
+    "report_warnings",
+)
 COLUMNS = (*SAMPLE_FIELDS, *VARIANT_FIELDS, *REPORT_FIELDS)
 #: ``--per record``: the input, the record's fields (``index`` as ``record``), the report's.
 RECORD_COLUMNS = ("input", "record", *RECORD_FIELDS[1:], *REPORT_FIELDS)
@@ -45,7 +53,7 @@ TOOL_COLUMNS = frozenset(
         "dira_genotype needs_review coverage_evidence proven_reference zygosity consequence "
         "hgvs_c hgvs_p location dira_id dira_name dira_legacy_names classification "
         "evidence_level match non_dira_id non_dira_name other_transcripts tool_version "
-        "catalog_version catalog_sha256"
+        "catalog_version catalog_sha256 catalog_source catalog_overlay_sha256"
     ).split()
 )
 
@@ -144,6 +152,9 @@ def _report_tail(report: Report) -> list[object]:
         report.tool.version,
         report.tool.catalog_version,
         report.tool.catalog_sha256,
+        report.tool.catalog_overlay,
+        report.tool.catalog_overlay_sha256,
+        report.clinvar.path if report.clinvar else None,
         joined(report.warnings, "; "),
     ]
 

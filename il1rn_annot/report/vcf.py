@@ -27,6 +27,12 @@ TAGS = {
     "IL1RN_HGVSP": "HGVS p. name of the ALT allele on NP_776214.1 (NM_173842.3)",
     "IL1RN_NONDIRA": "Id of the known non-DIRA allele the ALT allele is (il1rn-annot catalog "
     "show ID), e.g. a common benign variant",
+    "DIRA_SOURCE": "Where the matched catalog row comes from: bundled, overlay (a row of the "
+    "lab's --catalog-overlay) or overlay_override (the lab's override of a bundled row)",
+    "IL1RN_CLNID": "ClinVar VariationID (VCV) of the ALT allele in the --clinvar file",
+    "IL1RN_CLNSIG": "ClinVar significance (CLNSIG) of the ALT allele in the --clinvar file",
+    "IL1RN_CLNREVSTAT": "ClinVar review status (CLNREVSTAT) of the ALT allele in the --clinvar "
+    "file",
 }
 
 #: Characters with a meaning in INFO (VCF 4.3 section 1.2), and spaces, percent-encoded.
@@ -60,6 +66,18 @@ def header_lines(report: Report) -> list[str]:
     out.append(
         f"##il1rn-annot=<Version={tool.version},CatalogVersion={tool.catalog_version},"
         f"CatalogSHA256={tool.catalog_sha256},Build={report.input.build}"
+        + (
+            f",CatalogOverlay={_quoted(tool.catalog_overlay)},"
+            f"CatalogOverlaySHA256={tool.catalog_overlay_sha256}"
+            if tool.catalog_overlay
+            else ""
+        )
+        + (
+            f",ClinVar={_quoted(report.clinvar.path)},"
+            f"ClinVarFileDate={_quoted(report.clinvar.file_date)}"
+            if report.clinvar
+            else ""
+        )
         + (f",Command={_quoted(command)}" if command else "")
         + ">"
     )
@@ -79,8 +97,9 @@ def _values(record: VariantRecord, by_alt: dict[int, AnnotatedAllele]) -> str:
     columns: dict[str, list[str]] = {tag: [] for tag in TAGS}
     for n in range(1, len(record.alts) + 1):
         a = by_alt.get(n)
+        clinvar = a.clinvar if a is not None else None
         values = (
-            ("", "", "", "", "", "", "")
+            ("",) * len(TAGS)
             if a is None
             else (
                 a.dira_id,
@@ -90,6 +109,10 @@ def _values(record: VariantRecord, by_alt: dict[int, AnnotatedAllele]) -> str:
                 a.hgvs_c,
                 a.hgvs_p,
                 a.non_dira_id,
+                a.catalog_source,
+                (clinvar.accession or clinvar.variation_id) if clinvar else "",
+                clinvar.significance if clinvar else "",
+                clinvar.review_status if clinvar else "",
             )
         )
         for tag, value in zip(TAGS, values, strict=True):
