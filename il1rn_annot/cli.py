@@ -392,6 +392,13 @@ def cli(ctx: click.Context) -> None:
     "BAM/CRAM per sample, as --bam SAMPLE=PATH.",
 )
 @click.option(
+    "--targets",
+    type=click.Path(dir_okay=False),
+    help="Exome/panel: the capture kit's target BED. Depth per target of every --bam/"
+    "--bam-manifest file is compared with the batch's other samples (at least 6 of one run "
+    "and kit); catalog sites outside the targets are not assessed.",
+)
+@click.option(
     "--min-mapq",
     type=click.IntRange(min=0),
     default=20,
@@ -424,6 +431,7 @@ def annotate(
     bams: tuple[str, ...],
     bam_manifest: str | None,
     min_mapq: int,
+    targets: str | None,
     require_index: bool,
 ) -> None:
     """Annotate INPUT (VCF, VCF.gz, BCF, a directory of them, @FILE listing them, or '-' for
@@ -478,6 +486,7 @@ def annotate(
         bams=specs,
         transcripts=transcripts,
         min_mapq=min_mapq,
+        targets=targets,
     )
     sources = expand_inputs(inputs, recursive, inputs_from)
     if len(sources) > 1 and not output_dir and fmt == "json":
