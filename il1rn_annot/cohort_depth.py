@@ -59,7 +59,10 @@ FIT_TOLERANCE = (0.2, 0.3)
 #: A catalogued deletion is named only when this many assessed targets lie inside it ...
 MIN_TARGETS_INSIDE = 2
 #: ... and assessed targets outside its widest extent are at two copies on both sides.
+#: A target at or below this ratio is "low" (one copy or none); a sample outside
+#: (LOW_RATIO, HIGH_RATIO) of the batch median at a target is left out of the others' reference.
 LOW_RATIO = 0.65
+HIGH_RATIO = 1.35
 
 STATUS_SMALL_BATCH = "batch_too_small"
 STATUS_NOISY = "too_noisy"
@@ -79,12 +82,29 @@ def batch_evidence(
         name: [d / scale[name] if scale[name] else 0.0 for d in depths]
         for name, (_, depths) in batch.items()
     }
+    odd = _odd_targets(norm, [n for n in batch if scale[n] > 0])
     out = {}
     for name, (path, depths) in batch.items():
         others = [o for o in batch if o != name and scale[o] > 0]
         out[name] = _sample_evidence(
-            capture, name, path, depths, scale[name], norm, others, controls, len(batch)
+            capture, name, path, depths, scale[name], norm, others, controls, len(batch), odd
         )
+    return out
+
+
+def _odd_targets(norm: Mapping[str, list[float]], names: list[str]) -> dict[str, set[int]]:
+    """Per sample, the targets where it is itself far from the batch median (a deletion or a
+    duplication there): left out of the other samples' reference at those targets, so that a
+    few carriers of the founder deletion do not pull the median of a small batch down."""
+    out: dict[str, set[int]] = {n: set() for n in norm}
+    if len(names) < 3:
+        return out
+    for j in range(len(norm[names[0]])):
+        values = [norm[n][j] for n in names]
+        for name in names:
+            middle = statistics.median(v for n, v in zip(names, values, strict=True) if n != name)
+            if middle > 0 and not LOW_RATIO < norm[name][j] / middle < HIGH_RATIO:
+                out[name].add(j)
     return out
 
 
@@ -106,6 +126,7 @@ def _sample_evidence(
     others: list[str],
     controls: list[int],
     batch_size: int,
+    odd: Mapping[str, set[int]],
 ) -> DepthEvidence:
     targets = capture.targets
     locus = [i for i, t in enumerate(targets) if t.role in LOCUS_ROLES]
@@ -154,15 +175,19 @@ def _sample_evidence(
         key=lambda o: -(_pearson([own[i] for i in controls], [norm[o][i] for i in controls]) or -2),
     )
     chosen = ranked[:MAX_REFERENCE_SAMPLES]
-    ref = [statistics.median(norm[o][i] for o in chosen) for i in range(len(targets))]
-    words = f"median of the {len(chosen)} most correlated of {len(others)} other samples"
+    ref = [_reference(norm, chosen, odd, i) for i in range(len(targets))]
+    words = (
+        f"median of the {len(chosen)} most correlated of {len(others)} other samples, each "
+        "left out where it is far from the batch itself"
+    )
+    expected = [None if r is None else r * scale for r in ref]
     ratio = [
-        depths[i] / (ref[i] * scale) if ref[i] * scale >= MIN_EXPECTED_DEPTH else None
-        for i in range(len(targets))
+        depths[i] / e if e is not None and e >= MIN_EXPECTED_DEPTH else None
+        for i, e in enumerate(expected)
     ]
-    rows = [_row(targets[i], depths[i], ref[i] * scale, ratio[i]) for i in locus]
+    rows = [_row(targets[i], depths[i], expected[i], ratio[i]) for i in locus]
     assessed = [i for i in controls if ratio[i] is not None]
-    corr = _pearson([own[i] for i in assessed], [ref[i] for i in assessed])
+    corr = _pearson([own[i] for i in assessed], [ref[i] or 0.0 for i in assessed])
     spread = _robust_sd([ratio[i] for i in assessed if ratio[i] is not None])
     quality = dict(rows=rows, ref=words, chosen=chosen, corr=corr, spread=spread)
     if len(assessed) < MIN_CONTROL_TARGETS or corr is None or spread is None:
@@ -181,6 +206,15 @@ def _sample_evidence(
         )
     status, note, fit = _fit(capture, targets, locus, ratio, spread)
     return result(status, note, **quality, **fit)
+
+
+def _reference(
+    norm: Mapping[str, list[float]], chosen: list[str], odd: Mapping[str, set[int]], i: int
+) -> float | None:
+    """The median of the chosen samples at one target, without those odd there; None when
+    fewer than the minimum batch remain (the target is then not assessed)."""
+    values = [norm[o][i] for o in chosen if i not in odd[o]]
+    return statistics.median(values) if len(values) >= MIN_BATCH_SIZE - 1 else None
 
 
 def _row(target: CaptureTarget, depth: float, expected: float | None, ratio: float | None):
