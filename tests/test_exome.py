@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pysam
 import pytest
-
 from conftest import sample
+
 from il1rn_annot.catalog import load_catalog
 from il1rn_annot.genome import coding_exons
 
@@ -80,12 +80,12 @@ def _annotate(run, vcf, bed, manifest, *args):
 
 def test_simulation_takes_its_coordinates_from_the_package_data():
     catalog = load_catalog()
-    assert sim.CODING_EXONS == coding_exons("GRCh38")
+    assert coding_exons("GRCh38") == sim.CODING_EXONS
     founder = catalog.get("DIRA04")
-    assert sim.FOUNDER == (founder.locus("GRCh38").pos, founder.locus("GRCh38").end)
-    assert sim.FOUNDER_SIZE == founder.reported_size
+    assert (founder.locus("GRCh38").pos, founder.locus("GRCh38").end) == sim.FOUNDER
+    assert founder.reported_size == sim.FOUNDER_SIZE
     dira11 = catalog.get("DIRA11").locus("GRCh38")
-    assert sim.DIRA11 == (dira11.pos, dira11.end)
+    assert (dira11.pos, dira11.end) == sim.DIRA11
 
 
 def test_twelve_exomes_each_get_the_right_call(run, batch):
@@ -186,7 +186,7 @@ def test_a_sample_that_does_not_follow_its_batch_is_indeterminate(run, batch):
 
 
 def test_a_cram_gives_the_same_figures_as_a_bam(run, batch, tmp_path):
-    directory, kit, paths, manifest = batch
+    directory, kit, paths, _ = batch
     fasta = sim.write_synthetic_fasta(tmp_path / "synthetic_chr2.fa.gz", kit, 100)
     one = sim.Batch(kit, [*BATCH, *EXTRA], base_depth=60.0)
     table = sim.depth_table(one)
@@ -204,7 +204,7 @@ def test_a_cram_gives_the_same_figures_as_a_bam(run, batch, tmp_path):
 
 
 def test_catalog_sites_outside_the_capture_are_not_assessed(run, batch, tmp_path):
-    directory, _, _, manifest = batch
+    directory, *_ = batch
     lines = (directory / "targets.bed").read_text().splitlines(keepends=True)
     bed = tmp_path / "no_exon3.bed"
     bed.write_text("".join(line for line in lines if "IL1RN_ex3" not in line))
