@@ -382,8 +382,8 @@ def cli(ctx: click.Context) -> None:
     multiple=True,
     metavar="[SAMPLE=]PATH",
     help="BAM/CRAM of a sample (repeatable): depth over the coding exons as deletion evidence "
-    "(whole genomes: the controls are intergenic, so exomes are too shallow). The sample is "
-    "SAMPLE=, else the @RG SM tag, else the VCF's only sample; CRAM uses --fasta.",
+    "(whole genomes: the controls are intergenic; exomes and panels need --targets). The "
+    "sample is SAMPLE=, else the @RG SM tag, else the VCF's only sample; CRAM uses --fasta.",
 )
 @click.option(
     "--bam-manifest",
