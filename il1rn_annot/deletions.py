@@ -121,18 +121,19 @@ def apply_target_depth(
         f"deletion from read depth of the capture targets, {evidence.note}: confirm by "
         "another method (breakpoint PCR, MLPA or qPCR) before reporting"
     )
-    inside_het = [
+    impossible = [
         v.annotated.key
         for v in others
-        if v.zygosity == "het" and any(_inside(v, intervals[d]) for d in lost if d in intervals)
+        if (gone := sum(k for d, k in lost.items() if d in intervals and _inside(v, intervals[d])))
+        and (gone >= 2 or v.zygosity == "het")
     ]
     if in_vcf and any(in_vcf.get(d, k) != k for d, k in lost.items()):
         reasons.append(f"read depth ({which}) disagrees with the deletion copies called in the VCF")
         call = INDETERMINATE
-    elif inside_het:
+    elif impossible:
         reasons.append(
-            f"{', '.join(inside_het)} is called heterozygous inside a region read depth shows "
-            "deleted on one copy: the call or the depth is wrong"
+            f"{', '.join(impossible)} is called where read depth shows too few copies for that "
+            "call (heterozygous on one copy, or any call on none): the call or the depth is wrong"
         )
         call = INDETERMINATE
     elif total >= 2 or any(v.copies >= 2 for v in others):

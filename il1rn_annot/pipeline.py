@@ -186,8 +186,14 @@ def _with_targets(
             log.warning("%s: given for sample %s but its @RG SM is %s", path, sample, found)
         batch[name] = (path, depths)
     unknown = [n for n in batch if n not in names]
-    if unknown:
-        log.info("%d alignment files serve only as the batch reference", len(unknown))
+    without = [n for n in names if n not in batch]
+    if unknown and without:  # reference-only files beside VCF samples without one: a typo?
+        log.warning(
+            "%s: no alignment file for %s; %s only serve as the batch reference (names differ?)",
+            options.targets,
+            ", ".join(without[:3]),
+            ", ".join(unknown[:3]),
+        )
     evidence = batch_evidence(capture, batch) if batch else {}
     deletions = {d.id: d.minimal for d in capture.deletions}
     sites = [s for s in catalog_sites(catalog, build) if not s.entry.locus(build).symbolic]

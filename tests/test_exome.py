@@ -345,3 +345,18 @@ def test_the_example_generator_reproduces_the_committed_batch(tmp_path):
     for bam in exome.glob("*.bam"):
         new = [str(r) for r in pysam.AlignmentFile(str(tmp_path / bam.name))]
         assert new == [str(r) for r in pysam.AlignmentFile(str(bam))], bam.name
+
+
+def test_a_snv_call_must_agree_with_the_copies_depth_leaves(run, batch, tmp_path):
+    """E77X lies inside the founder deletion: on one remaining copy it is called 1/1
+    (hemizygous, so biallelic); called 0/1 there, or called at all where no copy is left, the
+    call or the depth is wrong."""
+    directory, _, _, manifest = batch
+    names = [s.name for s in BATCH]
+    vcf = sim.write_vcf(
+        tmp_path / "e77x.vcf.gz", names, e77x={"S01": "0/1", "S02": "0/1", "S03": "1/1"}
+    )
+    report = _annotate(run, vcf, directory / "targets.bed", manifest(names))
+    got = {n: sample(report, n)["dira_genotype"] for n in ("S01", "S02", "S03")}
+    assert got == {"S01": "indeterminate", "S02": "indeterminate", "S03": "biallelic"}
+    assert any("too few copies" in r for r in sample(report, "S02")["review_reasons"])
