@@ -12,7 +12,7 @@ the wall clock and measured for peak RSS. Inputs are generated in a temporary di
     cohort-wide    200 samples x 20,000 records over chr2:112.1-114.1 Mb (the window, the
                    founder-deletion context and the breakend look-around all have records)
     exome-96       --targets with 96 simulated exome BAMs (--bam-manifest; 4 with a deletion):
-                   a synthetic kit of 844 targets (IL1RN, the founder-deletion locus and 800
+                   a synthetic kit of 828 targets (IL1RN, the founder-deletion locus and 800
                    controls on chr2), reads on every target, 50x, 150-bp reads; the tool reads
                    the locus and the 500 nearest controls only, through each BAM's index
 Figures are printed as a table; nothing is asserted (speed is measured here, never in tests).

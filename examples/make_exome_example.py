@@ -65,11 +65,17 @@ def synthetic_kit(controls: int = 150, flanks: int = 6, inside: int = 8, seed: i
     spots += [("SYNTH_EDGE_L", widest[0] + slack // 2), ("SYNTH_EDGE_R", FOUNDER[1] + slack // 2)]
     spots += [(f"SYNTH_FLANK_L{k + 1:02d}", left + k * 140_000) for k in range(flanks)]
     spots += [(f"SYNTH_FLANK_R{k + 1:02d}", right + k * 140_000) for k in range(flanks)]
-    spots += [(f"SYNTH_CTRL_{k + 1:03d}", 100_000_000 + k * 70_000) for k in range(controls)]
+    spots += [(f"SYNTH_CTRL_{k + 1:03d}", _control(k)) for k in range(controls)]
     targets = [(f"IL1RN_ex{n}", s - PAD, e + PAD) for n, s, e in CODING_EXONS]
     targets += [(name, start, start + TARGET_LEN - 1) for name, start in spots]
     targets.sort(key=lambda t: t[1])
     return Kit(tuple((n, s, e, rng.uniform(0.3, 0.7)) for n, s, e in targets))
+
+
+def _control(k: int) -> int:
+    """Controls every 70 kb from chr2:100 Mb, jumping over the locus (+-1.5 Mb)."""
+    pos = 100_000_000 + k * 70_000
+    return pos + 3_200_000 if pos > FOUNDER[0] - 1_500_000 else pos
 
 
 def _between(lo: int, hi: int, k: int, n: int) -> int:
