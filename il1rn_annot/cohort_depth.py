@@ -21,14 +21,14 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from il1rn_annot.depth import (
-    STATUS_OK,
-    STATUS_UNCLEAR,
+from il1rn_annot.depth import STATUS_OK, STATUS_UNCLEAR, copies_from_ratio
+from il1rn_annot.model import (
+    CaptureTarget,
     DepthEvidence,
     ExonDepth,
-    copies_from_ratio,
+    TargetDepth,
+    TargetDepthEvidence,
 )
-from il1rn_annot.model import CaptureTarget, TargetDepth, TargetDepthEvidence
 from il1rn_annot.targets import (
     LOCUS_ROLES,
     ROLE_CONTROL,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from il1rn_annot.depth import DepthEvidence
 from il1rn_annot.match import deletion_of
 from il1rn_annot.model import (
     BIALLELIC,
@@ -15,6 +14,7 @@ from il1rn_annot.model import (
     INDETERMINATE,
     MONOALLELIC,
     NONE,
+    DepthEvidence,
     SampleCall,
     SampleReport,
     VariantRecord,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 
 from il1rn_annot.errors import BuildError, InputError, UsageError
 from il1rn_annot.genome import (
@@ -29,7 +28,7 @@ from il1rn_annot.genome import (
     find_chr2,
     to_build,
 )
-from il1rn_annot.model import TargetDepthEvidence
+from il1rn_annot.model import ControlDepth, DepthEvidence, ExonDepth
 
 log = logging.getLogger(__name__)
 
@@ -71,46 +70,6 @@ _COPY_WORDS = {
     1: "one copy (heterozygous deletion evidence)",
     2: "two copies (no deletion of the coding exons)",
 }
-
-
-@dataclass(frozen=True)
-class ExonDepth:
-    """One coding exon: coordinates in the file's build, 1-based inclusive."""
-
-    exon: int
-    start: int
-    end: int
-    mean_depth: float
-    ratio: float | None  # mean_depth / control depth; None when the controls are too shallow
-    copies: int | None  # 0, 1, 2, or None (unclear or too shallow)
-
-
-@dataclass(frozen=True)
-class ControlDepth:
-    """One flanking control region, 1-based inclusive in the file's build."""
-
-    start: int
-    end: int
-    mean_depth: float
-
-
-@dataclass(frozen=True)
-class DepthEvidence:
-    """What one alignment file says about the IL1RN copy number."""
-
-    path: str
-    sample: str | None  # @RG SM; None when the header has none
-    build: str
-    contig: str  # chr2 as the file names it
-    control_depth: float  # mean over both controls
-    controls: tuple[ControlDepth, ...]
-    exons: tuple[ExonDepth, ...]
-    ratio: float | None  # mean of the exon ratios
-    copies: int | None  # 0, 1, 2; None unless status is "ok"
-    status: str  # ok | insufficient_depth | unclear; targeted data: also batch_too_small,
-    # too_noisy, no_targets
-    note: str
-    targeted: TargetDepthEvidence | None = None  # exome/panel: the batch-reference evidence
 
 
 def copies_from_ratio(ratio: float | None) -> int | None:

@@ -206,7 +206,7 @@ class SampleReport:
     coverage: Coverage
     variants: list[SampleVariant]
     notes: list[str] = field(default_factory=list)
-    depth: object | None = None  # depth.DepthEvidence from the sample's BAM/CRAM
+    depth: DepthEvidence | None = None  # read depth from the sample's BAM/CRAM
 
 
 @dataclass(frozen=True)
@@ -308,3 +308,43 @@ class TargetDepthEvidence:
     deleted_copies: tuple[tuple[str, int], ...]  # (catalog id, copies lost) of the fitted allele
     status: str  # ok | batch_too_small | too_noisy | unclear | no_targets
     note: str
+
+
+@dataclass(frozen=True)
+class ExonDepth:
+    """One coding exon: coordinates in the file's build, 1-based inclusive."""
+
+    exon: int
+    start: int
+    end: int
+    mean_depth: float
+    ratio: float | None  # mean_depth / control depth; None when the controls are too shallow
+    copies: int | None  # 0, 1, 2, or None (unclear or too shallow)
+
+
+@dataclass(frozen=True)
+class ControlDepth:
+    """One flanking control region, 1-based inclusive in the file's build."""
+
+    start: int
+    end: int
+    mean_depth: float
+
+
+@dataclass(frozen=True)
+class DepthEvidence:
+    """What one alignment file says about the IL1RN copy number."""
+
+    path: str
+    sample: str | None  # @RG SM; None when the header has none
+    build: str
+    contig: str  # chr2 as the file names it
+    control_depth: float  # mean over both controls
+    controls: tuple[ControlDepth, ...]
+    exons: tuple[ExonDepth, ...]
+    ratio: float | None  # mean of the exon ratios
+    copies: int | None  # 0, 1, 2; None unless status is "ok"
+    status: str  # ok | insufficient_depth | unclear; targeted data: also batch_too_small,
+    # too_noisy, no_targets
+    note: str
+    targeted: TargetDepthEvidence | None = None  # exome/panel: the batch-reference evidence

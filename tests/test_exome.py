@@ -360,3 +360,31 @@ def test_a_snv_call_must_agree_with_the_copies_depth_leaves(run, batch, tmp_path
     got = {n: sample(report, n)["dira_genotype"] for n in ("S01", "S02", "S03")}
     assert got == {"S01": "indeterminate", "S02": "indeterminate", "S03": "biallelic"}
     assert any("too few copies" in r for r in sample(report, "S02")["review_reasons"])
+
+
+def test_the_bed_may_name_chr2_otherwise_than_the_alignments(run, batch, tmp_path):
+    directory, _, _, manifest = batch
+    bed = tmp_path / "plain_names.bed"
+    bed.write_text((directory / "targets.bed").read_text().replace("chr2\t", "2\t"))
+    names = [s.name for s in BATCH]
+    report = _annotate(run, directory / "batch.vcf.gz", bed, manifest(names))
+    assert {s["sample"]: s["dira_genotype"] for s in report["samples"]} == {
+        name: call for name, (call, _, _) in EXPECTED.items()
+    }
+
+
+def test_a_bed_contig_the_alignments_lack_is_one_line_and_exit_3(run, batch, tmp_path):
+    """A control target on chr7, which these BAMs have no @SQ line for: the BED and the
+    alignments are not of the same reference, and nothing is written."""
+    directory, _, paths, manifest = batch
+    bed = tmp_path / "with_chr7.bed"
+    bed.write_text((directory / "targets.bed").read_text() + "chr7\t1000\t1150\tSYNTH_CHR7\n")
+    out = tmp_path / "report.json"
+    args = ("--targets", bed, "--bam-manifest", manifest(["S01"], "s01.tsv"), "-o", out)
+    result = run("annotate", directory / "batch.vcf.gz", *args)
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines() == [
+        f"il1rn-annot: error: {paths['S01']}: the targets' contig 'chr7' is not in this file's "
+        "header: is the BED for the same reference as the alignments?"
+    ]
+    assert not out.exists()
