@@ -45,9 +45,14 @@ class Kit:
     """A synthetic capture kit: (name, first, last base 1-based, GC fraction) per target."""
 
     targets: tuple[tuple[str, int, int, float], ...]
+    #: Targets on another autosome (a panel's controls): name -> (contig, its GRCh38 length).
+    elsewhere: tuple[tuple[str, str, int], ...] = ()
+
+    def contig(self, name: str) -> tuple[str, int]:
+        return next(((c, n) for t, c, n in self.elsewhere if t == name), (CHR2, CHR2_LENGTH))
 
     def write_bed(self, path: Path) -> None:
-        lines = [f"{CHR2}\t{s - 1}\t{e}\t{n}\n" for n, s, e, _ in self.targets]
+        lines = [f"{self.contig(n)[0]}\t{s - 1}\t{e}\t{n}\n" for n, s, e, _ in self.targets]
         path.write_text("track name=synthetic_kit description=SYNTHETIC capture targets\n")
         with path.open("a") as fh:
             fh.writelines(lines)
@@ -155,23 +160,27 @@ def write_sample(
 ) -> None:
     header = {
         "HD": {"VN": "1.6", "SO": "coordinate"},
-        "SQ": [{"SN": CHR2, "LN": CHR2_LENGTH}],
+        "SQ": [{"SN": CHR2, "LN": CHR2_LENGTH}]
+        + [{"SN": c, "LN": n} for c, n in dict.fromkeys(x[1:] for x in batch.kit.elsewhere)],
         "RG": [{"ID": sample.name, "SM": sample.name}],
     }
     reads = []
-    for (_, start, end, _), depth in zip(batch.kit.targets, depths, strict=True):
+    tids = {sq["SN"]: i for i, sq in enumerate(header["SQ"])}
+    for (name, start, end, _), depth in zip(batch.kit.targets, depths, strict=True):
+        tid = tids[batch.kit.contig(name)[0]]
         region = (start - batch.pad, end + batch.pad)  # reads reach past the baits
-        for lo, hi, copies in _segments(region, sample.deletions):
-            reads += _tile(lo, hi, depth * copies / 2, batch.read_len)
+        deleted = sample.deletions if tid == 0 else ()
+        for lo, hi, copies in _segments(region, deleted):
+            reads += [(tid, *r) for r in _tile(lo, hi, depth * copies / 2, batch.read_len)]
     reads.sort()
     bases = _FastaBases(fasta) if fasta else None
     mode = "wc" if fasta else "wb"
     ref = {"reference_filename": str(fasta)} if fasta else {}
     with pysam.AlignmentFile(str(path), mode, header=header, **ref) as out:
-        for n, (begin, length) in enumerate(reads):
+        for n, (tid, begin, length) in enumerate(reads):
             a = pysam.AlignedSegment(out.header)
             a.query_name = f"r{n}" if bases is not None else "r"  # small example files
-            a.reference_id = 0
+            a.reference_id = tid
             a.reference_start = begin
             a.mapping_quality = 60
             a.cigarstring = f"{length}M"

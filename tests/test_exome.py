@@ -388,3 +388,36 @@ def test_a_bed_contig_the_alignments_lack_is_one_line_and_exit_3(run, batch, tmp
         "header: is the BED for the same reference as the alignments?"
     ]
     assert not out.exists()
+
+
+def test_a_panel_scales_by_targets_on_other_chromosomes_and_names_no_unbounded_deletion(
+    run, tmp_path
+):
+    """An autoinflammatory panel: IL1RN's exons, two targets inside the founder interval (as a
+    panel's IL36RN would be) and controls on another chromosome only. The founder deletion's
+    targets read 0 in a homozygote, but nothing flanks them: its extent is unknown, so it is no
+    DIRA04 call, only a deletion of the exons (indeterminate; counted with --count-novel-lof).
+    The other chromosome's length in the headers is synthetic (the tool checks chr2's only)."""
+    locus = sim.synthetic_kit(controls=0, flanks=0, inside=2)
+    kept = tuple(t for t in locus.targets if not t[0].startswith(("SYNTH_EDGE", "SYNTH_DIRA11")))
+    chr7 = tuple((f"SYNTH_CHR7_{k:02d}", 5_000_000 + k * 90_000, 5_000_149 + k * 90_000, 0.5)
+                 for k in range(25))  # fmt: skip
+    kit = sim.Kit(kept + chr7, tuple((t[0], "chr7", 150_000_000) for t in chr7))
+    kit.write_bed(tmp_path / "panel.bed")
+    samples = [sim.Sample("P_HOM", (sim.founder(2),)), *(sim.Sample(f"P{k}") for k in range(7))]
+    paths = sim.write_batch(sim.Batch(kit, samples, base_depth=80.0), tmp_path)
+    (tmp_path / "bams.tsv").write_text("".join(f"{s}\t{p}\n" for s, p in paths.items()))
+    vcf = sim.write_vcf(tmp_path / "panel.vcf.gz", list(paths))
+    args = (vcf, tmp_path / "panel.bed", tmp_path / "bams.tsv")
+    report = _annotate(run, *args)
+    hom = sample(report, "P_HOM")
+    assert hom["depth"]["targeted"]["control_targets"] == 25
+    assert hom["depth"]["targeted"]["consistent_with"] == "novel"
+    assert "no assessed target flanks it" in hom["depth"]["targeted"]["note"]
+    assert [x["copies"] for x in hom["depth"]["exons"]] == [0, 0, 0, 0]
+    assert hom["dira_genotype"] == "indeterminate"
+    assert {s["sample"]: s["dira_genotype"] for s in report["samples"][1:]} == {
+        f"P{k}": "none" for k in range(7)
+    }
+    counted = _annotate(run, *args, "--count-novel-lof")
+    assert sample(counted, "P_HOM")["dira_genotype"] == "biallelic"
