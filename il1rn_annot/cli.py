@@ -395,14 +395,21 @@ def cli(ctx: click.Context) -> None:
     multiple=True,
     metavar="[SAMPLE=]PATH",
     help="BAM/CRAM of a sample (repeatable): depth over the coding exons as deletion evidence "
-    "(whole genomes: the controls are intergenic, so exomes are too shallow). The sample is "
-    "SAMPLE=, else the @RG SM tag, else the VCF's only sample; CRAM uses --fasta.",
+    "(whole genomes: the controls are intergenic; exomes and panels need --targets). The "
+    "sample is SAMPLE=, else the @RG SM tag, else the VCF's only sample; CRAM uses --fasta.",
 )
 @click.option(
     "--bam-manifest",
     type=click.Path(dir_okay=False),
     help="A TSV of 'sample<TAB>path' lines (a header line 'sample path' is allowed): one "
     "BAM/CRAM per sample, as --bam SAMPLE=PATH.",
+)
+@click.option(
+    "--targets",
+    type=click.Path(dir_okay=False),
+    help="Exome/panel: the capture kit's target BED. Depth per target of every --bam/"
+    "--bam-manifest file is compared with the batch's other samples (at least 6 of one run "
+    "and kit); catalog sites outside the targets are not assessed.",
 )
 @click.option(
     "--min-mapq",
@@ -455,6 +462,7 @@ def annotate(
     bams: tuple[str, ...],
     bam_manifest: str | None,
     min_mapq: int,
+    targets: str | None,
     require_index: bool,
     catalog_overlay: str | None,
     clinvar: str | None,
@@ -515,6 +523,7 @@ def annotate(
         command=_command_line(ctx) if fmt == "vcf" else "",
         catalog_overlay=catalog_overlay,
         clinvar=clinvar,
+        targets=targets,
     )
     if catalog_overlay:
         from il1rn_annot.catalog import load_catalog
