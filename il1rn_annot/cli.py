@@ -330,6 +330,29 @@ def cli(ctx: click.Context) -> None:
     "or summary, written as each input finishes; JSON needs it.",
 )
 @click.option(
+    "--manifest",
+    metavar="SHEET",
+    help="A sample sheet (TSV: sample, vcf, and optionally sv, bam, ped; the Snakemake "
+    "workflow's) instead of INPUTs: each row's VCF with its own --sv, --bam SAMPLE=PATH and "
+    "--ped; paths relative to the sheet. Reports are named by sample, and the combined output "
+    "and tables show each row's own sample.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Annotate this many inputs at once, in worker processes; outputs keep the input order.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Redo every input. Without it, a rerun into the same --output-dir skips the inputs "
+    "whose report is finished and still matches the input, its side files, the options and the "
+    "versions (a killed or failed batch resumes where it stopped).",
+)
+@click.option(
     "-r",
     "--recursive",
     is_flag=True,
@@ -426,6 +449,9 @@ def annotate(
     output: str | None,
     html_page: str | None,
     output_dir: str | None,
+    manifest: str | None,
+    jobs: int,
+    force: bool,
     recursive: bool,
     inputs_from: str | None,
     fasta: str | None,
@@ -453,11 +479,27 @@ def annotate(
       indeterminate       the evidence cannot decide: no-calls, failed filters, haploid
                           GT, coverage holes, deletions over sites, disagreeing records
     """
-    from il1rn_annot.batch import BatchSink, check_names, check_outputs, expand_inputs, run_batch
+    from il1rn_annot.batch import (
+        BatchSink,
+        check_names,
+        check_outputs,
+        expand_inputs,
+        make_tasks,
+        run_batch,
+        sheet_tasks,
+    )
+    from il1rn_annot.manifest import read_manifest
     from il1rn_annot.report.output import format_for
     from il1rn_annot.side_inputs import read_bam_manifest
 
-    if not inputs and inputs_from is None:
+    if manifest is not None and (inputs or inputs_from is not None):
+        raise click.UsageError("give INPUTs or --manifest, not both")
+    if manifest is not None and (sv or ped):
+        raise click.UsageError(
+            "with --manifest, give --sv and --ped files in the sheet's sv "
+            "and ped columns (one per row)"
+        )
+    if not inputs and inputs_from is None and manifest is None:
         raise click.UsageError("Missing argument 'INPUT...'.")
     if output is not None and output_dir is not None:
         raise click.UsageError("give --output or --output-dir, not both")
@@ -495,8 +537,12 @@ def annotate(
         keep_text=fmt == "vcf",
         command=_command_line(ctx) if fmt == "vcf" else "",
     )
-    sources = expand_inputs(inputs, recursive, inputs_from)
-    if len(sources) > 1 and not output_dir and fmt in ("json", "vcf"):
+    if manifest is not None:
+        tasks = sheet_tasks(read_manifest(manifest, fasta), options)
+    else:
+        tasks = make_tasks(expand_inputs(inputs, recursive, inputs_from), options)
+    sources = [t.source for t in tasks]
+    if len(tasks) > 1 and not output_dir and fmt in ("json", "vcf"):
         raise click.UsageError(
             f"several INPUTs with --format {fmt} need --output-dir (one report each); "
             "--format tsv and summary put them in one output"
@@ -509,9 +555,9 @@ def annotate(
         sinks.append(MultiqcTable(os.path.join(output_dir, FILE_NAME)))
         reserved = (FILE_NAME,)
     try:
-        check_outputs(sources, output, output_dir, fmt)
+        check_outputs(tasks, output, output_dir, fmt)
         if output_dir:
-            check_names(sources, output_dir, fmt, reserved=reserved)
+            check_names(tasks, output_dir, fmt, reserved=reserved)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     if output_dir:
@@ -527,9 +573,28 @@ def annotate(
         except UsageError as error:
             raise click.UsageError(str(error)) from None
         sinks.append(HtmlPage(html_page))
+    progress = None
+    if len(tasks) > 1 and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.WARNING:
+        from il1rn_annot.progress import Progress
+
+        progress = Progress(len(tasks), sys.stderr, log)
     result = run_batch(
-        sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per, sinks=sinks
+        tasks,
+        options,
+        fmt,
+        output,
+        output_dir,
+        debug=_debug(ctx),
+        per=per,
+        sinks=sinks,
+        jobs=jobs,
+        resume=not force,
+        progress=progress,
     )
+    # On a terminal; elsewhere only when a rerun skipped inputs (stderr is for problems).
+    shown = progress is not None or result.skipped
+    if len(tasks) > 1 and shown and log.getEffectiveLevel() <= logging.WARNING:
+        _say(f"il1rn-annot: {result.summary()}")
     if result.exit_code:
         ctx.exit(result.exit_code)
 
