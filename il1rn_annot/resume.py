@@ -11,7 +11,7 @@ redone. A line cut short by SIGKILL is not JSON and is ignored (that input is re
 The line also keeps what the batch's tables (MultiQC, HTML) need of the report, so that a
 resumed batch's tables list every input, skipped ones too, without reading its reports again.
 
-The state file is locked (``flock``) while a batch runs: two batches writing one directory at
+The directory is locked (``flock``) while a batch runs: two batches writing one directory at
 once would each clean up the other's temporary files. Temporary files that a killed batch left
 (``.NAME.XXXXXXXX.tmp``, hidden and never named like a report) are removed by the next batch in
 that directory, before it writes anything.
@@ -93,18 +93,22 @@ class BatchState:
         self.path = os.path.join(directory, STATE_FILE)
         self.entries: dict[str, dict[str, Any]] = {}
         self._handle: IO[str] | None = None
+        self._lock: int | None = None
 
     def open(self, names: Iterable[str]) -> None:
-        """Lock the state file, read it, and remove the temporary files that a killed batch
-        left for any of ``names`` (report and table file names in the directory)."""
+        """Lock the directory, read the state file, and remove the temporary files that a
+        killed batch left for any of ``names`` (report and table file names in the directory).
+        The state file itself is made with the first finished report."""
         import fcntl
 
         try:
-            self._handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115
+            self._lock = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
         except OSError as exc:
-            raise OutputError(f"cannot write the batch state: {exc.strerror}", self.path) from None
+            raise OutputError(
+                f"cannot open the directory: {exc.strerror}", self.directory
+            ) from None
         try:
-            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             self.close()
             raise OutputError(
@@ -112,13 +116,18 @@ class BatchState:
                 "give another --output-dir",
                 self.directory,
             ) from None
-        self._handle.seek(0)
-        for line in self._handle:
-            try:
-                entry = json.loads(line)
-                self.entries[entry["report"]] = entry
-            except (ValueError, KeyError, TypeError):
-                continue  # a line cut short by a kill: that report is redone
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    try:
+                        entry = json.loads(line)
+                        self.entries[entry["report"]] = entry
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line cut short by a kill: that report is redone
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"cannot read the batch state: {exc.strerror}", self.path) from None
         self._clean(names)
 
     def _clean(self, names: Iterable[str]) -> None:
@@ -155,7 +164,7 @@ class BatchState:
 
     def record(self, report: str, made_from: dict[str, Any] | None, kept: dict[str, Any]) -> None:
         """A report just renamed into place is finished."""
-        if made_from is None or self._handle is None:
+        if made_from is None or self._lock is None:
             return
         entry = {
             "report": report,
@@ -164,12 +173,17 @@ class BatchState:
             "kept": kept,
         }
         try:
+            if self._handle is None:
+                self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
             self._handle.write(json.dumps(entry, separators=(",", ":")) + "\n")
             self._handle.flush()
         except OSError as exc:
             raise OutputError(f"cannot write the batch state: {exc.strerror}", self.path) from None
 
     def close(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # the lock goes with it (and with the process, if killed)
+            self._lock = None
         if self._handle is not None:
             handle, self._handle = self._handle, None
             try:
