@@ -12,13 +12,17 @@ handles a fork would copy mid-use; 'spawn' would start and import a whole interp
 worker (~0.3 s each on 2 cores). Workers ignore SIGINT: a Ctrl-C reaches the whole process
 group, and only the parent reports it and removes its temporary files; it then ends the workers
 (SIGTERM, silent) and exits 130. A worker that dies (the OOM killer) ends the batch with one
-line; the reports already written stay, and a rerun resumes.
+line; the reports already written stay, and a rerun resumes. A batch killed by SIGKILL cannot
+end its workers: each sees its batch gone within half a second and ends itself.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -111,9 +115,23 @@ def _outcome(task: Task, debug: bool) -> Outcome:
         )
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent answers Ctrl-C (module docstring)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """A worker of a killed batch (SIGKILL, so it could not end its workers) ends too: it would
+    wait for work forever. Workers write nothing, so ending at once loses nothing."""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:
+            pass  # EPERM: it exists
 
 
 def in_workers(
@@ -132,7 +150,9 @@ def in_workers(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["il1rn_annot.pipeline", "il1rn_annot.batch_jobs"])
     workers = max(1, min(jobs, sum(t.source != STDIN for t in tasks)))
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
     pending: deque = deque()
     upcoming = iter(tasks)
 
