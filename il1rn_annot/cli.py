@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import logging
 import os
-import shlex
 import signal
 import sys
-import threading
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -30,26 +27,36 @@ from il1rn_annot.errors import (
     OutputError,
     UsageError,
 )
-from il1rn_annot.genome import BUILDS, build_alias
-from il1rn_annot.model import Options
-from il1rn_annot.report.output import FORMATS, STDOUT
+from il1rn_annot.report.formats import FORMATS, STDOUT
 
-log = logging.getLogger("il1rn_annot")
+if TYPE_CHECKING:
+    import logging
+
+# Start-up: `il1rn-annot --help` and `--version` import click and little else (the model, the
+# genome, logging and the writers are imported where a command needs them; tests/test_startup.py).
 
 #: errno values of a failed write: reported as an output failure (exit 5), not as a bug.
 OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EBADF}
 
 
-class _OneLine(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"il1rn-annot: {record.levelname.lower()}: {record.getMessage()}"
+def _log() -> logging.Logger:
+    import logging
+
+    return logging.getLogger("il1rn_annot")
 
 
 def _setup_logging(ctx: click.Context) -> None:
     """Level from --quiet/--debug, wherever they were given (before or after the subcommand)."""
+    import logging
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return f"il1rn-annot: {record.levelname.lower()}: {record.getMessage()}"
+
+    log = _log()
     flags = ctx.find_root().ensure_object(dict)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_OneLine())
+    handler.setFormatter(OneLine())
     log.handlers[:] = [handler]
     log.propagate = False
     level = logging.WARNING
@@ -200,6 +207,8 @@ def _signals_raise() -> Iterator[None]:
     """SIGINT and SIGTERM raise ``Interrupted``, which unwinds like KeyboardInterrupt: open
     temporary files are removed before the exit with 130/143. A signal ignored by the parent
     (nohup, a background job) stays ignored. Only the main thread can set handlers."""
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -224,15 +233,20 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     """The tool's version, then the catalog's: both are in every report (tool in JSON)."""
     if not value or ctx.resilient_parsing:
         return
-    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_version import catalog_identity
 
     click.echo(f"il1rn-annot {__version__}")
-    try:
-        cat = load_catalog()
-    except Il1rnAnnotError as error:
-        _say(f"il1rn-annot: error: {error}")
-        ctx.exit(error.exit_code)
-    click.echo(f"catalog {cat.version} sha256 {cat.sha256}")
+    identity = catalog_identity()
+    if identity is None:  # load_catalog says what is wrong
+        from il1rn_annot.catalog import load_catalog
+
+        try:
+            cat = load_catalog()
+        except Il1rnAnnotError as error:
+            _say(f"il1rn-annot: error: {error}")
+            ctx.exit(error.exit_code)
+        identity = cat.version, cat.sha256
+    click.echo(f"catalog {identity[0]} sha256 {identity[1]}")
     ctx.exit()
 
 
@@ -242,9 +256,13 @@ class _Build(click.ParamType):
     name = "build"
 
     def get_metavar(self, param, ctx=None) -> str:  # type: ignore[override]
+        from il1rn_annot.genome import BUILDS
+
         return "[" + "|".join(BUILDS) + "]"
 
     def convert(self, value, param, ctx) -> str:
+        from il1rn_annot.genome import build_alias
+
         build = build_alias(str(value))
         if build is None:
             self.fail(
@@ -488,7 +506,7 @@ def annotate(
         run_batch,
         sheet_tasks,
     )
-    from il1rn_annot.manifest import read_manifest
+    from il1rn_annot.model import Options
     from il1rn_annot.report.output import format_for
     from il1rn_annot.side_inputs import read_bam_manifest
 
@@ -538,6 +556,8 @@ def annotate(
         command=_command_line(ctx) if fmt == "vcf" else "",
     )
     if manifest is not None:
+        from il1rn_annot.manifest import read_manifest
+
         tasks = sheet_tasks(read_manifest(manifest, fasta), options)
     else:
         tasks = make_tasks(expand_inputs(inputs, recursive, inputs_from), options)
@@ -562,7 +582,7 @@ def annotate(
         raise click.UsageError(str(error)) from None
     if output_dir:
         try:
-            Path(output_dir).mkdir(parents=True, exist_ok=True)
+            os.makedirs(output_dir, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
     if html_page is not None:
@@ -574,7 +594,9 @@ def annotate(
             raise click.UsageError(str(error)) from None
         sinks.append(HtmlPage(html_page))
     progress = None
-    if len(tasks) > 1 and sys.stderr.isatty() and log.getEffectiveLevel() <= logging.WARNING:
+    log = _log()
+    shown_level = log.getEffectiveLevel() <= 30  # logging.WARNING: not --quiet
+    if len(tasks) > 1 and sys.stderr.isatty() and shown_level:
         from il1rn_annot.progress import Progress
 
         progress = Progress(len(tasks), sys.stderr, log)
@@ -593,7 +615,7 @@ def annotate(
     )
     # On a terminal; elsewhere only when a rerun skipped inputs (stderr is for problems).
     shown = progress is not None or result.skipped
-    if len(tasks) > 1 and shown and log.getEffectiveLevel() <= logging.WARNING:
+    if len(tasks) > 1 and shown and shown_level:
         _say(f"il1rn-annot: {result.summary()}")
     if result.exit_code:
         ctx.exit(result.exit_code)
@@ -602,13 +624,15 @@ def annotate(
 def _command_line(ctx: click.Context) -> str:
     """The command as the user gave it (named in an annotated VCF's header, as bcftools does)."""
     args = getattr(ctx.find_root().command, "raw_args", sys.argv[1:])
+    import shlex
+
     return shlex.join(["il1rn-annot", *args])
 
 
 def _bam_spec(text: str) -> tuple[str | None, str]:
     """``SAMPLE=PATH`` or ``PATH`` (a path may itself contain '=' when it exists as written)."""
     sample, sep, path = text.partition("=")
-    if not sep or Path(text).exists():
+    if not sep or os.path.exists(text):
         return None, text
     return sample, path
 
