@@ -11,6 +11,10 @@ the wall clock and measured for peak RSS. Inputs are generated in a temporary di
                    GQ 5-99, DP 4-60), .vcf.gz + .tbi, TSV report
     cohort-wide    200 samples x 20,000 records over chr2:112.1-114.1 Mb (the window, the
                    founder-deletion context and the breakend look-around all have records)
+    plate-jobs1    1,000 small single-sample VCFs (.vcf.gz + .tbi), one --output-dir batch
+    plate-jobs2    the same with --jobs 2 (issue #11 target: >= 300 files/s on 2 cores)
+    plate-resume   the same rerun: every report finished, all skipped
+Then start-up against `python -c 'import click'` (target: --help and --version <= 1.3x).
 Figures are printed as a table; nothing is asserted (speed is measured here, never in tests).
 """
 
@@ -29,6 +33,9 @@ from pathlib import Path
 import pysam
 
 TOOL = [sys.executable, "-m", "il1rn_annot"]
+#: As users start it (no runpy): for the start-up ratios.
+SCRIPT = Path(sys.executable).parent / "il1rn-annot"
+PLATE = 1000
 HEADER = (
     "##fileformat=VCFv4.2\n"
     "##contig=<ID=chr1,length=248956422>\n##contig=<ID=chr2,length=242193529>\n"
@@ -86,6 +93,57 @@ def _bgzip(plain: Path, index: bool) -> Path:
     return gz
 
 
+def _plate(directory: Path, n: int) -> None:
+    """n single-sample files: every tenth a carrier of E77X, each with a benign SNV in IL1RN."""
+    directory.mkdir()
+    for i in range(n):
+        plain = directory / f"p{i:04d}.vcf"
+        rows = ["chr2\t113120000\t.\tC\tT\t50\tPASS\t.\tGT:GQ:DP\t0/1:60:30\n"]
+        if i % 10 == 0:
+            rows.append("chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:GQ:DP\t0/1:60:30\n")
+        header = HEADER + f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP{i}\n"
+        plain.write_text(header + "".join(rows))
+        _bgzip(plain, index=True)
+        plain.unlink()
+
+
+def _plate_cases(work: Path) -> None:
+    plate = work / "plate"
+    _plate(plate, PLATE)
+    print(f"\nplate: {PLATE} single-sample .vcf.gz + .tbi")
+    print(f"{'case':16} {'wall s':>20} {'files/s':>14}")
+    for name, jobs, fresh in (
+        ("plate-jobs1", 1, True),
+        ("plate-jobs2", 2, True),
+        ("plate-resume", 2, False),
+    ):
+        out = work / f"reports-{jobs}"
+        if fresh:
+            shutil.rmtree(out, ignore_errors=True)
+        args = [*TOOL, "annotate", str(plate), "--output-dir", str(out), "--jobs", str(jobs)]
+        wall, _ = _measure([*args, "--quiet"])
+        print(f"{name:16} {wall:20.2f} {PLATE / wall:14.0f}")
+
+
+def _startup_cases() -> None:
+    tool = [str(SCRIPT)] if SCRIPT.exists() else TOOL
+    cases = {
+        "import click": [sys.executable, "-c", "import click"],
+        "--help": [*tool, "--help"],
+        "--version": [*tool, "--version"],
+    }
+    best = {}
+    for _ in range(10):
+        for name, args in cases.items():
+            start = time.perf_counter()
+            subprocess.run(args, stdout=subprocess.DEVNULL, check=True)
+            elapsed = time.perf_counter() - start
+            best[name] = min(best.get(name, elapsed), elapsed)
+    print(f"\n{'start-up':16} {'ms (best of 10)':>20} {'x import click':>14}")
+    for name, seconds in best.items():
+        print(f"{name:16} {seconds * 1000:20.0f} {seconds / best['import click']:14.2f}")
+
+
 def _measure(args: list[str], stdin: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one child process."""
     wrapper = [
@@ -133,6 +191,8 @@ def main() -> None:
             best = min(r[0] for r in runs)
             rss = max(r[1] for r in runs)
             print(f"{name:16} {best:20.2f} {rss:14.0f}")
+        _plate_cases(work)
+        _startup_cases()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -35,7 +35,7 @@ from il1rn_annot.model import Options, Report, ToolInfo
 STATE_FILE = ".il1rn-annot-batch.jsonl"
 #: What ``ReportStream`` leaves when killed: mkstemp's ``.NAME.XXXXXXXX.tmp``, and the encoded
 #: VCF's temporary files beside it.
-_TEMPORARY = r"\.{name}\.[a-z0-9_]{{8}}\.tmp(?:\.gz|\.gz\.tbi|\.bcf|\.bcf\.csi)?"
+_TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp(?:\.gz|\.gz\.tbi|\.bcf|\.bcf\.csi)?")
 
 
 def settings_key(options: Options, fmt: str, per: str, tool: ToolInfo, schema: str) -> str:
@@ -131,24 +131,24 @@ class BatchState:
         self._clean(names)
 
     def _clean(self, names: Iterable[str]) -> None:
-        patterns = re.compile(
-            "|".join(_TEMPORARY.format(name=re.escape(name)) for name in names) or "(?!)"
-        )
+        wanted = set(names)
         try:
             present = os.listdir(self.directory)
         except OSError:
             return
         for name in present:
-            if name.startswith(".") and patterns.fullmatch(name):
-                try:
-                    os.unlink(os.path.join(self.directory, name))
-                except FileNotFoundError:
-                    pass
-                except OSError as exc:
-                    raise OutputError(
-                        f"cannot remove a temporary file left by an earlier batch: {exc.strerror}",
-                        os.path.join(self.directory, name),
-                    ) from None
+            match = _TEMPORARY.fullmatch(name)
+            if match is None or match.group(1) not in wanted:
+                continue
+            try:
+                os.unlink(os.path.join(self.directory, name))
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot remove a temporary file left by an earlier batch: {exc.strerror}",
+                    os.path.join(self.directory, name),
+                ) from None
 
     def finished(
         self, report: str, made_from: dict[str, Any] | None, sinks: Iterable[str]
