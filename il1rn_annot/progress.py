@@ -9,6 +9,7 @@ next input.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import TextIO
 
@@ -40,8 +41,15 @@ class Progress:
         counts += f", {failed} failed" if failed else ""
         width = len(str(self.total))
         line = f"il1rn-annot: [{_bar(n, self.total)}] {n:>{width}}/{self.total} ({counts}) {name}"
-        self._write(CLEAR + line[:200])
+        self._write(CLEAR + line[: self._width() - 1])  # a wrapped line could not be redrawn
         self.shown = True
+
+    def _width(self) -> int:
+        try:
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            return 80
+        return columns if columns >= 20 else 80  # 0: a terminal that does not say
 
     def clear(self) -> None:
         if self.shown:

@@ -4,13 +4,16 @@ only (a real pty), and a summary line."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import re
 import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -230,6 +233,7 @@ def test_one_batch_per_directory_at_a_time(tmp_path, run):
 def _on_pty(args: list[str], cwd: Path) -> tuple[int, str, str]:
     """Run with stderr on a real pseudo-terminal; stdout is a pipe."""
     master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 160, 0, 0))  # 160 columns
     proc = subprocess.Popen([*TOOL, *args], stdout=subprocess.PIPE, stderr=slave, cwd=cwd)
     os.close(slave)
     seen = b""
