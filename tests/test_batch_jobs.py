@@ -209,7 +209,6 @@ def test_a_torn_state_line_redoes_only_that_report(tmp_path, run):
 
 
 def test_one_batch_per_directory_at_a_time(tmp_path, run):
-    import fcntl
 
     inputs = plate(tmp_path / "in", 1, bad=())
     out = tmp_path / "out"
