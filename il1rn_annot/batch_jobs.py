@@ -144,7 +144,7 @@ def in_workers(
     """Outcomes of ``tasks`` in their order, annotated by ``jobs`` worker processes (stdin by
     ``in_parent``)."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("forkserver")
@@ -156,9 +156,16 @@ def in_workers(
     pending: deque = deque()
     upcoming = iter(tasks)
 
-    def submit(task: Task):
+    def submit(task: Task) -> Future | None:
         # stdin is the parent's: a worker's is /dev/null. It is read here when its turn comes.
-        return None if task.source == STDIN else pool.submit(run_in_worker, task, debug, level)
+        if task.source == STDIN:
+            return None
+        try:
+            return pool.submit(run_in_worker, task, debug, level)
+        except BrokenProcessPool as exc:  # reported when this input's turn comes
+            broken: Future = Future()
+            broken.set_exception(exc)
+            return broken
 
     finished = False
     try:
@@ -172,8 +179,8 @@ def in_workers(
                 outcome = in_parent(task) if future is None else future.result()
             except BrokenProcessPool:
                 raise InternalError(
-                    "a worker process died while annotating it (killed, or out of memory?); "
-                    "the reports written so far are kept: rerun to resume",
+                    "a worker process died (killed, or out of memory?) before this input's "
+                    "report was made; the reports written so far are kept: rerun to resume",
                     task.source,
                 ) from None
             following = next(upcoming, None)

@@ -5,6 +5,7 @@ only (a real pty), and a summary line."""
 from __future__ import annotations
 
 import fcntl
+import gzip
 import json
 import os
 import pty
@@ -275,3 +276,73 @@ def test_no_progress_with_quiet_or_off_a_terminal(tmp_path):
     assert code == 0 and err == ""
     piped = subprocess.run([*TOOL, "annotate", *inputs, "--format", "tsv"], capture_output=True)
     assert piped.returncode == 0 and piped.stderr == b""
+
+
+@pytest.mark.parametrize("fmt", ["json", "vcf"])
+def test_jobs_write_the_serial_files_for_every_format(tmp_path, run, fmt):
+    """Annotated VCFs carry the input's text through the workers; both encode alike."""
+    inputs = plate(tmp_path / "in", 4, bad=())
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out, jobs in ((one, "1"), (two, "2")):
+        result = run("annotate", *inputs, "--format", fmt, "--output-dir", out, "--jobs", jobs)
+        assert result.exit_code == 0, result.stderr
+    assert sorted(reports(one)) == sorted(reports(two))
+    assert len(reports(two)) == (9 if fmt == "vcf" else 5)  # .vcf.gz + .tbi each, the table
+    for name in reports(one):
+        if not name.endswith(".tbi"):
+            assert _text(one / name) == _text(two / name), name
+
+
+def _text(path: Path) -> str:
+    """A report's text; an annotated VCF's without the command line its header names."""
+    if path.name.endswith(".gz"):
+        text = gzip.decompress(path.read_bytes()).decode()
+        return "".join(line for line in text.splitlines(True) if "--output-dir" not in line)
+    return path.read_text()
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+def test_a_worker_that_dies_ends_the_batch_with_one_line(tmp_path):
+    """The OOM killer's SIGKILL to the workers: exit 1, one line naming the first input without
+    a report; what was written stays (also what workers finished meanwhile); a rerun resumes."""
+    from test_kill_safe import descendants, recorded, wait_for
+
+    files = plate(tmp_path / "in", 6, bad=())
+    out = tmp_path / "out"
+    args = [*TOOL, "annotate", str(files[0]), "-", *map(str, files[1:]), "--output-dir", str(out)]
+    proc = subprocess.Popen(
+        [*args, "--jobs", "2"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: len(recorded(out)) >= 1, proc, "the first report")
+    time.sleep(0.5)
+    children = descendants(proc.pid)
+    workers = {p for p in children if _parent(p) in children}  # the fork server's children
+    assert len(workers) == 2
+    for pid in workers:
+        os.kill(pid, 9)
+    _, stderr = proc.communicate(vcf_text(["FROM_STDIN"], [CARRIER]), timeout=120)
+    assert proc.returncode == 1, stderr
+    found = re.fullmatch(
+        r"il1rn-annot: error: \S+s0(\d)\.vcf\.gz: a worker process died \(killed, or out of "
+        r"memory\?\) before this input's report was made; the reports written so far are kept: "
+        r"rerun to resume\n",
+        stderr,
+    )
+    assert found, stderr
+    first_lost = int(found.group(1))
+    assert 1 <= first_lost <= 5
+    written = ["stdin.json", *(f"s{i:02d}.json" for i in range(first_lost))]
+    assert sorted(reports(out)) == sorted(written)
+    rerun = subprocess.run([*args[:3], *args[4:]], capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{6 - first_lost} done, {first_lost} skipped" in rerun.stderr
