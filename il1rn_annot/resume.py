@@ -54,7 +54,7 @@ def fingerprint(source: str, options: Options, settings: str) -> dict[str, Any] 
     such an input is never skipped."""
     files = [("input", source)]
     files += [(role, path) for role, path in (("sv", options.sv), ("ped", options.ped)) if path]
-    files += [("bam", path) for _, path in options.bams]
+    files += [(f"bam {sample or ''}", path) for sample, path in options.bams]  # SAMPLE= too
     if options.fasta:
         files.append(("fasta", options.fasta))
     stats = []

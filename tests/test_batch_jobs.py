@@ -29,6 +29,7 @@ REFERENCE = "113131068 G T PASS GT:GQ:DP 0/0:99:30"
 SCRIPT = Path(sys.executable).parent / "il1rn-annot"
 TOOL = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "il1rn_annot"]
 TABLE = "il1rn_dira_mqc.tsv"
+ROOT = Path(__file__).parent.parent
 
 
 def plate(directory: Path, n: int = 9, bad: tuple[int, ...] = (4,)) -> list[Path]:
@@ -172,6 +173,23 @@ def test_what_changed_is_redone(tmp_path, run, change):
     assert report["samples"][0]["dira_genotype"] == expected
     table = (out / TABLE).read_text()
     assert f"\nS1\t{expected}\t" in table
+
+
+def test_a_bam_given_to_another_sample_is_redone(tmp_path, run):
+    """Same files, another binding: --bam A=x.bam then --bam B=x.bam must not be skipped."""
+    vcf = write_input(tmp_path, "duo", vcf_text(["A", "B"], [f"{CARRIER} 0/1:99:30"]))
+    bam = ROOT / "examples" / "depth" / "DEPTH_NO_COPY.cram"
+    fasta = ROOT / "examples" / "depth" / "synthetic_chr2.fa.gz"
+    out = tmp_path / "out"
+    common = ["annotate", vcf, "--fasta", fasta, "--output-dir", out]
+    first = run(*common, "--bam", f"A={bam}")
+    assert first.exit_code == 0, first.stderr
+    second = run(*common, "--bam", f"B={bam}")
+    assert second.exit_code == 0, second.stderr
+    assert "skipped" not in second.stderr
+    report = json.loads((out / "duo.json").read_text())
+    depth = {s["sample"]: s.get("depth") for s in report["samples"]}
+    assert depth["B"] and not depth["A"]
 
 
 def test_force_redoes_everything(tmp_path, run):
