@@ -26,7 +26,10 @@ def catalog_path() -> str:
 def catalog_identity() -> tuple[str, str] | None:
     """(version, sha256) of the bundled catalog, or None if it cannot be read or has no version
     line."""
-    import hashlib
+    try:  # the builtin module: hashlib would load OpenSSL first (a few ms of --version)
+        from _sha256 import sha256  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.12+: _sha2
+        from hashlib import sha256
 
     try:
         with open(catalog_path(), "rb") as handle:
@@ -38,5 +41,5 @@ def catalog_identity() -> tuple[str, str] | None:
             break
         match = VERSION_LINE.match(line)
         if match:
-            return match.group(1), hashlib.sha256(raw).hexdigest()
+            return match.group(1), sha256(raw).hexdigest()
     return None
