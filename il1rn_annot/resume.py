@@ -2,11 +2,12 @@
 
 A report is finished when its line in the directory's state file, ``.il1rn-annot-batch.jsonl``,
 says so. The line is appended only after the report has been renamed into place, and names what
-the report was made from: the input and its side files (path, size, mtime, inode), the settings
-that change a report (options, format, tool and catalog versions, schema), and the report file
-itself (size, mtime, inode). A rerun skips an input only if all of that still holds, so a
-changed input, option or version, and a report that was replaced, truncated or deleted, are
-redone. A line cut short by SIGKILL is not JSON and is ignored (that input is redone).
+the report was made from: the input, its side files and their indexes (path, size, mtime), the
+settings that change a report (options, format, tool and catalog versions, schema), and the
+report file itself with its index if it has one (size, mtime, inode). A rerun skips an input
+only if all of that still holds, so a changed input, option or version, and a report that was
+replaced, truncated or deleted, are redone. A line cut short by SIGKILL is not JSON and is
+ignored (that input is redone).
 
 The line also keeps what the batch's tables (MultiQC, HTML) need of the report, so that a
 resumed batch's tables list every input, skipped ones too, without reading its reports again.
@@ -78,11 +79,17 @@ def _indexes(path: str) -> tuple[str, ...]:
 
 
 def _file_id(path: str) -> list[int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino]
+    """A report's size, mtime and inode, and its index's (an annotated .vcf.gz or .bcf)."""
+    ids = []
+    for name in (path, path + ".tbi", path + ".csi"):
+        try:
+            info = os.stat(name)
+        except OSError:
+            if name == path:
+                return None
+            continue
+        ids += [info.st_size, info.st_mtime_ns, info.st_ino]
+    return ids
 
 
 class BatchState:

@@ -192,6 +192,18 @@ def test_a_bam_given_to_another_sample_is_redone(tmp_path, run):
     assert depth["B"] and not depth["A"]
 
 
+def test_an_annotated_vcf_without_its_index_is_redone(tmp_path, run):
+    inputs = plate(tmp_path / "in", 2, bad=())
+    out = tmp_path / "out"
+    args = ["annotate", *inputs, "--format", "vcf", "--output-dir", out]
+    assert run(*args).exit_code == 0
+    (out / "s01.vcf.gz.tbi").unlink()
+    result = run(*args)
+    assert result.exit_code == 0
+    assert "1 done, 1 skipped" in result.stderr
+    assert (out / "s01.vcf.gz.tbi").exists()
+
+
 def test_force_redoes_everything(tmp_path, run):
     inputs = plate(tmp_path / "in", 2, bad=())
     out = tmp_path / "out"
