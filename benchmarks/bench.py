@@ -15,6 +15,10 @@ the wall clock and measured for peak RSS. Inputs are generated in a temporary di
                    a synthetic kit of 828 targets (IL1RN, the founder-deletion locus and 800
                    controls on chr2), reads on every target, 50x, 150-bp reads; the tool reads
                    the locus and the 500 nearest controls only, through each BAM's index
+    plate-jobs1    1,000 small single-sample VCFs (.vcf.gz + .tbi), one --output-dir batch
+    plate-jobs2    the same with --jobs 2 (issue #11 target: >= 300 files/s on 2 cores)
+    plate-resume   the same rerun: every report finished, all skipped
+Then start-up against `python -c 'import click'` (target: --help and --version <= 1.3x).
 Figures are printed as a table; nothing is asserted (speed is measured here, never in tests).
 """
 
@@ -33,6 +37,9 @@ from pathlib import Path
 import pysam
 
 TOOL = [sys.executable, "-m", "il1rn_annot"]
+#: As users start it (no runpy): for the start-up ratios.
+SCRIPT = Path(sys.executable).parent / "il1rn-annot"
+PLATE = 1000
 HEADER = (
     "##fileformat=VCFv4.2\n"
     "##contig=<ID=chr1,length=248956422>\n##contig=<ID=chr2,length=242193529>\n"
@@ -90,6 +97,66 @@ def _bgzip(plain: Path, index: bool) -> Path:
     return gz
 
 
+def _plate(directory: Path, n: int) -> None:
+    """n single-sample files: every tenth a carrier of E77X, each with a benign SNV in IL1RN."""
+    directory.mkdir()
+    for i in range(n):
+        plain = directory / f"p{i:04d}.vcf"
+        rows = ["chr2\t113120000\t.\tC\tT\t50\tPASS\t.\tGT:GQ:DP\t0/1:60:30\n"]
+        if i % 10 == 0:
+            rows.append("chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:GQ:DP\t0/1:60:30\n")
+        header = HEADER + f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP{i}\n"
+        plain.write_text(header + "".join(rows))
+        _bgzip(plain, index=True)
+        plain.unlink()
+
+
+def _plate_cases(work: Path) -> None:
+    plate = work / "plate"
+    _plate(plate, PLATE)
+    print(f"\nplate: {PLATE} single-sample .vcf.gz + .tbi")
+    print(f"{'case':16} {'wall s':>20} {'files/s':>14}")
+    for name, jobs, fresh in (
+        ("plate-jobs1", 1, True),
+        ("plate-jobs2", 2, True),
+        ("plate-resume", 2, False),
+    ):
+        out = work / f"reports-{jobs}"
+        if fresh:
+            shutil.rmtree(out, ignore_errors=True)
+        args = [*TOOL, "annotate", str(plate), "--output-dir", str(out), "--jobs", str(jobs)]
+        wall, _ = _measure([*args, "--quiet"])
+        print(f"{name:16} {wall:20.2f} {PLATE / wall:14.0f}")
+
+
+def _startup_cases(work: Path) -> None:
+    """CPU time (user + sys; steadier than the wall clock on a shared machine), median of 15,
+    with bytecode cached as an installed package has it (PYTHONDONTWRITEBYTECODE would make
+    every run compile il1rn_annot from source, while click's .pyc came with its wheel)."""
+    tool = [str(SCRIPT)] if SCRIPT.exists() else TOOL
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(work / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    cases = {
+        "import click": [sys.executable, "-c", "import click"],
+        "--help": [*tool, "--help"],
+        "--version": [*tool, "--version"],
+    }
+    for args in cases.values():  # warm: the bytecode cache and the page cache
+        subprocess.run(args, stdout=subprocess.DEVNULL, env=env, check=True)
+    spent: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(15):
+        for name, args in cases.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(args, stdout=subprocess.DEVNULL, env=env, check=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            spent[name].append(cpu)
+    median = {name: sorted(times)[len(times) // 2] for name, times in spent.items()}
+    print(f"\n{'start-up':16} {'CPU ms (median)':>20} {'x import click':>14}")
+    for name, seconds in median.items():
+        print(f"{name:16} {seconds * 1000:20.0f} {seconds / median['import click']:14.2f}")
+
+
 def _measure(args: list[str], stdin: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one child process."""
     wrapper = [
@@ -139,6 +206,8 @@ def main() -> None:
             best = min(r[0] for r in runs)
             rss = max(r[1] for r in runs)
             print(f"{name:16} {best:20.2f} {rss:14.0f}")
+        _plate_cases(work)
+        _startup_cases(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -7,14 +7,16 @@ the batch (every later report would fail the same way). Nothing here holds more 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from il1rn_annot.batch_jobs import Task
 from il1rn_annot.errors import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -29,6 +31,10 @@ from il1rn_annot.errors import (
 from il1rn_annot.model import Options, Report
 from il1rn_annot.report.output import SUFFIXES, ReportStream
 
+if TYPE_CHECKING:
+    from il1rn_annot.manifest import SheetRow
+    from il1rn_annot.progress import Progress
+
 log = logging.getLogger(__name__)
 
 STDIN = "-"
@@ -41,9 +47,19 @@ COMPANION_SUFFIXES = (".tbi", ".csi", ".gzi", ".fai", ".md5", ".crai", ".bai")
 @dataclass
 class BatchResult:
     total: int = 0
+    done: int = 0
+    skipped: int = 0  # finished by an earlier run (resume)
     failed: int = 0
     internal: int = 0  # failures that were bugs in il1rn-annot
     last_code: int = EXIT_OK
+
+    def summary(self) -> str:
+        """The line a batch ends with: '12 inputs: 9 done, 2 skipped (...), 1 failed'."""
+        parts = [f"{self.done} done"]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped (finished earlier; --force redoes them)")
+        parts.append(f"{self.failed} failed")
+        return f"{_count(self.total, 'input', 'inputs')}: " + ", ".join(parts)
 
     @property
     def exit_code(self) -> int:
@@ -187,10 +203,12 @@ def stem(source: str) -> str:
     return name
 
 
-def check_names(inputs: list[str], output_dir: str, fmt: str, reserved: Sequence[str] = ()) -> None:
+def check_names(
+    tasks: Sequence[str | Task], output_dir: str, fmt: str, reserved: Sequence[str] = ()
+) -> None:
     """Two inputs must never write the same report file, nor one the batch's own ``reserved``
     files (the MultiQC table)."""
-    names = [stem(source) for source in inputs]
+    names = [_name(t) for t in tasks]
     clash = sorted({n for n in names if names.count(n) > 1})
     if clash:
         raise UsageError(
@@ -205,15 +223,22 @@ def check_names(inputs: list[str], output_dir: str, fmt: str, reserved: Sequence
         )
 
 
-def check_outputs(inputs: list[str], output: str | None, output_dir: str | None, fmt: str) -> None:
+def check_outputs(
+    tasks: Sequence[str | Task], output: str | None, output_dir: str | None, fmt: str
+) -> None:
     """No report may replace an input (an annotated VCF written beside its input would)."""
     targets = [output] if output not in (None, "-") else []
     if output_dir is not None:
-        targets = [os.path.join(output_dir, stem(s) + SUFFIXES[fmt]) for s in inputs]
-    given = {os.path.realpath(s) for s in inputs if s != STDIN}
+        targets = [os.path.join(output_dir, _name(t) + SUFFIXES[fmt]) for t in tasks]
+    sources = [t.source if isinstance(t, Task) else t for t in tasks]
+    given = {os.path.realpath(s) for s in sources if s != STDIN}
     for target in targets:
         if target is not None and os.path.realpath(target) in given:
             raise UsageError(f"the report would replace its input {target}: write it elsewhere")
+
+
+def _name(task: str | Task) -> str:
+    return task.name if isinstance(task, Task) else stem(task)
 
 
 # --- running them ------------------------------------------------------------------------------
@@ -222,20 +247,52 @@ def check_outputs(inputs: list[str], output: str | None, output_dir: str | None,
 class BatchSink(Protocol):
     """An output that sees every input's outcome besides the reports themselves (the MultiQC
     table, the HTML page). It keeps only what it needs of each report (a row a sample), so a
-    batch still never holds its reports."""
+    batch still never holds its reports; what it keeps of a report, JSON-able through
+    ``resume.to_plain``, is also kept in a resumable batch's state, for the inputs that a rerun
+    skips."""
 
-    def add(self, source: str, report: Report) -> None:
-        """One input's report, as soon as it exists."""
+    key: str  # names what it keeps in the state file
+    kept_type: Any  # the type of what it keeps, to read it back
 
-    def failed(self, source: str, message: str) -> None:
-        """An input that gave no report, and the one-line reason."""
+    def keep(self, source: str, report: Report) -> Any:
+        """What this output needs of one input's report."""
+
+    def add_kept(self, source: str, kept: Any) -> None:
+        """One input's part, made now or kept by an earlier run of a resumed batch."""
+
+    def failed(self, source: str, message: str, name: str | None = None) -> None:
+        """An input that gave no report, the one-line reason, and its name in the batch."""
 
     def close(self) -> None:
         """Write the output (atomically); called only when the batch ran to its end."""
 
 
+def make_tasks(inputs: Sequence[str], options: Options) -> list[Task]:
+    """Each input with the batch's options, named by its file name."""
+    return [Task(source, stem(source), options) for source in inputs]
+
+
+def sheet_tasks(rows: Sequence[SheetRow], options: Options) -> list[Task]:
+    """Each row of a sample sheet with its own side files (as the Snakemake workflow passes
+    them: --sv, --ped, --bam SAMPLE=PATH, after the batch's own --bam), named by its sample."""
+    return [
+        Task(
+            row.vcf,
+            row.sample,
+            replace(
+                options,
+                sv=row.sv,
+                ped=row.ped,
+                bams=options.bams + (((row.sample, row.bam),) if row.bam else ()),
+            ),
+            sample=row.sample,
+        )
+        for row in rows
+    ]
+
+
 def run_batch(
-    inputs: list[str],
+    inputs: Sequence[str | Task],
     options: Options,
     fmt: str,
     output: str | None = None,
@@ -243,58 +300,170 @@ def run_batch(
     debug: bool = False,
     per: str = "sample",
     sinks: Sequence[BatchSink] = (),
+    jobs: int = 1,
+    resume: bool = True,
+    progress: Progress | None = None,
 ) -> BatchResult:
-    """Annotate every input; one report file each in ``output_dir``, else one combined output
-    (``output`` or stdout) written as each input finishes; every outcome also goes to ``sinks``,
-    which are written once the batch has run to its end. Errors of an input are logged and
-    counted; an ``OutputError`` ends the batch; under ``debug`` any error ends it."""
-    from il1rn_annot.pipeline import annotate
-
-    result = BatchResult(total=len(inputs))
+    """Annotate every input (a path, with ``options``, or a ``Task`` with its own); one report
+    file each in ``output_dir``, else one combined output (``output`` or stdout) written as each
+    input finishes, in input order; every outcome also goes to ``sinks``, which are written
+    once the batch has run to its end. With ``output_dir``, reports finished by an earlier run
+    are skipped (``resume``; see resume.py). Errors of an input are logged and counted; an
+    ``OutputError`` ends the batch; under ``debug`` any error ends it."""
+    tasks = [t if isinstance(t, Task) else Task(t, stem(t), options) for t in inputs]
+    result = BatchResult(total=len(tasks))
+    suffix = SUFFIXES[fmt]
+    state = None
     if output_dir is not None:
-        for source in inputs:
-            report = _one(annotate, source, options, result, debug, sinks)
-            if report is not None:
-                target = os.path.join(output_dir, stem(source) + SUFFIXES[fmt])
-                with ReportStream(target, fmt, per) as stream:
-                    stream.add(report)
-    else:
-        with ReportStream(output, fmt, per) as stream:
-            for source in inputs:
-                report = _one(annotate, source, options, result, debug, sinks)
-                if report is not None:
-                    stream.add(report)
-    for sink in sinks:
-        sink.close()
+        from il1rn_annot.resume import BatchState
+
+        state = BatchState(output_dir)
+        names = [t.name + suffix for t in tasks]
+        state.open([*names, *(os.path.basename(getattr(s, "path", "")) for s in sinks)])
+    try:
+        with contextlib.ExitStack() as stack:
+            combined = None
+            if output_dir is None:
+                combined = stack.enter_context(ReportStream(output, fmt, per))
+            plan = _plan(tasks, fmt, per, state, sinks, resume)
+            todo = [t for t, entry, _ in plan if entry is None]
+            if jobs > 1 and len(todo) > 1:
+                from il1rn_annot.batch_jobs import in_workers
+
+                level = logging.getLogger("il1rn_annot").getEffectiveLevel()
+                outcomes = stack.enter_context(
+                    contextlib.closing(
+                        in_workers(todo, jobs, debug, lambda t: _in_process(t, debug), level)
+                    )
+                )
+            else:
+                outcomes = (_in_process(t, debug) for t in todo)
+            for task, entry, made_from in plan:
+                if entry is not None:
+                    _resume_one(task, entry, sinks)
+                    result.skipped += 1
+                else:
+                    _finish_one(
+                        task,
+                        next(outcomes),
+                        result,
+                        sinks,
+                        fmt,
+                        per,
+                        debug,
+                        combined,
+                        output_dir,
+                        state,
+                        made_from,
+                    )
+                if progress is not None:
+                    progress.update(
+                        result.done,
+                        result.skipped,
+                        result.failed,
+                        task.name,
+                        last=task is tasks[-1],
+                    )
+        for sink in sinks:
+            sink.close()
+    finally:
+        if progress is not None:
+            progress.close()
+        if state is not None:
+            state.close()
     return result
 
 
-def _one(
-    annotate: Callable[[str, Options], Report],
-    source: str,
-    options: Options,
-    result: BatchResult,
-    debug: bool,
-    sinks: Sequence[BatchSink] = (),
-) -> Report | None:
-    """One input's report, or None after logging why there is none."""
+def _plan(tasks, fmt, per, state, sinks, resume):
+    """Each task, with its finished entry if a rerun may skip it, and its fingerprint."""
+    if state is None:
+        return [(t, None, None) for t in tasks]
+    from il1rn_annot import __version__
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.model import ToolInfo
+    from il1rn_annot.pipeline import SCHEMA_VERSION
+    from il1rn_annot.resume import fingerprint, settings_key
+
+    catalog = load_catalog()
+    tool = ToolInfo("il1rn-annot", __version__, catalog.version, catalog.sha256)
+    keys: dict[int, str] = {}
+    plan = []
+    for task in tasks:
+        key = keys.get(id(task.options))
+        if key is None:
+            key = keys[id(task.options)] = settings_key(
+                task.options, fmt, per, tool, SCHEMA_VERSION
+            )
+        made_from = fingerprint(task.source, task.options, key)
+        if task.sample is not None and made_from is not None:
+            made_from["sample"] = task.sample
+        entry = None
+        if resume:
+            entry = state.finished(task.name + SUFFIXES[fmt], made_from, [s.key for s in sinks])
+        plan.append((task, entry, made_from))
+    return plan
+
+
+def _in_process(task: Task, debug: bool):
+    """``batch_jobs.run_in_worker`` without a worker; under ``debug`` errors are raised."""
+    from il1rn_annot.batch_jobs import Outcome, annotate_task
+
     try:
-        report = guarded(annotate, source, options, debug)
+        return Outcome(report=annotate_task(task, debug))
     except OutputError:
         raise
     except Il1rnAnnotError as error:
         if debug:
             raise
-        result.failed += 1
-        result.internal += isinstance(error, InternalError)
-        result.last_code = error.exit_code
-        log.error("%s", error)
-        for sink in sinks:
-            sink.failed(source, str(error))
-        return None
+        return Outcome(
+            error=str(error), exit_code=error.exit_code, internal=isinstance(error, InternalError)
+        )
+
+
+def _resume_one(task: Task, entry: dict, sinks: Sequence[BatchSink]) -> None:
+    from il1rn_annot.resume import from_plain
+
     for sink in sinks:
-        sink.add(source, report)
-    return report
+        sink.add_kept(task.source, from_plain(sink.kept_type, entry["kept"][sink.key]))
+
+
+def _finish_one(
+    task, outcome, result, sinks, fmt, per, debug, combined, output_dir, state, made_from
+) -> None:
+    """Write one input's report (or count its failure) and hand it to the sinks."""
+    for name, level, message in outcome.logs:  # a worker's warnings, in input order
+        logging.getLogger(name).log(level, "%s", message)
+    report = outcome.report
+    if report is None:
+        if debug:
+            log.error("%s", outcome.traceback or outcome.error)
+            raise InternalError(outcome.error)
+        result.failed += 1
+        result.internal += outcome.internal
+        result.last_code = outcome.exit_code
+        log.error("%s", outcome.error)
+        for sink in sinks:
+            sink.failed(task.source, outcome.error, task.sample)
+        return
+    shown = report
+    if task.sample is not None:  # a sheet row: its tables show the row's sample only
+        shown = replace(report, samples=[s for s in report.samples if s.sample == task.sample])
+    kept = {}
+    for sink in sinks:
+        item = sink.keep(task.source, shown)
+        sink.add_kept(task.source, item)
+        kept[sink.key] = item
+    if combined is not None:
+        combined.add(shown)
+    else:
+        name = task.name + SUFFIXES[fmt]
+        with ReportStream(os.path.join(output_dir, name), fmt, per) as stream:
+            stream.add(report)
+        if state is not None:
+            from il1rn_annot.resume import to_plain
+
+            state.record(name, made_from, {k: to_plain(v) for k, v in kept.items()})
+    result.done += 1
 
 
 def guarded(annotate: Callable[[str, Options], Report], source: str, options: Options, debug=False):

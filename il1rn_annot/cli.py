@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import logging
 import os
-import shlex
 import signal
 import sys
-import threading
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -30,26 +27,36 @@ from il1rn_annot.errors import (
     OutputError,
     UsageError,
 )
-from il1rn_annot.genome import BUILDS, build_alias
-from il1rn_annot.model import Options
-from il1rn_annot.report.output import FORMATS, STDOUT
+from il1rn_annot.report.formats import FORMATS, STDOUT
 
-log = logging.getLogger("il1rn_annot")
+if TYPE_CHECKING:
+    import logging
+
+# Start-up: `il1rn-annot --help` and `--version` import click and little else (the model, the
+# genome, logging and the writers are imported where a command needs them; tests/test_startup.py).
 
 #: errno values of a failed write: reported as an output failure (exit 5), not as a bug.
 OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EBADF}
 
 
-class _OneLine(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"il1rn-annot: {record.levelname.lower()}: {record.getMessage()}"
+def _log() -> logging.Logger:
+    import logging
+
+    return logging.getLogger("il1rn_annot")
 
 
 def _setup_logging(ctx: click.Context) -> None:
     """Level from --quiet/--debug, wherever they were given (before or after the subcommand)."""
+    import logging
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return f"il1rn-annot: {record.levelname.lower()}: {record.getMessage()}"
+
+    log = _log()
     flags = ctx.find_root().ensure_object(dict)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_OneLine())
+    handler.setFormatter(OneLine())
     log.handlers[:] = [handler]
     log.propagate = False
     level = logging.WARNING
@@ -200,6 +207,8 @@ def _signals_raise() -> Iterator[None]:
     """SIGINT and SIGTERM raise ``Interrupted``, which unwinds like KeyboardInterrupt: open
     temporary files are removed before the exit with 130/143. A signal ignored by the parent
     (nohup, a background job) stays ignored. Only the main thread can set handlers."""
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -224,15 +233,20 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
     """The tool's version, then the catalog's: both are in every report (tool in JSON)."""
     if not value or ctx.resilient_parsing:
         return
-    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_version import catalog_identity
 
     click.echo(f"il1rn-annot {__version__}")
-    try:
-        cat = load_catalog()
-    except Il1rnAnnotError as error:
-        _say(f"il1rn-annot: error: {error}")
-        ctx.exit(error.exit_code)
-    click.echo(f"catalog {cat.version} sha256 {cat.sha256}")
+    identity = catalog_identity()
+    if identity is None:  # load_catalog says what is wrong
+        from il1rn_annot.catalog import load_catalog
+
+        try:
+            cat = load_catalog()
+        except Il1rnAnnotError as error:
+            _say(f"il1rn-annot: error: {error}")
+            ctx.exit(error.exit_code)
+        identity = cat.version, cat.sha256
+    click.echo(f"catalog {identity[0]} sha256 {identity[1]}")
     ctx.exit()
 
 
@@ -242,9 +256,13 @@ class _Build(click.ParamType):
     name = "build"
 
     def get_metavar(self, param, ctx=None) -> str:  # type: ignore[override]
+        from il1rn_annot.genome import BUILDS
+
         return "[" + "|".join(BUILDS) + "]"
 
     def convert(self, value, param, ctx) -> str:
+        from il1rn_annot.genome import build_alias
+
         build = build_alias(str(value))
         if build is None:
             self.fail(
@@ -328,6 +346,29 @@ def cli(ctx: click.Context) -> None:
     help="Write one report per INPUT into this directory, and il1rn_dira_mqc.tsv, a table "
     "of every sample's call for MultiQC. Without it, several INPUTs are combined into one TSV "
     "or summary, written as each input finishes; JSON needs it.",
+)
+@click.option(
+    "--manifest",
+    metavar="SHEET",
+    help="A sample sheet (TSV: sample, vcf, and optionally sv, bam, ped; the Snakemake "
+    "workflow's) instead of INPUTs: each row's VCF with its own --sv, --bam SAMPLE=PATH and "
+    "--ped; paths relative to the sheet. Reports are named by sample, and the combined output "
+    "and tables show each row's own sample.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Annotate this many inputs at once, in worker processes; outputs keep the input order.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Redo every input. Without it, a rerun into the same --output-dir skips the inputs "
+    "whose report is finished and still matches the input, its side files, the options and the "
+    "versions (a killed or failed batch resumes where it stopped).",
 )
 @click.option(
     "-r",
@@ -450,6 +491,9 @@ def annotate(
     output: str | None,
     html_page: str | None,
     output_dir: str | None,
+    manifest: str | None,
+    jobs: int,
+    force: bool,
     recursive: bool,
     inputs_from: str | None,
     fasta: str | None,
@@ -480,11 +524,27 @@ def annotate(
       indeterminate       the evidence cannot decide: no-calls, failed filters, haploid
                           GT, coverage holes, deletions over sites, disagreeing records
     """
-    from il1rn_annot.batch import BatchSink, check_names, check_outputs, expand_inputs, run_batch
+    from il1rn_annot.batch import (
+        BatchSink,
+        check_names,
+        check_outputs,
+        expand_inputs,
+        make_tasks,
+        run_batch,
+        sheet_tasks,
+    )
+    from il1rn_annot.model import Options
     from il1rn_annot.report.output import format_for
     from il1rn_annot.side_inputs import read_bam_manifest
 
-    if not inputs and inputs_from is None:
+    if manifest is not None and (inputs or inputs_from is not None):
+        raise click.UsageError("give INPUTs or --manifest, not both")
+    if manifest is not None and (sv or ped):
+        raise click.UsageError(
+            "with --manifest, give --sv and --ped files in the sheet's sv "
+            "and ped columns (one per row)"
+        )
+    if not inputs and inputs_from is None and manifest is None:
         raise click.UsageError("Missing argument 'INPUT...'.")
     if output is not None and output_dir is not None:
         raise click.UsageError("give --output or --output-dir, not both")
@@ -529,8 +589,14 @@ def annotate(
         from il1rn_annot.catalog import load_catalog
 
         load_catalog(overlay=catalog_overlay)  # a bad overlay stops the run before any input
-    sources = expand_inputs(inputs, recursive, inputs_from)
-    if len(sources) > 1 and not output_dir and fmt in ("json", "vcf"):
+    if manifest is not None:
+        from il1rn_annot.manifest import read_manifest
+
+        tasks = sheet_tasks(read_manifest(manifest, fasta), options)
+    else:
+        tasks = make_tasks(expand_inputs(inputs, recursive, inputs_from), options)
+    sources = [t.source for t in tasks]
+    if len(tasks) > 1 and not output_dir and fmt in ("json", "vcf"):
         raise click.UsageError(
             f"several INPUTs with --format {fmt} need --output-dir (one report each); "
             "--format tsv and summary put them in one output"
@@ -543,14 +609,14 @@ def annotate(
         sinks.append(MultiqcTable(os.path.join(output_dir, FILE_NAME)))
         reserved = (FILE_NAME,)
     try:
-        check_outputs(sources, output, output_dir, fmt)
+        check_outputs(tasks, output, output_dir, fmt)
         if output_dir:
-            check_names(sources, output_dir, fmt, reserved=reserved)
+            check_names(tasks, output_dir, fmt, reserved=reserved)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     if output_dir:
         try:
-            Path(output_dir).mkdir(parents=True, exist_ok=True)
+            os.makedirs(output_dir, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
     if html_page is not None:
@@ -561,9 +627,30 @@ def annotate(
         except UsageError as error:
             raise click.UsageError(str(error)) from None
         sinks.append(HtmlPage(html_page))
+    progress = None
+    log = _log()
+    shown_level = log.getEffectiveLevel() <= 30  # logging.WARNING: not --quiet
+    if len(tasks) > 1 and sys.stderr.isatty() and shown_level:
+        from il1rn_annot.progress import Progress
+
+        progress = Progress(len(tasks), sys.stderr, log)
     result = run_batch(
-        sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per, sinks=sinks
+        tasks,
+        options,
+        fmt,
+        output,
+        output_dir,
+        debug=_debug(ctx),
+        per=per,
+        sinks=sinks,
+        jobs=jobs,
+        resume=not force,
+        progress=progress,
     )
+    # On a terminal; elsewhere only when a rerun skipped inputs (stderr is for problems).
+    shown = progress is not None or result.skipped
+    if len(tasks) > 1 and shown and shown_level:
+        _say(f"il1rn-annot: {result.summary()}")
     if result.exit_code:
         ctx.exit(result.exit_code)
 
@@ -571,13 +658,15 @@ def annotate(
 def _command_line(ctx: click.Context) -> str:
     """The command as the user gave it (named in an annotated VCF's header, as bcftools does)."""
     args = getattr(ctx.find_root().command, "raw_args", sys.argv[1:])
+    import shlex
+
     return shlex.join(["il1rn-annot", *args])
 
 
 def _bam_spec(text: str) -> tuple[str | None, str]:
     """``SAMPLE=PATH`` or ``PATH`` (a path may itself contain '=' when it exists as written)."""
     sample, sep, path = text.partition("=")
-    if not sep or Path(text).exists():
+    if not sep or os.path.exists(text):
         return None, text
     return sample, path
 
@@ -814,6 +903,8 @@ def catalog_check_updates(
 
     catalog = load_catalog()
     client = Client(base_url=base_url or EUTILS, api_key=api_key, timeout=timeout, retries=retries)
+    from pathlib import Path
+
     answer = il1rn_records(client, Path(cache_dir) if cache_dir else None, max_age, refresh)
     fetched = datetime.datetime.fromtimestamp(answer.fetched_at, datetime.UTC)
     where = f"cache, {answer.age_hours:.1f} h old" if answer.from_cache else "just fetched"

@@ -570,15 +570,24 @@ def _one_haplotype_each(calls: list[Evidence]) -> bool:
     return len(keys) == 1 and calls[0].call.phased and len(slots) == len(set(slots))
 
 
-def catalog_sites(catalog: Catalog, build: str) -> list[Site]:
-    """The counting catalog alleles with the reference bases each one changes on ``build``."""
+def catalog_sites(catalog: Catalog, build: str) -> tuple[Site, ...]:
+    """The counting catalog alleles with the reference bases each one changes on ``build``;
+    computed once per catalog and build (a batch of small files asked three times per file)."""
+    key = (id(catalog), build)
+    known = _SITES.get(key)
+    if known is not None and known[0] is catalog:
+        return known[1]
     sites = []
     for entry in catalog.matchable():
         locus = entry.locus(build)
         if entry.counts and locus is not None:
             start, ref, _ = minimal(locus.allele)
             sites.append(Site(entry, start, start + max(len(ref), 1) - 1))
-    return sites
+    _SITES[key] = (catalog, tuple(sites))  # the catalog is kept: its id is never reused
+    return _SITES[key][1]
+
+
+_SITES: dict[tuple[int, str], tuple[Catalog, tuple[Site, ...]]] = {}
 
 
 def call_samples(

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import vcf_text, write_input
 
+from il1rn_annot.resume import STATE_FILE
+
 PREFIX = "il1rn-annot: error: "
 
 #: A carrier of DIRA01 (E77X) and a homozygote of DIRA02 (Q54X), GRCh38 positions, sorted.
@@ -413,7 +415,12 @@ def test_batch_one_good_one_bad(tmp_path, run, fmt):
     assert "Traceback" not in result.stderr
     extension = {"json": ".json", "tsv": ".tsv", "summary": ".txt"}[fmt]
     # the MultiQC table has both: the good input's samples and the bad input's failure
-    assert sorted(p.name for p in reports.iterdir()) == [f"good{extension}", "il1rn_dira_mqc.tsv"]
+    # (and the state that lets a rerun skip finished reports: resume.py)
+    assert sorted(p.name for p in reports.iterdir()) == [
+        STATE_FILE,
+        f"good{extension}",
+        "il1rn_dira_mqc.tsv",
+    ]
     written = (reports / f"good{extension}").read_text()
     if fmt == "json":
         report = json.loads(written)

@@ -6,8 +6,12 @@ straight into devices and pipes, gzipped for ``.gz`` names).
 
 from __future__ import annotations
 
-from il1rn_annot.model import Report
-from il1rn_annot.report.output import FORMATS, render_chunk
+from typing import TYPE_CHECKING
+
+from il1rn_annot.report.formats import FORMATS
+
+if TYPE_CHECKING:
+    from il1rn_annot.model import Report
 
 __all__ = ["FORMATS", "render"]
 
@@ -15,6 +19,8 @@ __all__ = ["FORMATS", "render"]
 def render(reports: list[Report], fmt: str, per: str = "sample") -> str:
     """The reports of one run as ``fmt``: TSV and summary combine several; JSON and VCF take
     one."""
+    from il1rn_annot.report.output import render_chunk  # not at start-up (report/formats.py)
+
     if fmt in ("json", "vcf") and len(reports) != 1:
         raise ValueError(f"a {fmt.upper()} report holds one input")
     return "".join(render_chunk(r, fmt, first=not n, per=per) for n, r in enumerate(reports))

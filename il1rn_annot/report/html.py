@@ -122,6 +122,14 @@ class PageInput:
     error: str = ""  # the one-line reason an input gave no report
 
 
+@dataclass(frozen=True)
+class PageKept:
+    """An input's part of the page, and the settings its report was made with."""
+
+    input: PageInput
+    options: dict[str, object]
+
+
 #: Names of the files a batch reads or other reports: a page under such a name would replace
 #: one of them, or mislead whoever opens it.
 OTHER_KINDS = (".vcf", ".vcf.gz", ".bcf", ".tbi", ".csi", ".json", ".tsv", ".txt", ".csv")
@@ -165,28 +173,39 @@ class HtmlPage:
 
     def add(self, source: str, report: Report) -> None:
         self.tool = self.tool or report.tool
-        self.options = self.options or dict(report.options)
-        info = report.input
-        self.inputs.append(
-            PageInput(
-                source=info.path or source,
-                build=info.build,
-                build_source=info.build_source,
-                access=info.access,
-                warnings=tuple(report.warnings),
-                catalogued=tuple(
-                    dict.fromkeys(
-                        f"{allele_name(a)} ({a.classification.replace('_', ' ')})"
-                        for a in report.records
-                        if a.dira_id
-                    )
-                ),
-                n_records=len(report.records),
-                samples=[page_sample(s) for s in report.samples],
-            )
-        )
+        self.add_kept(source, self.keep(source, report))
 
-    def failed(self, source: str, message: str) -> None:
+    #: What a resumed batch keeps of each report (resume.py): its part of the page.
+    key = "html"
+    kept_type = PageKept
+
+    def keep(self, source: str, report: Report) -> PageKept:
+        """What the page shows of a report, and nothing else of it."""
+        info = report.input
+        page_input = PageInput(
+            source=info.path or source,
+            build=info.build,
+            build_source=info.build_source,
+            access=info.access,
+            warnings=tuple(report.warnings),
+            catalogued=tuple(
+                dict.fromkeys(
+                    f"{allele_name(a)} ({a.classification.replace('_', ' ')})"
+                    for a in report.records
+                    if a.dira_id
+                )
+            ),
+            n_records=len(report.records),
+            samples=[page_sample(s) for s in report.samples],
+        )
+        return PageKept(page_input, dict(report.options))
+
+    def add_kept(self, source: str, kept: PageKept) -> None:
+        """An input's part of the page, made now or kept by a resumed batch."""
+        self.options = self.options or kept.options
+        self.inputs.append(kept.input)
+
+    def failed(self, source: str, message: str, name: str | None = None) -> None:
         self.inputs.append(PageInput(source=source, error=message))
 
     def close(self) -> None:

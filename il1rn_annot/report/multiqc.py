@@ -93,23 +93,41 @@ class MultiqcTable:
         self.version = ""
         self.catalog = ""
 
+    #: What a resumed batch keeps of each report (resume.py): this table's rows.
+    key = "multiqc"
+    kept_type = list[Row]
+
     def add(self, source: str, report: Report) -> None:
         self.version, self.catalog = report.tool.version, report.tool.catalog_version
-        for s in report.samples:
-            self.rows.append(
-                Row(
-                    input=source,
-                    sample=s.sample,
-                    dira_genotype=s.dira_genotype,
-                    needs_review=s.needs_review,
-                    alleles=_alleles_column(s),
-                    coverage=coverage_text(s.coverage),
-                    review_reasons="; ".join(s.review_reasons),
-                )
-            )
+        self.add_kept(source, self.keep(source, report))
 
-    def failed(self, source: str, message: str) -> None:
-        self.rows.append(Row(source, stem(source), FAILED, True, "-", "-", message))
+    def keep(self, source: str, report: Report) -> list[Row]:
+        """The rows of a report, and nothing else of it."""
+        return [
+            Row(
+                input=source,
+                sample=s.sample,
+                dira_genotype=s.dira_genotype,
+                needs_review=s.needs_review,
+                alleles=_alleles_column(s),
+                coverage=coverage_text(s.coverage),
+                review_reasons="; ".join(s.review_reasons),
+            )
+            for s in report.samples
+        ]
+
+    def add_kept(self, source: str, rows: list[Row]) -> None:
+        """Rows kept earlier: those of a report that a resumed batch skipped."""
+        if not self.version:  # a skipped report was made by this version (resume.fingerprint)
+            from il1rn_annot import __version__
+            from il1rn_annot.catalog import load_catalog
+
+            self.version, self.catalog = __version__, load_catalog().version
+        self.rows.extend(rows)
+
+    def failed(self, source: str, message: str, name: str | None = None) -> None:
+        """A row named ``name`` (a sheet's sample), else by the input's file name."""
+        self.rows.append(Row(source, name or stem(source), FAILED, True, "-", "-", message))
 
     def close(self) -> None:
         with ReportStream(self.path, "tsv") as out:

@@ -30,9 +30,10 @@ from typing import IO
 
 from il1rn_annot.errors import InternalError, OutputError, UsageError
 from il1rn_annot.model import Report
+from il1rn_annot.report.formats import FORMATS, STDOUT
 
 log = logging.getLogger(__name__)
-FORMATS = ("json", "tsv", "summary", "vcf")
+__all__ = ["FORMATS", "STDOUT", "ReportStream", "format_for", "render_chunk", "write_page"]
 
 #: What each format is called on disk by ``--output-dir`` (an annotated VCF is bgzipped).
 SUFFIXES = {"json": ".json", "tsv": ".tsv", "summary": ".txt", "vcf": ".vcf.gz"}
@@ -46,7 +47,6 @@ FOREIGN_SUFFIXES = (".csv", ".html", ".xlsx", ".xml", ".yaml", ".yml", ".bed")
 #: and a VCF named .vcf.gz or .vcf.bgz is written in BGZF (see ``vcf_encoding``).
 OTHER_COMPRESSIONS = (".bgz", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z", ".zip", ".7z")
 
-STDOUT = "<stdout>"
 _FD_PATH = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
 _STD_PATHS = {"/dev/stdout": 1, "/dev/stderr": 2}
 
