@@ -128,6 +128,7 @@ class PageKept:
 
     input: PageInput
     options: dict[str, object]
+    tool: ToolInfo | None = None  # the versions and catalog (overlay included) the page names
 
 
 #: Names of the files a batch reads or other reports: a page under such a name would replace
@@ -172,7 +173,6 @@ class HtmlPage:
         self.options: dict[str, object] = {}
 
     def add(self, source: str, report: Report) -> None:
-        self.tool = self.tool or report.tool
         self.add_kept(source, self.keep(source, report))
 
     #: What a resumed batch keeps of each report (resume.py): its part of the page.
@@ -198,11 +198,12 @@ class HtmlPage:
             n_records=len(report.records),
             samples=[page_sample(s) for s in report.samples],
         )
-        return PageKept(page_input, dict(report.options))
+        return PageKept(page_input, dict(report.options), report.tool)
 
     def add_kept(self, source: str, kept: PageKept) -> None:
         """An input's part of the page, made now or kept by a resumed batch."""
         self.options = self.options or kept.options
+        self.tool = self.tool or kept.tool
         self.inputs.append(kept.input)
 
     def failed(self, source: str, message: str, name: str | None = None) -> None:
