@@ -71,6 +71,13 @@ CHECKS = {
         name in (ROOT / "out/plate.html").read_text()
         for name in ("AFFECTED_HOM", "FOUNDER_HOM", "GVCF_COMPLETE", "NOVEL_MISSENSE_HET")
     ),
+    "--format tsv -o out/sheet.tsv": lambda: (
+        "SV_FOUNDER_HOM" in (ROOT / "out/sheet.tsv").read_text()
+    ),
+    "--output-dir out/plate --force": lambda: (ROOT / "out/plate/dira_example.json").exists(),
+    "exome/bams.tsv -o out/exome.json": (
+        lambda: '"consistent_with": "DIRA04"' in (ROOT / "out/exome.json").read_text()
+    ),
     "--cores 2 --directory out/snakemake": lambda: (
         "AFFECTED_HOM" in (ROOT / "out/snakemake/results/cohort.tsv").read_text()
     ),
