@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import asdict, replace
 
 from il1rn_annot.model import Report, SampleReport
 from il1rn_annot.report.rows import record_fields, record_indexes, record_key, variant_fields
@@ -50,7 +51,25 @@ def report_dict(report: Report) -> dict:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2) + "\n"
+    return "".join(json_chunks(report))
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """The JSON report in pieces: everything but the samples, then one sample at a time, so
+    that a cohort's report is never held whole (as text or as dicts). Joined, the pieces are
+    ``json.dumps(report_dict(report), indent=2)`` and a newline, byte for byte."""
+    head = report_dict(replace(report, samples=[]))
+    head.pop("samples")
+    text = json.dumps(head, indent=2)
+    if not report.samples:
+        yield text[:-2] + ',\n  "samples": []\n}\n'
+        return
+    yield text[:-2] + ',\n  "samples": ['
+    indexes = record_indexes(report)
+    for n, sample in enumerate(report.samples):
+        one = json.dumps(sample_dict(sample, indexes), indent=2)
+        yield ("\n    " if not n else ",\n    ") + one.replace("\n", "\n    ")
+    yield "\n  ]\n}\n"
 
 
 def schema_text() -> str:
