@@ -243,15 +243,19 @@ def run_batch(
     debug: bool = False,
     per: str = "sample",
     sinks: Sequence[BatchSink] = (),
+    split: bool = False,
 ) -> BatchResult:
     """Annotate every input; one report file each in ``output_dir``, else one combined output
     (``output`` or stdout) written as each input finishes; every outcome also goes to ``sinks``,
     which are written once the batch has run to its end. Errors of an input are logged and
-    counted; an ``OutputError`` ends the batch; under ``debug`` any error ends it."""
+    counted; an ``OutputError`` ends the batch; under ``debug`` any error ends it. ``split``
+    writes one report per sample into ``output_dir`` (``report.split``)."""
     from il1rn_annot.pipeline import annotate
 
     result = BatchResult(total=len(inputs))
-    if output_dir is not None:
+    if output_dir is not None and split:
+        _run_split(annotate, inputs, options, fmt, output_dir, debug, per, sinks, result)
+    elif output_dir is not None:
         for source in inputs:
             report = _one(annotate, source, options, result, debug, sinks)
             if report is not None:
@@ -267,6 +271,59 @@ def run_batch(
     for sink in sinks:
         sink.close()
     return result
+
+
+def _run_split(
+    annotate: Callable[[str, Options], Report],
+    inputs: list[str],
+    options: Options,
+    fmt: str,
+    output_dir: str,
+    debug: bool,
+    per: str,
+    sinks: Sequence[BatchSink],
+    result: BatchResult,
+) -> None:
+    """One report per sample of each input: ``<stem>.<sample><suffix>``, names made safe and
+    checked for every sample of an input before any of its reports is written; a file
+    without samples gets its one report, as without ``split``."""
+    from il1rn_annot.report.multiqc import FILE_NAME
+    from il1rn_annot.report.split import SplitNames, one_sample
+
+    names = SplitNames(output_dir, reserved=(FILE_NAME,))
+    suffix = SUFFIXES[fmt]
+    for source in inputs:
+        try:
+            report = guarded(annotate, source, options, debug)
+            samples = [s.sample for s in report.samples]
+            targets = names.names(stem(source), samples, suffix, source)
+        except OutputError:
+            raise
+        except Il1rnAnnotError as error:
+            if debug:
+                raise
+            _failed(result, error, source, sinks)
+            continue
+        for sink in sinks:
+            sink.add(source, report)
+        if not report.samples:
+            with ReportStream(os.path.join(output_dir, stem(source) + suffix), fmt, per) as stream:
+                stream.add(report)
+        for target, sample in zip(targets, report.samples, strict=True):
+            with ReportStream(target, fmt, per, follow_symlinks=False) as stream:
+                stream.add(one_sample(report, sample))
+
+
+def _failed(
+    result: BatchResult, error: Il1rnAnnotError, source: str, sinks: Sequence[BatchSink]
+) -> None:
+    """Count and log an input that gives no report."""
+    result.failed += 1
+    result.internal += isinstance(error, InternalError)
+    result.last_code = error.exit_code
+    log.error("%s", error)
+    for sink in sinks:
+        sink.failed(source, str(error))
 
 
 def _one(
@@ -285,12 +342,7 @@ def _one(
     except Il1rnAnnotError as error:
         if debug:
             raise
-        result.failed += 1
-        result.internal += isinstance(error, InternalError)
-        result.last_code = error.exit_code
-        log.error("%s", error)
-        for sink in sinks:
-            sink.failed(source, str(error))
+        _failed(result, error, source, sinks)
         return None
     for sink in sinks:
         sink.add(source, report)

@@ -330,6 +330,26 @@ def cli(ctx: click.Context) -> None:
     "or summary, written as each input finishes; JSON needs it.",
 )
 @click.option(
+    "--split-samples",
+    is_flag=True,
+    help="With --output-dir: one report per sample, <input>.<sample>.json (or .tsv, .txt), "
+    "each with every record of the window. Characters of a sample name that could leave the "
+    "directory (/, .., NUL, control characters, %) are percent-encoded, a name too long for "
+    "the file system is cut and ends in a hash, and names that differ only in case are refused.",
+)
+@click.option(
+    "--samples",
+    "sample_names",
+    metavar="A,B,...",
+    help="Only these samples (comma-separated), reported in the file's order; a name the file "
+    "does not have is an error. The other samples' columns are not decoded.",
+)
+@click.option(
+    "--samples-file",
+    type=click.Path(dir_okay=False),
+    help="Only the samples listed in this file, one name a line (as bcftools -S).",
+)
+@click.option(
     "-r",
     "--recursive",
     is_flag=True,
@@ -426,6 +446,9 @@ def annotate(
     output: str | None,
     html_page: str | None,
     output_dir: str | None,
+    split_samples: bool,
+    sample_names: str | None,
+    samples_file: str | None,
     recursive: bool,
     inputs_from: str | None,
     fasta: str | None,
@@ -455,7 +478,7 @@ def annotate(
     """
     from il1rn_annot.batch import BatchSink, check_names, check_outputs, expand_inputs, run_batch
     from il1rn_annot.report.output import format_for
-    from il1rn_annot.side_inputs import read_bam_manifest
+    from il1rn_annot.side_inputs import read_bam_manifest, sample_list
 
     if not inputs and inputs_from is None:
         raise click.UsageError("Missing argument 'INPUT...'.")
@@ -474,6 +497,7 @@ def annotate(
         raise click.UsageError(str(error)) from None
     if per == "record" and fmt != "tsv":
         raise click.UsageError(f"--per record is for --format tsv, not {fmt}")
+    _check_sample_options(fmt, output_dir, split_samples, sample_names, samples_file)
     stdin_uses = list(inputs).count("-") + list(inputs).count("@-") + (inputs_from == "-")
     if stdin_uses > 1:
         raise click.UsageError("stdin ('-') can be given once")
@@ -494,6 +518,7 @@ def annotate(
         min_mapq=min_mapq,
         keep_text=fmt == "vcf",
         command=_command_line(ctx) if fmt == "vcf" else "",
+        samples=sample_list(sample_names, samples_file),
     )
     sources = expand_inputs(inputs, recursive, inputs_from)
     if len(sources) > 1 and not output_dir and fmt in ("json", "vcf"):
@@ -528,10 +553,34 @@ def annotate(
             raise click.UsageError(str(error)) from None
         sinks.append(HtmlPage(html_page))
     result = run_batch(
-        sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per, sinks=sinks
+        sources,
+        options,
+        fmt,
+        output,
+        output_dir,
+        debug=_debug(ctx),
+        per=per,
+        sinks=sinks,
+        split=split_samples,
     )
     if result.exit_code:
         ctx.exit(result.exit_code)
+
+
+def _check_sample_options(
+    fmt: str, output_dir: str | None, split: bool, names: str | None, path: str | None
+) -> None:
+    if names is not None and path is not None:
+        raise click.UsageError("give --samples or --samples-file, not both")
+    if names is not None and not any(names.split(",")):
+        raise click.UsageError(f"--samples needs sample names, not {names!r}")
+    if fmt == "vcf" and (names is not None or path is not None or split):
+        raise click.UsageError(
+            "--format vcf keeps every sample column of the input: select samples with "
+            "'bcftools view -s' first"
+        )
+    if split and output_dir is None:
+        raise click.UsageError("--split-samples writes into --output-dir: give it")
 
 
 def _command_line(ctx: click.Context) -> str:

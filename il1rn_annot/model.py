@@ -299,3 +299,4 @@ class Options:
     min_mapq: int = 20
     keep_text: bool = False  # keep the header and record lines, for the annotated VCF
     command: str = ""  # the command line, named in an annotated VCF's header
+    samples: tuple[str, ...] | None = None  # only these samples (--samples), else all
