@@ -5,6 +5,7 @@ of call the rules look at."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -14,7 +15,7 @@ from il1rn_annot.catalog import load_catalog
 from il1rn_annot.deletions import _ARRAYS_FROM
 from il1rn_annot.model import Options
 from il1rn_annot.pipeline import annotate
-from il1rn_annot.report.json import sample_dict
+from il1rn_annot.report.json import render_json, report_dict, sample_dict
 from il1rn_annot.report.rows import record_indexes
 from il1rn_annot.report.tsv import tsv_lines
 
@@ -76,7 +77,7 @@ def _call(rng: random.Random, n_alts: int, haplotypes: str) -> str:
     return ":".join((gt, dp, gq, ft, ps))
 
 
-def _cohort_text(seed: int) -> str:
+def _cohort_text(seed: int, names: list[str] | None = None) -> str:
     rng = random.Random(seed)
     known = dict(load_catalog().known_bases("GRCh38"))
     # Some samples look hemizygous across the founder interval: homozygous everywhere there.
@@ -95,7 +96,7 @@ def _cohort_text(seed: int) -> str:
         filt = rng.choice(["PASS", "PASS", "PASS", "LowQual"])
         cells = " ".join(_call(rng, n_alts, shape) for shape in shapes)
         rows.append(f"{p} {ref} {alt} {filt} {FORMAT} {cells}")
-    names = [f"S{i}" for i in range(N_SAMPLES)]
+    names = names or [f"S{i}" for i in range(N_SAMPLES)]
     return vcf_text(names, rows, chrom="chr2")
 
 
@@ -127,3 +128,13 @@ def test_the_cohorts_exercise_pattern_evidence(tmp_path):
         calls |= {s.dira_genotype for s in samples}
     assert any("hemizygous stretch" in p for p in found)
     assert calls >= {"none", "monoallelic", "biallelic", "indeterminate"}
+
+
+def test_streamed_json_is_json_dumps_byte_for_byte(tmp_path):
+    """The JSON writer writes each allele's lines once per report and a sample at a time: the
+    text is still exactly ``json.dumps(indent=2)``, escapes included."""
+    names = [f'S{i} "Ünal" \\ é' if i % 2 else f"S{i}" for i in range(N_SAMPLES)]
+    path = str(write_input(tmp_path, "cohort", _cohort_text(1, names)))
+    report = annotate(path, Options())
+    assert any(s.variants for s in report.samples) and any(not s.variants for s in report.samples)
+    assert render_json(report) == json.dumps(report_dict(report), indent=2) + "\n"
