@@ -498,6 +498,8 @@ def annotate(
     if per == "record" and fmt != "tsv":
         raise click.UsageError(f"--per record is for --format tsv, not {fmt}")
     _check_sample_options(fmt, output_dir, split_samples, sample_names, samples_file)
+    if split_samples and per == "record":
+        raise click.UsageError("--per record has no samples to split: leave out --split-samples")
     stdin_uses = list(inputs).count("-") + list(inputs).count("@-") + (inputs_from == "-")
     if stdin_uses > 1:
         raise click.UsageError("stdin ('-') can be given once")

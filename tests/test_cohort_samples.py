@@ -98,6 +98,10 @@ def test_bad_samples_file(tmp_path, run, content, problem):
         (("--samples", ",,"), "--samples needs sample names"),
         (("--samples", "S1", "--format", "vcf"), "--format vcf keeps every sample column"),
         (("--split-samples",), "--split-samples writes into --output-dir"),
+        (
+            ("--split-samples", "--output-dir", "o", "--per", "record", "--format", "tsv"),
+            "no samples",
+        ),
     ],
 )
 def test_sample_option_usage_errors(tmp_path, run, args, message):
