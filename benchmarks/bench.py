@@ -20,12 +20,21 @@ the wall clock and measured for peak RSS. Inputs are generated in a temporary di
     plate-resume   the same rerun: every report finished, all skipped
 Then start-up against `python -c 'import click'` (target: --help and --version <= 1.3x).
 Figures are printed as a table; nothing is asserted (speed is measured here, never in tests).
+
+Cohort windows (``cohort_main``; `python benchmarks/bench.py cohort` runs only these): the
+generated GATK-like cohorts of ``cohort_data.py`` (cached), 2,500 samples x 1,500 records and
+100,000 samples x 150 records (the largest 100k-sample window this 2-core, shared machine
+generates and reads in minutes), as TSV and JSON reports, against three anchors on the same
+file: `bcftools view -r` of the window, `bcftools query -f '[%GT]'`, and a bare cyvcf2 loop
+over ``gt_types`` (when cyvcf2 is installed). Each line: wall and CPU seconds (user + system:
+the fairer figure on a loaded machine), peak RSS, and CPU microseconds per sample.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -155,6 +164,27 @@ def _startup_cases(work: Path) -> None:
     print(f"\n{'start-up':16} {'CPU ms (median)':>20} {'x import click':>14}")
     for name, seconds in median.items():
         print(f"{name:16} {seconds * 1000:20.0f} {seconds / median['import click']:14.2f}")
+def _measure_cpu(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one child, by
+    /usr/bin/time -v when it is there, else by getrusage."""
+    if os.path.exists("/usr/bin/time"):
+        start = time.perf_counter()
+        out = subprocess.run(
+            ["/usr/bin/time", "-v", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        wall = time.perf_counter() - start
+        text = out.stderr.decode(errors="replace")
+        if out.returncode:
+            raise RuntimeError(f"{args[:4]} failed: {text[-500:]}")
+
+        def value(label: str) -> float:
+            found = re.search(re.escape(label) + r": ([0-9.]+)", text)
+            return float(found.group(1)) if found else float("nan")
+
+        cpu = value("User time (seconds)") + value("System time (seconds)")
+        return wall, cpu, value("Maximum resident set size (kbytes)") / 1024
+    wall, rss = _measure(args)
+    return wall, float("nan"), rss
 
 
 def _measure(args: list[str], stdin: Path | None = None) -> tuple[float, float]:
@@ -250,7 +280,69 @@ def _cohort_file(work: Path) -> Path:
     return path
 
 
+# --- cohort windows (issue #11) ----------------------------------------------------------------
+
+#: (samples, records) of the cohort windows.
+COHORTS = ((2_500, 1_500), (100_000, 150))
+#: The GRCh38 IL1RN window as il1rn-annot reads it (genome.il1rn_window).
+WINDOW = "chr2:113122000-113140000"
+
+_CYVCF2_LOOP = """
+import sys, numpy
+from cyvcf2 import VCF
+counts = None
+for v in VCF(sys.argv[1])(sys.argv[2]):
+    gt = v.gt_types
+    counts = (gt != 0) if counts is None else counts + (gt != 0)
+print(int(counts.sum()) if counts is not None else 0)
+"""
+
+
+def cohort_cases(path: Path, out: Path) -> list[tuple[str, list[str]]]:
+    tool = [*TOOL, "annotate", str(path)]
+    cases = [
+        ("il1rn-annot tsv", [*tool, "--format", "tsv", "-o", str(out / "c.tsv")]),
+        ("il1rn-annot json", [*tool, "--format", "json", "-o", str(out / "c.json")]),
+        ("bcftools view -r", ["bcftools", "view", "-r", WINDOW, "-o", "/dev/null", str(path)]),
+        ("bcftools query GT", ["bcftools", "query", "-r", WINDOW, "-f", "[%GT]\\n", str(path)]),
+    ]
+    try:
+        import cyvcf2  # noqa: F401
+    except ImportError:
+        print("cyvcf2 is not installed: no cyvcf2 anchor (pip install cyvcf2)")
+    else:
+        cases.append(
+            ("cyvcf2 gt_types loop", [sys.executable, "-c", _CYVCF2_LOOP, str(path), WINDOW])
+        )
+    return cases
+
+
+def cohort_main() -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from cohort_data import cohort
+
+    work = Path(tempfile.mkdtemp(prefix="il1rn-bench-cohort-"))
+    try:
+        print(f"{'cohort case':34} {'wall s':>8} {'CPU s':>8} {'RSS MiB':>8} {'CPU us/sample':>14}")
+        for n_samples, n_records in COHORTS:
+            path = cohort(n_samples, n_records)
+            for name, args in cohort_cases(path, work):
+                wall, cpu, rss = _measure_cpu(args)
+                label = f"{n_samples}x{n_records} {name}"
+                per = cpu / n_samples * 1e6
+                print(f"{label:34} {wall:8.2f} {cpu:8.2f} {rss:8.0f} {per:14.0f}")
+            size = {p.suffix: p.stat().st_size for p in work.glob("c.*")}
+            tsv, json = (size[k] / 2**20 for k in (".tsv", ".json"))
+            print(f"  reports: TSV {tsv:.0f} MiB, JSON {json:.0f} MiB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    main()
+    if sys.argv[1:] == ["cohort"]:
+        cohort_main()
+    else:
+        main()
+        cohort_main()

@@ -303,15 +303,26 @@ def run_batch(
     jobs: int = 1,
     resume: bool = True,
     progress: Progress | None = None,
+    split: bool = False,
 ) -> BatchResult:
     """Annotate every input (a path, with ``options``, or a ``Task`` with its own); one report
     file each in ``output_dir``, else one combined output (``output`` or stdout) written as each
     input finishes, in input order; every outcome also goes to ``sinks``, which are written
     once the batch has run to its end. With ``output_dir``, reports finished by an earlier run
-    are skipped (``resume``; see resume.py). Errors of an input are logged and counted; an
+    are skipped (``resume``; see resume.py); ``split`` writes one report per sample instead
+    (``report.split``; serial, never skipped). Errors of an input are logged and counted; an
     ``OutputError`` ends the batch; under ``debug`` any error ends it."""
     tasks = [t if isinstance(t, Task) else Task(t, stem(t), options) for t in inputs]
     result = BatchResult(total=len(tasks))
+    if split and output_dir is not None:
+        try:
+            _run_split(tasks, fmt, output_dir, debug, per, sinks, result)
+            for sink in sinks:
+                sink.close()
+        finally:
+            if progress is not None:
+                progress.close()
+        return result
     suffix = SUFFIXES[fmt]
     state = None
     if output_dir is not None:
@@ -418,6 +429,59 @@ def _in_process(task: Task, debug: bool):
         return Outcome(
             error=str(error), exit_code=error.exit_code, internal=isinstance(error, InternalError)
         )
+
+
+def _run_split(
+    tasks: Sequence[Task],
+    fmt: str,
+    output_dir: str,
+    debug: bool,
+    per: str,
+    sinks: Sequence[BatchSink],
+    result: BatchResult,
+) -> None:
+    """One report per sample of each input: ``<stem>.<sample><suffix>``, names made safe and
+    checked for every sample of an input before any of its reports is written; a file
+    without samples gets its one report, as without ``split``."""
+    from il1rn_annot.batch_jobs import annotate_task
+    from il1rn_annot.report.multiqc import FILE_NAME
+    from il1rn_annot.report.split import SplitNames, one_sample
+
+    names = SplitNames(output_dir, reserved=(FILE_NAME,))
+    suffix = SUFFIXES[fmt]
+    for task in tasks:
+        source = task.source
+        try:
+            report = annotate_task(task, debug)
+            samples = [s.sample for s in report.samples]
+            targets = names.names(task.name, samples, suffix, source)
+        except OutputError:
+            raise
+        except Il1rnAnnotError as error:
+            if debug:
+                raise
+            _failed(result, error, source, sinks)
+            continue
+        for sink in sinks:
+            sink.add(source, report)
+        if not report.samples:
+            with ReportStream(os.path.join(output_dir, task.name + suffix), fmt, per) as stream:
+                stream.add(report)
+        for target, sample in zip(targets, report.samples, strict=True):
+            with ReportStream(target, fmt, per, follow_symlinks=False) as stream:
+                stream.add(one_sample(report, sample))
+
+
+def _failed(
+    result: BatchResult, error: Il1rnAnnotError, source: str, sinks: Sequence[BatchSink]
+) -> None:
+    """Count and log an input that gives no report."""
+    result.failed += 1
+    result.internal += isinstance(error, InternalError)
+    result.last_code = error.exit_code
+    log.error("%s", error)
+    for sink in sinks:
+        sink.failed(source, str(error))
 
 
 def _resume_one(task: Task, entry: dict, sinks: Sequence[BatchSink]) -> None:

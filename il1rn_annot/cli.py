@@ -371,6 +371,26 @@ def cli(ctx: click.Context) -> None:
     "versions (a killed or failed batch resumes where it stopped).",
 )
 @click.option(
+    "--split-samples",
+    is_flag=True,
+    help="With --output-dir: one report per sample, <input>.<sample>.json (or .tsv, .txt), "
+    "each with every record of the window. Characters of a sample name that could leave the "
+    "directory (/, .., NUL, control characters, %) are percent-encoded, a name too long for "
+    "the file system is cut and ends in a hash, and names that differ only in case are refused.",
+)
+@click.option(
+    "--samples",
+    "sample_names",
+    metavar="A,B,...",
+    help="Only these samples (comma-separated), reported in the file's order; a name the file "
+    "does not have is an error. The other samples' columns are not decoded.",
+)
+@click.option(
+    "--samples-file",
+    type=click.Path(dir_okay=False),
+    help="Only the samples listed in this file, one name a line (as bcftools -S).",
+)
+@click.option(
     "-r",
     "--recursive",
     is_flag=True,
@@ -494,6 +514,9 @@ def annotate(
     manifest: str | None,
     jobs: int,
     force: bool,
+    split_samples: bool,
+    sample_names: str | None,
+    samples_file: str | None,
     recursive: bool,
     inputs_from: str | None,
     fasta: str | None,
@@ -535,7 +558,7 @@ def annotate(
     )
     from il1rn_annot.model import Options
     from il1rn_annot.report.output import format_for
-    from il1rn_annot.side_inputs import read_bam_manifest
+    from il1rn_annot.side_inputs import read_bam_manifest, sample_list
 
     if manifest is not None and (inputs or inputs_from is not None):
         raise click.UsageError("give INPUTs or --manifest, not both")
@@ -561,6 +584,9 @@ def annotate(
         raise click.UsageError(str(error)) from None
     if per == "record" and fmt != "tsv":
         raise click.UsageError(f"--per record is for --format tsv, not {fmt}")
+    _check_sample_options(fmt, output_dir, split_samples, sample_names, samples_file)
+    if split_samples and per == "record":
+        raise click.UsageError("--per record has no samples to split: leave out --split-samples")
     stdin_uses = list(inputs).count("-") + list(inputs).count("@-") + (inputs_from == "-")
     if stdin_uses > 1:
         raise click.UsageError("stdin ('-') can be given once")
@@ -584,6 +610,7 @@ def annotate(
         catalog_overlay=catalog_overlay,
         clinvar=clinvar,
         targets=targets,
+        samples=sample_list(sample_names, samples_file),
     )
     if catalog_overlay:
         from il1rn_annot.catalog import load_catalog
@@ -646,6 +673,7 @@ def annotate(
         jobs=jobs,
         resume=not force,
         progress=progress,
+        split=split_samples,
     )
     # On a terminal; elsewhere only when a rerun skipped inputs (stderr is for problems).
     shown = progress is not None or result.skipped
@@ -653,6 +681,22 @@ def annotate(
         _say(f"il1rn-annot: {result.summary()}")
     if result.exit_code:
         ctx.exit(result.exit_code)
+
+
+def _check_sample_options(
+    fmt: str, output_dir: str | None, split: bool, names: str | None, path: str | None
+) -> None:
+    if names is not None and path is not None:
+        raise click.UsageError("give --samples or --samples-file, not both")
+    if names is not None and not any(names.split(",")):
+        raise click.UsageError(f"--samples needs sample names, not {names!r}")
+    if fmt == "vcf" and (names is not None or path is not None or split):
+        raise click.UsageError(
+            "--format vcf keeps every sample column of the input: select samples with "
+            "'bcftools view -s' first"
+        )
+    if split and output_dir is None:
+        raise click.UsageError("--split-samples writes into --output-dir: give it")
 
 
 def _command_line(ctx: click.Context) -> str:

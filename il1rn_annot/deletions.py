@@ -5,7 +5,7 @@ neither names an allele, so they change a call only where it is contradicted."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from il1rn_annot.match import deletion_of
 from il1rn_annot.model import (
@@ -180,41 +180,100 @@ def pattern_rows(
     ]
 
 
-def deletion_pattern(
-    sample_index: int,
-    rows: Sequence[tuple[tuple[SampleCall, ...], bool]],
-    interval: tuple[int, int],
-    gvcf: bool,
-) -> str:
+@dataclass(frozen=True)
+class PatternCounts:
+    """One sample's calls across the founder interval (inside) and its flanks."""
+
+    het: int = 0
+    hom: int = 0
+    called_inside: int = 0
+    missing_inside: int = 0
+    called_flank: int = 0
+
+
+# What one call says for the pattern: codes of ``_pattern_code``.
+_COMPLETE_REF, _MISSING, _HET, _HOM = 1, 2, 3, 4
+
+
+def _pattern_code(alleles: tuple[int | None, ...]) -> int:
+    """A call as the pattern sees it: missing (or no GT), reference, heterozygous (any two
+    different alleles) or homozygous for an ALT."""
+    if not alleles or None in alleles:
+        return _MISSING
+    if alleles == (0, 0):
+        return _COMPLETE_REF
+    first = alleles[0]
+    if any(a != first for a in alleles):
+        return _HET
+    return _HOM if first != 0 else _COMPLETE_REF
+
+
+def pattern_counts(
+    rows: Sequence[tuple[tuple[SampleCall, ...], bool]], n_samples: int
+) -> list[PatternCounts]:
+    """Every sample's ``PatternCounts`` in one pass over the rows: each distinct call of a
+    record is read once, and a cohort's samples are counted with array operations."""
+    if n_samples >= _ARRAYS_FROM:
+        return _counts_by_arrays(rows, n_samples)
+    out = []
+    for i in range(n_samples):
+        count = [0, 0, 0, 0, 0]  # het, hom, called_inside, missing_inside, called_flank
+        for calls, inside in rows:
+            code = _pattern_code(calls[i].alleles)
+            if not inside:
+                count[4] += code != _MISSING
+            elif code == _MISSING:
+                count[3] += 1
+            else:
+                count[2] += 1
+                count[0] += code == _HET
+                count[1] += code == _HOM
+        out.append(PatternCounts(*count))
+    return out
+
+
+#: From this many samples on, ``pattern_counts`` counts with numpy (imported only then).
+_ARRAYS_FROM = 32
+
+
+def _counts_by_arrays(
+    rows: Sequence[tuple[tuple[SampleCall, ...], bool]], n_samples: int
+) -> list[PatternCounts]:
+    import numpy as np
+
+    het = np.zeros(n_samples, dtype=np.int64)
+    hom, called_inside, missing_inside, called_flank = (np.zeros_like(het) for _ in range(4))
+    for calls, inside in rows:
+        distinct = dict(zip(map(id, calls), calls, strict=True))
+        code_of = {key: _pattern_code(c.alleles) for key, c in distinct.items()}
+        codes = np.fromiter(map(code_of.__getitem__, map(id, calls)), np.int8, len(calls))
+        missing = codes == _MISSING
+        if not inside:
+            called_flank += ~missing
+            continue
+        missing_inside += missing
+        called_inside += ~missing
+        het += codes == _HET
+        hom += codes == _HOM
+    columns = (het, hom, called_inside, missing_inside, called_flank)
+    return [PatternCounts(*map(int, values)) for values in zip(*columns, strict=True)]
+
+
+def pattern_text(counts: PatternCounts, interval: tuple[int, int], gvcf: bool) -> str:
     """Supporting evidence for a deletion from the genotypes across the founder interval, never a
     call on its own: no heterozygous call among many non-reference calls (a hemizygous stretch,
     as a heterozygous deletion leaves, or plain homozygosity by descent), or no call at all
     inside while the flanks are called (a homozygous deletion)."""
-    het = hom = called_inside = missing_inside = called_flank = 0
-    for calls, inside in rows:
-        alleles = calls[sample_index].alleles
-        complete = bool(alleles) and None not in alleles
-        if not inside:
-            called_flank += complete
-        elif not complete:
-            missing_inside += 1
-        else:
-            called_inside += 1
-            if alleles != (0, 0):
-                first = alleles[0]
-                if any(a != first for a in alleles):
-                    het += 1
-                elif first != 0:
-                    hom += 1
     size = f"{(interval[1] - interval[0] + 1) / 1000:.0f} kb"
-    if called_flank and not called_inside and (gvcf or missing_inside >= MIN_PATTERN_RECORDS):
+    inside, missing = counts.called_inside, counts.missing_inside
+    if counts.called_flank and not inside and (gvcf or missing >= MIN_PATTERN_RECORDS):
         return (
             f"no call across the {size} founder-deletion interval while its flanks are called "
-            f"({missing_inside} no-call records inside): supports a homozygous deletion"
+            f"({missing} no-call records inside): supports a homozygous deletion"
         )
-    if not gvcf and het == 0 and hom >= MIN_PATTERN_RECORDS:
+    if not gvcf and counts.het == 0 and counts.hom >= MIN_PATTERN_RECORDS:
         return (
-            f"{hom} homozygous and no heterozygous call across the {size} founder-deletion "
+            f"{counts.hom} homozygous and no heterozygous call across the {size} founder-deletion "
             "interval: a hemizygous stretch (a heterozygous deletion, or homozygosity by descent)"
         )
     return ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, CatalogEntry
 from il1rn_annot.coverage import gvcf_coverage, site_coverage
-from il1rn_annot.deletions import deletion_pattern, pattern_rows
+from il1rn_annot.deletions import pattern_counts, pattern_rows, pattern_text
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
@@ -611,8 +611,16 @@ def call_samples(
     ]
     relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
     for annotated in alleles:
-        for i, call in enumerate(annotated.alt.record.calls):
-            if annotated.pathogenic or call.alleles not in _REFERENCE:
+        calls = annotated.alt.record.calls
+        if annotated.pathogenic:
+            for allele_list in relevant:
+                allele_list.append(annotated)
+            continue
+        # Each distinct call of the record once: a cohort's reference calls share objects.
+        distinct = dict(zip(map(id, calls), calls, strict=True))
+        plain = {key for key, call in distinct.items() if call.alleles in _REFERENCE}
+        for i, key in enumerate(map(id, calls)):
+            if key not in plain:
                 relevant[i].append(annotated)
     reports = [
         call_sample(
@@ -622,9 +630,9 @@ def call_samples(
     ]
     if interval is None or not context:
         return reports
-    rows = pattern_rows(context, interval)
+    counts = pattern_counts(pattern_rows(context, interval), len(reports))
     for i, report in enumerate(reports):
-        pattern = deletion_pattern(i, rows, interval, gvcf)
+        pattern = pattern_text(counts[i], interval, gvcf)
         if pattern:
             reasons = list(dict.fromkeys([*report.review_reasons, f"deletion pattern: {pattern}"]))
             coverage = replace(report.coverage, deletion_pattern=pattern)

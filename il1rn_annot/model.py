@@ -445,3 +445,4 @@ class DepthEvidence:
     # too_noisy, no_targets
     note: str
     targeted: TargetDepthEvidence | None = None  # exome/panel: the batch-reference evidence
+    samples: tuple[str, ...] | None = None  # only these samples (--samples), else all

@@ -61,6 +61,7 @@ def annotate(source: str, options: Options) -> Report:
             for b, interval in founder.items()
         },
         keep_text=options.keep_text,
+        samples=options.samples,
     )
     records = data.records
     warnings = list(data.warnings)

@@ -79,6 +79,7 @@ def read_window(
     context: Mapping[str, tuple[int, int]] | None = None,
     empty_window_warning: bool = True,
     keep_text: bool = False,
+    samples: Sequence[str] | None = None,
 ) -> WindowData:
     """Read the IL1RN window of ``source`` (a path or ``-``).
 
@@ -91,6 +92,8 @@ def read_window(
     logged here once; an SV call set (``--sv``) gives ``empty_window_warning=False``, since no
     SV in IL1RN is its usual state. ``keep_text`` keeps the header and each record's line as
     the input has them (``WindowData.header``, ``VariantRecord.text``), for the annotated VCF.
+    ``samples`` keeps only these samples (``--samples``), in the file's order: htslib then
+    decodes no other sample's columns.
     """
     import pysam
 
@@ -100,12 +103,22 @@ def read_window(
     regions = {b: Region("2", *r) for b, r in (context or {}).items()}
     if source != STDIN:
         _check_file(source)
-        data = _read(source, label, build, require_index, known_bases, detail, regions, keep_text)
+        data = _read(
+            source, label, build, require_index, known_bases, detail, regions, keep_text, samples
+        )
     else:
         # Spooled, so that htslib and the text scan can both read it, to the end.
         with spooled_stdin() as readable:
             data = _read(
-                readable, label, build, require_index, known_bases, detail, regions, keep_text
+                readable,
+                label,
+                build,
+                require_index,
+                known_bases,
+                detail,
+                regions,
+                keep_text,
+                samples,
             )
     if not empty_window_warning:
         data = replace(data, warnings=tuple(w for w in data.warnings if EMPTY_WINDOW not in w))
@@ -133,6 +146,7 @@ def _read(
     detail: Callable[[int, int], bool],
     context: Mapping[str, Region],
     keep_text: bool = False,
+    wanted: Sequence[str] | None = None,
 ) -> WindowData:
     import pysam
 
@@ -160,7 +174,7 @@ def _read(
         try:
             header_contigs = _header_contigs(vf, label)
             meta = [str(r).strip() for r in vf.header.records]
-            samples = tuple(vf.header.samples)
+            samples = _subset(vf, wanted, label)
             index_contigs = list(vf.index.keys()) if indexed else []
         except UnicodeDecodeError:
             problem = header_problem(header_lines(source))
@@ -223,7 +237,7 @@ def _read(
         else:
             access = "stream"
             records, wide, order = _stream(
-                vf, source, label, list(BUILDS), detail, context, notes, texts
+                vf, source, label, list(BUILDS), detail, context, notes, texts, wanted
             )
             chr2_names = list(order.names)
             strict = any(is_chr2(n) for n in chr2_names)
@@ -277,6 +291,27 @@ def _read(
         warnings=tuple(warnings),
         header=header,
     )
+
+
+def _subset(vf, wanted: Sequence[str] | None, label: str) -> tuple[str, ...]:
+    """The samples read: all, or the ``wanted`` ones (in the file's order); a name the file does
+    not have is an error naming it, since a silently missing sample would look called."""
+    samples = tuple(vf.header.samples)
+    if wanted is None:
+        return samples
+    have = set(samples)
+    unknown = [name for name in wanted if name not in have]
+    if unknown:
+        listed = ", ".join(repr(shown(n)) for n in unknown[:3])
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        raise InputError(
+            f"no sample {listed}{more} in the file (--samples/--samples-file); it has "
+            f"{len(samples)} sample(s)" + (f", e.g. {shown(samples[0])!r}" if samples else ""),
+            label,
+        )
+    if len(wanted) < len(samples):
+        vf.subset_samples(list(wanted))
+    return tuple(vf.header.samples)
 
 
 def _naming_warning(names: Sequence[str]) -> str:
@@ -565,6 +600,7 @@ def _stream(
     context: Mapping[str, Region],
     notes: Notes,
     texts: list[str] | None = None,
+    wanted: Sequence[str] | None = None,
 ) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], Order]:
     """Every record, to the end of the file (see ``stream``); the windows' records kept, and
     their lines added to ``texts`` when it is given."""
@@ -602,6 +638,7 @@ def _stream(
             except (OSError, ValueError) as exc:
                 raise InputError(_open_problem(source, exc), label) from None
             with _closing(window_file, label):
+                _subset(window_file, wanted, label)
                 keep(iter(window_file), scan.lines)
             if texts is not None:
                 texts.extend(record_lines(scan.path))

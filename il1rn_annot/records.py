@@ -23,6 +23,8 @@ from il1rn_annot.vcftext import shown
 GVCF_ALTS = frozenset({"<NON_REF>", "<*>"})
 _GT_SPLIT = re.compile(r"[|/]")
 _REF_GTS = frozenset({"0/0", "0|0", "0"})
+#: The FORMAT fields ``_sample_call`` reads; two columns equal in these are the same call.
+_READ_KEYS = frozenset({"GT", "DP", "MIN_DP", "GQ", "FT", "PS", "CN"})
 _MATE = re.compile(r"[\[\]]([^:\[\]]+):(\d+)[\[\]]")
 
 
@@ -255,7 +257,10 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
             )
         keys = fields[8].split(":")
         declared = _declared(rec.header, alts, block, rec.stop - rec.pos + 1)
+        # Columns that differ only in fields the calls never read (AD, PL) share one call.
+        read = [i for i, key in enumerate(keys) if key in _READ_KEYS]
         seen: dict[str, SampleCall] = {}
+        by_values: dict[tuple[str | None, ...], SampleCall] = {}
         out = []
         for column in fields[9:]:
             if not detail:
@@ -264,7 +269,12 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
                     column = gt
             call = seen.get(column)
             if call is None:
-                call = seen[column] = _sample_call(column, keys, len(alts), block, declared)
+                values = column.split(":")
+                kept = tuple(values[i] if i < len(values) else None for i in read)
+                call = by_values.get(kept)
+                if call is None:
+                    call = by_values[kept] = _sample_call(column, keys, len(alts), block, declared)
+                seen[column] = call
             out.append(call)
         calls = tuple(out)
     svtype = cipos = ciend = None

@@ -1,7 +1,8 @@
-"""Small side inputs of a run: PED files (trios) and BAM/CRAM manifests."""
+"""Small side inputs of a run: PED files (trios), BAM/CRAM manifests, sample lists."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -93,3 +94,31 @@ def read_bam_manifest(path: str) -> tuple[tuple[str | None, str], ...]:
         bam = Path(cells[1])
         out.append((cells[0], str(bam if bam.is_absolute() else base / bam)))
     return tuple(out)
+
+
+def sample_list(names: str | None, path: str | None) -> tuple[str, ...] | None:
+    """The samples ``--samples A,B`` or ``--samples-file FILE`` (one name a line, as bcftools
+    -S reads it: the whole line is the name, spaces included; empty lines skipped) select, or
+    None for all. Duplicates and an empty list are errors: either hides a typing mistake."""
+    if names is None and path is None:
+        return None
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InputError("not a text file with one sample name a line", path) from None
+        except OSError as exc:
+            raise InputError(f"cannot read the list of samples: {exc.strerror}", path) from None
+        given = [line.rstrip("\r") for line in text.split("\n")]
+        label = path
+    else:
+        assert names is not None
+        given = names.split(",")
+        label = "--samples"
+    wanted = [n for n in given if n]
+    if not wanted:
+        raise InputError("names no sample", label)
+    twice = sorted(n for n, count in Counter(wanted).items() if count > 1)
+    if twice:
+        raise InputError(f"names sample {twice[0]!r} more than once", label)
+    return tuple(wanted)

@@ -133,17 +133,18 @@ def report_validator():
 @pytest.fixture(autouse=True)
 def _every_json_report_matches_the_schema(monkeypatch, report_validator):
     """Every JSON report made in-process (CLI runs, batch files, render calls) passes through
-    ``render_json``: each is validated there, so a field added without the schema fails."""
+    ``json_chunks`` (``render_json`` joins them): each is validated there, whole, before its
+    first piece is written, so a field added without the schema fails."""
     from il1rn_annot.report import json as json_writer
 
-    render = json_writer.render_json
+    chunks = json_writer.json_chunks
 
     def checked(report):
-        text = render(report)
-        report_validator.validate(json.loads(text))
-        return text
+        parts = list(chunks(report))
+        report_validator.validate(json.loads("".join(parts)))
+        return iter(parts)
 
-    monkeypatch.setattr(json_writer, "render_json", checked)
+    monkeypatch.setattr(json_writer, "json_chunks", checked)
 
 
 class Run:

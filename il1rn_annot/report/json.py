@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import asdict, replace
+from json.encoder import encode_basestring_ascii as _quoted
 
 from il1rn_annot.model import Report, SampleReport
-from il1rn_annot.report.rows import record_fields, record_indexes, record_key, variant_fields
+from il1rn_annot.report.rows import (
+    VARIANT_FIELDS,
+    allele_fields,
+    call_fields,
+    record_fields,
+    record_indexes,
+    record_key,
+    variant_fields,
+)
 
 
 def sample_dict(sample: SampleReport, records: dict[tuple[int, int], int]) -> dict:
@@ -66,7 +76,80 @@ def _clinvar(report: Report) -> dict | None:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2) + "\n"
+    return "".join(json_chunks(report))
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """The JSON report in pieces: everything but the samples, then one sample at a time, so
+    that a cohort's report is never held whole (as text or as dicts). Joined, the pieces are
+    ``json.dumps(report_dict(report), indent=2)`` and a newline, byte for byte."""
+    head = report_dict(replace(report, samples=[]))
+    head.pop("samples")
+    text = json.dumps(head, indent=2)
+    if not report.samples:
+        yield text[:-2] + ',\n  "samples": []\n}\n'
+        return
+    yield text[:-2] + ',\n  "samples": ['
+    indexes = record_indexes(report)
+    alleles: dict[int, dict[str, str]] = {}
+    for n, sample in enumerate(report.samples):
+        one = _sample_text(sample, indexes, alleles)
+        yield ("\n    " if not n else ",\n    ") + one.replace("\n", "\n    ")
+    yield "\n  ]\n}\n"
+
+
+#: A variant's keys that are the sample's own; the others are the allele's, the same in every
+#: sample that carries it (``_sample_text`` writes those once per allele).
+_OWN = frozenset(("record", "genotype", "zygosity", "phase_set", "depth", "gq", "quality_flags"))
+_VARIANT_KEYS = ("record", *VARIANT_FIELDS)
+
+
+def _sample_text(
+    sample: SampleReport, indexes: dict[tuple[int, int], int], alleles: dict[int, dict[str, str]]
+) -> str:
+    """``json.dumps(sample_dict(sample, indexes), indent=2)``, byte for byte, with each allele's
+    lines written once (``alleles``, by allele) however many samples carry it."""
+    text = json.dumps(sample_dict(replace(sample, variants=[]), indexes), indent=2)
+    if not sample.variants:
+        return text
+    assert text.endswith('\n  "variants": []\n}')  # the last key of sample_dict
+    items = []
+    for variant in sample.variants:
+        fields = {"record": indexes.get(record_key(variant.annotated)), **call_fields(variant)}
+        shared = alleles.get(id(variant.annotated))
+        if shared is None:
+            allele = allele_fields(variant.annotated)
+            shared = alleles[id(variant.annotated)] = {
+                k: _line(k, allele[k]) for k in VARIANT_FIELDS if k not in _OWN
+            }
+        lines = [_line(k, fields[k]) if k in _OWN else shared[k] for k in _VARIANT_KEYS]
+        items.append("    {\n" + ",\n".join(lines) + "\n    }")
+    return text[: -len("[]\n}")] + "[\n" + ",\n".join(items) + "\n  ]\n}"
+
+
+def _line(key: str, value: object) -> str:
+    """One key of a variant as ``json.dumps(indent=2)`` writes it inside a sample."""
+    if isinstance(value, list):
+        if not value:
+            text = "[]"
+        else:
+            text = "[\n" + ",\n".join(f"        {_scalar(v)}" for v in value) + "\n      ]"
+    else:
+        text = _scalar(value)
+    return f'      "{key}": {text}'
+
+
+def _scalar(value: object) -> str:
+    """``json.dumps`` of a plain value, without its per-call set-up (millions in a cohort)."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is str:
+        return _quoted(value)
+    return json.dumps(value)
 
 
 def schema_text() -> str:

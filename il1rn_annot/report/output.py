@@ -141,8 +141,13 @@ class ReportStream:
     was.
     """
 
-    def __init__(self, path: str | None, fmt: str, per: str = "sample") -> None:
+    def __init__(
+        self, path: str | None, fmt: str, per: str = "sample", follow_symlinks: bool = True
+    ) -> None:
         self.path = None if path in (None, "-") else path
+        #: False for names made from input text (--split-samples): a symlink, FIFO or device
+        #: found under the name is replaced by the report, never written through.
+        self.follow_symlinks = follow_symlinks
         self.label = self.path or STDOUT
         self.fmt = fmt
         self.per = per
@@ -188,9 +193,10 @@ class ReportStream:
         """Write one report now (the TSV header goes before the first)."""
         if self.fmt in ("json", "vcf") and self.count:
             raise ValueError(f"a {self.fmt.upper()} report holds one input")
-        text = render_chunk(report, self.fmt, first=not self.count, per=self.per)
+        chunks = render_chunks(report, self.fmt, first=not self.count, per=self.per)
         self.count += 1
-        self._write(text)
+        for text in chunks:
+            self._write(text)
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -213,6 +219,8 @@ class ReportStream:
             self._raw = self._guard(lambda: os.fdopen(os.dup(fd), "wb"))
         else:
             info = self._stat(path)
+            if info is not None and not self.follow_symlinks and not stat.S_ISDIR(info.st_mode):
+                info = info if stat.S_ISREG(info.st_mode) else None  # replaced, not followed
             if info is not None and stat.S_ISDIR(info.st_mode):
                 raise OutputError("is a directory; give a file name for the report", path)
             if info is not None and not stat.S_ISREG(info.st_mode):
@@ -229,7 +237,7 @@ class ReportStream:
 
     def _stat(self, path: str) -> os.stat_result | None:
         try:
-            return os.stat(path)
+            return os.stat(path) if self.follow_symlinks else os.lstat(path)
         except (FileNotFoundError, NotADirectoryError):
             return None  # a new file, a symlink to one yet to be written, or a missing directory
         except OSError as exc:
@@ -237,6 +245,8 @@ class ReportStream:
 
     def _open_temporary(self, path: str, info: os.stat_result | None) -> None:
         target = os.path.realpath(path)  # through symlinks: the link stays, its file is replaced
+        if not self.follow_symlinks:  # the directory may be a link; the name itself is not
+            target = os.path.join(os.path.realpath(os.path.dirname(path) or "."), Path(path).name)
         parent = os.path.dirname(target)
         if not os.path.isdir(parent):
             raise OutputError("the output directory does not exist", path)
@@ -386,27 +396,36 @@ def render_chunk(report: Report, fmt: str, first: bool, per: str = "sample") -> 
     """One report's part of a stream: TSV rows (after the header if ``first``; a row per sample
     and variant, or per record with ``per="record"``), a summary block (after a blank line
     unless ``first``), or the whole JSON document."""
-    if fmt == "json":
-        from il1rn_annot.report.json import render_json
+    return "".join(render_chunks(report, fmt, first, per))
 
-        return render_json(report)
-    if fmt == "tsv" and per == "record":
+
+def render_chunks(report: Report, fmt: str, first: bool, per: str = "sample") -> Iterator[str]:
+    """``render_chunk`` in pieces (JSON and TSV: a sample at a time), written as they come, so
+    that a cohort's report is never held whole as text."""
+    if fmt == "json":
+        from il1rn_annot.report import json as json_writer
+
+        yield from json_writer.json_chunks(report)
+    elif fmt == "tsv" and per == "record":
         from il1rn_annot.report.tsv import record_header, record_lines
 
-        return (record_header() if first else "") + record_lines(report)
-    if fmt == "tsv":
-        from il1rn_annot.report.tsv import tsv_header, tsv_lines
+        yield (record_header() if first else "") + record_lines(report)
+    elif fmt == "tsv":
+        from il1rn_annot.report.tsv import tsv_chunks, tsv_header
 
-        return (tsv_header() if first else "") + tsv_lines(report)
-    if fmt == "summary":
+        if first:
+            yield tsv_header()
+        yield from tsv_chunks(report)
+    elif fmt == "summary":
         from il1rn_annot.report.summary import render_summary
 
-        return ("" if first else "\n") + render_summary(report)
-    if fmt == "vcf":
+        yield ("" if first else "\n") + render_summary(report)
+    elif fmt == "vcf":
         from il1rn_annot.report.vcf import render_vcf
 
-        return render_vcf(report)
-    raise ValueError(f"unknown format {fmt}")
+        yield render_vcf(report)
+    else:
+        raise ValueError(f"unknown format {fmt}")
 
 
 def _regular(path: str | None) -> bool:

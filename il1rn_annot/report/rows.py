@@ -14,8 +14,15 @@ VARIANT_FIELDS = (
 
 def variant_fields(variant: SampleVariant) -> dict:
     """One sample's view of one allele, as plain values (None where a value is absent)."""
+    own = call_fields(variant)
+    allele = _allele_fields(variant.annotated)
+    return {k: own[k] if k in own else allele[k] for k in VARIANT_FIELDS}
+
+
+def call_fields(variant: SampleVariant) -> dict:
+    """The fields of a variant row that are the sample's own: its call of the allele."""
     call = variant.call
-    own = {
+    return {
         "genotype": call.gt_text,
         "zygosity": variant.zygosity,
         "phase_set": call.phase_set if call.phased else None,
@@ -23,8 +30,11 @@ def variant_fields(variant: SampleVariant) -> dict:
         "gq": call.gq,
         "quality_flags": list(variant.quality_flags),
     }
-    allele = _allele_fields(variant.annotated)
-    return {k: own[k] if k in own else allele[k] for k in VARIANT_FIELDS}
+
+
+def allele_fields(annotated: AnnotatedAllele) -> dict:
+    """The fields of a variant row that say what the allele is (the same in every sample)."""
+    return _allele_fields(annotated)
 
 
 #: What a record (one ALT allele of the window) is, once per report (``records``, ``--per record``).

@@ -20,7 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from il1rn_annot.model import Report
-from il1rn_annot.report.rows import RECORD_FIELDS, VARIANT_FIELDS, record_fields, variant_fields
+from il1rn_annot.report.rows import (
+    RECORD_FIELDS,
+    VARIANT_FIELDS,
+    allele_fields,
+    call_fields,
+    record_fields,
+    variant_fields,
+)
+
+TAB = "\t"
 
 SAMPLE_FIELDS = (
     "input",
@@ -144,7 +153,64 @@ def sample_rows(report: Report) -> Iterator[list[object]]:
 
 def tsv_lines(report: Report) -> str:
     """One report's rows (one per sample and variant), for streaming a combined TSV."""
-    return "".join(_line(row, _KEPT) for row in sample_rows(report))
+    return "".join(tsv_chunks(report))
+
+
+#: A variant row's cells that are the sample's own (its call), in ``VARIANT_FIELDS``; the other
+#: cells say what the allele is, the same in every sample that carries it.
+_OWN = frozenset(("genotype", "zygosity", "phase_set", "depth", "gq", "quality_flags"))
+
+
+def tsv_chunks(report: Report) -> Iterator[str]:
+    """``tsv_lines`` a sample at a time. A cohort's rows repeat each allele's cells in every
+    sample that carries it: they are formatted once per allele (``_line`` all the same, so
+    the text is what ``sample_rows`` gives, cell for cell)."""
+    tail = _line(_report_tail(report), _KEPT[-len(REPORT_FIELDS) :])
+    n_head = len(SAMPLE_FIELDS)
+    kept_variant = _KEPT[n_head : n_head + len(VARIANT_FIELDS)]
+    # Runs of VARIANT_FIELDS that are the sample's own or the allele's, in order.
+    runs: list[tuple[bool, list[str], tuple[bool, ...]]] = []
+    for name, kept in zip(VARIANT_FIELDS, kept_variant, strict=True):
+        own = name in _OWN
+        if not runs or runs[-1][0] != own:
+            runs.append((own, [], ()))
+        runs[-1][1].append(name)
+        runs[-1] = (own, runs[-1][1], (*runs[-1][2], kept))
+    allele_cells: dict[int, list[str]] = {}
+    empty = _line([None] * len(VARIANT_FIELDS), kept_variant)[:-1]
+    for sample in report.samples:
+        head = _line(
+            [
+                report.input.path,
+                sample.sample,
+                sample.dira_genotype,
+                sample.needs_review,
+                joined(sample.review_reasons, "; "),
+                sample.coverage.evidence,
+                sample.coverage.proven_reference,
+            ],
+            _KEPT[:n_head],
+        )[:-1]
+        if not sample.variants:
+            yield head + TAB + empty + TAB + tail
+            continue
+        lines = []
+        for variant in sample.variants:
+            key = id(variant.annotated)
+            cached = allele_cells.get(key)
+            if cached is None:
+                fields = allele_fields(variant.annotated)
+                cached = allele_cells[key] = [
+                    "" if own else _line(_joined_all(map(fields.get, names)), kept)[:-1]
+                    for own, names, kept in runs
+                ]
+            own_fields = call_fields(variant)
+            cells = [
+                _line(_joined_all(map(own_fields.get, names)), kept)[:-1] if own else text
+                for (own, names, kept), text in zip(runs, cached, strict=True)
+            ]
+            lines.append(head + TAB + TAB.join(cells) + TAB + tail)
+        yield "".join(lines)
 
 
 def _report_tail(report: Report) -> list[object]:

@@ -15,16 +15,17 @@ WRITER = "il1rn_annot.report.json"
 
 
 def _patch(module) -> None:
-    render = module.render_json
+    chunks = module.json_chunks
 
     def checked(report):
         import jsonschema
 
-        text = render(report)
-        jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text())).validate(json.loads(text))
-        return text
+        parts = list(chunks(report))
+        schema = json.loads(SCHEMA.read_text())
+        jsonschema.Draft202012Validator(schema).validate(json.loads("".join(parts)))
+        return iter(parts)
 
-    module.render_json = checked
+    module.json_chunks = checked
 
 
 class _Finder:
