@@ -164,6 +164,8 @@ def _startup_cases(work: Path) -> None:
     print(f"\n{'start-up':16} {'CPU ms (median)':>20} {'x import click':>14}")
     for name, seconds in median.items():
         print(f"{name:16} {seconds * 1000:20.0f} {seconds / median['import click']:14.2f}")
+
+
 def _measure_cpu(args: list[str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one child, by
     /usr/bin/time -v when it is there, else by getrusage."""

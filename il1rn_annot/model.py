@@ -356,6 +356,7 @@ class Options:
     catalog_overlay: str | None = None  # a lab's own catalog rows (overlay.py)
     clinvar: str | None = None  # a local ClinVar VCF (clinvar.py)
     targets: str | None = None  # the capture kit's BED: exome/panel depth against the batch
+    samples: tuple[str, ...] | None = None  # only these samples (--samples), else all
 
 
 @dataclass(frozen=True)
@@ -445,4 +446,3 @@ class DepthEvidence:
     # too_noisy, no_targets
     note: str
     targeted: TargetDepthEvidence | None = None  # exome/panel: the batch-reference evidence
-    samples: tuple[str, ...] | None = None  # only these samples (--samples), else all
