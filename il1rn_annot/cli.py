@@ -403,6 +403,13 @@ def cli(ctx: click.Context) -> None:
     is_flag=True,
     help="Fail instead of streaming when a file has no .tbi/.csi index.",
 )
+@click.option(
+    "--assume-sorted",
+    is_flag=True,
+    help="The inputs are sorted (in their header's ##contig order): a .vcf.gz or .vcf without "
+    "an index is read around IL1RN by bisection, not to the end. Where the file shows "
+    "otherwise it is read to the end; records out of place elsewhere can be missed.",
+)
 @click.pass_context
 def annotate(
     ctx: click.Context,
@@ -425,6 +432,7 @@ def annotate(
     bam_manifest: str | None,
     min_mapq: int,
     require_index: bool,
+    assume_sorted: bool,
 ) -> None:
     """Annotate INPUT (VCF, VCF.gz, BCF, a directory of them, @FILE listing them, or '-' for
     stdin) and call DIRA genotypes per sample.
@@ -472,6 +480,7 @@ def annotate(
         min_dp=min_dp,
         min_gq=min_gq,
         require_index=require_index,
+        assume_sorted=assume_sorted,
         count_novel_lof=count_novel_lof,
         ped=ped,
         sv=sv,

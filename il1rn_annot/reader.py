@@ -16,6 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from il1rn_annot.bisection import Bounds, bisect_text
 from il1rn_annot.errors import BuildError, InputError
 from il1rn_annot.genome import (
     BUILDS,
@@ -76,6 +77,7 @@ def read_window(
     detail_sites: Sequence[tuple[int, int]] = (),
     context: Mapping[str, tuple[int, int]] | None = None,
     empty_window_warning: bool = True,
+    assume_sorted: bool = False,
 ) -> WindowData:
     """Read the IL1RN window of ``source`` (a path or ``-``).
 
@@ -86,7 +88,8 @@ def read_window(
     ``context`` maps build -> a wider region (the founder deletion's) whose genotypes are kept
     apart, as pattern evidence; they are not reported as variants. ``WindowData.warnings`` are
     logged here once; an SV call set (``--sv``) gives ``empty_window_warning=False``, since no
-    SV in IL1RN is its usual state.
+    SV in IL1RN is its usual state. ``assume_sorted`` lets a text file without an index be read
+    by bisection (``bisection``) instead of to the end.
     """
     import pysam
 
@@ -96,7 +99,9 @@ def read_window(
     regions = {b: Region("2", *r) for b, r in (context or {}).items()}
     if source != STDIN:
         _check_file(source)
-        data = _read(source, label, build, require_index, known_bases, detail, regions)
+        data = _read(
+            source, label, build, require_index, known_bases, detail, regions, assume_sorted
+        )
     else:
         # Spooled, so that htslib and the text scan can both read it, to the end.
         with spooled_stdin() as readable:
@@ -126,6 +131,7 @@ def _read(
     known_bases: Mapping[str, Mapping[int, str]] | None,
     detail: Callable[[int, int], bool],
     context: Mapping[str, Region],
+    assume_sorted: bool = False,
 ) -> WindowData:
     import pysam
 
@@ -210,8 +216,10 @@ def _read(
             }
             chr2_names = list(dict.fromkeys(r.chrom for b in BUILDS for r in records[b]))
         else:
-            access = "stream"
-            records, wide, order = _stream(vf, source, label, list(BUILDS), detail, context, notes)
+            contigs = list(header_contigs) if assume_sorted else None
+            records, wide, order, access = _stream(
+                vf, source, label, list(BUILDS), detail, context, notes, contigs
+            )
             chr2_names = list(order.names)
             strict = any(is_chr2(n) for n in chr2_names)
             if not strict and not header_contigs and (order.other or chr2_names):
@@ -546,8 +554,11 @@ def _stream(
     detail,
     context: Mapping[str, Region],
     notes: Notes,
-) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], Order]:
-    """Every record, to the end of the file (see ``stream``); the windows' records kept."""
+    contigs: Sequence[str] | None = None,
+) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], Order, str]:
+    """Every record, to the end of the file (see ``stream``), the windows' records kept; or,
+    when ``contigs`` (the header's, in order) are given, only around the window, found by
+    bisection (see ``bisection``) when the file allows it. Returns the access too."""
     import pysam
 
     windows = {b: il1rn_window(b) for b in builds}
@@ -569,21 +580,43 @@ def _stream(
                 if _overlaps((record.pos, record.end), region):
                     wide[build].append(record)
 
+    def keep_scan(scan) -> None:
+        try:
+            window_file = pysam.VariantFile(scan.path)
+        except (OSError, ValueError) as exc:
+            raise InputError(_open_problem(source, exc), label) from None
+        with _closing(window_file, label):
+            keep(iter(window_file), scan.lines)
+
+    access = "stream"
+    if vf.is_bcf or (contigs is not None and label == "<stdin>"):
+        if contigs is not None:
+            what = "standard input" if label == "<stdin>" else "a BCF without an index"
+            log.warning("%s: --assume-sorted: %s is read to the end", label, what)
+        contigs = None
     if vf.is_bcf:
         order = Order()
         keep(_all_records(vf, order, first, last, reach_from))
     else:
-        with scan_text(source, label, first, last, reach_from) as scan:
-            order = scan.order
-            try:
-                window_file = pysam.VariantFile(scan.path)
-            except (OSError, ValueError) as exc:
-                raise InputError(_open_problem(source, exc), label) from None
-            with _closing(window_file, label):
-                keep(iter(window_file), scan.lines)
+        if contigs is not None:
+            spans = tuple((w.start, w.end) for w in windows.values())
+            bounds = Bounds(first, last, reach_from, spans)
+            with bisect_text(source, label, contigs, bounds) as found:
+                try:
+                    if found is not None:
+                        keep_scan(found)
+                        order, access = found.order, "bisection"
+                except InputError as error:  # the stream reports it, with its line number
+                    log.debug("%s: bisection stopped (%s)", label, error)
+                    for records in (*kept.values(), *wide.values()):
+                        records.clear()
+        if access == "stream":
+            with scan_text(source, label, first, last, reach_from) as scan:
+                order = scan.order
+                keep_scan(scan)
     for records in (*kept.values(), *wide.values()):
         records.sort(key=lambda r: (r.pos, r.end))
-    return kept, wide, order
+    return kept, wide, order, access
 
 
 def _all_records(vf, order: Order, first: int, last: int, reach_from: int) -> Iterator:
