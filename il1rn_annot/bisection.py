@@ -221,18 +221,18 @@ class _File:
         return (block, self.key(line)) if line else None
 
     def tail(self) -> list[tuple[int, Key]]:
-        """The first and last keys of the whole lines in the last blocks of the file (at their
-        block's offset and at the end), once those lines are checked to be in order."""
+        """The first and last keys of the last 64 kB of text (placed at the end of the file:
+        no probe may be past them), once those lines are checked to be in order."""
         block = self.block_at(max(self.data, self.size - 2 * _MAX_BLOCK))
         if block is None:
             return []
         with self.open_at(block) as fh:
             data = fh.read()
-        skip = len(data) > _CHUNK or block > self.data  # the first line is cut
-        lines = data[-_CHUNK:].split(b"\n")[1 if skip else 0 :]
+        cut = len(data) > _MAX_BLOCK or block > self.data  # the first line is cut
+        lines = data[-_MAX_BLOCK:].split(b"\n")[1 if cut else 0 :]
         keys = [self.key(line) for line in lines if line.strip() and not line.startswith(b"#")]
         _in_order([(block, k) for k in keys])
-        return [(block, keys[0]), (self.size, keys[-1])] if keys else []
+        return [(self.size, keys[0]), (self.size, keys[-1])] if keys else []
 
     def key(self, line: bytes) -> Key:
         """(contig rank, POS) of a record line; a line the stream would refuse, or a contig the
@@ -309,7 +309,7 @@ class _Reader:
         any SVLEN, a breakend bracket, or chromosome 2 with a POS near the window (which a
         sorted file holds only there). A superset: each line is judged by the stream's own
         test. Each kind is looked for on its own, at C speed (one alternation is ~50x slower)."""
-        found = [m.start() for m in self.near.finditer(chunk)]
+        found = [m.start() + 1 for m in self.near.finditer(chunk)]  # after its "\n"
         if b"END=" in chunk:
             found.extend(m.start() for m in self.end_reaching.finditer(chunk))
         for mark in (b"SVLEN=", b"[", b"]"):

@@ -33,7 +33,7 @@ from il1rn_annot.reader import read_window
 from il1rn_annot.reference import open_reference
 from il1rn_annot.side_inputs import pedigree_warnings, read_pedigree
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 log = logging.getLogger(__name__)
 

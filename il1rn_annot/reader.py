@@ -105,7 +105,9 @@ def read_window(
     else:
         # Spooled, so that htslib and the text scan can both read it, to the end.
         with spooled_stdin() as readable:
-            data = _read(readable, label, build, require_index, known_bases, detail, regions)
+            data = _read(
+                readable, label, build, require_index, known_bases, detail, regions, assume_sorted
+            )
     if not empty_window_warning:
         data = replace(data, warnings=tuple(w for w in data.warnings if EMPTY_WINDOW not in w))
     for warning in data.warnings:
