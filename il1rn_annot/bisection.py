@@ -221,8 +221,8 @@ class _File:
         return (block, self.key(line)) if line else None
 
     def tail(self) -> list[tuple[int, Key]]:
-        """The first and last keys of the last 64 kB of text (placed at the end of the file:
-        no probe may be past them), once those lines are checked to be in order."""
+        """The key of the file's last line (no probe may be past it), once the lines of the last
+        64 kB of text are checked to be in order."""
         block = self.block_at(max(self.data, self.size - 2 * _MAX_BLOCK))
         if block is None:
             return []
@@ -232,7 +232,7 @@ class _File:
         lines = data[-_MAX_BLOCK:].split(b"\n")[1 if cut else 0 :]
         keys = [self.key(line) for line in lines if line.strip() and not line.startswith(b"#")]
         _in_order([(block, k) for k in keys])
-        return [(self.size, keys[0]), (self.size, keys[-1])] if keys else []
+        return [(self.size, keys[-1])] if keys else []
 
     def key(self, line: bytes) -> Key:
         """(contig rank, POS) of a record line; a line the stream would refuse, or a contig the
