@@ -84,7 +84,8 @@ def bisect_text(
             log.warning("%s: --assume-sorted: %s; the whole file is read", label, why)
             yield None
             return
-        except InputError as error:
+        except (InputError, OSError, EOFError, zlib.error, struct.error) as error:
+            # A malformed line or damaged data: the stream reports it, with its line number.
             log.debug("%s: bisection stopped (%s); the whole file is read", label, error)
             yield None
             return
@@ -239,9 +240,11 @@ class _File:
         header does not declare, ends the bisection."""
         cells = line.split(b"\t", 2)
         rank = self.ranks.get(cells[0])
-        if rank is None or len(cells) < 3 or not cells[1].isdigit():
+        if rank is None:
             what = cells[0].decode("utf-8", "replace")[:40]
             raise _CannotBisect(f"a record names {what!r}, which the header does not declare")
+        if len(cells) < 3 or not cells[1].isdigit():
+            raise _CannotBisect(f"a record without a POS ({_shown(line)})")
         return rank, int(cells[1])
 
 

@@ -381,3 +381,20 @@ def test_bisection_stream_and_index_agree(tmp_path, run, small_steps, seed):
         assert without_access(bisected) == without_access(streamed)
     indexed, _ = report_of(run, write_input(tmp_path, "i", text, "vcf.gz+tbi"))
     assert without_access(indexed) == without_access(streamed)
+
+
+def test_damaged_block_near_the_window_is_the_streams_error(tmp_path, run, small_steps):
+    """A BGZF block of chr2 with its compressed bytes overwritten: the stream's one-line error
+    (exit 3), not a traceback and not a quiet answer."""
+    text = genome(random.Random(43), per_contig=6_000)
+    path = write_input(tmp_path, "x", text, "vcf.gz")
+    data = bytearray(path.read_bytes())
+    blocks = [i for i in range(len(data)) if data[i : i + 4] == b"\x1f\x8b\x08\x04"]
+    middle = blocks[len(blocks) * 3 // 10]  # chr2 (of 1, 2, 3, X) at ~50 Mb, before IL1RN
+    data[middle + 100 : middle + 300] = bytes(200)
+    path.write_bytes(bytes(data))
+    assumed = run("annotate", path, "--assume-sorted")
+    streamed = run("annotate", path)
+    assert assumed.exit_code == streamed.exit_code == 3
+    assert "truncated or damaged compressed file" in streamed.stderr
+    assert assumed.stderr == streamed.stderr
