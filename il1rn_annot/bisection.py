@@ -365,7 +365,7 @@ class _Reader:
         """Read one chunk of whole lines; True when it lies wholly past what may reach the
         window (reading stops)."""
         lines = chunk.lstrip(b"\r\n")
-        first = self.file.key(lines[: lines.find(b"\n")])
+        first = self.file.key(lines.split(b"\n", 1)[0])
         if self.first is None:
             self.first = first
         if first > self.beyond:
