@@ -398,3 +398,80 @@ def test_damaged_block_near_the_window_is_the_streams_error(tmp_path, run, small
     assert assumed.exit_code == streamed.exit_code == 3
     assert "truncated or damaged compressed file" in streamed.stderr
     assert assumed.stderr == streamed.stderr
+
+
+# --- the stream: chromosome 2 far from the window is checked at C speed ------------------------
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Scan blocks of 16 kB (~300 lines), so that chromosome 2 fills dozens of them."""
+    from il1rn_annot import stream
+
+    monkeypatch.setattr(stream, "_BLOCK", 1 << 14)
+
+
+def big_chr2(seed: int) -> list[str]:
+    """Lines of a VCF whose chromosome 2 fills many scan blocks before and after IL1RN."""
+    text = genome(random.Random(seed), order=("1", "2", "3"), per_contig=20_000)
+    return text.splitlines(keepends=True)
+
+
+def chr2_line_at(lines: list[str], pos: int) -> int:
+    """The index of the first chr2 line at or past ``pos``."""
+    return next(
+        i for i, x in enumerate(lines) if x.startswith("2\t") and int(x.split("\t")[1]) >= pos
+    )
+
+
+@pytest.mark.parametrize("where", [80_000_000, 200_000_000])
+def test_stream_finds_disorder_deep_in_chromosome_2(tmp_path, run, small_blocks, where):
+    """One record out of POS order among thousands of sorted chr2 lines far from IL1RN: the
+    warning names both lines, as the line-by-line reading did."""
+    lines = big_chr2(47)
+    at = chr2_line_at(lines, where)
+    moved = lines.pop(at)
+    lines.insert(at + 500, moved)  # 500 lines late
+    report, _ = report_of(run, write_input(tmp_path, "x", "".join(lines), "vcf.gz"))
+    before = lines[at + 499].split("\t")[1]
+    [warning] = [w for w in report["warnings"] if "out of POS order" in w]
+    assert warning.startswith(
+        f"1 record(s) of chromosome 2 are out of POS order (first: 2:{moved.split(chr(9))[1]} "
+        f"(line {at + 501}) comes after 2:{before} (line {at + 500}))"
+    )
+
+
+def test_stream_finds_a_window_record_deep_in_chromosome_2(tmp_path, run, small_blocks):
+    lines = big_chr2(53)
+    [e77x] = [i for i, x in enumerate(lines) if x.startswith("2\t113131068\t")]
+    record = lines.pop(e77x)
+    lines.insert(chr2_line_at(lines, 180_000_000), record)
+    report, _ = report_of(run, write_input(tmp_path, "x", "".join(lines), "vcf.gz"))
+    assert calls(report) == {"patient": "biallelic", "parent": "monoallelic"}
+    assert any("out of POS order" in w for w in report["warnings"])
+
+
+def test_stream_refuses_a_leading_zero_deep_in_chromosome_2(tmp_path, run, small_blocks):
+    lines = big_chr2(59)
+    at = chr2_line_at(lines, 30_000_000)
+    cells = lines[at].split("\t")
+    lines[at] = "\t".join([cells[0], "0" + cells[1], *cells[2:]])
+    path = write_input(tmp_path, "x", "".join(lines), "vcf")
+    result = run("annotate", path)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"il1rn-annot: error: {path}: line {at + 1}: POS '0{cells[1]}' has a leading zero, "
+        "which tabix reads as another position: write POS without it\n"
+    )
+
+
+def test_stream_finds_a_long_deletion_deep_in_chromosome_2(tmp_path, run, small_blocks):
+    """A deletion from 100 Mb whose SVLEN reaches IL1RN, among sorted lines far upstream."""
+    lines = big_chr2(61)
+    at = chr2_line_at(lines, 100_000_000)
+    lines.insert(at, row("2", 99_999_999, "A", "<DEL>", "SVTYPE=DEL;SVLEN=-13200000", "0/1", "0/0"))
+    text = "".join(lines)
+    streamed, _ = report_of(run, write_input(tmp_path, "s", text, "vcf.gz"))
+    indexed, _ = report_of(run, write_input(tmp_path, "i", text, "vcf.gz+tbi"))
+    assert 99_999_999 in {r["input_pos"] or r["pos"] for r in streamed["records"]}
+    assert without_access(streamed) == without_access(indexed)
