@@ -8,8 +8,8 @@ wherever it is looked at, else it is read to the end after all:
 - it is a bgzipped (BGZF) or plain text VCF whose header declares the contigs with exactly one
   name of chromosome 2: that order (bcftools sort's) is the one the file must follow;
 - the bisection's probes (seek, find the next BGZF block or line, read CHROM/POS of the first
-  whole line), the first and the last records of the file, and the first and last line of every
-  block read come in that order, on declared contigs;
+  whole line), the first record and the last 64 kB of the file, and the first and last line of
+  every piece read come in that order, on declared contigs;
 - the file is read from before chromosome 2's first record to past the window's last (and
   LOOKBACK further, for breakends): each line of chromosome 2 in the window is parsed as the
   stream parses it, in order; before and after, lines that could reach the window (END, SVLEN,
@@ -38,6 +38,7 @@ from typing import BinaryIO
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import is_chr2_alias
 from il1rn_annot.stream import LOOKBACK, Order, Scan, _State
+from il1rn_annot.vcftext import shown
 
 log = logging.getLogger(__name__)
 
@@ -353,12 +354,10 @@ class _Reader:
         if self.first is None:
             return
         for offset, key in probes:
+            early = offset < start and key > self.first
             late = offset > start and key < self.first
-            if (
-                (offset < start and key > self.first)
-                or late
-                or (offset > self.end and key < self.previous)
-            ):
+            after = offset > self.end and key < self.previous
+            if early or late or after:
                 raise _CannotBisect(f"it is not sorted (near byte {offset} of the file)")
 
     def _chunk(self, chunk: bytes) -> bool:
@@ -414,7 +413,8 @@ class _Reader:
 
 
 def _shown(line: bytes) -> str:
-    return "\t".join(line.decode("utf-8", "replace").split("\t", 2)[:2]).replace("\t", ":")
+    """CHROM:POS of a line, for a message."""
+    return shown(":".join(line.decode("utf-8", "replace").split("\t", 2)[:2]))
 
 
 def _at_least(n: int) -> bytes:
