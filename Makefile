@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 example: $(STAMP)
 	$(BIN)/python examples/make_example.py examples
+	$(BIN)/python examples/make_exome_example.py examples/exome
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

@@ -187,8 +187,9 @@ def stem(source: str) -> str:
     return name
 
 
-def check_names(inputs: list[str], output_dir: str, fmt: str) -> None:
-    """Two inputs must never write the same report file."""
+def check_names(inputs: list[str], output_dir: str, fmt: str, reserved: Sequence[str] = ()) -> None:
+    """Two inputs must never write the same report file, nor one the batch's own ``reserved``
+    files (the MultiQC table)."""
     names = [stem(source) for source in inputs]
     clash = sorted({n for n in names if names.count(n) > 1})
     if clash:
@@ -196,6 +197,23 @@ def check_names(inputs: list[str], output_dir: str, fmt: str) -> None:
             f"several inputs would write {os.path.join(output_dir, clash[0])}{SUFFIXES[fmt]}: "
             "give inputs with different names"
         )
+    taken = sorted({n + SUFFIXES[fmt] for n in names} & set(reserved))
+    if taken:
+        raise UsageError(
+            f"an input would write {os.path.join(output_dir, taken[0])}, which the batch "
+            "writes itself: rename that input"
+        )
+
+
+def check_outputs(inputs: list[str], output: str | None, output_dir: str | None, fmt: str) -> None:
+    """No report may replace an input (an annotated VCF written beside its input would)."""
+    targets = [output] if output not in (None, "-") else []
+    if output_dir is not None:
+        targets = [os.path.join(output_dir, stem(s) + SUFFIXES[fmt]) for s in inputs]
+    given = {os.path.realpath(s) for s in inputs if s != STDIN}
+    for target in targets:
+        if target is not None and os.path.realpath(target) in given:
+            raise UsageError(f"the report would replace its input {target}: write it elsewhere")
 
 
 # --- running them ------------------------------------------------------------------------------

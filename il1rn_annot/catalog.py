@@ -116,6 +116,8 @@ class CatalogEntry:
     pmids: tuple[str, ...]
     row: dict[str, str]  # every column, for reports and `catalog show`
     merged_ids: tuple[str, ...] = ()  # ids of rows merged into this one (never reused)
+    #: Where the row comes from: the bundled table, or a lab's --catalog-overlay (overlay.py).
+    source: str = "bundled"  # bundled | overlay (a lab's own allele) | overlay_override
 
     @property
     def name(self) -> str:
@@ -190,6 +192,8 @@ class Catalog:
     path: str
     entries: tuple[CatalogEntry, ...]
     non_dira: tuple[NonDiraEntry, ...]
+    overlay_path: str = ""  # a lab's --catalog-overlay merged into the entries (overlay.py)
+    overlay_sha256: str = ""
 
     def matchable(self) -> list[CatalogEntry]:
         return [e for e in self.entries if e.matchable]
@@ -242,9 +246,18 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data"
 
 
+def load_catalog(directory: str | None = None, overlay: str | None = None) -> Catalog:
+    """Load and validate both tables, and a lab's overlay (``--catalog-overlay``) over them."""
+    if overlay is None:
+        return _load_bundled(directory)
+    from il1rn_annot.overlay import with_overlay
+
+    return with_overlay(_load_bundled(directory), overlay)
+
+
 @cache
-def load_catalog(directory: str | None = None) -> Catalog:
-    """Load and validate both tables; cached, since every stage asks for it."""
+def _load_bundled(directory: str | None = None) -> Catalog:
+    """The bundled tables; cached, since every stage asks for them."""
     base = Path(directory) if directory else data_dir()
     path = base / CATALOG_FILE
     try:

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import logging
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -97,6 +98,7 @@ class _Group(click.Group):
         """Click's standalone mode, done here so that no write can change the exit code: Click
         itself exits 1 on a closed stdout pipe, and shows a traceback when a usage message
         cannot be written."""
+        self.raw_args = list(args) if args is not None else sys.argv[1:]  # for VCF headers
         with _signals_raise():
             if not standalone_mode:
                 return super().main(args, prog_name, complete_var, False, **extra)
@@ -288,9 +290,11 @@ def cli(ctx: click.Context) -> None:
     "--format",
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
-    help="Report format. Default: from the name given to -o (its last .json, .tsv or .txt "
-    "(summary), so calls.tsv.gz.tmp is TSV), else json. A --format that contradicts the name "
-    "is an error.",
+    help="Report format. Default: from the name given to -o (its last .json, .tsv, .txt "
+    "(summary), .vcf or .bcf, so calls.tsv.gz.tmp is TSV), else json. A --format that "
+    "contradicts the name is an error. vcf: the input's header and window records, unchanged "
+    "but for INFO tags (DIRA_ID, DIRA_CLASS, DIRA_MATCH, IL1RN_CSQ, IL1RN_HGVSC, IL1RN_HGVSP, "
+    "IL1RN_NONDIRA); .vcf.gz (BGZF + .tbi) and .bcf (+ .csi) are indexed.",
 )
 @click.option(
     "--per",
@@ -311,10 +315,19 @@ def cli(ctx: click.Context) -> None:
     "Default: stdout.",
 )
 @click.option(
+    "--html",
+    "html_page",
+    metavar="FILE",
+    help="Also write one self-contained HTML page for the whole batch (results in plain words, "
+    "alleles, coverage, review reasons, failed inputs, a figure of the exons, what the test "
+    "cannot see): no script, no network; written when the batch has run to its end.",
+)
+@click.option(
     "--output-dir",
     type=click.Path(file_okay=False),
-    help="Write one report per INPUT into this directory. Without it, several INPUTs are "
-    "combined into one TSV or summary, written as each input finishes; JSON needs it.",
+    help="Write one report per INPUT into this directory, and il1rn_dira_mqc.tsv, a table "
+    "of every sample's call for MultiQC. Without it, several INPUTs are combined into one TSV "
+    "or summary, written as each input finishes; JSON needs it.",
 )
 @click.option(
     "-r",
@@ -382,14 +395,21 @@ def cli(ctx: click.Context) -> None:
     multiple=True,
     metavar="[SAMPLE=]PATH",
     help="BAM/CRAM of a sample (repeatable): depth over the coding exons as deletion evidence "
-    "(whole genomes: the controls are intergenic, so exomes are too shallow). The sample is "
-    "SAMPLE=, else the @RG SM tag, else the VCF's only sample; CRAM uses --fasta.",
+    "(whole genomes: the controls are intergenic; exomes and panels need --targets). The "
+    "sample is SAMPLE=, else the @RG SM tag, else the VCF's only sample; CRAM uses --fasta.",
 )
 @click.option(
     "--bam-manifest",
     type=click.Path(dir_okay=False),
     help="A TSV of 'sample<TAB>path' lines (a header line 'sample path' is allowed): one "
     "BAM/CRAM per sample, as --bam SAMPLE=PATH.",
+)
+@click.option(
+    "--targets",
+    type=click.Path(dir_okay=False),
+    help="Exome/panel: the capture kit's target BED. Depth per target of every --bam/"
+    "--bam-manifest file is compared with the batch's other samples (at least 6 of one run "
+    "and kit); catalog sites outside the targets are not assessed.",
 )
 @click.option(
     "--min-mapq",
@@ -402,6 +422,23 @@ def cli(ctx: click.Context) -> None:
     "--require-index",
     is_flag=True,
     help="Fail instead of streaming when a file has no .tbi/.csi index.",
+)
+@click.option(
+    "--catalog-overlay",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="A lab's own catalog rows (the catalog's columns): new alleles with ids of the lab's "
+    "own, or overrides of a bundled row's classification and evidence (never its "
+    "coordinates). Reports stamp its path and SHA-256; calls resting on it need review.",
+)
+@click.option(
+    "--clinvar",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="A local ClinVar VCF as NCBI publishes it (clinvar.vcf.gz of the input's build; its "
+    ".tbi is used when present): adds ClinVar id, significance and review status to every "
+    "variant; a (likely) pathogenic one the catalog does not list needs review. Read "
+    "locally: nothing goes over the network.",
 )
 @click.option(
     "--assume-sorted",
@@ -418,6 +455,7 @@ def annotate(
     fmt: str | None,
     per: str,
     output: str | None,
+    html_page: str | None,
     output_dir: str | None,
     recursive: bool,
     inputs_from: str | None,
@@ -431,7 +469,10 @@ def annotate(
     bams: tuple[str, ...],
     bam_manifest: str | None,
     min_mapq: int,
+    targets: str | None,
     require_index: bool,
+    catalog_overlay: str | None,
+    clinvar: str | None,
     assume_sorted: bool,
 ) -> None:
     """Annotate INPUT (VCF, VCF.gz, BCF, a directory of them, @FILE listing them, or '-' for
@@ -447,7 +488,7 @@ def annotate(
       indeterminate       the evidence cannot decide: no-calls, failed filters, haploid
                           GT, coverage holes, deletions over sites, disagreeing records
     """
-    from il1rn_annot.batch import check_names, expand_inputs, run_batch
+    from il1rn_annot.batch import BatchSink, check_names, check_outputs, expand_inputs, run_batch
     from il1rn_annot.report.output import format_for
     from il1rn_annot.side_inputs import read_bam_manifest
 
@@ -487,25 +528,59 @@ def annotate(
         bams=specs,
         transcripts=transcripts,
         min_mapq=min_mapq,
+        keep_text=fmt == "vcf",
+        command=_command_line(ctx) if fmt == "vcf" else "",
+        catalog_overlay=catalog_overlay,
+        clinvar=clinvar,
+        targets=targets,
     )
+    if catalog_overlay:
+        from il1rn_annot.catalog import load_catalog
+
+        load_catalog(overlay=catalog_overlay)  # a bad overlay stops the run before any input
     sources = expand_inputs(inputs, recursive, inputs_from)
-    if len(sources) > 1 and not output_dir and fmt == "json":
+    if len(sources) > 1 and not output_dir and fmt in ("json", "vcf"):
         raise click.UsageError(
-            "several INPUTs with --format json need --output-dir (one report each); "
+            f"several INPUTs with --format {fmt} need --output-dir (one report each); "
             "--format tsv and summary put them in one output"
         )
+    sinks: list[BatchSink] = []
+    reserved: tuple[str, ...] = ()
     if output_dir:
-        try:
-            check_names(sources, output_dir, fmt)
-        except UsageError as error:
-            raise click.UsageError(str(error)) from None
+        from il1rn_annot.report.multiqc import FILE_NAME, MultiqcTable
+
+        sinks.append(MultiqcTable(os.path.join(output_dir, FILE_NAME)))
+        reserved = (FILE_NAME,)
+    try:
+        check_outputs(sources, output, output_dir, fmt)
+        if output_dir:
+            check_names(sources, output_dir, fmt, reserved=reserved)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    if output_dir:
         try:
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the directory: {exc.strerror}", output_dir) from None
-    result = run_batch(sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per)
+    if html_page is not None:
+        from il1rn_annot.report.html import HtmlPage, check_target
+
+        try:
+            check_target(html_page, output, sources)
+        except UsageError as error:
+            raise click.UsageError(str(error)) from None
+        sinks.append(HtmlPage(html_page))
+    result = run_batch(
+        sources, options, fmt, output, output_dir, debug=_debug(ctx), per=per, sinks=sinks
+    )
     if result.exit_code:
         ctx.exit(result.exit_code)
+
+
+def _command_line(ctx: click.Context) -> str:
+    """The command as the user gave it (named in an annotated VCF's header, as bcftools does)."""
+    args = getattr(ctx.find_root().command, "raw_args", sys.argv[1:])
+    return shlex.join(["il1rn-annot", *args])
 
 
 def _bam_spec(text: str) -> tuple[str | None, str]:
@@ -530,7 +605,11 @@ def catalog() -> None:
     """The curated catalog of DIRA alleles."""
 
 
+_OVERLAY_HELP = "Show the catalog with a lab's --catalog-overlay merged in (its rows marked)."
+
+
 @catalog.command("list")
+@click.option("--catalog-overlay", metavar="FILE", help=_OVERLAY_HELP)
 @click.option("--all-columns", is_flag=True, help="Print every column of the catalog (TSV).")
 @click.option(
     "--grep",
@@ -540,23 +619,27 @@ def catalog() -> None:
     "HGVS c./p. with or without NM_173842.3:, ClinVar id, rsID), or whose names or origin "
     "contain TEXT (words such as 'Puerto Rican', 'Dutch').",
 )
-def catalog_list(all_columns: bool, pattern: str | None) -> None:
+def catalog_list(catalog_overlay: str | None, all_columns: bool, pattern: str | None) -> None:
     """List every catalogued allele and whether this version can match it (plain TSV on stdout).
     The catalog version and SHA-256 are in `il1rn-annot --version`, and on stderr when it is a
     terminal (a script's stderr stays free of anything but errors)."""
     from il1rn_annot.catalog import CATALOG_COLUMNS, load_catalog
     from il1rn_annot.catalog_search import grep
 
-    cat = load_catalog()  # its errors leave through the group's boundary (_boundary)
+    cat = load_catalog(overlay=catalog_overlay)  # errors leave through the group's boundary
     if sys.stderr.isatty():
         _say(f"# catalog_version {cat.version} sha256 {cat.sha256}")
+        if cat.overlay_path:
+            _say(f"# catalog_overlay {cat.overlay_path} sha256 {cat.overlay_sha256}")
     entries = list(cat.entries) if pattern is None else grep(cat, pattern)
     if not entries:
         _say(f"il1rn-annot: no catalog row matches {pattern!r}")
     if all_columns:
-        click.echo("\t".join(CATALOG_COLUMNS))
+        extra = ("source",) if cat.overlay_path else ()  # the lab's rows, marked
+        click.echo("\t".join((*CATALOG_COLUMNS, *extra)))
         for entry in entries:
-            click.echo("\t".join(entry.row[c] for c in CATALOG_COLUMNS))
+            source = (entry.source,) if extra else ()
+            click.echo("\t".join((*(entry.row[c] for c in CATALOG_COLUMNS), *source)))
         return
     header = (
         "id",
@@ -566,6 +649,7 @@ def catalog_list(all_columns: bool, pattern: str | None) -> None:
         "evidence_level",
         "GRCh38",
         "matching",
+        *(("source",) if cat.overlay_path else ()),
     )
     click.echo("\t".join(header))
     for e in entries:
@@ -579,12 +663,14 @@ def catalog_list(all_columns: bool, pattern: str | None) -> None:
             )
         names = "; ".join(e.legacy_names)
         row = (e.id, e.name, names or "-", e.classification, e.evidence_level, where or "-")
-        click.echo("\t".join((*row, e.matching)))
+        source = (e.source,) if cat.overlay_path else ()
+        click.echo("\t".join((*row, e.matching, *source)))
 
 
 @catalog.command("show")
 @click.argument("allele")
-def catalog_show(allele: str) -> None:
+@click.option("--catalog-overlay", metavar="FILE", help=_OVERLAY_HELP)
+def catalog_show(allele: str, catalog_overlay: str | None) -> None:
     """Show every field of a catalogued allele or known non-DIRA allele, found by its id
     (DIRA01, CTRL12), a legacy name (E77X, N52KfsX25, 'Puerto Rican'), HGVS c./p. (c.229G>T,
     p.Glu77Ter, with or without NM_173842.3:), a ClinVar id (VCV000014675 or 14675) or an
@@ -592,7 +678,7 @@ def catalog_show(allele: str) -> None:
     from il1rn_annot.catalog import load_catalog
     from il1rn_annot.catalog_search import find
 
-    cat = load_catalog()
+    cat = load_catalog(overlay=catalog_overlay)
     rows = find(cat, allele)
     if not rows:
         raise click.BadParameter(
@@ -610,6 +696,8 @@ def catalog_show(allele: str) -> None:
             click.echo("")
         for key, value in row.row.items():
             click.echo(f"{key}\t{value}")
+        if cat.overlay_path and hasattr(row, "source"):
+            click.echo(f"source\t{row.source}")
 
 
 @catalog.command("diff")
@@ -628,6 +716,132 @@ def catalog_diff(old: str, new: str | None) -> None:
     for c in diff(before, after):
         yes = "yes" if c.may_change_calls else ""
         click.echo("\t".join((c.change, c.id, c.field, c.old, c.new, yes)))
+
+
+@catalog.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["vcf", "bed", "tsv"]),
+    help="vcf: a record per allele (large deletions as <DEL> with END and SVLEN) for "
+    "bcftools annotate -a; bed: each allele's interval (0-based, name = id) for bcftools view "
+    "-R; tsv: the rows with this build's coordinates. Default: from the -o name.",
+)
+@click.option("--build", type=_Build(), required=True, help="Genome build of the coordinates.")
+@click.option(
+    "--chrom",
+    type=click.Choice(["chr2", "2"]),
+    help="Name of chromosome 2, as in the VCFs to be matched. Default: chr2 on GRCh38, 2 on "
+    "GRCh37.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write here (atomically); .vcf.gz is bgzipped with a .tbi index, .bcf gets a .csi. "
+    "Default: stdout.",
+)
+def catalog_export(fmt: str | None, build: str, chrom: str | None, output: str | None) -> None:
+    """Export the catalog's alleles on one build for other tools (bcftools view -R, bcftools
+    annotate -a). Alleles without coordinates on that build are left out and named on stderr."""
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_export import export_format, render_export
+    from il1rn_annot.report.output import ReportStream
+
+    try:
+        fmt = export_format(output, fmt)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    text = render_export(load_catalog(), fmt, build, chrom)
+    with ReportStream(output, fmt) as stream:
+        stream.add_text(text)
+
+
+@catalog.command("check-updates")
+@click.option(
+    "--write-overlay",
+    metavar="FILE",
+    help="Also write the differences as a catalog overlay for a person to review: new "
+    "records as 'uncertain' rows (never counted until classified), reclassified rows as "
+    "overrides of clinvar_significance and notes only. The bundled catalog is never edited.",
+)
+@click.option(
+    "--api-key",
+    envvar="NCBI_API_KEY",
+    help="NCBI API key (default: $NCBI_API_KEY): 10 requests a second instead of 3.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where NCBI's answer is cached. Default: $XDG_CACHE_HOME/il1rn-annot "
+    "(~/.cache/il1rn-annot).",
+)
+@click.option(
+    "--max-age",
+    type=click.FloatRange(min=0),
+    default=24.0,
+    show_default=True,
+    help="Hours a cached answer is used before NCBI is asked again.",
+)
+@click.option("--refresh", is_flag=True, help="Ask NCBI even when the cache is young enough.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    help="Retries after a timeout, HTTP 429 or 5xx (exponential backoff; Retry-After honoured).",
+)
+@click.option("--base-url", default=None, hidden=True, help="E-utilities base URL (tests).")
+def catalog_check_updates(
+    write_overlay: str | None,
+    api_key: str | None,
+    cache_dir: str | None,
+    max_age: float,
+    refresh: bool,
+    timeout: float,
+    retries: int,
+    base_url: str | None,
+) -> None:
+    """Ask NCBI ClinVar (E-utilities: esearch/esummary for IL1RN[gene]) what it holds for
+    IL1RN, and list what is new or reclassified against the bundled catalog (TSV on stdout).
+    The only command that uses the network; it sends the gene query only, never sample data.
+    Offline or failing: one line and exit 3."""
+    import datetime
+
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.catalog_updates import compare, overlay_text
+    from il1rn_annot.online import EUTILS, Client, il1rn_records
+    from il1rn_annot.report.output import write_page
+    from il1rn_annot.report.tsv import neutralized
+
+    catalog = load_catalog()
+    client = Client(base_url=base_url or EUTILS, api_key=api_key, timeout=timeout, retries=retries)
+    answer = il1rn_records(client, Path(cache_dir) if cache_dir else None, max_age, refresh)
+    fetched = datetime.datetime.fromtimestamp(answer.fetched_at, datetime.UTC)
+    where = f"cache, {answer.age_hours:.1f} h old" if answer.from_cache else "just fetched"
+    _say(
+        f"il1rn-annot: {len(answer.records)} ClinVar records for IL1RN from {answer.base_url}, "
+        f"fetched {fetched:%Y-%m-%d %H:%M} UTC ({where}); catalog {catalog.version}"
+    )
+    updates = compare(catalog, answer.records)
+    columns = "status clinvar_id significance review_status last_evaluated catalog_id "
+    columns += "catalog_significance matched_by name"
+    click.echo("\t".join(columns.split()))
+    for u in updates:
+        r = u.record
+        cells = (u.status, r.accession, r.significance, r.review_status, r.last_evaluated)
+        cells += (u.catalog_id, u.catalog_significance, u.matched_by, r.title)
+        click.echo("\t".join(neutralized(" ".join(c.split())) for c in cells))
+    if write_overlay:
+        today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d}"
+        write_page(write_overlay, overlay_text(updates, catalog, today))
 
 
 def main() -> None:

@@ -85,3 +85,42 @@ def gvcf_coverage(
             VARIANT_ONLY_NOTE, "gVCF: the sites listed have no passing record (coverage hole)"
         ),
     )
+
+
+def capture_coverage(
+    coverage: Coverage,
+    sites: Sequence[Site],
+    targets: Sequence[tuple[int, int, float | None]],
+    min_depth: float,
+    carried: set[str],
+) -> Coverage:
+    """Targeted data: a catalog site no capture target covers, or covered by a target whose
+    mean depth in this sample (``None`` when no BAM was given) is below ``min_depth``, is not
+    assessed, whatever reference call the VCF has there; a site the sample carries stays."""
+    outside, shallow = [], []
+    for site in sites:
+        if site.entry.id in carried:
+            continue
+        hit = [d for s, e, d in targets if s <= site.start and site.end <= e]
+        if not hit:
+            outside.append(site.entry.id)
+        elif all(d is not None and d < min_depth for d in hit):
+            shallow.append(site.entry.id)
+    if not outside and not shallow:
+        return coverage
+    lost = set(outside) | set(shallow)
+    words = []
+    if outside:
+        words.append(f"{', '.join(outside)} outside the capture targets")
+    if shallow:
+        words.append(f"{', '.join(shallow)} in targets below {min_depth:g}x")
+    note = f"targeted data: {'; '.join(words)}: not assessed, never reference"
+    return replace(
+        coverage,
+        proven_reference=False,
+        sites_called=[s for s in coverage.sites_called if s not in lost],
+        sites_not_assessed=list(dict.fromkeys([*coverage.sites_not_assessed, *outside, *shallow])),
+        sites_outside_capture=outside,
+        sites_below_depth=shallow,
+        note="; ".join(x for x in (coverage.note, note) if x),
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from il1rn_annot.depth import DepthEvidence
 from il1rn_annot.match import deletion_of
 from il1rn_annot.model import (
     BIALLELIC,
@@ -15,6 +14,7 @@ from il1rn_annot.model import (
     INDETERMINATE,
     MONOALLELIC,
     NONE,
+    DepthEvidence,
     SampleCall,
     SampleReport,
     VariantRecord,
@@ -82,6 +82,83 @@ def apply_depth(report: SampleReport, depth: DepthEvidence, count_novel_lof: boo
         coverage=coverage,
         depth=depth,
     )
+
+
+def apply_target_depth(
+    report: SampleReport,
+    depth: DepthEvidence,
+    count_novel_lof: bool,
+    intervals: dict[str, tuple[int, int]],
+) -> SampleReport:
+    """Targeted-data depth (``--targets``, the batch as reference). A run of low targets that
+    matches a catalogued deletion's extent counts that allele, as a matched SV record does, and
+    always asks for confirmation by another method; anything else (a novel run, a batch too
+    small or too noisy, two copies) goes through the whole-genome rules of ``apply_depth``.
+    ``intervals`` holds the bases every copy of each catalogued deletion lacks."""
+    evidence = depth.targeted
+    lost = dict(evidence.deleted_copies) if evidence and evidence.status == "ok" else {}
+    if not lost:
+        report = apply_depth(report, depth, count_novel_lof)
+        if evidence and evidence.consistent_with == "novel":
+            reasons = [*report.review_reasons, f"read depth of the capture targets: {depth.note}"]
+            report = replace(report, needs_review=True, review_reasons=reasons)
+        return report
+    call, reasons, notes = report.dira_genotype, list(report.review_reasons), list(report.notes)
+    coverage = report.coverage
+    which = ", ".join(f"{'homozygous' if k == 2 else 'heterozygous'} {d}" for d, k in lost.items())
+    in_vcf = {
+        v.annotated.dira_id: v.copies
+        for v in report.variants
+        if v.copies and v.passed and v.annotated.dira_id in lost
+    }
+    others = [
+        v
+        for v in report.variants
+        if v.copies and v.passed and v.annotated.pathogenic and v.annotated.dira_id not in lost
+    ]
+    total = sum(lost.values())
+    reasons.append(
+        f"deletion from read depth of the capture targets, {evidence.note}: confirm by "
+        "another method (breakpoint PCR, MLPA or qPCR) before reporting"
+    )
+    impossible = [
+        v.annotated.key
+        for v in others
+        if (gone := sum(k for d, k in lost.items() if d in intervals and _inside(v, intervals[d])))
+        and (gone >= 2 or v.zygosity == "het")
+    ]
+    if in_vcf and any(in_vcf.get(d, k) != k for d, k in lost.items()):
+        reasons.append(f"read depth ({which}) disagrees with the deletion copies called in the VCF")
+        call = INDETERMINATE
+    elif impossible:
+        reasons.append(
+            f"{', '.join(impossible)} is called where read depth shows too few copies for that "
+            "call (heterozygous on one copy, or any call on none): the call or the depth is wrong"
+        )
+        call = INDETERMINATE
+    elif total >= 2 or any(v.copies >= 2 for v in others):
+        call = BIALLELIC  # an allele homozygous in the VCF inside a one-copy region is hemizygous
+    elif others:
+        call = BIALLELIC_UNPHASED  # a heterozygous allele outside the deletion: phase unknown
+    else:
+        call = MONOALLELIC
+    if total >= 2:
+        coverage = replace(coverage, possible_homozygous_deletion=True)
+    reasons = list(dict.fromkeys(reasons))
+    return replace(
+        report,
+        dira_genotype=call,
+        needs_review=True,
+        review_reasons=reasons,
+        notes=notes,
+        coverage=coverage,
+        depth=depth,
+    )
+
+
+def _inside(variant, interval: tuple[int, int]) -> bool:
+    allele = variant.annotated.alt.allele
+    return interval[0] <= allele.pos and allele.pos + max(len(allele.ref), 1) - 1 <= interval[1]
 
 
 #: Pattern evidence needs this many informative records across the founder interval.

@@ -9,14 +9,13 @@ regions outside the deletion, and turns the ratio into a copy-number estimate.
 Depth counts aligned bases (CIGAR M/=/X) of reads that pass the filters, like ``samtools depth``
 without ``-J``: deletions in reads and overlapping mates are not treated specially. The
 controls are intergenic/intronic, so exome and panel data have too little depth there and give
-``insufficient_depth``, never a copy number.
+``insufficient_depth`` with a note that they need ``--targets`` (``targets``, ``cohort_depth``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 
 from il1rn_annot.errors import BuildError, InputError, UsageError
 from il1rn_annot.genome import (
@@ -29,6 +28,7 @@ from il1rn_annot.genome import (
     find_chr2,
     to_build,
 )
+from il1rn_annot.model import ControlDepth, DepthEvidence, ExonDepth
 
 log = logging.getLogger(__name__)
 
@@ -70,44 +70,6 @@ _COPY_WORDS = {
     1: "one copy (heterozygous deletion evidence)",
     2: "two copies (no deletion of the coding exons)",
 }
-
-
-@dataclass(frozen=True)
-class ExonDepth:
-    """One coding exon: coordinates in the file's build, 1-based inclusive."""
-
-    exon: int
-    start: int
-    end: int
-    mean_depth: float
-    ratio: float | None  # mean_depth / control depth; None when the controls are too shallow
-    copies: int | None  # 0, 1, 2, or None (unclear or too shallow)
-
-
-@dataclass(frozen=True)
-class ControlDepth:
-    """One flanking control region, 1-based inclusive in the file's build."""
-
-    start: int
-    end: int
-    mean_depth: float
-
-
-@dataclass(frozen=True)
-class DepthEvidence:
-    """What one alignment file says about the IL1RN copy number."""
-
-    path: str
-    sample: str | None  # @RG SM; None when the header has none
-    build: str
-    contig: str  # chr2 as the file names it
-    control_depth: float  # mean over both controls
-    controls: tuple[ControlDepth, ...]
-    exons: tuple[ExonDepth, ...]
-    ratio: float | None  # mean of the exon ratios
-    copies: int | None  # 0, 1, 2; None unless status is "ok"
-    status: str  # ok | insufficient_depth | unclear
-    note: str
 
 
 def copies_from_ratio(ratio: float | None) -> int | None:
@@ -210,10 +172,19 @@ def _judge(
 ) -> tuple[float | None, int | None, str, str]:
     """(ratio, copies, status, note). A copy number is given only when nothing contradicts it."""
     if control < min_control_depth:
-        note = (
-            f"flanking control depth {control:.1f}x is below {min_control_depth:g}x: too shallow "
-            "to tell the copy number (exome and panel data do not cover the controls)"
-        )
+        exon_depth = sum(x.mean_depth for x in exons) / len(exons)
+        if exon_depth >= min_control_depth:
+            note = (
+                f"targeted data (exome or panel): the coding exons have {exon_depth:.1f}x but "
+                f"the intergenic controls {control:.1f}x, so whole-genome depth cannot be used; "
+                "give the capture kit's BED (--targets) and the run's other samples "
+                "(--bam-manifest) to compare each sample with its batch"
+            )
+        else:
+            note = (
+                f"flanking control depth {control:.1f}x is below {min_control_depth:g}x: too "
+                "shallow to tell the copy number"
+            )
         return None, None, STATUS_INSUFFICIENT, note
     ratio = sum(x.ratio or 0.0 for x in exons) / len(exons)
     copies = copies_from_ratio(ratio)

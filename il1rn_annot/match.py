@@ -367,6 +367,7 @@ def _catalog_hit(
                 classification=entry.classification,
                 evidence_level=entry.evidence_level,
                 match=kind,
+                catalog_source=entry.source,
                 alternative_to=entry.alternative_to,
                 hgvs_c=f"{TRANSCRIPT}:{entry.hgvs_c}" if entry.hgvs_c else "",
                 hgvs_p=entry.hgvs_p,
@@ -490,6 +491,7 @@ def annotate_deletion(
                 classification=entry.classification,
                 evidence_level=entry.evidence_level,
                 match="overlap",
+                catalog_source=entry.source,
                 location=entry.location,
                 consequence=consequence,
             )

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas
 
 # dira_genotype values, from least to most severe (design.md).
 NONE = "none"
@@ -72,6 +76,7 @@ class VariantRecord:
     cipos: tuple[int, int] = (0, 0)  # INFO/CIPOS: uncertainty of POS
     ciend: tuple[int, int] = (0, 0)  # INFO/CIEND: uncertainty of END
     sv_file: bool = False  # from the --sv file: an SV caller's 0/0 proves no small-variant site
+    text: str = ""  # the record's line as the input has it (only for --format vcf: keep_text)
 
     @property
     def filter_text(self) -> str:
@@ -121,6 +126,40 @@ class AltAllele:
 
 
 @dataclass(frozen=True)
+class ClinvarAssertion:
+    """One ClinVar VCF record that is the allele (clinvar.py), as the file states it."""
+
+    variation_id: str  # the VCF's ID column: ClinVar's VariationID
+    significance: str  # CLNSIG, e.g. Pathogenic/Likely_pathogenic
+    review_status: str  # CLNREVSTAT, e.g. criteria_provided,_single_submitter
+    conflicts: str = ""  # CLNSIGCONF, for conflicting classifications
+    match: str = ""  # exact | normalized
+
+    @property
+    def accession(self) -> str:
+        """The VariationID as ClinVar's pages and the catalog write it (VCV000014675)."""
+        return f"VCV{int(self.variation_id):09d}" if self.variation_id.isdigit() else ""
+
+    @property
+    def pathogenic(self) -> bool:
+        """ClinVar calls it pathogenic or likely pathogenic (alone or with another term)."""
+        terms = self.significance.lower().replace("|", "/").split("/")
+        return any(t.startswith(("pathogenic", "likely_pathogenic")) for t in terms)
+
+    @property
+    def conflicting_pathogenic(self) -> bool:
+        """Conflicting classifications of which at least one is (likely) pathogenic."""
+        return self.significance.lower().startswith("conflicting") and (
+            "pathogenic" in self.conflicts.lower()
+        )
+
+    @property
+    def benign(self) -> bool:
+        terms = self.significance.lower().replace("|", "/").split("/")
+        return bool(terms) and all(t.startswith(("benign", "likely_benign")) for t in terms)
+
+
+@dataclass(frozen=True)
 class AnnotatedAllele:
     """An ALT allele with what the catalog says of it."""
 
@@ -131,6 +170,7 @@ class AnnotatedAllele:
     classification: str = "not_in_catalog"
     evidence_level: str = ""
     match: str = ""  # exact | normalized | ""
+    catalog_source: str = ""  # bundled | overlay | overlay_override ("" when no catalog allele)
     non_dira_id: str = ""  # a known non-DIRA allele (data/non_dira_variants.tsv)
     non_dira_name: str = ""  # what the record is as that allele, e.g. "IL1RN*2 (2 repeats) ..."
     alternative_to: str = ""
@@ -145,6 +185,7 @@ class AnnotatedAllele:
     #: A breakend inside IL1RN that no deletion explains: where it is and what it joins. The
     #: rearrangement may disrupt the gene, so it can never be ignored or proven harmless.
     rearrangement: str = ""
+    clinvar: ClinvarAssertion | None = None  # what the user's --clinvar file says of the allele
 
     @property
     def pathogenic(self) -> bool:
@@ -191,6 +232,10 @@ class Coverage:
     cds_bases_total: int | None = None
     possible_homozygous_deletion: bool = False
     deletion_pattern: str = ""  # genotype-pattern evidence across the founder interval
+    #: Targeted data (--targets): catalog sites no capture target covers, and sites in a target
+    #: whose read depth in this sample is below --min-dp. Not assessed, never reference.
+    sites_outside_capture: list[str] = field(default_factory=list)
+    sites_below_depth: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -202,7 +247,7 @@ class SampleReport:
     coverage: Coverage
     variants: list[SampleVariant]
     notes: list[str] = field(default_factory=list)
-    depth: object | None = None  # depth.DepthEvidence from the sample's BAM/CRAM
+    depth: DepthEvidence | None = None  # read depth from the sample's BAM/CRAM
 
 
 @dataclass(frozen=True)
@@ -223,6 +268,28 @@ class ToolInfo:
     version: str
     catalog_version: str
     catalog_sha256: str
+    catalog_overlay: str | None = None  # a lab's --catalog-overlay: path and sha256
+    catalog_overlay_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class ClinvarSource:
+    """The --clinvar file a report's ClinVar fields come from."""
+
+    path: str
+    file_date: str  # ##fileDate: which ClinVar release
+    access: str  # index | stream
+    alleles_in_window: int
+
+
+@dataclass(frozen=True)
+class VcfText:
+    """What an annotated VCF is made of: the input's header and the window's records, as the
+    input has them (kept only for --format vcf, since a writer must not read the input again)."""
+
+    header: str  # the header lines, #CHROM line included
+    records: tuple[VariantRecord, ...]  # the window's records of the main input, with ``text``
+    command: str = ""  # the command line, for the header
 
 
 @dataclass
@@ -237,6 +304,36 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     #: Every ALT allele of the window once, annotated, whether or not the file has samples.
     records: list[AnnotatedAllele] = field(default_factory=list)
+    #: The input's text, for the annotated VCF (None unless ``Options.keep_text``).
+    vcf_text: VcfText | None = None
+    #: The --clinvar file, when one was given (each record's ``clinvar`` holds what it says).
+    clinvar: ClinvarSource | None = None
+
+    # The notebook face (il1rn_annot.api, docs/api.md): imported on use, pandas with it.
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """One row per sample and variant, the TSV's columns, as a pandas DataFrame."""
+        from il1rn_annot.api import to_dataframe
+
+        return to_dataframe(self)
+
+    def records_dataframe(self) -> pandas.DataFrame:
+        """One row per record (ALT allele) of the window, as ``--per record``."""
+        from il1rn_annot.api import records_dataframe
+
+        return records_dataframe(self)
+
+    def to_dict(self) -> dict:
+        """The JSON report as Python values."""
+        from il1rn_annot.report.json import report_dict
+
+        return report_dict(self)
+
+    def to_json(self) -> str:
+        """The JSON report, as ``--format json`` writes it."""
+        from il1rn_annot.report.json import render_json
+
+        return render_json(self)
 
 
 @dataclass(frozen=True)
@@ -255,3 +352,97 @@ class Options:
     transcripts: str = "mane"  # mane | all
     sv: str | None = None  # a second VCF with the SV/CNV calls of the same samples
     min_mapq: int = 20
+    keep_text: bool = False  # keep the header and record lines, for the annotated VCF
+    command: str = ""  # the command line, named in an annotated VCF's header
+    catalog_overlay: str | None = None  # a lab's own catalog rows (overlay.py)
+    clinvar: str | None = None  # a local ClinVar VCF (clinvar.py)
+    targets: str | None = None  # the capture kit's BED: exome/panel depth against the batch
+
+
+@dataclass(frozen=True)
+class CaptureTarget:
+    """One interval of the capture kit's BED, 1-based inclusive in the BED's build, with what
+    it covers at the IL1RN locus (``role``) and, for IL1RN, which coding exon."""
+
+    contig: str  # as the BED names it
+    start: int
+    end: int
+    name: str
+    role: str  # il1rn_exon | founder_interval | founder_edge | flank | control
+    exon: int | None = None  # NM_173842 coding exon the target overlaps
+    #: Fraction of the target's bases inside each catalogued large deletion (id -> 0..1).
+    deleted_by: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class TargetDepth:
+    """One capture target at the locus in one sample, against the batch reference."""
+
+    name: str
+    start: int
+    end: int
+    role: str
+    exon: int | None
+    mean_depth: float
+    expected_depth: float | None  # the batch reference scaled to this sample; None: no reference
+    ratio: float | None  # mean_depth / expected_depth; None when not assessed
+    copies: int | None  # 0, 1, 2 by the same bands as whole-genome depth; None between them
+
+
+@dataclass(frozen=True)
+class TargetDepthEvidence:
+    """What a batch of targeted samples (exome, panel) says about one sample's IL1RN locus."""
+
+    targets_file: str
+    batch_size: int  # alignment files measured in the batch, this sample included
+    reference: str  # how the reference was made, in words
+    reference_samples: tuple[str, ...]
+    control_targets: int  # targets outside the founder deletion used to scale and to judge noise
+    correlation: float | None  # of this sample's control-target depths with its reference
+    control_spread: float | None  # robust SD of the control-target ratios (about 0 is ideal)
+    targets: tuple[TargetDepth, ...]  # the targets at the locus, in order
+    low_targets: tuple[str, ...]  # the run of targets at one copy or none
+    consistent_with: str  # DIRA04 | DIRA11 | DIRA04+DIRA11 | novel | no_deletion | ""
+    deleted_copies: tuple[tuple[str, int], ...]  # (catalog id, copies lost) of the fitted allele
+    status: str  # ok | batch_too_small | too_noisy | unclear | no_targets
+    note: str
+
+
+@dataclass(frozen=True)
+class ExonDepth:
+    """One coding exon: coordinates in the file's build, 1-based inclusive."""
+
+    exon: int
+    start: int
+    end: int
+    mean_depth: float
+    ratio: float | None  # mean_depth / control depth; None when the controls are too shallow
+    copies: int | None  # 0, 1, 2, or None (unclear or too shallow)
+
+
+@dataclass(frozen=True)
+class ControlDepth:
+    """One flanking control region, 1-based inclusive in the file's build."""
+
+    start: int
+    end: int
+    mean_depth: float
+
+
+@dataclass(frozen=True)
+class DepthEvidence:
+    """What one alignment file says about the IL1RN copy number."""
+
+    path: str
+    sample: str | None  # @RG SM; None when the header has none
+    build: str
+    contig: str  # chr2 as the file names it
+    control_depth: float  # mean over both controls
+    controls: tuple[ControlDepth, ...]
+    exons: tuple[ExonDepth, ...]
+    ratio: float | None  # mean of the exon ratios
+    copies: int | None  # 0, 1, 2; None unless status is "ok"
+    status: str  # ok | insufficient_depth | unclear; targeted data: also batch_too_small,
+    # too_noisy, no_targets
+    note: str
+    targeted: TargetDepthEvidence | None = None  # exome/panel: the batch-reference evidence

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
-from il1rn_annot.deletions import PATTERN_FLANK, apply_depth
+from il1rn_annot.clinvar import read_clinvar, with_clinvar
+from il1rn_annot.deletions import PATTERN_FLANK, apply_depth, apply_target_depth
 from il1rn_annot.errors import BuildError, UsageError
 from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
@@ -20,6 +21,7 @@ from il1rn_annot.match import MAX_SHIFT, annotate_alleles, unknown_ref_records
 from il1rn_annot.model import (
     NOVEL_LOF,
     AnnotatedAllele,
+    ClinvarSource,
     InputInfo,
     Options,
     Report,
@@ -27,10 +29,12 @@ from il1rn_annot.model import (
     SampleReport,
     ToolInfo,
     VariantRecord,
+    VcfText,
 )
 from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import read_window
 from il1rn_annot.reference import open_reference
+from il1rn_annot.review import with_source_reasons
 from il1rn_annot.side_inputs import pedigree_warnings, read_pedigree
 
 SCHEMA_VERSION = "1.3"
@@ -40,7 +44,7 @@ log = logging.getLogger(__name__)
 
 def annotate(source: str, options: Options) -> Report:
     """Annotate one VCF/BCF (or ``-`` for stdin) and call every sample."""
-    catalog = load_catalog()
+    catalog = load_catalog(overlay=options.catalog_overlay)
     founder = _founder_intervals(catalog)
     data = read_window(
         source,
@@ -57,6 +61,7 @@ def annotate(source: str, options: Options) -> Report:
             b: (interval[0] - PATTERN_FLANK, interval[1] + PATTERN_FLANK)
             for b, interval in founder.items()
         },
+        keep_text=options.keep_text,
     )
     records = data.records
     warnings = list(data.warnings)
@@ -70,6 +75,10 @@ def annotate(source: str, options: Options) -> Report:
     with open_reference(options.fasta, data.build) as base_at:
         alts = split_records(records, base_at)
         annotated = annotate_alleles(alts, catalog, data.build, base_at)
+        clinvar = None
+        if options.clinvar:
+            clinvar = read_clinvar(options.clinvar, data.build, data.window)
+            annotated = [with_clinvar(a, clinvar, base_at) for a in annotated]
     for line in unknown_ref_records(annotated):
         log.warning("%s: %s", data.path, line)
         warnings.append(line)
@@ -102,11 +111,22 @@ def annotate(source: str, options: Options) -> Report:
             log.warning("%s: %s", options.ped, warning)
             warnings.append(f"{options.ped} (--ped): {warning}")
         samples = apply_family(samples, data.samples, trios, thresholds)
-    if options.bams:
+    if options.targets:
+        samples = _with_targets(samples, data.build, options, catalog)
+    elif options.bams:
         samples = _with_depth(samples, data.samples, data.build, options)
+    if catalog.overlay_path or clinvar is not None:
+        samples = [with_source_reasons(s, catalog.overlay_path) for s in samples]
     return Report(
         schema_version=SCHEMA_VERSION,
-        tool=ToolInfo("il1rn-annot", __version__, catalog.version, catalog.sha256),
+        tool=ToolInfo(
+            "il1rn-annot",
+            __version__,
+            catalog.version,
+            catalog.sha256,
+            catalog.overlay_path or None,
+            catalog.overlay_sha256 or None,
+        ),
         input=InputInfo(
             path=data.path,
             build=data.build,
@@ -126,11 +146,18 @@ def annotate(source: str, options: Options) -> Report:
             "ped": options.ped,
             "bams": [path for _, path in options.bams],
             "min_mapq": options.min_mapq,
+            "targets": options.targets,
             "sv": options.sv,
             "transcripts": options.transcripts,
+            "catalog_overlay": options.catalog_overlay,
+            "clinvar": options.clinvar,
         },
         warnings=warnings,
         records=list(annotated),
+        vcf_text=(
+            VcfText(data.header, data.records, options.command) if options.keep_text else None
+        ),
+        clinvar=None if clinvar is None else ClinvarSource(*clinvar.stamp),
     )
 
 
@@ -157,6 +184,57 @@ def _with_depth(
             )
         i = by_name[name]
         samples[i] = apply_depth(samples[i], evidence, options.count_novel_lof)
+    return samples
+
+
+def _with_targets(
+    samples: list[SampleReport], build: str, options: Options, catalog
+) -> list[SampleReport]:
+    """Exome/panel data: every BAM/CRAM given is one sample of the batch and the others'
+    reference (a BAM whose sample is not in this VCF is reference only); every sample of the VCF
+    gets the capture's coverage of the catalog sites, and its batch depth evidence if it has one."""
+    from il1rn_annot.cohort_depth import batch_evidence
+    from il1rn_annot.coverage import capture_coverage
+    from il1rn_annot.targets import LOCUS_ROLES, load_capture, measure_targets
+
+    capture = load_capture(options.targets, build, catalog)
+    names = tuple(s.sample for s in samples)
+    batch: dict[str, tuple[str, tuple[float, ...]]] = {}
+    for sample, path in options.bams:
+        found, depths = measure_targets(path, capture, options.fasta, options.min_mapq)
+        name = sample or found or (names[0] if len(names) == 1 and not batch else None)
+        if name is None:
+            raise UsageError("cannot tell which sample it belongs to: give SAMPLE=PATH", path)
+        if name in batch:
+            raise UsageError(f"sample {name!r} is given twice (also {batch[name][0]})", path)
+        if sample and found and sample != found:
+            log.warning("%s: given for sample %s but its @RG SM is %s", path, sample, found)
+        batch[name] = (path, depths)
+    unknown = [n for n in batch if n not in names]
+    without = [n for n in names if n not in batch]
+    if unknown and without:  # reference-only files beside VCF samples without one: a typo?
+        log.warning(
+            "%s: no alignment file for %s; %s only serve as the batch reference (names differ?)",
+            options.targets,
+            ", ".join(without[:3]),
+            ", ".join(unknown[:3]),
+        )
+    evidence = batch_evidence(capture, batch) if batch else {}
+    deletions = {d.id: d.minimal for d in capture.deletions}
+    sites = [s for s in catalog_sites(catalog, build) if not s.entry.locus(build).symbolic]
+    for i, report in enumerate(samples):
+        if report.sample in evidence:
+            depth = replace(evidence[report.sample], sample=report.sample)
+            report = apply_target_depth(report, depth, options.count_novel_lof, deletions)
+        depths = batch.get(report.sample, (None, None))[1]
+        spans = [
+            (t.start, t.end, None if depths is None else depths[j])
+            for j, t in enumerate(capture.targets)
+            if t.role in LOCUS_ROLES
+        ]
+        carried = {v.annotated.dira_id for v in report.variants if v.copies}
+        coverage = capture_coverage(report.coverage, sites, spans, options.min_dp, carried)
+        samples[i] = replace(report, coverage=coverage)
     return samples
 
 

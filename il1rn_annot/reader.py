@@ -32,6 +32,7 @@ from il1rn_annot.genome import (
 )
 from il1rn_annot.index_check import index_of, stale_index, warn_old_index
 from il1rn_annot.model import Region, VariantRecord
+from il1rn_annot.record_text import header_text, indexed_lines, noted, record_lines, with_text
 from il1rn_annot.records import (
     GVCF_ALTS,
     Notes,
@@ -67,6 +68,7 @@ class WindowData:
     gvcf: bool = False  # reference blocks (<NON_REF>/<*>): absence of a record means a hole
     context: tuple[VariantRecord, ...] = ()  # genotypes only, over ``context`` regions
     warnings: tuple[str, ...] = ()  # problems of the input the report must show
+    header: str = ""  # the header as the file has it (only with ``keep_text``)
 
 
 def read_window(
@@ -77,6 +79,7 @@ def read_window(
     detail_sites: Sequence[tuple[int, int]] = (),
     context: Mapping[str, tuple[int, int]] | None = None,
     empty_window_warning: bool = True,
+    keep_text: bool = False,
     assume_sorted: bool = False,
 ) -> WindowData:
     """Read the IL1RN window of ``source`` (a path or ``-``).
@@ -88,8 +91,10 @@ def read_window(
     ``context`` maps build -> a wider region (the founder deletion's) whose genotypes are kept
     apart, as pattern evidence; they are not reported as variants. ``WindowData.warnings`` are
     logged here once; an SV call set (``--sv``) gives ``empty_window_warning=False``, since no
-    SV in IL1RN is its usual state. ``assume_sorted`` lets a text file without an index be read
-    by bisection (``bisection``) instead of to the end.
+    SV in IL1RN is its usual state. ``keep_text`` keeps the header and each record's line as
+    the input has them (``WindowData.header``, ``VariantRecord.text``), for the annotated VCF.
+    ``assume_sorted`` lets a text file without an index be read by bisection (``bisection``),
+    not to the end.
     """
     import pysam
 
@@ -100,13 +105,29 @@ def read_window(
     if source != STDIN:
         _check_file(source)
         data = _read(
-            source, label, build, require_index, known_bases, detail, regions, assume_sorted
+            source,
+            label,
+            build,
+            require_index,
+            known_bases,
+            detail,
+            regions,
+            keep_text,
+            assume_sorted,
         )
     else:
         # Spooled, so that htslib and the text scan can both read it, to the end.
         with spooled_stdin() as readable:
             data = _read(
-                readable, label, build, require_index, known_bases, detail, regions, assume_sorted
+                readable,
+                label,
+                build,
+                require_index,
+                known_bases,
+                detail,
+                regions,
+                keep_text,
+                assume_sorted,
             )
     if not empty_window_warning:
         data = replace(data, warnings=tuple(w for w in data.warnings if EMPTY_WINDOW not in w))
@@ -133,6 +154,7 @@ def _read(
     known_bases: Mapping[str, Mapping[int, str]] | None,
     detail: Callable[[int, int], bool],
     context: Mapping[str, Region],
+    keep_text: bool = False,
     assume_sorted: bool = False,
 ) -> WindowData:
     import pysam
@@ -149,6 +171,8 @@ def _read(
         ) from None
     notes = Notes()
     warnings: list[str] = []
+    texts: list[str] | None = [] if keep_text else None  # record lines, for with_text
+    header = ""
     with _closing(vf, label):
         stale = stale_index(vf, source, label)
         if stale and require_index:
@@ -217,16 +241,20 @@ def _read(
                 if chosen in (None, b)
             }
             chr2_names = list(dict.fromkeys(r.chrom for b in BUILDS for r in records[b]))
+            if texts is not None:
+                texts = indexed_lines(vf, source, index, (r for b in BUILDS for r in records[b]))
         else:
             contigs = list(header_contigs) if assume_sorted else None
             records, wide, order, access = _stream(
-                vf, source, label, list(BUILDS), detail, context, notes, contigs
+                vf, source, label, list(BUILDS), detail, context, notes, texts, contigs
             )
             chr2_names = list(order.names)
             strict = any(is_chr2(n) for n in chr2_names)
             if not strict and not header_contigs and (order.other or chr2_names):
                 _no_chr2(label, [*chr2_names, *sorted(order.other)], "records")
             warnings.extend(order.warnings())
+        if keep_text:
+            header = header_text(source, vf)
     observed = [(r.pos, r.ref) for b in BUILDS for r in records[b]]
     by_bases, bases_source = build_from_bases(observed, known_bases or {})
     if chosen is None:
@@ -239,6 +267,8 @@ def _read(
             label,
         )
     found = records[chosen]
+    if texts is not None:
+        found = with_text(found, texts)
     # A joint-called VCF may keep ##ALT=<ID=NON_REF>; only blocks (or GATK's ##GVCFBlock) count.
     nearby = (*found, *wide.get(chosen, ()))
     gvcf = any(r.alts and r.alts[-1] in GVCF_ALTS for r in nearby) or any(
@@ -268,6 +298,7 @@ def _read(
         gvcf=gvcf,
         context=tuple(wide.get(chosen, ())),
         warnings=tuple(warnings),
+        header=header,
     )
 
 
@@ -556,11 +587,13 @@ def _stream(
     detail,
     context: Mapping[str, Region],
     notes: Notes,
+    texts: list[str] | None = None,
     contigs: Sequence[str] | None = None,
 ) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], Order, str]:
-    """Every record, to the end of the file (see ``stream``), the windows' records kept; or,
-    when ``contigs`` (the header's, in order) are given, only around the window, found by
-    bisection (see ``bisection``) when the file allows it. Returns the access too."""
+    """Every record, to the end of the file (see ``stream``), the windows' records kept, and
+    their lines added to ``texts`` when it is given; or, when ``contigs`` (the header's, in
+    order) are given, only around the window, found by bisection (see ``bisection``) when the
+    file allows it. Returns the access too."""
     import pysam
 
     windows = {b: il1rn_window(b) for b in builds}
@@ -574,6 +607,8 @@ def _stream(
 
     def keep(raw, lines: Sequence[int] = ()) -> None:
         near = (r for r in raw if any(_reaches(r, w) for w in regions))
+        if texts is not None and vf.is_bcf:
+            near = (noted(r, texts) for r in near)
         for record in convert_all(near, label, problem, detail, notes, lines):
             for build, window in windows.items():
                 if _reaches(record, window):
@@ -589,6 +624,8 @@ def _stream(
             raise InputError(_open_problem(source, exc), label) from None
         with _closing(window_file, label):
             keep(iter(window_file), scan.lines)
+        if texts is not None:
+            texts.extend(record_lines(scan.path))
 
     access = "stream"
     if vf.is_bcf or (contigs is not None and label == "<stdin>"):

@@ -412,7 +412,8 @@ def test_batch_one_good_one_bad(tmp_path, run, fmt):
     assert lines[0].startswith(f"{PREFIX}{bad}: malformed GT '0/x'")
     assert "Traceback" not in result.stderr
     extension = {"json": ".json", "tsv": ".tsv", "summary": ".txt"}[fmt]
-    assert sorted(p.name for p in reports.iterdir()) == [f"good{extension}"]
+    # the MultiQC table has both: the good input's samples and the bad input's failure
+    assert sorted(p.name for p in reports.iterdir()) == [f"good{extension}", "il1rn_dira_mqc.tsv"]
     written = (reports / f"good{extension}").read_text()
     if fmt == "json":
         report = json.loads(written)
@@ -435,7 +436,14 @@ def test_batch_all_bad(tmp_path, run):
     assert lines[1].startswith(f"{PREFIX}{junk}: not a VCF or BCF")
     assert lines[2].startswith(f"{PREFIX}{nochr2}: no chromosome 2")
     assert "Traceback" not in result.stderr
-    assert list(reports.iterdir()) == []
+    # no report; the MultiQC table names each input as failed, so none is missing from it
+    assert [p.name for p in reports.iterdir()] == ["il1rn_dira_mqc.tsv"]
+    rows = (reports / "il1rn_dira_mqc.tsv").read_text().splitlines()[-3:]
+    assert [row.split("\t")[:2] for row in rows] == [
+        ["missing", "failed"],
+        ["junk", "failed"],
+        ["nochr2", "failed"],
+    ]
 
 
 def test_batch_inputs_with_the_same_stem_do_not_overwrite_each_other(tmp_path, run):

@@ -221,7 +221,7 @@ def test_gzipped_output_is_reproducible(tmp_path, run):
         (["--format", "json", "-o", "d.tsv"], ["--format json", "tsv"]),
         (["--format", "summary", "-o", "d.json.gz"], ["--format summary", "json"]),
         (["-o", "d.csv"], [".csv", "--format"]),
-        (["-o", "d.vcf.gz"], [".vcf"]),
+        (["--format", "tsv", "-o", "d.vcf.gz"], ["--format tsv", "vcf"]),
     ],
 )
 def test_format_contradicting_the_name_is_a_usage_error(tmp_path, run, args, words):

@@ -58,6 +58,22 @@ CHECKS = {
     ),
     "-o /dev/full": lambda: stat.S_ISCHR(os.stat("/dev/full").st_mode),  # never replaced
     "-o out/stopped.json": lambda: not (ROOT / "out/stopped.json").exists(),
+    "-o out/dira_example.dira.vcf.gz": lambda: (ROOT / "out/dira_example.dira.vcf.gz.tbi").exists(),
+    "-o out/dira_catalog.bed": lambda: "DIRA01" in (ROOT / "out/dira_catalog.bed").read_text(),
+    "--output-dir out/batch": lambda: (
+        "FOUNDER_HOM" in (ROOT / "out/batch/il1rn_dira_mqc.tsv").read_text()
+    ),
+    "-o out/multiqc": lambda: (
+        "AFFECTED_HOM"
+        in (ROOT / "out/multiqc/multiqc_data/multiqc_il1rn_dira_table.txt").read_text()
+    ),
+    "--html out/plate.html": lambda: all(
+        name in (ROOT / "out/plate.html").read_text()
+        for name in ("AFFECTED_HOM", "FOUNDER_HOM", "GVCF_COMPLETE", "NOVEL_MISSENSE_HET")
+    ),
+    "--cores 2 --directory out/snakemake": lambda: (
+        "AFFECTED_HOM" in (ROOT / "out/snakemake/results/cohort.tsv").read_text()
+    ),
 }
 #: Checks of what a command prints, by a piece of the command.
 PRINTS = {
@@ -72,6 +88,10 @@ PRINTS = {
     ),
     "catalog show p.Gln119Ter": lambda out: out.startswith("id\tDIRA12\n"),
     "catalog diff": lambda out: "DIRA11" in out and "yes" in out,
+    "bcftools view -H -i": lambda out: len(out.splitlines()) >= 3,
+    "bcftools annotate -a": lambda out: "DIRA01" in out and "DIRA02" in out,
+    "dira_genotype.first()": lambda out: re.search(r"AFFECTED_HOM\s+biallelic", out),
+    "-n --directory out/snakemake": lambda out: "Nothing to be done" in out,
     "--version": lambda out: re.fullmatch(
         r"il1rn-annot \S+\ncatalog \d{4}\.\d\d\.\d\d sha256 [0-9a-f]{64}\n", out
     ),
@@ -216,10 +236,16 @@ def test_links_resolve(page):
 
 
 def test_docs_pages_are_linked_from_the_readme():
+    """Every page is reachable: linked from the README, or from a page the README links."""
     pages = sorted(ROOT.glob("docs/*.md"))
     assert pages
+    linked = {p.name for p in pages if f"(docs/{p.name})" in README}
+    assert linked
+    from_pages = {
+        p.name for p in pages for q in linked if f"]({p.name})" in (ROOT / "docs" / q).read_text()
+    }
     for page in pages:
-        assert f"(docs/{page.name})" in README, page.name
+        assert page.name in linked | from_pages, page.name
 
 
 def test_docs_count_of_protein_fixed_bases_is_the_tool_s():

@@ -29,6 +29,7 @@ def test_json_top_level_contract(annotate):
         "options",
         "warnings",
         "records",
+        "clinvar",
         "samples",
     ]
     assert report["tool"] == {
@@ -36,7 +37,10 @@ def test_json_top_level_contract(annotate):
         "version": __version__,
         "catalog_version": CATALOG.version,
         "catalog_sha256": CATALOG.sha256,
+        "catalog_overlay": None,
+        "catalog_overlay_sha256": None,
     }
+    assert report["clinvar"] is None
     info = report["input"]
     assert info["build"] == "GRCh38" and info["contig"] == "2"
     assert info["build_source"].startswith("##contig length")

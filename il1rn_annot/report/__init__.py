@@ -13,7 +13,8 @@ __all__ = ["FORMATS", "render"]
 
 
 def render(reports: list[Report], fmt: str, per: str = "sample") -> str:
-    """The reports of one run as ``fmt``: TSV and summary combine several; JSON takes one."""
-    if fmt == "json" and len(reports) != 1:
-        raise ValueError("a JSON report holds one input")
+    """The reports of one run as ``fmt``: TSV and summary combine several; JSON and VCF take
+    one."""
+    if fmt in ("json", "vcf") and len(reports) != 1:
+        raise ValueError(f"a {fmt.upper()} report holds one input")
     return "".join(render_chunk(r, fmt, first=not n, per=per) for n, r in enumerate(reports))

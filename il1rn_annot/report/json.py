@@ -45,8 +45,24 @@ def report_dict(report: Report) -> dict:
         "options": report.options,
         "warnings": report.warnings,
         "records": [record_fields(a, n) for n, a in enumerate(report.records)],
+        "clinvar": _clinvar(report),
         "samples": [sample_dict(s, indexes) for s in report.samples],
     }
+
+
+def _clinvar(report: Report) -> dict | None:
+    """The --clinvar file, and the records ClinVar calls (likely) pathogenic, or conflicting
+    with a pathogenic claim, that the catalog does not list (by their index in ``records``)."""
+    if report.clinvar is None:
+        return None
+    flagged = [
+        n
+        for n, a in enumerate(report.records)
+        if a.clinvar is not None
+        and not a.dira_id
+        and (a.clinvar.pathogenic or a.clinvar.conflicting_pathogenic)
+    ]
+    return {**asdict(report.clinvar), "pathogenic_not_in_catalog": flagged}
 
 
 def render_json(report: Report) -> str:

@@ -28,21 +28,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from il1rn_annot.errors import OutputError, UsageError
+from il1rn_annot.errors import InternalError, OutputError, UsageError
 from il1rn_annot.model import Report
 
 log = logging.getLogger(__name__)
-FORMATS = ("json", "tsv", "summary")
+FORMATS = ("json", "tsv", "summary", "vcf")
 
-#: What each format is called on disk; ``--output-dir`` names files with the first.
-SUFFIXES = {"json": ".json", "tsv": ".tsv", "summary": ".txt"}
-FORMAT_OF_SUFFIX = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
+#: What each format is called on disk by ``--output-dir`` (an annotated VCF is bgzipped).
+SUFFIXES = {"json": ".json", "tsv": ".tsv", "summary": ".txt", "vcf": ".vcf.gz"}
+FORMAT_OF_SUFFIX = {".json": "json", ".tsv": "tsv", ".txt": "summary", ".vcf": "vcf", ".bcf": "vcf"}
 
 #: Names that say "a file of another kind": writing a report under them would mislead.
-FOREIGN_SUFFIXES = (".vcf", ".bcf", ".csv", ".html", ".xlsx", ".xml", ".yaml", ".yml", ".bed")
+FOREIGN_SUFFIXES = (".csv", ".html", ".xlsx", ".xml", ".yaml", ".yml", ".bed")
 
 #: Compressions a name can ask for that are not written (only .gz is): refused, never ignored.
-#: .bgz too: BGZF readers (tabix, Hail) expect blocks that gzip does not write.
+#: .bgz too, but for a VCF: BGZF readers (tabix, Hail) expect blocks that gzip does not write,
+#: and a VCF named .vcf.gz or .vcf.bgz is written in BGZF (see ``vcf_encoding``).
 OTHER_COMPRESSIONS = (".bgz", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z", ".zip", ".7z")
 
 STDOUT = "<stdout>"
@@ -66,11 +67,12 @@ def format_for(path: str | None, requested: str | None) -> str:
     'tsv'
     """
     kind, after = _name_says(path)
-    refused = [suffix for suffix in after if suffix in OTHER_COMPRESSIONS]
+    bgzf = {".vcf": (".gz", ".bgz"), ".bcf": ()}.get(kind, (".gz",))
+    refused = [s for s in after if s in (*OTHER_COMPRESSIONS, ".gz") and s not in bgzf]
     if refused:
         raise UsageError(
             f"cannot write {refused[0]} compression: name the report .json, .tsv or .txt "
-            "(summary), optionally followed by .gz (gzip)",
+            "(summary), optionally followed by .gz (gzip), or .vcf, .vcf.gz or .bcf",
             path,
         )
     named = FORMAT_OF_SUFFIX.get(kind)
@@ -87,7 +89,7 @@ def format_for(path: str | None, requested: str | None) -> str:
     if kind in FOREIGN_SUFFIXES:
         raise UsageError(
             f"cannot write a {kind} file: name the report .json, .tsv or .txt (summary), "
-            "optionally .gz, or give --format",
+            "optionally .gz, or .vcf, .vcf.gz or .bcf, or give --format",
             path,
         )
     return "json"
@@ -115,6 +117,21 @@ def gzipped(path: str | None) -> bool:
     return ".gz" in _name_says(path)[1]
 
 
+def vcf_encoding(path: str | None) -> str:
+    """How a VCF is written under ``path``: ``bgzf`` (.vcf.gz, .vcf.bgz; indexed with .tbi),
+    ``bcf`` (indexed with .csi), else ``text``.
+
+    >>> vcf_encoding("a.vcf.gz"), vcf_encoding("a.BCF"), vcf_encoding("a.vcf"), vcf_encoding(None)
+    ('bgzf', 'bcf', 'text', 'text')
+    """
+    kind, after = _name_says(path)
+    if kind == ".bcf":
+        return "bcf"
+    if kind == ".vcf" and {".gz", ".bgz"} & set(after):
+        return "bgzf"
+    return "text"
+
+
 class ReportStream:
     """Write reports one after another to ``path`` (None or ``-``: stdout) as ``fmt``.
 
@@ -138,6 +155,10 @@ class ReportStream:
         self._raw: IO[bytes] | None = None
         self._gzip: gzip.GzipFile | None = None
         self._text: IO[str] | None = None
+        #: An annotated VCF named .vcf.gz or .bcf is written as text first, then encoded and
+        #: indexed into these temporary files, renamed with it (see ``_encode``).
+        self._encoding = vcf_encoding(self.path) if fmt == "vcf" else "text"
+        self._encoded: list[str] = []
 
     def __enter__(self) -> ReportStream:
         try:
@@ -157,10 +178,16 @@ class ReportStream:
         else:
             self._discard()
 
+    def add_text(self, text: str) -> None:
+        """Write text that is not a report (the HTML page, the MultiQC table, a catalog export),
+        with the same atomic handling."""
+        self.count += 1
+        self._write(text)
+
     def add(self, report: Report) -> None:
         """Write one report now (the TSV header goes before the first)."""
-        if self.fmt == "json" and self.count:
-            raise ValueError("a JSON report holds one input")
+        if self.fmt in ("json", "vcf") and self.count:
+            raise ValueError(f"a {self.fmt.upper()} report holds one input")
         text = render_chunk(report, self.fmt, first=not self.count, per=self.per)
         self.count += 1
         self._write(text)
@@ -170,6 +197,12 @@ class ReportStream:
     def _open(self) -> None:
         path = self.path
         fd = None if path is None else _descriptor(path)
+        if self._encoding != "text" and (fd is not None or not _regular(path)):
+            raise OutputError(
+                "a .vcf.gz or .bcf VCF is written with its index beside it, so it must be a "
+                "regular file; write plain VCF (.vcf or stdout) to a pipe or device",
+                path,
+            )
         if path is None or fd == 1:
             self.path, self.label = None, STDOUT  # write where print() writes, keeping its order
             if sys.stdout is None:  # started with fd 1 closed (`>&-`)
@@ -189,7 +222,7 @@ class ReportStream:
                 self._open_temporary(path, info)
         assert self._raw is not None
         sink: IO[bytes] = self._raw
-        if gzipped(path):
+        if gzipped(path) and self.fmt != "vcf":
             self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=sink, mtime=0)
             sink = self._gzip  # type: ignore[assignment]
         self._text = io.TextIOWrapper(sink, encoding="utf-8", newline="")  # type: ignore[arg-type]
@@ -245,10 +278,14 @@ class ReportStream:
             self._close_layers()
             if self._tmp is not None:
                 assert self._target is not None
+                index = self._encode() if self._encoding != "text" else None
                 _keep_owner(self._tmp, self._owner)  # before chmod: chown clears set-id bits
                 os.chmod(self._tmp, self._mode)
-                os.replace(self._tmp, self._target)
-                self._tmp = None
+                with _signals_deferred():  # a VCF and its index are renamed together
+                    os.replace(self._tmp, self._target)
+                    self._tmp = None
+                    if index is not None:
+                        self._place_index(index)
                 if self._links > 1:
                     others = self._links - 1
                     log.warning(
@@ -279,6 +316,49 @@ class ReportStream:
             raw, self._raw = self._raw, None
             raw.close()
 
+    def _encode(self) -> str:
+        """Encode the VCF text written so far (BGZF or BCF) and index it; the encoded file
+        becomes the temporary file. Returns the temporary index."""
+        import pysam
+
+        assert self._tmp is not None
+        text, encoded = self._tmp, self._tmp + (".gz" if self._encoding == "bgzf" else ".bcf")
+        index = encoded + (".tbi" if self._encoding == "bgzf" else ".csi")
+        self._encoded = [encoded, index]  # removed by _discard if anything below fails
+        try:
+            if self._encoding == "bgzf":
+                pysam.tabix_compress(text, encoded, force=True)
+                pysam.tabix_index(encoded, preset="vcf", force=True)
+            else:
+                with pysam.VariantFile(text) as src:
+                    # A first pass completes the header: htslib declares tags the input uses
+                    # without declaring them, and BCF cannot hold an undeclared tag.
+                    for _ in src:
+                        pass
+                    src.reset()
+                    with pysam.VariantFile(encoded, "wb", header=src.header) as out:
+                        for record in src:
+                            out.write(record)
+                pysam.tabix_index(encoded, preset="bcf", force=True, csi=True)
+        except ValueError as exc:  # htslib refusing its own output: a bug, not the disk
+            raise InternalError(f"cannot encode the VCF: {exc}", self.label) from None
+        self._tmp = encoded
+        self._encoded = [text, index]
+        Path(text).unlink()
+        return index
+
+    def _place_index(self, index: str) -> None:
+        """The index beside the VCF just renamed into place; an index of the other kind left
+        from an earlier file of that name would describe other data, and is removed."""
+        assert self._target is not None
+        kind = Path(index).suffix
+        os.chmod(index, self._mode)
+        os.replace(index, self._target + kind)
+        self._encoded = []
+        other = self._target + (".csi" if kind == ".tbi" else ".tbi")
+        if os.path.lexists(other):
+            Path(other).unlink()
+
     def _discard(self) -> None:
         """Drop what was written: the temporary file goes, devices and pipes are closed."""
         self._text = None if self._text is sys.stdout else self._text
@@ -290,6 +370,16 @@ class ReportStream:
         if self._tmp is not None:
             Path(self._tmp).unlink(missing_ok=True)
             self._tmp = None
+        for extra in self._encoded:
+            Path(extra).unlink(missing_ok=True)
+        self._encoded = []
+
+
+def write_page(path: str, text: str) -> None:
+    """A whole page (the HTML report) written as a report is: to a temporary file renamed into
+    place, or straight into a device or pipe; nothing is left behind when it fails."""
+    with ReportStream(path, "page") as stream:
+        stream.add_text(text)
 
 
 def render_chunk(report: Report, fmt: str, first: bool, per: str = "sample") -> str:
@@ -312,7 +402,21 @@ def render_chunk(report: Report, fmt: str, first: bool, per: str = "sample") -> 
         from il1rn_annot.report.summary import render_summary
 
         return ("" if first else "\n") + render_summary(report)
+    if fmt == "vcf":
+        from il1rn_annot.report.vcf import render_vcf
+
+        return render_vcf(report)
     raise ValueError(f"unknown format {fmt}")
+
+
+def _regular(path: str | None) -> bool:
+    """Whether ``path`` is a regular file or a new one (not stdout, a device or a FIFO)."""
+    if path is None:
+        return False
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # a new file (or one that _open_temporary reports on)
 
 
 def _descriptor(path: str) -> int | None:

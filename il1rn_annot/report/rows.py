@@ -8,7 +8,7 @@ VARIANT_FIELDS = (
     "chrom pos ref alt input_pos input_ref input_alt genotype zygosity phase_set filter "
     "depth gq quality_flags consequence hgvs_c hgvs_p location dira_id dira_name "
     "dira_legacy_names classification evidence_level match non_dira_id non_dira_name warnings "
-    "other_transcripts"
+    "other_transcripts catalog_source clinvar_id clinvar_significance clinvar_review_status"
 ).split()
 
 
@@ -31,7 +31,8 @@ def variant_fields(variant: SampleVariant) -> dict:
 RECORD_FIELDS = (
     "index chrom pos ref alt input_pos input_ref input_alt id filter consequence hgvs_c hgvs_p "
     "location dira_id dira_name dira_legacy_names classification evidence_level match "
-    "non_dira_id non_dira_name warnings other_transcripts"
+    "non_dira_id non_dira_name warnings other_transcripts catalog_source clinvar_id "
+    "clinvar_significance clinvar_review_status"
 ).split()
 
 
@@ -57,6 +58,7 @@ def _allele_fields(annotated: AnnotatedAllele) -> dict:
     alt = annotated.alt
     record = alt.record
     changed = alt.changed
+    clinvar = annotated.clinvar
     return {
         "chrom": record.chrom,
         "pos": alt.allele.pos,
@@ -81,4 +83,8 @@ def _allele_fields(annotated: AnnotatedAllele) -> dict:
         "non_dira_name": annotated.non_dira_name or None,
         "warnings": list(annotated.warnings),
         "other_transcripts": list(annotated.other_transcripts),
+        "catalog_source": annotated.catalog_source or None,
+        "clinvar_id": (clinvar.accession or clinvar.variation_id) if clinvar else None,
+        "clinvar_significance": clinvar.significance or None if clinvar else None,
+        "clinvar_review_status": clinvar.review_status or None if clinvar else None,
     }

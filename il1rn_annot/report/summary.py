@@ -15,7 +15,7 @@ from il1rn_annot.model import (
 )
 
 
-def _dira_name(a: AnnotatedAllele) -> str:
+def allele_name(a: AnnotatedAllele) -> str:
     """A catalog allele by id and name, with its other legacy names: DIRA01 E77X (...)."""
     names = [n for n in a.dira_legacy_names if n != a.dira_name]
     known = f" ({', '.join(names)})" if names else ""
@@ -27,7 +27,7 @@ def _alleles(sample: SampleReport) -> str:
     for v in sample.variants:
         a = v.annotated
         if a.dira_id:
-            parts.append(f"{_dira_name(a)} {v.zygosity} ({v.call.gt_text})")
+            parts.append(f"{allele_name(a)} {v.zygosity} ({v.call.gt_text})")
         elif a.classification == NOVEL_LOF:
             name = " ".join(x for x in (a.hgvs_c.partition(":")[2], a.hgvs_p) if x)
             what = f"{name} ({a.location})" if name else a.location
@@ -60,7 +60,7 @@ PHASE_CONFLICT_NEXT = (
 )
 
 
-def _next(sample: SampleReport) -> str:
+def next_step(sample: SampleReport) -> str:
     if sample.dira_genotype == BIALLELIC_UNPHASED and any(
         r.startswith("phase conflict") for r in sample.review_reasons
     ):
@@ -73,7 +73,7 @@ def _call(sample: SampleReport) -> str:
     return f"{sample.dira_genotype}, REVIEW" if sample.needs_review else sample.dira_genotype
 
 
-def _words(sample: SampleReport) -> str:
+def plain_words(sample: SampleReport) -> str:
     """Plain words, and whether the input proves the catalog sites reference."""
     words = WORDS.get(sample.dira_genotype, sample.dira_genotype)
     if not sample.coverage.proven_reference:
@@ -114,7 +114,7 @@ def _catalogued(report: Report) -> str:
     parts = []
     for a in report.records:
         if a.dira_id:
-            parts.append(f"{_dira_name(a)} {a.classification} at {_where(a)}")
+            parts.append(f"{allele_name(a)} {a.classification} at {_where(a)}")
     return "; ".join(dict.fromkeys(parts)) or "none"
 
 
@@ -145,10 +145,17 @@ def render_summary(report: Report) -> str:
         f"# {info.path}: {info.build} ({info.build_source}), window {info.window}, "
         f"read by {info.access}; catalog {report.tool.catalog_version}",
     ]
+    if report.tool.catalog_overlay:
+        lines.append(
+            f"# lab catalog overlay: {report.tool.catalog_overlay} "
+            f"(sha256 {report.tool.catalog_overlay_sha256})"
+        )
+    if report.clinvar is not None:
+        lines.append(f"# ClinVar: {report.clinvar.path} ({report.clinvar.file_date})")
     lines.extend(f"# warning: {w}" for w in report.warnings)
     lines.append(f"# catalogued alleles in the file: {_catalogued(report)}")
     rows = [("sample", "call", "in plain words", "alleles")]
-    rows.extend((s.sample, _call(s), _words(s), _alleles_column(s)) for s in report.samples)
+    rows.extend((s.sample, _call(s), plain_words(s), _alleles_column(s)) for s in report.samples)
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     for n, row in enumerate(rows):
         cells = [cell.ljust(w) for cell, w in zip(row[:3], width, strict=True)] + [row[3]]
@@ -159,7 +166,7 @@ def render_summary(report: Report) -> str:
         if sample.needs_review:
             lines.extend(f"{'':{width[0]}}  review: {r}" for r in sample.review_reasons)
         lines.extend(f"{'':{width[0]}}  note: {x}" for x in sample.notes)
-        step = _next(sample)
+        step = next_step(sample)
         if step:
             lines.append(f"{'':{width[0]}}  next: {step}")
     if not report.samples:

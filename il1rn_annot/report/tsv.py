@@ -5,11 +5,19 @@ Every row also names the tool and catalog versions and the report's warnings, as
 ``tool`` and ``warnings`` do, so that a row read on its own (or a combined TSV of many inputs)
 still says what produced it and what was wrong with its input. No comment lines: the file is a
 plain table for ``pandas.read_csv(path, sep="\t")``.
+
+Spreadsheet safety (OWASP "CSV Injection"): a text cell whose value comes from the input (a
+sample name, a record's ID or FILTER, a contig name, a path, free text that may start with
+one) and starts with ``=``, ``+``, ``-``, ``@``, tab or CR gets a ``'`` before it, so that a
+spreadsheet shows it as text instead of running it as a formula. The columns whose every value
+il1rn-annot chooses itself (``TOOL_COLUMNS``) and the numbers are written as they are. Tabs,
+newlines and CRs inside any cell are written as the visible escapes ``\\t``, ``\\n``, ``\\r``,
+so no value can break a row. The JSON report and the notebook DataFrames keep the raw values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from il1rn_annot.model import Report
 from il1rn_annot.report.rows import RECORD_FIELDS, VARIANT_FIELDS, record_fields, variant_fields
@@ -24,55 +32,130 @@ SAMPLE_FIELDS = (
     "proven_reference",
 )
 #: Per report; last, so that the columns before them keep their places.
-REPORT_FIELDS = ("tool_version", "catalog_version", "catalog_sha256", "report_warnings")
+REPORT_FIELDS = (
+    "tool_version",
+    "catalog_version",
+    "catalog_sha256",
+    "catalog_overlay",
+    "catalog_overlay_sha256",
+    "clinvar_file",
+    "report_warnings",
+)
 COLUMNS = (*SAMPLE_FIELDS, *VARIANT_FIELDS, *REPORT_FIELDS)
 #: ``--per record``: the input, the record's fields (``index`` as ``record``), the report's.
 RECORD_COLUMNS = ("input", "record", *RECORD_FIELDS[1:], *REPORT_FIELDS)
 
+#: Columns whose every value il1rn-annot chooses itself (fixed words, catalog names, HGVS it
+#: writes, versions) and never starts with text from the input: written as they are. Every
+#: other text column is treated as input and neutralized (a new column is safe by default).
+TOOL_COLUMNS = frozenset(
+    (
+        "dira_genotype needs_review coverage_evidence proven_reference zygosity consequence "
+        "hgvs_c hgvs_p location dira_id dira_name dira_legacy_names classification "
+        "evidence_level match non_dira_id non_dira_name other_transcripts tool_version "
+        "catalog_version catalog_sha256 catalog_source catalog_overlay_sha256"
+    ).split()
+)
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+#: What makes a spreadsheet read a cell as a formula (OWASP CSV Injection), and NUL (ASVS).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def neutralized(text: str, starts: Sequence[str] = FORMULA_STARTS) -> str:
+    """Input text made safe to open in a spreadsheet: a ``'`` before a formula start.
+
+    >>> neutralized('=HYPERLINK("http://x","y")'), neutralized("-2"), neutralized("NA12878")
+    ('\\'=HYPERLINK("http://x","y")', "'-2", 'NA12878')
+    """
+    return "'" + text if text.startswith(tuple(starts)) else text
+
+
+def one_line(text: str) -> str:
+    r"""Tabs, newlines and CRs as visible escapes, so that a value stays in its cell.
+
+    >>> one_line("a\tb\r\nc")
+    'a\\tb\\r\\nc'
+    """
+    return text.translate(_ESCAPES)
+
+
+def joined(value: object, sep: str = ";") -> object:
+    """A list as one text value (``sep`` between items); anything else as it is: the TSV cells
+    and the notebook DataFrames (``il1rn_annot.api``) share this."""
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return str(value).replace("\t", " ").replace("\n", " ")
+        return sep.join(str(v) for v in value)
+    return value
 
 
-def _line(values: Iterable[object]) -> str:
-    return "\t".join(_cell(v) for v in values) + "\n"
+#: Per column of ``COLUMNS`` and of ``RECORD_COLUMNS``: whether its text is kept as it is.
+_KEPT = tuple(c in TOOL_COLUMNS for c in COLUMNS)
+_KEPT_RECORD = tuple(c in TOOL_COLUMNS for c in RECORD_COLUMNS)
+_STARTS = frozenset(FORMULA_STARTS)
+
+
+def _joined_all(values: Iterable[object]) -> list[object]:
+    """``joined`` over a row's values, inline: it runs for every cell of a cohort."""
+    return [";".join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in values]
+
+
+def _line(values: Iterable[object], kept_columns: Sequence[bool]) -> str:
+    """One row: every cell through the same rules; a per-cell loop kept lean, since a cohort's
+    TSV has millions of cells."""
+    cells = []
+    for value, kept in zip(values, kept_columns, strict=True):
+        if value is None:
+            cells.append("")
+        elif value is True or value is False:
+            cells.append("true" if value else "false")
+        elif isinstance(value, int):
+            cells.append(str(value))
+        else:
+            text = value if isinstance(value, str) else str(joined(value))
+            if not kept and text[:1] in _STARTS:
+                text = "'" + text
+            if "\t" in text or "\n" in text or "\r" in text:
+                text = text.translate(_ESCAPES)
+            cells.append(text)
+    return "\t".join(cells) + "\n"
 
 
 def tsv_header() -> str:
     return "\t".join(COLUMNS) + "\n"
 
 
-def tsv_lines(report: Report) -> str:
-    """One report's rows (one per sample and variant), for streaming a combined TSV."""
+def sample_rows(report: Report) -> Iterator[list[object]]:
+    """One report's rows as plain values in ``COLUMNS`` order (None where a value is absent;
+    lists joined as the TSV writes them), one per sample and variant."""
     tail = _report_tail(report)
-    lines = []
     for sample in report.samples:
         head = [
             report.input.path,
             sample.sample,
             sample.dira_genotype,
             sample.needs_review,
-            "; ".join(sample.review_reasons),
+            joined(sample.review_reasons, "; "),
             sample.coverage.evidence,
             sample.coverage.proven_reference,
         ]
         for fields in [variant_fields(v) for v in sample.variants] or [{}]:
-            lines.append(_line([*head, *(fields.get(k) for k in VARIANT_FIELDS), *tail]))
-    return "".join(lines)
+            yield [*head, *_joined_all(map(fields.get, VARIANT_FIELDS)), *tail]
 
 
-def _report_tail(report: Report) -> list[str]:
+def tsv_lines(report: Report) -> str:
+    """One report's rows (one per sample and variant), for streaming a combined TSV."""
+    return "".join(_line(row, _KEPT) for row in sample_rows(report))
+
+
+def _report_tail(report: Report) -> list[object]:
     return [
         report.tool.version,
         report.tool.catalog_version,
         report.tool.catalog_sha256,
-        "; ".join(report.warnings),
+        report.tool.catalog_overlay,
+        report.tool.catalog_overlay_sha256,
+        report.clinvar.path if report.clinvar else None,
+        joined(report.warnings, "; "),
     ]
 
 
@@ -80,11 +163,14 @@ def record_header() -> str:
     return "\t".join(RECORD_COLUMNS) + "\n"
 
 
-def record_lines(report: Report) -> str:
-    """One row per record of the window: a file without samples is annotated too."""
+def record_rows(report: Report) -> Iterator[list[object]]:
+    """One row of plain values per record of the window, in ``RECORD_COLUMNS`` order."""
     tail = _report_tail(report)
-    lines = []
     for n, annotated in enumerate(report.records):
         fields = record_fields(annotated, n)
-        lines.append(_line([report.input.path, *(fields[k] for k in RECORD_FIELDS), *tail]))
-    return "".join(lines)
+        yield [report.input.path, *_joined_all(map(fields.get, RECORD_FIELDS)), *tail]
+
+
+def record_lines(report: Report) -> str:
+    """One row per record of the window: a file without samples is annotated too."""
+    return "".join(_line(row, _KEPT_RECORD) for row in record_rows(report))
