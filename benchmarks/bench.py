@@ -1,25 +1,33 @@
 """Speed and memory of one `il1rn-annot annotate` process, on generated inputs.
 
 Run with `make bench`. Each case is a fresh process (as a pipeline calls the tool), timed with
-the wall clock and measured for peak RSS. Inputs are generated in a temporary directory:
-    startup        `il1rn-annot --version`: import and CLI start-up
-    single-indexed one sample, 2.5 M records on chr1-chr2 (a small genome), .vcf.gz + .tbi
-    single-stream  the same file without index: read to the end (CHROM/POS only, outside the
-                   window, for sortedness and chr2 under any name)
-    stdin          the same file through `-`
-    cohort-indexed 2,000 samples x 400 records in the window (95% 0/0, 4% 0/1, 1% ./.;
-                   GQ 5-99, DP 4-60), .vcf.gz + .tbi, TSV report
-    cohort-wide    200 samples x 20,000 records over chr2:112.1-114.1 Mb (the window, the
-                   founder-deletion context and the breakend look-around all have records)
-    exome-96       --targets with 96 simulated exome BAMs (--bam-manifest; 4 with a deletion):
-                   a synthetic kit of 828 targets (IL1RN, the founder-deletion locus and 800
-                   controls on chr2), reads on every target, 50x, 150-bp reads; the tool reads
-                   the locus and the 500 nearest controls only, through each BAM's index
-    plate-jobs1    1,000 small single-sample VCFs (.vcf.gz + .tbi), one --output-dir batch
-    plate-jobs2    the same with --jobs 2 (issue #11 target: >= 300 files/s on 2 cores)
-    plate-resume   the same rerun: every report finished, all skipped
-Then start-up against `python -c 'import click'` (target: --help and --version <= 1.3x).
-Figures are printed as a table; nothing is asserted (speed is measured here, never in tests).
+the wall clock and measured for peak RSS (os.wait4). The whole genome is generated once,
+deterministically, into a cache directory ($IL1RN_BENCH_CACHE, else ~/.cache/il1rn-annot-bench;
+never committed); the cohorts into a temporary directory:
+    startup          `il1rn-annot --version`: import and CLI start-up
+    wgs-indexed      one sample, 4.8 M records over chr1-22, X, Y (GRCh38 lengths), .vcf.gz+.tbi
+    wgs-bisect-bgzf  the same .vcf.gz without its index, --assume-sorted: found by bisection
+    wgs-bisect-plain the same as plain .vcf, --assume-sorted
+    wgs-stream       the .vcf.gz without index and without the flag: read to the end (CHROM/POS
+                     only outside chr2, for sortedness and chr2 under any name)
+    wgs-stdin        the plain .vcf through `-`
+    anchors          `bcftools view -r` of the window (indexed file); `gzip -dc | wc -l` of the
+                     .vcf.gz (bgzip is not installed here; both decompress one thread)
+    cohort-indexed   2,000 samples x 400 records in the window (95% 0/0, 4% 0/1, 1% ./.;
+                     GQ 5-99, DP 4-60), .vcf.gz + .tbi, TSV report
+    cohort-wide      200 samples x 20,000 records over chr2:112.1-114.1 Mb (the window, the
+                     founder-deletion context and the breakend look-around all have records)
+    exome-96         --targets with 96 simulated exome BAMs (--bam-manifest; 4 with a deletion):
+                     a synthetic kit of 828 targets (IL1RN, the founder-deletion locus and 800
+                     controls on chr2), reads on every target, 50x, 150-bp reads; the tool reads
+                     the locus and the 500 nearest controls only, through each BAM's index
+    plate-jobs1      1,000 small single-sample VCFs (.vcf.gz + .tbi), one --output-dir batch
+    plate-jobs2      the same with --jobs 2 (issue #11 target: >= 300 files/s on 2 cores)
+    plate-resume     the same rerun: every report finished, all skipped
+Then start-up against `python -c 'import click'` (target: --help and --version <= 1.3x). Min
+and median of several runs, the ratios of issue 11's targets, and the machine are printed and
+written into benchmarks/results.md (between its markers); nothing is asserted (speed is
+measured here, never in tests).
 
 Cohort windows (``cohort_main``; `python benchmarks/bench.py cohort` runs only these): the
 generated GATK-like cohorts of ``cohort_data.py`` (cached), 2,500 samples x 1,500 records and
@@ -33,10 +41,12 @@ the fairer figure on a loaded machine), peak RSS, and CPU microseconds per sampl
 from __future__ import annotations
 
 import os
+import platform
 import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,23 +68,73 @@ HEADER = (
 )
 
 
-def _genome(path: Path, n_records: int) -> None:
-    rng = random.Random(1)
-    with path.open("w") as fh:
-        fh.write(HEADER + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n")
-        half = n_records // 2
-        for chrom, count, span in (("chr1", half, 248_000_000), ("chr2", half, 240_000_000)):
-            step = span // count
+#: GRCh38 primary chromosomes and their lengths (the whole genome's ##contig lines, in order).
+GRCH38 = {
+    **dict(zip((f"chr{i}" for i in range(1, 23)), (
+        248_956_422, 242_193_529, 198_295_559, 190_214_555, 181_538_259, 170_805_979,
+        159_345_973, 145_138_636, 138_394_717, 133_797_422, 135_086_622, 133_275_309,
+        114_364_328, 107_043_718, 101_991_189, 90_338_345, 83_257_441, 80_373_285,
+        58_617_616, 64_444_167, 46_709_983, 50_818_468,
+    ), strict=True)),
+    "chrX": 156_040_895,
+    "chrY": 57_227_415,
+}  # fmt: skip
+WGS_RECORDS = 4_800_000
+#: Bump when _wgs changes, so that a cached corpus is made again.
+WGS_VERSION = 1
+
+
+def _wgs(cache: Path) -> Path:
+    """A one-sample whole genome as a caller writes it (sorted, ##contig lines, INFO and FORMAT
+    of a few fields), made once into ``cache``: genome.vcf, genome.vcf.gz (no index) and
+    indexed/genome.vcf.gz + .tbi. One E77X heterozygote on chr2."""
+    where = cache / f"wgs-{WGS_RECORDS}-v{WGS_VERSION}"
+    if (where / "complete").exists():
+        return where
+    shutil.rmtree(where, ignore_errors=True)
+    (where / "indexed").mkdir(parents=True)
+    rng = random.Random(4)
+    total = sum(GRCH38.values())
+    plain = where / "genome.vcf"
+    with plain.open("w") as fh:
+        fh.write("##fileformat=VCFv4.2\n")
+        fh.writelines(f"##contig=<ID={c},length={n}>\n" for c, n in GRCH38.items())
+        fh.write(
+            '##INFO=<ID=DP,Number=1,Type=Integer,Description="Depth">\n'
+            '##INFO=<ID=MQ,Number=1,Type=Float,Description="Mapping quality">\n'
+            '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+            '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+            '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n'
+            '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">\n'
+            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+        )
+        for chrom, length in GRCH38.items():
+            count = WGS_RECORDS * length // total
+            step = (length - 20_000) // count
             lines = []
             carrier = chrom == "chr2"
             for i in range(count):
-                pos = 10_000 + i * step
+                pos = 10_000 + i * step + rng.randrange(step)
                 if carrier and pos > 113_131_068:  # one E77X heterozygote, in sorted order
-                    lines.append("chr2\t113131068\t.\tG\tT\t50\tPASS\t.\tGT:GQ:DP\t0/1:50:30\n")
+                    lines.append(_wgs_line(rng, chrom, 113_131_068, "G", "T"))
                     carrier = False
-                ref, alt = rng.sample("ACGT", 2)
-                lines.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT:GQ:DP\t0/1:50:30\n")
+                lines.append(_wgs_line(rng, chrom, pos, *rng.sample("ACGT", 2)))
             fh.writelines(lines)
+    pysam.tabix_compress(str(plain), str(where / "genome.vcf.gz"), force=True)
+    shutil.copy(where / "genome.vcf.gz", where / "indexed" / "genome.vcf.gz")
+    pysam.tabix_index(str(where / "indexed" / "genome.vcf.gz"), preset="vcf", force=True)
+    (where / "complete").touch()
+    return where
+
+
+def _wgs_line(rng: random.Random, chrom: str, pos: int, ref: str, alt: str) -> str:
+    depth = rng.randrange(15, 60)
+    alt_reads = rng.randrange(depth // 3, depth)
+    gt = "1/1" if alt_reads > depth * 0.9 else "0/1"
+    gq = rng.randrange(20, 99)
+    info = f"DP={depth};MQ=60.0"
+    call = f"{gt}:{depth - alt_reads},{alt_reads}:{depth}:{gq}"
+    return f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t{gq}.5\tPASS\t{info}\tGT:AD:DP:GQ\t{call}\n"
 
 
 def _cohort(path: Path, n_samples: int, n_records: int, start: int = 113_095_000) -> None:
@@ -190,58 +250,117 @@ def _measure_cpu(args: list[str]) -> tuple[float, float, float]:
 
 
 def _measure(args: list[str], stdin: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    wrapper = [
-        sys.executable,
-        "-c",
-        "import resource,subprocess,sys;"
-        "r=subprocess.run(sys.argv[2:],stdin=open(sys.argv[1]) if sys.argv[1] else None,"
-        "stdout=subprocess.DEVNULL);"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);sys.exit(r.returncode)",
-        str(stdin or ""),
-        *args,
-    ]
-    start = time.perf_counter()
-    out = subprocess.run(wrapper, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, int(out.stdout.strip()) / 1024
+    """Wall seconds and peak RSS (MiB) of one child process (its own rusage, from wait4)."""
+    with open(stdin or os.devnull, "rb") as source:
+        start = time.perf_counter()
+        child = subprocess.Popen(args, stdin=source, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"benchmark case failed (exit {child.returncode}): {' '.join(args)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def _machine() -> str:
+    cpu = next(
+        (x.split(":", 1)[1].strip() for x in Path("/proc/cpuinfo").read_text().splitlines()
+         if x.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )  # fmt: skip
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, pysam {pysam.__version__}"
+    )
 
 
 def main() -> None:
+    cache = Path(os.environ.get("IL1RN_BENCH_CACHE", Path.home() / ".cache" / "il1rn-annot-bench"))
     work = Path(tempfile.mkdtemp(prefix="il1rn-bench-"))
     try:
-        genome_plain = work / "genome.vcf"
-        _genome(genome_plain, 2_500_000)
-        genome_size = genome_plain.stat().st_size
-        indexed_dir = work / "indexed"
-        indexed_dir.mkdir()
-        shutil.copy(genome_plain, indexed_dir / "genome.vcf")
-        genome_indexed = _bgzip(indexed_dir / "genome.vcf", index=True)
-        genome_stream = _bgzip(genome_plain, index=False)
+        made = time.perf_counter()
+        wgs = _wgs(cache)
+        print(f"whole genome in {wgs} ({time.perf_counter() - made:.0f} s to make or find)")
+        indexed, bgzf, plain = (
+            wgs / "indexed" / "genome.vcf.gz",
+            wgs / "genome.vcf.gz",
+            wgs / "genome.vcf",
+        )
         cohort = _bgzip(_cohort_file(work), index=True)
         wide_plain = work / "cohort_wide.vcf"
         _cohort(wide_plain, 200, 20_000, start=112_100_000)  # chr2:112.1-114.1 Mb, 1 per 100 bp
         wide = _bgzip(wide_plain, index=True)
         exome = _exome_batch(work / "exome")
+        window = "chr2:113094315-113139016"
+        sorted_ = "--assume-sorted"
         cases = [
-            ("startup", [*TOOL, "--version"], None),
-            ("single-indexed", [*TOOL, "annotate", str(genome_indexed)], None),
-            ("single-stream", [*TOOL, "annotate", str(genome_stream)], None),
-            ("stdin", [*TOOL, "annotate", "-", "--build", "GRCh38"], genome_plain),
-            ("cohort-indexed", [*TOOL, "annotate", str(cohort), "--format", "tsv"], None),
-            ("cohort-wide", [*TOOL, "annotate", str(wide), "--format", "tsv"], None),
-            ("exome-96", [*TOOL, "annotate", *exome, "--format", "tsv"], None),
+            ("startup", [*TOOL, "--version"], None, 5),
+            ("wgs-indexed", [*TOOL, "annotate", str(indexed)], None, 5),
+            ("wgs-bisect-bgzf", [*TOOL, "annotate", sorted_, str(bgzf)], None, 5),
+            ("wgs-bisect-plain", [*TOOL, "annotate", sorted_, str(plain)], None, 5),
+            ("wgs-stream", [*TOOL, "annotate", str(bgzf)], None, 3),
+            ("wgs-stdin", [*TOOL, "annotate", "-", "--build", "GRCh38"], plain, 3),
+            ("bcftools view -r", ["bcftools", "view", "-r", window, str(indexed)], None, 5),
+            ("gzip -dc | wc -l", ["bash", "-c", f"gzip -dc '{bgzf}' | wc -l"], None, 3),
+            ("cohort-indexed", [*TOOL, "annotate", str(cohort), "--format", "tsv"], None, 3),
+            ("cohort-wide", [*TOOL, "annotate", str(wide), "--format", "tsv"], None, 3),
+            ("exome-96", [*TOOL, "annotate", *exome, "--format", "tsv"], None, 3),
         ]
-        print(f"genome: 2.5 M records, {genome_size / 2**20:.0f} MiB as text")
-        print(f"{'case':16} {'wall s (best of 3)':>20} {'peak RSS MiB':>14}")
-        for name, args, stdin in cases:
-            runs = [_measure(args, stdin) for _ in range(3)]
-            best = min(r[0] for r in runs)
+        size = plain.stat().st_size / 2**20
+        lines = [
+            f"Machine: {_machine()}.",
+            f"Whole genome: {WGS_RECORDS / 1e6:.1f} M records, {size:.0f} MiB as text, "
+            f"{bgzf.stat().st_size / 2**20:.0f} MiB bgzipped.",
+            "",
+            "| case | runs | min s | median s | peak RSS MiB |",
+            "|---|---|---|---|---|",
+        ]
+        print("\n".join(lines))
+        median: dict[str, float] = {}
+        for name, args, stdin, n in cases:
+            runs = [_measure(args, stdin) for _ in range(n)]
+            walls = [r[0] for r in runs]
+            median[name] = statistics.median(walls)
             rss = max(r[1] for r in runs)
-            print(f"{name:16} {best:20.2f} {rss:14.0f}")
+            cell = name.replace("|", "\\|")  # a Markdown table cell
+            lines.append(f"| {cell} | {n} | {min(walls):.3f} | {median[name]:.3f} | {rss:.0f} |")
+            print(lines[-1])
+        lines += ["", "| target (issue 11), ratio of medians | ratio |", "|---|---|"]
+        for label, a, b in (
+            ("indexed .vcf.gz <= 2 x bcftools view -r", "wgs-indexed", "bcftools view -r"),
+            ("unindexed BGZF <= 1.5 x indexed", "wgs-bisect-bgzf", "wgs-indexed"),
+            ("unindexed plain <= 1.5 x indexed", "wgs-bisect-plain", "wgs-indexed"),
+            ("unsorted (stream) <= 1.5 x gzip -dc | wc -l", "wgs-stream", "gzip -dc | wc -l"),
+            ("stdin <= 1.5 x gzip -dc | wc -l", "wgs-stdin", "gzip -dc | wc -l"),
+        ):
+            lines.append(f"| {label.replace('|', chr(92) + '|')} | {median[a] / median[b]:.2f} |")
+            print(lines[-1])
+        results = Path(__file__).with_name("results.md")
+        _write_table(results, "\n".join(lines))
+        print(f"written to {results}")
         _plate_cases(work)
         _startup_cases(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+#: The part of results.md that each run replaces (the rest is written by hand).
+TABLE_START, TABLE_END = "<!-- make bench: from here -->", "<!-- make bench: to here -->"
+
+
+def _write_table(results: Path, table: str) -> None:
+    """Put this run's table between the markers of ``results.md`` (at its end if none)."""
+    text = results.read_text() if results.exists() else "# Benchmark results\n"
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    title = f"## The latest `make bench` table\n\n{when}, one run."
+    part = f"{TABLE_START}\n{title}\n\n{table}\n{TABLE_END}"
+    if TABLE_START in text and TABLE_END in text:
+        head, rest = text.split(TABLE_START, 1)
+        text = head + part + rest.split(TABLE_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + part + "\n"
+    results.write_text(text)
 
 
 #: Control targets of the benchmark kit: more than the 500 the tool reads, so that the cap acts.

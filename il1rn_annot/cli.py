@@ -501,6 +501,13 @@ def cli(ctx: click.Context) -> None:
     "variant; a (likely) pathogenic one the catalog does not list needs review. Read "
     "locally: nothing goes over the network.",
 )
+@click.option(
+    "--assume-sorted",
+    is_flag=True,
+    help="The inputs are sorted (in their header's ##contig order): a .vcf.gz or .vcf without "
+    "an index is read around IL1RN by bisection, not to the end. Where the file shows "
+    "otherwise it is read to the end; records out of place elsewhere can be missed.",
+)
 @click.pass_context
 def annotate(
     ctx: click.Context,
@@ -533,6 +540,7 @@ def annotate(
     require_index: bool,
     catalog_overlay: str | None,
     clinvar: str | None,
+    assume_sorted: bool,
 ) -> None:
     """Annotate INPUT (VCF, VCF.gz, BCF, a directory of them, @FILE listing them, or '-' for
     stdin) and call DIRA genotypes per sample.
@@ -599,6 +607,7 @@ def annotate(
         min_dp=min_dp,
         min_gq=min_gq,
         require_index=require_index,
+        assume_sorted=assume_sorted,
         count_novel_lof=count_novel_lof,
         ped=ped,
         sv=sv,

@@ -345,6 +345,7 @@ class Options:
     min_dp: int = 10
     min_gq: int = 20
     require_index: bool = False
+    assume_sorted: bool = False  # an unindexed text VCF may be read by bisection
     count_novel_lof: bool = False
     ped: str | None = None
     bams: tuple[tuple[str | None, str], ...] = ()  # (sample or None, BAM/CRAM path)

@@ -50,6 +50,7 @@ def annotate(source: str, options: Options) -> Report:
         source,
         build=options.build,
         require_index=options.require_index,
+        assume_sorted=options.assume_sorted,
         known_bases={b: catalog.known_bases(b) for b in BUILDS},
         detail_sites=[
             (site.start - MAX_SHIFT, site.end + MAX_SHIFT)

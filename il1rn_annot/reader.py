@@ -16,6 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from il1rn_annot.bisection import Bounds, bisect_text
 from il1rn_annot.errors import BuildError, InputError
 from il1rn_annot.genome import (
     BUILDS,
@@ -80,6 +81,7 @@ def read_window(
     empty_window_warning: bool = True,
     keep_text: bool = False,
     samples: Sequence[str] | None = None,
+    assume_sorted: bool = False,
 ) -> WindowData:
     """Read the IL1RN window of ``source`` (a path or ``-``).
 
@@ -94,6 +96,8 @@ def read_window(
     the input has them (``WindowData.header``, ``VariantRecord.text``), for the annotated VCF.
     ``samples`` keeps only these samples (``--samples``), in the file's order: htslib then
     decodes no other sample's columns.
+    ``assume_sorted`` lets a text file without an index be read by bisection (``bisection``),
+    not to the end.
     """
     import pysam
 
@@ -104,7 +108,16 @@ def read_window(
     if source != STDIN:
         _check_file(source)
         data = _read(
-            source, label, build, require_index, known_bases, detail, regions, keep_text, samples
+            source,
+            label,
+            build,
+            require_index,
+            known_bases,
+            detail,
+            regions,
+            keep_text,
+            samples,
+            assume_sorted,
         )
     else:
         # Spooled, so that htslib and the text scan can both read it, to the end.
@@ -119,6 +132,7 @@ def read_window(
                 regions,
                 keep_text,
                 samples,
+                assume_sorted,
             )
     if not empty_window_warning:
         data = replace(data, warnings=tuple(w for w in data.warnings if EMPTY_WINDOW not in w))
@@ -147,6 +161,7 @@ def _read(
     context: Mapping[str, Region],
     keep_text: bool = False,
     wanted: Sequence[str] | None = None,
+    assume_sorted: bool = False,
 ) -> WindowData:
     import pysam
 
@@ -235,9 +250,9 @@ def _read(
             if texts is not None:
                 texts = indexed_lines(vf, source, index, (r for b in BUILDS for r in records[b]))
         else:
-            access = "stream"
-            records, wide, order = _stream(
-                vf, source, label, list(BUILDS), detail, context, notes, texts, wanted
+            contigs = list(header_contigs) if assume_sorted else None
+            records, wide, order, access = _stream(
+                vf, source, label, list(BUILDS), detail, context, notes, texts, wanted, contigs
             )
             chr2_names = list(order.names)
             strict = any(is_chr2(n) for n in chr2_names)
@@ -601,9 +616,12 @@ def _stream(
     notes: Notes,
     texts: list[str] | None = None,
     wanted: Sequence[str] | None = None,
-) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], Order]:
-    """Every record, to the end of the file (see ``stream``); the windows' records kept, and
-    their lines added to ``texts`` when it is given."""
+    contigs: Sequence[str] | None = None,
+) -> tuple[dict[str, list[VariantRecord]], dict[str, list[VariantRecord]], Order, str]:
+    """Every record, to the end of the file (see ``stream``), the windows' records kept, and
+    their lines added to ``texts`` when it is given; or, when ``contigs`` (the header's, in
+    order) are given, only around the window, found by bisection (see ``bisection``) when the
+    file allows it. Returns the access too."""
     import pysam
 
     windows = {b: il1rn_window(b) for b in builds}
@@ -627,24 +645,46 @@ def _stream(
                 if _overlaps((record.pos, record.end), region):
                     wide[build].append(record)
 
+    def keep_scan(scan) -> None:
+        try:
+            window_file = pysam.VariantFile(scan.path)
+        except (OSError, ValueError) as exc:
+            raise InputError(_open_problem(source, exc), label) from None
+        with _closing(window_file, label):
+            _subset(window_file, wanted, label)
+            keep(iter(window_file), scan.lines)
+        if texts is not None:
+            texts.extend(record_lines(scan.path))
+
+    access = "stream"
+    if vf.is_bcf or (contigs is not None and label == "<stdin>"):
+        if contigs is not None:
+            what = "standard input" if label == "<stdin>" else "a BCF without an index"
+            log.warning("%s: --assume-sorted: %s is read to the end", label, what)
+        contigs = None
     if vf.is_bcf:
         order = Order()
         keep(_all_records(vf, order, first, last, reach_from))
     else:
-        with scan_text(source, label, first, last, reach_from) as scan:
-            order = scan.order
-            try:
-                window_file = pysam.VariantFile(scan.path)
-            except (OSError, ValueError) as exc:
-                raise InputError(_open_problem(source, exc), label) from None
-            with _closing(window_file, label):
-                _subset(window_file, wanted, label)
-                keep(iter(window_file), scan.lines)
-            if texts is not None:
-                texts.extend(record_lines(scan.path))
+        if contigs is not None:
+            spans = tuple((w.start, w.end) for w in windows.values())
+            bounds = Bounds(first, last, reach_from, spans)
+            with bisect_text(source, label, contigs, bounds) as found:
+                try:
+                    if found is not None:
+                        keep_scan(found)
+                        order, access = found.order, "bisection"
+                except InputError as error:  # the stream reports it, with its line number
+                    log.debug("%s: bisection stopped (%s)", label, error)
+                    for records in (*kept.values(), *wide.values()):
+                        records.clear()
+        if access == "stream":
+            with scan_text(source, label, first, last, reach_from) as scan:
+                order = scan.order
+                keep_scan(scan)
     for records in (*kept.values(), *wide.values()):
         records.sort(key=lambda r: (r.pos, r.end))
-    return kept, wide, order
+    return kept, wide, order, access
 
 
 def _all_records(vf, order: Order, first: int, last: int, reach_from: int) -> Iterator:

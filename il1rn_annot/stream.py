@@ -37,6 +37,8 @@ _MAYBE_CHR2 = re.compile(
 )
 _NO_TAB = re.compile(rb"\n[^\t\n]+\n")
 _BLOCK = 1 << 20
+#: POS cells of the lines of one chr2 name (see _State._sorted_far).
+_POS_OF: dict[bytes, re.Pattern[bytes]] = {}
 
 
 @dataclass
@@ -151,12 +153,40 @@ class _State:
         first = head[: head.find(b"\t")] if b"\t" in head else b""
         odd = not first or not chunk.endswith(b"\n") or _NO_TAB.search(chunk)
         if odd or self._is2(first) or _MAYBE_CHR2.search(chunk):
+            if not odd and self._is2(first) and self._sorted_far(chunk, first):
+                return
             for line in chunk.splitlines(keepends=True):
                 self.n += 1
                 self.line(line)
             return
         self.scan.order.see_other(first.decode("utf-8", "replace"))
         self.n += chunk.count(b"\n")
+
+    def _sorted_far(self, chunk: bytes, name: bytes) -> bool:
+        """A chunk of chromosome 2 alone, in POS order and away from the window, counted at C
+        speed (its POS cells and their order only); False leaves it to be read line by line."""
+        lines = chunk.count(b"\n")
+        if chunk.count(b"\n" + name + b"\t") != lines - 1:
+            return False
+        pattern = _POS_OF.get(name) or _POS_OF.setdefault(
+            name, re.compile(rb"(?m)^" + re.escape(name) + rb"\t([1-9][0-9]*)\t")
+        )
+        cells = pattern.findall(chunk)
+        if len(cells) != lines:
+            return False  # a POS that _pos refuses, with its line number
+        positions = list(map(int, cells))
+        order = self.scan.order
+        if positions[0] < order.previous[1] or positions != sorted(positions):
+            return False
+        first, last, _ = self.bounds
+        if positions[-1] >= first and positions[0] <= last + LOOKBACK:
+            return False  # near the window: its lines may be candidates
+        if positions[0] < first and (b"END=" in chunk or b"SVLEN=" in chunk):
+            return False
+        order.names.setdefault(name.decode("utf-8", "replace"), None)
+        self.n += lines
+        order.previous = (name.decode("utf-8", "replace"), positions[-1], self.n)
+        return True
 
     def _is2(self, chrom: bytes) -> bool:
         is2 = self.chr2.get(chrom)
