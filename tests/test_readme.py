@@ -75,6 +75,14 @@ CHECKS = {
         "SV_FOUNDER_HOM" in (ROOT / "out/sheet.tsv").read_text()
     ),
     "--output-dir out/plate --force": lambda: (ROOT / "out/plate/dira_example.json").exists(),
+    "-o out/unindexed.json": lambda: (
+        '"access": "bisection"' in (ROOT / "out/unindexed.json").read_text()
+    ),
+    "--samples-file out/keep.txt": lambda: (
+        '"sample": "NO_CALL"' in (ROOT / "out/kept.json").read_text()
+        and '"sample": "CARRIER"' not in (ROOT / "out/kept.json").read_text()
+    ),
+    "--split-samples": lambda: (ROOT / "out/per_sample/dira_example.CARRIER.tsv").exists(),
     "exome/bams.tsv -o out/exome.json": (
         lambda: '"consistent_with": "DIRA04"' in (ROOT / "out/exome.json").read_text()
     ),
