@@ -465,7 +465,8 @@ def _run_split(
         for sink in sinks:
             sink.add(source, report)
         if not report.samples:
-            with ReportStream(os.path.join(output_dir, task.name + suffix), fmt, per) as stream:
+            target = os.path.join(output_dir, task.name + suffix)
+            with ReportStream(target, fmt, per, follow_symlinks=False) as stream:
                 stream.add(report)
         for target, sample in zip(targets, report.samples, strict=True):
             with ReportStream(target, fmt, per, follow_symlinks=False) as stream:
@@ -521,7 +522,11 @@ def _finish_one(
         combined.add(shown)
     else:
         name = task.name + SUFFIXES[fmt]
-        with ReportStream(os.path.join(output_dir, name), fmt, per) as stream:
+        # A name in the output directory is ours: a symlink planted there is replaced, never
+        # followed out of it (-o, which the user names, still writes through a symlink).
+        with ReportStream(
+            os.path.join(output_dir, name), fmt, per, follow_symlinks=False
+        ) as stream:
             stream.add(report)
         if state is not None:
             from il1rn_annot.resume import to_plain

@@ -181,7 +181,12 @@ class BatchState:
         }
         try:
             if self._handle is None:
-                self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+                # O_NOFOLLOW: a symlink planted under the state file's name is not followed
+                # out of the directory (ELOOP: one error line, as any other output failure).
+                flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+                self._handle = open(  # noqa: SIM115
+                    os.open(self.path, flags, 0o666), "a", encoding="utf-8"
+                )
             self._handle.write(json.dumps(entry, separators=(",", ":")) + "\n")
             self._handle.flush()
         except OSError as exc:

@@ -130,7 +130,7 @@ class MultiqcTable:
         self.rows.append(Row(source, name or stem(source), FAILED, True, "-", "-", message))
 
     def close(self) -> None:
-        with ReportStream(self.path, "tsv") as out:
+        with ReportStream(self.path, "tsv", follow_symlinks=False) as out:
             out.add_text(render_table(self.rows, self.version, self.catalog))
 
 
