@@ -1,0 +1,162 @@
+"""Boundaries of the call logic, each written to kill a mutant that flipped a call and that no
+test caught (`make mutate`, docs/mutation-testing.md): thresholds at exactly --min-dp/--min-gq,
+the founder deletion's size tolerance, half-missing, haploid and triploid GTs of other alleles
+at catalog sites, deletions whose GT agrees or disagrees with their CN."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import sample, vcf_text
+
+E77X = "113131068 G T"  # DIRA01, exon 3
+FMT = "GT:GQ:DP"
+SV_HEADER = (
+    '##INFO=<ID=SVLEN,Number=1,Type=Integer,Description="SV length">',
+    '##FORMAT=<ID=CN,Number=1,Type=Integer,Description="Copy number">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+)
+#: DIRA04, the founder deletion: the catalogued gene-content interval (GRCh38) and its size.
+DIRA04_START, DIRA04_END, DIRA04_SIZE = 112973203, 113134016, 175000
+
+
+def _sample(annotate, rows, *args, header=()):
+    return sample(annotate(vcf_text(["s"], rows, header=header), *args), "s")
+
+
+# -- --min-dp and --min-gq: the value itself passes, one less fails ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("depth", "gq", "args", "expected"),
+    [
+        (10, 20, [], "monoallelic"),  # the defaults, exactly
+        (9, 20, [], "indeterminate"),
+        (10, 19, [], "indeterminate"),
+        (15, 30, ["--min-dp", "15", "--min-gq", "30"], "monoallelic"),
+        (14, 30, ["--min-dp", "15", "--min-gq", "30"], "indeterminate"),
+        (15, 29, ["--min-dp", "15", "--min-gq", "30"], "indeterminate"),
+    ],
+)
+def test_carrier_at_exactly_the_thresholds(annotate, depth, gq, args, expected):
+    s = _sample(annotate, [f"{E77X} PASS {FMT} 0/1:{gq}:{depth}"], *args)
+    assert s["dira_genotype"] == expected
+    (variant,) = s["variants"]
+    assert (variant["quality_flags"] == []) == (expected == "monoallelic")
+
+
+@pytest.mark.parametrize(
+    ("depth", "gq", "expected"),
+    [(10, 20, "none"), (9, 20, "indeterminate"), (10, 19, "indeterminate")],
+)
+def test_reference_call_at_exactly_the_thresholds(annotate, depth, gq, expected):
+    """A reference call proves the site only when it passes: at the threshold it does."""
+    s = _sample(annotate, [f"{E77X} PASS {FMT} 0/0:{gq}:{depth}"])
+    assert s["dira_genotype"] == expected
+    assert ("DIRA01" in s["coverage"]["sites_not_assessed"]) == (expected == "indeterminate")
+
+
+@pytest.mark.parametrize(
+    ("depth", "gq", "expected"), [(10, 20, "none"), (9, 20, "indeterminate"), (10, 19, "indeterminate")]
+)
+def test_reference_call_of_another_allele_at_the_thresholds(annotate, depth, gq, expected):
+    """A record of another ALT over the E77X site, called 0/0: it proves the site reference
+    only when it passes the thresholds."""
+    s = _sample(annotate, [f"113131068 G C PASS {FMT} 0/0:{gq}:{depth}"])
+    assert s["dira_genotype"] == expected
+
+
+# -- other alleles at a catalog site: half-missing, haploid, triploid ------------------------
+
+
+@pytest.mark.parametrize("gt", ["./0", "0/.", "./1", ".|0", "0", "1", "0/0/0", "0/1/0", "./."])
+def test_odd_gt_of_another_allele_at_a_catalog_site_leaves_it_open(annotate, gt):
+    """E77X's site on a record of another ALT (G>C): a GT that leaves a copy unknown (half
+    missing, haploid, ploidy 3) cannot prove E77X absent."""
+    s = _sample(annotate, [f"113131068 G C PASS {FMT} {gt}:60:30"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["needs_review"]
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
+@pytest.mark.parametrize("gt", ["./0", "0/.", "0", "0/0/0"])
+def test_odd_gt_of_another_allele_beside_a_homozygous_call(annotate, gt):
+    """A sample already homozygous for E77X: another allele's odd GT at the site cannot add a
+    copy, nor take the call away: biallelic stays, with review when the copies disagree."""
+    rows = [f"{E77X} PASS {FMT} 1/1:60:30", f"113131068 G C PASS {FMT} {gt}:60:30"]
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] in ("biallelic", "indeterminate")
+
+
+@pytest.mark.parametrize(
+    ("gt", "expected"),
+    [("0/1/1", "indeterminate"), ("1/1/1", "indeterminate"), ("0/0/1", "indeterminate")],
+)
+def test_triploid_gt_of_a_catalog_allele(annotate, gt, expected):
+    s = _sample(annotate, [f"{E77X} PASS {FMT} {gt}:60:30"])
+    assert s["dira_genotype"] == expected
+    assert any("ploidy 3" in r for r in s["review_reasons"])
+
+
+# -- deletions: the founder's size tolerance; GT against CN ----------------------------------
+
+
+def _deletion(start: int, end: int, gt: str, cn: str = "") -> str:
+    fmt, value = ("GT:CN", f"{gt}:{cn}") if cn else ("GT", gt)
+    info = f"INFO=SVTYPE=DEL;END={end};SVLEN=-{end - start}"
+    return f"{start - 1} N <DEL> PASS {info} {fmt} {value}"
+
+
+def _around(size: int) -> tuple[int, int]:
+    """A deletion of ``size`` bases containing DIRA04's interval, centred on it."""
+    spare = size - (DIRA04_END - DIRA04_START + 1)
+    start = DIRA04_START - spare // 2
+    return start, start + size - 1
+
+
+@pytest.mark.parametrize(
+    ("size", "founder"),
+    [
+        (DIRA04_SIZE, True),
+        (round(DIRA04_SIZE * 1.15), True),  # the tolerance, exactly
+        (round(DIRA04_SIZE * 1.15) + 2, False),
+        (250_000, False),  # contains the interval, but far too large for the founder allele
+    ],
+)
+def test_homozygous_deletion_is_the_founder_only_at_its_size(annotate, size, founder):
+    start, end = _around(size)
+    s = _sample(annotate, [_deletion(start, end, "1/1")], header=SV_HEADER)
+    ids = {v["dira_id"] for v in s["variants"]}
+    if founder:
+        assert s["dira_genotype"] == "biallelic"
+        assert "DIRA04" in ids
+    else:
+        assert "DIRA04" not in ids
+        assert s["dira_genotype"] != "biallelic" or s["needs_review"]
+        assert s["needs_review"]
+
+
+def test_deletion_of_exactly_the_catalogued_interval_is_the_founder(annotate):
+    """The interval itself (160,814 bases, 8% under 175 kb: within the tolerance; no deletion
+    that contains the interval can be smaller by more than the tolerance)."""
+    size = DIRA04_END - DIRA04_START + 1
+    assert abs(size - DIRA04_SIZE) <= DIRA04_SIZE * 0.15
+    s = _sample(annotate, [_deletion(DIRA04_START, DIRA04_END, "1/1")], header=SV_HEADER)
+    assert s["dira_genotype"] == "biallelic"
+
+
+@pytest.mark.parametrize(
+    ("gt", "cn", "expected"),
+    [
+        ("1/1", "0", "biallelic"),  # GT and CN agree: two copies lost
+        ("0/1", "1", "monoallelic"),  # agree: one copy lost
+        ("1/1", "1", "indeterminate"),  # disagree: the call is made missing
+        ("0/1", "0", "indeterminate"),
+        ("0/0", "2", "none"),
+        (".", "0", "biallelic"),  # no GT: CN decides
+        (".", "1", "monoallelic"),
+    ],
+)
+def test_founder_deletion_gt_against_cn(annotate, gt, cn, expected):
+    start, end = _around(DIRA04_SIZE)
+    s = _sample(annotate, [_deletion(start, end, gt, cn)], header=SV_HEADER)
+    assert s["dira_genotype"] == expected
