@@ -106,8 +106,8 @@ def _spans(records: Iterable[VariantRecord]) -> list[tuple[str, int, int]]:
 def with_text(records: Sequence[VariantRecord], lines: Iterable[str]) -> list[VariantRecord]:
     """``records`` with their lines, found by CHROM, POS, ID, REF and ALT, else (htslib read a
     column otherwise than it is written, such as a missing REF) by the only unclaimed line of
-    that CHROM and POS, or the first of them whose ID and ALT agree; a record whose line was not found keeps an empty text (the VCF writer
-    refuses it rather than invent one)."""
+    that CHROM and POS, or the first of them whose ID and ALT agree; a record whose line was
+    not found keeps an empty text (the VCF writer refuses it rather than invent one)."""
     texts = [line.rstrip("\r\n") for line in lines]
     by_key: dict[Key, deque[int]] = defaultdict(deque)
     by_pos: dict[tuple[str, str], list[int]] = defaultdict(list)

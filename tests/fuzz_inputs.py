@@ -13,7 +13,6 @@ import gzip
 import json
 import re
 import struct
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,9 +143,9 @@ def edit_header(head: list[str], body: list[str], how: str) -> tuple[list[str], 
     elif how == "drop_format_gt":
         h = [line for line in h if not line.startswith("##FORMAT=<ID=GT,")]
     elif how == "format_gt_integer":
-        h = [line.replace("Type=String", "Type=Integer") if "ID=GT," in line else line for line in h]
+        h = _retyped(h, "##FORMAT=<ID=GT,", "Type=String", "Type=Integer")
     elif how == "format_dp_string":
-        h = [line.replace("Type=Integer", "Type=String") if "ID=DP," in line else line for line in h]
+        h = _retyped(h, "##FORMAT=<ID=DP,", "Type=Integer", "Type=String")
     elif how == "drop_chrom_line" and chrom is not None:
         del h[chrom]
     elif how == "duplicate_sample" and len(cols) > 10:
@@ -159,7 +158,7 @@ def edit_header(head: list[str], body: list[str], how: str) -> tuple[list[str], 
     elif how == "drop_sample" and len(cols) > 10:
         h[chrom] = "\t".join(cols[:-1])
     elif how == "info_type_flag":
-        h = [line.replace("Type=Integer", "Type=Flag") if "INFO=<ID=END" in line else line for line in h]
+        h = _retyped(h, "##INFO=<ID=END,", "Type=Integer", "Type=Flag")
     elif how == "meta_garbage":
         h.insert(1, "##INFO=<ID=BROKEN,Number=1,Type=Strange")
     elif how == "reference_grch37":
@@ -172,6 +171,10 @@ def edit_header(head: list[str], body: list[str], how: str) -> tuple[list[str], 
     elif how == "header_latin1":
         h.insert(1, "##comment=caf\udce9")  # a byte 0xE9 alone: Latin-1, not UTF-8
     return h, body
+
+
+def _retyped(head: list[str], prefix: str, old: str, new: str) -> list[str]:
+    return [line.replace(old, new) if line.startswith(prefix) else line for line in head]
 
 
 def edit_record(line: str, how: str, value: str) -> str:
@@ -295,7 +298,8 @@ BCF_HEADER_EDITS = (
     (b"Type=String", b"Type=Integer"),
     (b"##contig=<ID=chr2,", b"##contig=<ID=chr3,"),
     (b"##contig=<ID=chr2,", b"##contig=<ID=chr1,length=1>\n##contig=<ID=chr2,"),
-    (b"##FORMAT=<ID=GT,", b"##FORMAT=<ID=XX,Number=1,Type=Integer,Description=\"x\">\n##FORMAT=<ID=GT,"),
+    (b"##FORMAT=<ID=GT,", b'##FORMAT=<ID=XX,Number=1,Type=Integer,Description="x">\n'
+                          b"##FORMAT=<ID=GT,"),
     (b"##FILTER=<ID=PASS,", b"##FILTER=<ID=PASS,IDX=7,"),
     (b"ID=GT,", b"ID=GT,IDX=40,"),
     (b"\t", b" "),

@@ -56,7 +56,8 @@ def test_reference_call_at_exactly_the_thresholds(annotate, depth, gq, expected)
 
 
 @pytest.mark.parametrize(
-    ("depth", "gq", "expected"), [(10, 20, "none"), (9, 20, "indeterminate"), (10, 19, "indeterminate")]
+    ("depth", "gq", "expected"),
+    [(10, 20, "none"), (9, 20, "indeterminate"), (10, 19, "indeterminate")],
 )
 def test_reference_call_of_another_allele_at_the_thresholds(annotate, depth, gq, expected):
     """A record of another ALT over the E77X site, called 0/0: it proves the site reference

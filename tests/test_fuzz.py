@@ -9,6 +9,7 @@ derandomized so CI is repeatable) and "long" (`make fuzz`: HYPOTHESIS_PROFILE=lo
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -46,7 +47,7 @@ _COMMON = {
     "database": None,
 }
 settings.register_profile("ci", max_examples=150, derandomize=True, **_COMMON)
-settings.register_profile("long", max_examples=3000, derandomize=False, **_COMMON)
+settings.register_profile("long", max_examples=2000, derandomize=False, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TEXTS = seed_texts()
@@ -65,7 +66,9 @@ FORMATS = ("json", "json", "json", "tsv", "vcf")
 
 def annotate(path: Path, out: Path, fmt: str = "json", *extra: str):
     """The CLI in-process (Click's runner runs the real command); the invariants checked."""
-    result = CliRunner().invoke(cli, ["annotate", str(path), "-o", str(out), "--format", fmt, *extra])
+    result = CliRunner().invoke(
+        cli, ["annotate", str(path), "-o", str(out), "--format", fmt, *extra]
+    )
     outcome = check(result.exit_code, result.stderr, out, result.exception, fmt)
     return outcome
 
@@ -103,7 +106,9 @@ _texty = st.one_of(
     st.text(max_size=12),
 )
 _record_edit = st.one_of(
-    st.tuples(st.just("record"), _index, st.sampled_from(("ref", "alt")), st.sampled_from(GARBAGE_ALLELES)),
+    st.tuples(
+        st.just("record"), _index, st.sampled_from(("ref", "alt")), st.sampled_from(GARBAGE_ALLELES)
+    ),
     st.tuples(st.just("record"), _index, st.just("gt"), st.sampled_from(GARBAGE_GTS)),
     st.tuples(st.just("record"), _index, st.just("format_value"), st.sampled_from(GARBAGE_NUMBERS)),
     st.tuples(
@@ -112,7 +117,7 @@ _record_edit = st.one_of(
         st.sampled_from(("pos", "chrom", "info", "filter", "drop_column", "add_column", "spaces")),
         _texty,
     ),
-)  # fmt: skip
+)
 MUTATION = st.one_of(
     _record_edit,
     st.tuples(st.just("header"), st.sampled_from(HEADER_EDITS)),
@@ -121,9 +126,11 @@ MUTATION = st.one_of(
     st.tuples(st.just("delete_line"), _index),
     st.tuples(st.just("truncate"), st.integers(min_value=0, max_value=1 << 20)),
     st.tuples(st.just("crlf")),
-    st.tuples(st.just("insert"), _index, st.sampled_from(("\x00", "\r", "\t", "\n", "\udcff", "#"))),
+    st.tuples(
+        st.just("insert"), _index, st.sampled_from(("\x00", "\r", "\t", "\n", "\udcff", "#"))
+    ),
     st.tuples(st.just("huge_info"), _index, st.sampled_from((70_000, 1 << 20))),
-)  # fmt: skip
+)
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -154,7 +161,7 @@ def test_every_seed_ends_as_documented(seed):
 def _cuts(name: str) -> list[int]:
     data = (ROOT / name).read_bytes()
     blocks = bgzf_blocks(data)
-    mids = [(a + b) // 2 for a, b in zip(blocks, blocks[1:], strict=False)]
+    mids = [(a + b) // 2 for a, b in itertools.pairwise(blocks)]
     return sorted({*blocks[:-1], *mids, len(data) - 28, len(data) - 1} - {0})
 
 

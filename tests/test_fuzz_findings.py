@@ -10,9 +10,7 @@ from conftest import vcf_text, write_input
 E77X = "113131068"
 
 
-def test_annotated_vcf_of_a_record_with_an_empty_ref_beside_another_at_its_position(
-    tmp_path, run
-):
+def test_annotated_vcf_of_a_record_with_an_empty_ref_beside_another_at_its_position(tmp_path, run):
     """record_text.with_text: htslib reads an empty REF as '.', so the record's line is found
     by position; two records at that position made the line unclaimed, and --format vcf ended
     in an internal error (exit 1). The line whose ID and ALT agree is the record's."""
