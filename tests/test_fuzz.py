@@ -9,6 +9,8 @@ derandomized so CI is repeatable) and "long" (`make fuzz`: HYPOTHESIS_PROFILE=lo
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import itertools
 import os
 import subprocess
@@ -19,7 +21,7 @@ from pathlib import Path
 import pysam
 import pytest
 from click.testing import CliRunner
-from conftest import write_input
+from conftest import vcf_text, write_input
 from fuzz_inputs import (
     BCF_HEADER_EDITS,
     GARBAGE_ALLELES,
@@ -187,6 +189,45 @@ def test_bgzf_truncated_at_every_block_and_mid_block(tmp_path, name, cut, index)
     outcome = annotate(path, tmp_path / "out" / "report.json")
     if outcome.exit_code == 0:
         assert outcome.report["samples"], outcome.stderr
+
+
+#: BGZF's end-of-file marker: an empty block (SAM/BAM specification, 4.1.2).
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+
+
+@pytest.fixture(scope="module")
+def multi_block(tmp_path_factory) -> Path:
+    """A cohort-sized window over many BGZF blocks, E77X near its end, indexed."""
+    noise = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(3100)]
+    rows = [f"{113100000 + 10 * i} A G PASS INFO=X={noise[i]} {FMT_ROW}" for i in range(3100)]
+    rows.append("113131068 G T PASS GT:GQ:DP 0/1:60:30 0/0:60:30")  # after 113130990
+    directory = tmp_path_factory.mktemp("multi_block")
+    header = ['##INFO=<ID=X,Number=1,Type=String,Description="Noise, so that blocks are many">']
+    text = vcf_text(["s1", "s2"], rows, header=header)
+    return write_input(directory, "big", text, "vcf.gz+tbi")
+
+
+FMT_ROW = "GT:GQ:DP 0/0:60:30 0/1:60:30"
+
+
+@pytest.mark.parametrize("block", range(1, 7))
+@pytest.mark.parametrize("how", ["at_block", "mid_block", "at_block_with_eof"])
+def test_multi_block_file_truncated(tmp_path, multi_block, block, how):
+    """Cut at the start of a block, inside it, or at a block with a fresh EOF marker after it
+    (a file that looks complete but lost its end): the index now points past the data."""
+    data = multi_block.read_bytes()
+    blocks = bgzf_blocks(data)
+    assert len(blocks) > 7, "the fixture must span many blocks"
+    cut = blocks[block] if how != "mid_block" else (blocks[block] + blocks[block + 1]) // 2
+    path = tmp_path / "in" / "cut.vcf.gz"
+    path.parent.mkdir()
+    path.write_bytes(data[:cut] + (BGZF_EOF if how == "at_block_with_eof" else b""))
+    Path(f"{path}.tbi").write_bytes(Path(f"{multi_block}.tbi").read_bytes())
+    (tmp_path / "out").mkdir()
+    outcome = annotate(path, tmp_path / "out" / "report.json")
+    kept = gzip.decompress(data[: blocks[block]])
+    if outcome.exit_code == 0 and b"\t113131068\t" not in kept:  # E77X's record is lost
+        assert all(s["dira_genotype"] != "monoallelic" for s in outcome.report["samples"])
 
 
 @given(
