@@ -5,6 +5,8 @@ Each test names the function its fix touched.
 
 from __future__ import annotations
 
+import pysam
+import pytest
 from conftest import vcf_text, write_input
 
 E77X = "113131068"
@@ -25,3 +27,17 @@ def test_annotated_vcf_of_a_record_with_an_empty_ref_beside_another_at_its_posit
         assert [line.split("\t")[3] for line in body] == ["", "G"]
     else:
         assert not out.exists()
+
+
+@pytest.mark.parametrize("stray", ["\r", "\x0b", "\x1c", "\u2028"])
+def test_annotated_vcf_of_a_header_line_with_a_stray_line_break(tmp_path, run, stray):
+    """report/vcf.render_vcf: a header line with a CR (or another character Python splits
+    lines at) inside, which htslib accepts, was split by the annotated VCF into a line that is
+    no header line: htslib could not read the output. Lines now end at newlines only."""
+    text = vcf_text(["s1"], [f"{E77X} G T PASS GT 0/1"], header=[f"##source=a{stray}b"])
+    path = write_input(tmp_path, "in", text, "vcf")
+    out = tmp_path / "out.vcf"
+    result = run("annotate", path, "--format", "vcf", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    with pysam.VariantFile(str(out)) as vf:
+        assert [r.pos for r in vf] == [int(E77X)]
