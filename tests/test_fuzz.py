@@ -30,6 +30,7 @@ from fuzz_inputs import (
     HEADER_EDITS,
     SEEDS,
     apply,
+    assert_calls_rest_on_sound_records,
     bcf_parts,
     bcf_with_header,
     bgzf_blocks,
@@ -350,3 +351,18 @@ def test_entry_point_script_exists():
 def test_bcf_seed_is_real_bcf():
     with pysam.VariantFile(str(SEEDS / "htslib_tabix_vcf_file.bcf")) as vf:
         assert vf.is_bcf
+
+
+def test_the_call_check_fails_on_a_call_resting_on_a_doubtful_record():
+    """The invariant can fail: a carrier call on a record that the report warns about."""
+    outcome = run_text(EXAMPLE, "vcf.gz")
+    report = outcome.report
+    e77x = next(r for r in report["records"] if r["dira_id"] == "DIRA01")
+    assert_calls_rest_on_sound_records(report)
+    report["warnings"].append(f"{e77x['chrom']}:{e77x['pos']}: something is wrong with it")
+    with pytest.raises(AssertionError, match="resting on doubtful records"):
+        assert_calls_rest_on_sound_records(report)
+    report["warnings"][-1] = (
+        f"1 record(s) of chromosome 2 are out of POS order (first: {e77x['chrom']}:{e77x['pos']})"
+    )
+    assert_calls_rest_on_sound_records(report)
