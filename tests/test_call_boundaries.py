@@ -161,3 +161,97 @@ def test_founder_deletion_gt_against_cn(annotate, gt, cn, expected):
     start, end = _around(DIRA04_SIZE)
     s = _sample(annotate, [_deletion(start, end, gt, cn)], header=SV_HEADER)
     assert s["dira_genotype"] == expected
+
+
+# -- breakpoints within CIPOS/CIEND; the bases a deletion surely removes -------------------
+
+CI_HEADER = (
+    *SV_HEADER,
+    '##INFO=<ID=CIPOS,Number=2,Type=Integer,Description="CI around POS">',
+    '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="CI around END">',
+)
+#: DIRA11: a deletion with published breakpoints (GRCh38, first and last deleted base).
+DIRA11_START, DIRA11_END = 113107434, 113129650
+
+
+def _ci_deletion(start: int, end: int, gt: str, cipos=(0, 0), ciend=(0, 0)) -> str:
+    info = (
+        f"INFO=SVTYPE=DEL;END={end};SVLEN=-{end - start + 1};"
+        f"CIPOS={cipos[0]},{cipos[1]};CIEND={ciend[0]},{ciend[1]}"
+    )
+    return f"{start - 1} N <DEL> PASS {info} GT {gt}"
+
+
+@pytest.mark.parametrize(
+    ("shift_start", "shift_end", "cipos", "ciend", "named"),
+    [
+        (0, 0, (0, 0), (0, 0), True),
+        (40, 0, (-50, 50), (0, 0), True),  # the start 40 bases off, within CIPOS
+        (-40, 0, (-50, 50), (0, 0), True),
+        (0, 40, (0, 0), (-50, 50), True),  # the end 40 bases off, within CIEND
+        (0, -40, (0, 0), (-50, 50), True),
+        (40, 0, (0, 0), (0, 0), False),  # 40 bases off with no interval: another deletion
+        (0, -40, (0, 0), (0, 0), False),
+    ],
+)
+def test_deletion_named_by_its_breakpoints_within_the_callers_intervals(
+    annotate, shift_start, shift_end, cipos, ciend, named
+):
+    row = _ci_deletion(DIRA11_START + shift_start, DIRA11_END + shift_end, "1/1", cipos, ciend)
+    s = _sample(annotate, [row], header=CI_HEADER)
+    ids = {v["dira_id"] for v in s["variants"]}
+    assert ("DIRA11" in ids) == named
+
+
+@pytest.mark.parametrize(
+    ("ciend", "expected"),
+    [((0, 0), "biallelic"), ((-50, 50), "indeterminate")],
+)
+def test_homozygous_call_near_the_uncertain_end_of_a_heterozygous_deletion(
+    annotate, ciend, expected
+):
+    """DIRA02 (1/1) 31 bases inside DIRA11's end (het). Surely deleted (no CIEND), DIRA02 sits
+    on the other haplotype: biallelic. With CIEND -50,50 the deletion may end before it: one
+    copy or two, so the call stays open (only the bases surely deleted count as deleted)."""
+    rows = [_ci_deletion(DIRA11_START, DIRA11_END, "0/1", ciend=ciend), "113129619 C T PASS GT 1/1"]
+    s = _sample(annotate, rows, header=CI_HEADER)
+    assert s["dira_genotype"] == expected
+    assert any("edge of" in r for r in s["review_reasons"]) == (expected == "indeterminate")
+
+
+GVCF_HEADER = (
+    '##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description="Minimum DP in the block">',
+    '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+)
+
+
+def _block(start: int, end: int, gt: str) -> str:
+    return f"{start} N <NON_REF> PASS INFO=END={end} GT:GQ:MIN_DP {gt}:99:30"
+
+
+def test_gvcf_block_without_a_genotype_covers_no_coding_base(annotate):
+    """A reference block whose GT is a no-call covers nothing: the coding bases under it are
+    not called, and the catalog site under it stays open."""
+    rows = [
+        _block(113094315, 113131100, "0/0"),
+        _block(113131101, 113132000, "./."),
+        _block(113132001, 113139016, "0/0"),
+    ]
+    s = _sample(annotate, rows, header=GVCF_HEADER)
+    assert s["dira_genotype"] == "indeterminate"
+    coverage = s["coverage"]
+    assert coverage["evidence"] == "gvcf"
+    assert 0 < coverage["cds_bases_called"] < coverage["cds_bases_total"]
+    complete = _sample(annotate, [_block(113094315, 113139016, "0/0")], header=GVCF_HEADER)
+    assert complete["dira_genotype"] == "none"
+    assert complete["coverage"]["cds_bases_called"] == complete["coverage"]["cds_bases_total"]
+
+
+@pytest.mark.parametrize("other", ["113131068 G C PASS GT 0/1", None])
+def test_star_allele_at_a_catalog_site_leaves_it_open(annotate, other):
+    """ALT * at E77X: a deletion not in the file removes the site on one haplotype; an SNV at
+    the same position removes no base, so it does not explain the *."""
+    rows = [r for r in (other, "113131068 G * PASS GT 0/1") if r]
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    assert any("(ALT *)" in r for r in s["review_reasons"])
