@@ -77,6 +77,7 @@ def test_odd_gt_of_another_allele_at_a_catalog_site_leaves_it_open(annotate, gt)
     assert s["dira_genotype"] == "indeterminate"
     assert s["needs_review"]
     assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+    assert any(r.startswith("DIRA01 site, record 2:113131068") for r in s["review_reasons"])
 
 
 @pytest.mark.parametrize("gt", ["./0", "0/.", "0", "0/0/0"])
@@ -255,3 +256,22 @@ def test_star_allele_at_a_catalog_site_leaves_it_open(annotate, other):
     s = _sample(annotate, rows)
     assert s["dira_genotype"] == "indeterminate"
     assert any("(ALT *)" in r for r in s["review_reasons"])
+
+
+def test_trio_mendelian_check_counts_a_homozygous_call_inside_a_deletion_as_one_copy(
+    annotate, tmp_path
+):
+    """The child: DIRA11 (het deletion, from the father) and DIRA02 called 1/1 inside it (one
+    copy). Neither parent has DIRA02: a Mendelian inconsistency, which needs review; counting
+    the 1/1 as 'proves nothing' would hide it."""
+    ped = tmp_path / "trio.ped"
+    ped.write_text("fam1 kid dad mum 1 2\nfam1 dad 0 0 1 1\nfam1 mum 0 0 2 1\n")
+    info = f"INFO=SVTYPE=DEL;END={DIRA11_END};SVLEN=-{DIRA11_END - DIRA11_START + 1}"
+    rows = [
+        f"{DIRA11_START - 1} N <DEL> PASS {info} {FMT} 0/1:60:30 0/1:60:30 0/0:60:30",
+        f"113129619 C T PASS {FMT} 1/1:60:30 0/0:60:30 0/0:60:30",
+    ]
+    text = vcf_text(["kid", "dad", "mum"], rows, header=CI_HEADER)
+    kid = sample(annotate(text, "--ped", ped), "kid")
+    assert kid["needs_review"]
+    assert any(r.startswith("Mendelian inconsistency at DIRA02") for r in kid["review_reasons"])
