@@ -42,6 +42,8 @@ def test_carrier_at_exactly_the_thresholds(annotate, depth, gq, args, expected):
     assert s["dira_genotype"] == expected
     (variant,) = s["variants"]
     assert (variant["quality_flags"] == []) == (expected == "monoallelic")
+    failing = [r for r in s["review_reasons"] if r.startswith("DIRA01 site") and "fails " in r]
+    assert bool(failing) == (expected == "indeterminate")
 
 
 @pytest.mark.parametrize(
