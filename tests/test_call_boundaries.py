@@ -277,3 +277,23 @@ def test_trio_mendelian_check_counts_a_homozygous_call_inside_a_deletion_as_one_
     kid = sample(annotate(text, "--ped", ped), "kid")
     assert kid["needs_review"]
     assert any(r.startswith("Mendelian inconsistency at DIRA02") for r in kid["review_reasons"])
+
+
+def test_one_allele_called_twice_alike_decides_without_review(annotate):
+    """E77X 1/1 in two records (two callers merged): every reading gives biallelic, so the
+    'copies are uncertain' note is dropped and nothing is left to review."""
+    s = _sample(annotate, [f"{E77X} PASS {FMT} 1/1:60:30", f"{E77X} PASS {FMT} 1/1:60:30"])
+    assert s["dira_genotype"] == "biallelic"
+    assert not any("copies are uncertain" in r for r in s["review_reasons"])
+    assert not s["needs_review"]
+
+
+@pytest.mark.parametrize("end", [113131068, 113131067])
+def test_homozygous_call_at_the_last_base_of_a_heterozygous_deletion(annotate, end):
+    """A het deletion whose last base is E77X's holds it: the 1/1 call there is one copy
+    (hemizygous); a base short, it does not."""
+    info = f"INFO=SVTYPE=DEL;END={end};SVLEN=-{end - 113120000 + 1}"
+    rows = [f"113119999 N <DEL> PASS {info} GT 0/1", f"{E77X} PASS GT 1/1"]
+    s = _sample(annotate, rows, header=SV_HEADER)
+    (e77x,) = [v for v in s["variants"] if v["dira_id"] == "DIRA01"]
+    assert e77x["zygosity"] == ("hemizygous" if end == 113131068 else "hom_alt")
