@@ -41,3 +41,19 @@ def test_annotated_vcf_of_a_header_line_with_a_stray_line_break(tmp_path, run, s
     assert result.exit_code == 0, result.stderr
     with pysam.VariantFile(str(out)) as vf:
         assert [r.pos for r in vf] == [int(E77X)]
+
+
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz"])
+@pytest.mark.parametrize("cut", ["2\t11311", "2\t113116130\t.\tA", "chr5\t100\t.\tA\tG\t."])
+def test_last_line_cut_short_is_an_input_error(tmp_path, run, encoding, cut):
+    """stream._State.line: a file cut inside its last record line (a copy cut short at a
+    block boundary, then given an end-of-file marker) was read as complete: the cut line
+    became a record, or was passed over. A last line without its newline and with fewer than
+    the 8 columns of a record is a truncated file."""
+    text = vcf_text(["s1"], [f"{E77X} G T PASS GT 0/1"]) + cut
+    path = write_input(tmp_path, "in", text, encoding)
+    out = tmp_path / "out.json"
+    result = run("annotate", path, "-o", out)
+    assert result.exit_code == 3, result.stderr
+    assert "cut short" in result.stderr and "truncated" in result.stderr
+    assert not out.exists()
