@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean example
+.PHONY: demo test lint bench clean example fuzz mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,21 @@ example: $(STAMP)
 	$(BIN)/python examples/make_example.py examples
 	$(BIN)/python examples/make_exome_example.py examples/exome
 
+# The fuzz suite at length (tests/test_fuzz.py; `make test` runs its bounded "ci" profile).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long nice -n 19 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		-o addopts= -W error tests/test_fuzz.py --hypothesis-show-statistics
+
+# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); mutmut is installed
+# here only. MUTANTS narrows the run, e.g. MUTANTS='il1rn_annot.match*'.
+MUTANTS ?=
+mutate: $(STAMP)
+	$(BIN)/python -m pip install -q 'mutmut>=3.3,<4'
+	nice -n 19 $(BIN)/mutmut run --max-children 1 $(MUTANTS)
+	$(BIN)/mutmut results
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) out build dist *.egg-info
+	rm -rf $(VENV) out build dist *.egg-info mutants

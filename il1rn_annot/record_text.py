@@ -106,8 +106,8 @@ def _spans(records: Iterable[VariantRecord]) -> list[tuple[str, int, int]]:
 def with_text(records: Sequence[VariantRecord], lines: Iterable[str]) -> list[VariantRecord]:
     """``records`` with their lines, found by CHROM, POS, ID, REF and ALT, else (htslib read a
     column otherwise than it is written, such as a missing REF) by the only unclaimed line of
-    that CHROM and POS; a record whose line was not found keeps an empty text (the VCF writer
-    refuses it rather than invent one)."""
+    that CHROM and POS, or the first of them whose ID and ALT agree; a record whose line was
+    not found keeps an empty text (the VCF writer refuses it rather than invent one)."""
     texts = [line.rstrip("\r\n") for line in lines]
     by_key: dict[Key, deque[int]] = defaultdict(deque)
     by_pos: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -126,7 +126,9 @@ def with_text(records: Sequence[VariantRecord], lines: Iterable[str]) -> list[Va
             n: int | None = queue.popleft()
         else:
             free = [i for i in by_pos.get(key[:2], ()) if i not in used]
-            n = free[0] if len(free) == 1 else None
+            # Several at that position: the first (file order) whose ID and ALT agree.
+            agree = [i for i in free if line_key(texts[i])[2::2] == key[2::2]]
+            n = free[0] if len(free) == 1 else agree[0] if agree else None
         if n is None:
             out.append(record)
             continue

@@ -198,6 +198,15 @@ class _State:
         n, label, order = self.n, self.label, self.scan.order
         if line.startswith(b"#"):
             raise InputError(f"line {n}: a header line among the records", label)
+        if not line.endswith((b"\n", b"\r")) and 0 < line.count(b"\t") < 7:
+            # Only the file's last line lacks its newline: a record cut short, as a copy cut
+            # at a block boundary (and given an end-of-file marker) ends.
+            columns = line.count(b"\t") + 1
+            raise InputError(
+                f"line {n}: the last record is cut short ({columns} columns, a record has at "
+                "least 8): the file is truncated",
+                label,
+            )
         tab = line.find(b"\t")
         if tab < 0:
             if line.strip():

@@ -141,7 +141,8 @@ def render_vcf(report: Report) -> str:
     """The annotated VCF as text."""
     if report.vcf_text is None:
         raise ValueError("the report was made without the input's text (Options.keep_text)")
-    lines = report.vcf_text.header.splitlines()
+    # Lines end at "\n" only: splitlines() would also break a line at a CR or \x1c inside it.
+    lines = report.vcf_text.header.rstrip("\n").split("\n")
     meta = [line for line in lines[:-1] if not _replaced(line)]
     out = [line + "\n" for line in (*meta, *header_lines(report), lines[-1])]
     alleles: dict[int, dict[int, AnnotatedAllele]] = {}
