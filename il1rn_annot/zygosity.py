@@ -113,13 +113,18 @@ class LostHaplotype:
     call: SampleCall
     alt_index: int
     passed: bool  # a complete, passing call
+    #: bases the deletion may remove, its breakpoint uncertainty (CIPOS/CIEND) included
+    reach: tuple[int, int] | None = None
 
     def holds(self, span: tuple[int, int]) -> bool:
         """The deletion surely removes all of ``span`` from its haplotype."""
         return self.passed and self.sure[0] <= span[0] and span[1] <= self.sure[1]
 
     def touches(self, span: tuple[int, int]) -> bool:
-        return self.start <= span[1] and span[0] <= self.end
+        """The deletion may remove part of ``span``: a site just past its called end is still
+        within reach when CIEND (or CIPOS) says the end may lie further out."""
+        first, last = self.reach or (self.start, self.end)
+        return first <= span[1] and span[0] <= last
 
 
 def deleted_bases(alt: AltAllele) -> tuple[int, int, tuple[int, int]] | None:
@@ -138,6 +143,14 @@ def deleted_bases(alt: AltAllele) -> tuple[int, int, tuple[int, int]] | None:
     return start, end, (start, end)
 
 
+def _reach(alt: AltAllele, start: int, end: int) -> tuple[int, int]:
+    """The widest extent a deletion may have: its called ends moved out by CIPOS/CIEND."""
+    deletion = deletion_of(alt)
+    if deletion is None:
+        return start, end
+    return start + min(0, deletion.cipos[0]), end + max(0, deletion.ciend[1])
+
+
 def lost_haplotypes(
     sample_index: int, alleles: Iterable[AnnotatedAllele], thresholds: Thresholds
 ) -> list[LostHaplotype]:
@@ -153,7 +166,8 @@ def lost_haplotypes(
         if extent is None or len(call.alleles) != 2:
             continue
         passed = not missing and not quality_flags(annotated.alt.record, call, thresholds)
-        out.append(LostHaplotype(*extent, call, annotated.alt.alt_index, passed))
+        reach = _reach(annotated.alt, extent[0], extent[1])
+        out.append(LostHaplotype(*extent, call, annotated.alt.alt_index, passed, reach))
     return out
 
 

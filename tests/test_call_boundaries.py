@@ -224,6 +224,20 @@ def test_homozygous_call_near_the_uncertain_end_of_a_heterozygous_deletion(
     assert any("edge of" in r for r in s["review_reasons"]) == (expected == "indeterminate")
 
 
+def test_homozygous_call_just_past_a_deletions_called_end_within_its_ciend(annotate):
+    """DIRA02 (1/1) 20 bases past a heterozygous deletion's called end, with CIEND -50,50: the
+    deletion may reach it, so DIRA02 may sit on one haplotype only (one copy or two). The
+    called ends alone said the deletion was beside it, and gave biallelic (found by the fuzz
+    and mutation review)."""
+    end = 113129619 - 20
+    rows = [_ci_deletion(DIRA11_START, end, "0/1", ciend=(-50, 50)), "113129619 C T PASS GT 1/1"]
+    s = _sample(annotate, rows, header=CI_HEADER)
+    assert s["dira_genotype"] == "indeterminate"
+    assert any("one copy or two" in r for r in s["review_reasons"])
+    rows = [_ci_deletion(DIRA11_START, end, "0/1"), "113129619 C T PASS GT 1/1"]
+    assert _sample(annotate, rows, header=CI_HEADER)["dira_genotype"] == "biallelic"
+
+
 GVCF_HEADER = (
     '##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description="Minimum DP in the block">',
     '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
