@@ -215,6 +215,7 @@ class Isoform:
 
 @cache
 def load_isoforms() -> tuple[Isoform, ...]:
+    """The other RefSeq isoforms, with their offsets from NM_173842.3 (data/)."""
     return tuple(
         Isoform(r["transcript"], int(r["first_shared_c"]), int(r["c_offset"]), int(r["aa_offset"]))
         for r in data_rows(ISOFORM_FILE)
