@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 
 from il1rn_annot.catalog import Catalog, CatalogEntry, NonDiraEntry
-from il1rn_annot.transcripts import THREE_LETTER, TRANSCRIPT
+from il1rn_annot.gene_model.coordinates import TRANSCRIPT
+from il1rn_annot.gene_model.hgvs_names import THREE_LETTER
 
 Row = CatalogEntry | NonDiraEntry
 

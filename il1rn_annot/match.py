@@ -243,7 +243,7 @@ def annotate_breakend(alt: AltAllele, build: str) -> AnnotatedAllele:
     inversion or duplication junction, or a single breakend. If either end lies in NM_173842's
     span (exons, introns, UTRs), the gene may be broken on that haplotype: nothing proves
     otherwise, so it is a rearrangement for review, never a harmless allele."""
-    from il1rn_annot.transcripts import load_transcript, region
+    from il1rn_annot.gene_model.coordinates import load_transcript, region
 
     tx = load_transcript(build)
     record = alt.record
@@ -328,7 +328,7 @@ def _with_effect(
 ) -> AnnotatedAllele:
     """Location, consequence and HGVS from the gene model. Catalog alleles keep their curated
     names; an allele outside the catalog is classified by its consequence."""
-    from il1rn_annot.transcripts import LOSS_OF_FUNCTION, effect
+    from il1rn_annot.gene_model.consequence import LOSS_OF_FUNCTION, effect
 
     written = annotated.alt.input  # its REF bases are known even where trimming dropped them
     known = dict(catalog.known_bases(build))
@@ -477,7 +477,7 @@ def annotate_deletion(
 ) -> AnnotatedAllele:
     """A large deletion: the founder allele, a novel loss of coding exons, a known non-DIRA
     copy-number loss, or a deletion that spares the coding exons."""
-    from il1rn_annot.transcripts import LOSS_OF_FUNCTION, large_deletion_consequence
+    from il1rn_annot.gene_model.consequence import LOSS_OF_FUNCTION, large_deletion_consequence
 
     consequence = large_deletion_consequence(deletion.start, deletion.end, build)
     for entry in catalog.deletions():

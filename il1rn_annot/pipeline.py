@@ -312,7 +312,8 @@ def _founder_intervals(catalog) -> dict[str, tuple[int, int]]:
 def _on_isoforms(annotated: AnnotatedAllele, build: str) -> AnnotatedAllele:
     """Add the allele's names on the other RefSeq isoforms: by offset where they share
     NM_173842's exons, by their derived coding structure 5' of that."""
-    from il1rn_annot.transcripts import load_isoforms, on_isoform, on_isoform_5prime
+    from il1rn_annot.gene_model.coordinates import load_isoforms
+    from il1rn_annot.gene_model.hgvs_names import on_isoform, on_isoform_5prime
 
     if not annotated.hgvs_c:
         return annotated

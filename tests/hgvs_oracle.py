@@ -18,7 +18,8 @@ with warnings.catch_warnings():
     import hgvs.variantmapper
     from hgvs.dataproviders.interface import Interface
 
-from il1rn_annot.transcripts import CODON_TABLE, Transcript
+from il1rn_annot.gene_model.coordinates import Transcript
+from il1rn_annot.gene_model.hgvs_names import CODON_TABLE
 
 CHROM = "NC_000002.12"
 PROTEIN_AC = "NP_776214.1"

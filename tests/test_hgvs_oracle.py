@@ -14,8 +14,9 @@ import random
 import pytest
 from hgvs_oracle import Oracle, synthetic_genome  # needs biocommons hgvs: `make test` installs it
 
+from il1rn_annot.gene_model.consequence import effect
+from il1rn_annot.gene_model.coordinates import load_transcript
 from il1rn_annot.model import Allele
-from il1rn_annot.transcripts import effect, load_transcript
 
 TX = load_transcript("GRCh38")
 BASES = synthetic_genome(TX, seed=20261122)

@@ -264,7 +264,8 @@ def test_docs_pages_are_linked_from_the_readme():
 
 
 def test_docs_count_of_protein_fixed_bases_is_the_tool_s():
-    from il1rn_annot.transcripts import load_transcript, protein_fixed_bases
+    from il1rn_annot.gene_model.coordinates import load_transcript
+    from il1rn_annot.gene_model.hgvs_names import protein_fixed_bases
 
     fixed, total = len(protein_fixed_bases("GRCh38")), load_transcript("GRCh38").cds_length
     text = " ".join((ROOT / "docs" / "variants-outside-the-catalog.md").read_text().split())

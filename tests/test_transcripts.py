@@ -8,8 +8,9 @@ from conftest import sample, vcf_text
 from test_match import fasta  # noqa: F401  (session fixture: the synthetic reference)
 
 from il1rn_annot.catalog import load_catalog
+from il1rn_annot.gene_model.consequence import effect
+from il1rn_annot.gene_model.coordinates import c_position, load_transcript, region
 from il1rn_annot.model import Allele
-from il1rn_annot.transcripts import c_position, effect, load_transcript, region
 
 TX = load_transcript("GRCh38")
 CATALOG = load_catalog()
@@ -167,7 +168,7 @@ def test_isoform_exon_table_adds_up_to_each_cds():
     import csv
 
     from il1rn_annot.catalog import data_dir
-    from il1rn_annot.transcripts import load_isoforms
+    from il1rn_annot.gene_model.coordinates import load_isoforms
 
     lines = (data_dir() / "il1rn_isoform_exons.tsv").read_text().splitlines()
     rows = list(csv.DictReader([x for x in lines if not x.startswith("#")], delimiter="\t"))

@@ -14,8 +14,10 @@ import random
 
 import pytest
 
+from il1rn_annot.gene_model.consequence import effect
+from il1rn_annot.gene_model.coordinates import load_transcript
+from il1rn_annot.gene_model.hgvs_names import CODON_TABLE
 from il1rn_annot.model import Allele
-from il1rn_annot.transcripts import CODON_TABLE, effect, load_transcript
 
 TX = load_transcript("GRCh38")
 FIRST_CODON = {}
@@ -179,7 +181,8 @@ def test_consequence_is_judged_where_the_caller_put_the_allele():
 
 
 def test_isoform_names_keep_relative_ter_counts():
-    from il1rn_annot.transcripts import load_isoforms, on_isoform
+    from il1rn_annot.gene_model.coordinates import load_isoforms
+    from il1rn_annot.gene_model.hgvs_names import on_isoform
 
     names = [on_isoform("NM_173842.3:c.300del", "p.(Arg100GlyfsTer23)", i) for i in load_isoforms()]
     assert [n.split(" ")[1] for n in names] == [

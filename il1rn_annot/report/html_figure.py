@@ -1,4 +1,4 @@
-"""The page's figure: NM_173842.3's exons (from the gene model in data/, via ``transcripts``)
+"""The page's figure: NM_173842.3's exons (from the gene model in data/, via ``gene_model``)
 with each sample's alleles marked on a lane of its own, and its per-exon read-depth ratios when
 BAM/CRAM evidence was given. Inline SVG; the shapes are package data (``templates/figure.svg``),
 this module only lays them out.
@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from il1rn_annot.gene_model.coordinates import Transcript, load_transcript
 from il1rn_annot.report.markup import Markup, fill, join
-from il1rn_annot.transcripts import Transcript, load_transcript
 
 if TYPE_CHECKING:
     from il1rn_annot.report.html import PageAllele, PageDepth, PageInput, PageSample
