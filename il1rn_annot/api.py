@@ -37,27 +37,13 @@ DTYPES = {
 }
 
 
-def annotate(
-    source: PathLike,
-    *,
-    build: str | None = None,
-    fasta: PathLike | None = None,
-    min_dp: int = Options.min_dp,
-    min_gq: int = Options.min_gq,
-    count_novel_lof: bool = False,
-    ped: PathLike | None = None,
-    sv: PathLike | None = None,
-    bams: Mapping[str, PathLike] | Sequence[PathLike | tuple[str | None, PathLike]] = (),
-    bam_manifest: PathLike | None = None,
-    transcripts: str = Options.transcripts,
-    min_mapq: int = Options.min_mapq,
-    require_index: bool = False,
-    catalog_overlay: PathLike | None = None,
-    clinvar: PathLike | None = None,
-) -> Report:
+def annotate(source: PathLike, **options) -> Report:
     """Annotate one VCF/BCF file as ``il1rn-annot annotate`` does, with its defaults; the
-    keywords are its options. ``bams`` maps sample names to BAM/CRAM paths, or lists paths
-    (the sample from the @RG SM tag) and (sample, path) pairs.
+    keywords are its options, as ``options_for`` takes them (``build``, ``fasta``, ``min_dp``,
+    ``min_gq``, ``count_novel_lof``, ``ped``, ``sv``, ``bams``, ``bam_manifest``, ``targets``,
+    ``transcripts``, ``min_mapq``, ``require_index``, ``assume_sorted``, ``samples``,
+    ``catalog_overlay``, ``clinvar``). ``bams`` maps sample names to BAM/CRAM paths, or lists
+    paths (the sample from the @RG SM tag) and (sample, path) pairs.
 
     Errors are the CLI's, raised instead of printed: ``InputError`` (an unreadable or malformed
     file), ``BuildError``, ``UsageError`` (options that cannot work), all ``Il1rnAnnotError``
@@ -65,23 +51,7 @@ def annotate(
     """
     from il1rn_annot.pipeline import annotate as run
 
-    options = options_for(
-        build=build,
-        fasta=fasta,
-        min_dp=min_dp,
-        min_gq=min_gq,
-        count_novel_lof=count_novel_lof,
-        ped=ped,
-        sv=sv,
-        bams=bams,
-        bam_manifest=bam_manifest,
-        transcripts=transcripts,
-        min_mapq=min_mapq,
-        require_index=require_index,
-        catalog_overlay=catalog_overlay,
-        clinvar=clinvar,
-    )
-    return run(os.fspath(source), options)
+    return run(os.fspath(source), options_for(**options))
 
 
 def options_for(
@@ -100,6 +70,9 @@ def options_for(
     require_index: bool = False,
     catalog_overlay: PathLike | None = None,
     clinvar: PathLike | None = None,
+    targets: PathLike | None = None,
+    samples: Sequence[str] | None = None,
+    assume_sorted: bool = False,
 ) -> Options:
     """``Options`` from keywords, checked as the CLI checks its options."""
     from il1rn_annot.genome import build_alias
@@ -132,7 +105,18 @@ def options_for(
         min_mapq=min_mapq,
         catalog_overlay=_path(catalog_overlay),
         clinvar=_path(clinvar),
+        targets=_path(targets),
+        samples=None if samples is None else _sample_names(samples),
+        assume_sorted=assume_sorted,
     )
+
+
+def _sample_names(samples: Sequence[str]) -> tuple[str, ...]:
+    """The CLI's rule for --samples: names, none repeated, at least one."""
+    names = (samples,) if isinstance(samples, str) else tuple(samples)
+    if not names or len(set(names)) < len(names):
+        raise UsageError(f"samples {samples!r}: give one or more different sample names")
+    return names
 
 
 def _path(path: PathLike | None) -> str | None:

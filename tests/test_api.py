@@ -194,3 +194,26 @@ def test_importing_the_package_loads_neither_the_pipeline_nor_pandas():
         import il1rn_annot
 
         il1rn_annot.nothing  # noqa: B018
+
+
+def test_the_api_takes_the_cli_options_added_since(tmp_path):
+    """--samples, --targets and --assume-sorted have keywords too (the notebook face may not lag
+    behind the CLI)."""
+    report = annotate(EXAMPLES / "dira_example.vcf.gz", samples=["CARRIER", "AFFECTED_HOM"])
+    assert [s.sample for s in report.samples] == ["AFFECTED_HOM", "CARRIER"]  # the file's order
+    with pytest.raises(UsageError):
+        annotate(EXAMPLES / "dira_example.vcf.gz", samples=["CARRIER", "CARRIER"])
+    unindexed = tmp_path / "unindexed.vcf.gz"
+    unindexed.write_bytes((EXAMPLES / "dira_example.vcf.gz").read_bytes())
+    assert annotate(unindexed, assume_sorted=True).input.access == "bisection"
+    assert annotate(unindexed).input.access == "stream"
+    exome = EXAMPLES / "exome"
+    report = annotate(
+        exome / "exome.vcf.gz",
+        targets=exome / "targets.bed",
+        bam_manifest=exome / "bams.tsv",
+        samples=["EX_HOM_FOUNDER"],
+    )
+    (sample,) = report.samples
+    assert sample.dira_genotype == "biallelic"
+    assert sample.depth.targeted.consistent_with == "DIRA04"
