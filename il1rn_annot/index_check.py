@@ -74,7 +74,8 @@ def warn_old_index(path: str) -> None:
 
 def _chunk_offsets(index: str) -> tuple[int | None, int | None] | None:
     """(lowest chunk start, highest chunk end) over every contig of a TBI or CSI index; None
-    for another format."""
+    for another format. htslib's pseudo-bin gives each contig's span at once; an index without
+    one (old tabix) is read chunk by chunk."""
     with gzip.open(index, "rb") as fh:
         raw = fh.read()
     magic, at = raw[:4], 4
@@ -93,17 +94,27 @@ def _chunk_offsets(index: str) -> tuple[int | None, int | None] | None:
     head = struct.Struct("<IQi" if csi else "<Ii")
     unpack_head, head_size = head.unpack_from, head.size
     unpack_int = struct.Struct("<i").unpack_from
+    unpack_span = struct.Struct("<2Q").unpack_from
     first, last = 1 << 64, -1
     for _ in range(n_ref):
         (n_bin,) = unpack_int(raw, at)
         at += 4
+        span = None  # the contig's pseudo-bin: its first chunk is (first offset, last offset)
+        bins = []
         for _ in range(n_bin):
             bin_id, *_, n_chunk = unpack_head(raw, at)  # a CSI bin keeps its loffset too
             at += head_size
-            if bin_id != pseudo:  # the pseudo-bin holds the contig's span and record counts
-                chunks = struct.unpack_from(f"<{2 * n_chunk}Q", raw, at)
-                first, last = min(first, *chunks[0::2]), max(last, *chunks[1::2])
+            if bin_id == pseudo:
+                span = unpack_span(raw, at)
+            else:
+                bins.append((at, n_chunk))
             at += 16 * n_chunk
+        if span is None:  # an index without pseudo-bins (old tabix): every chunk counts
+            for where, n_chunk in bins:
+                chunks = struct.unpack_from(f"<{2 * n_chunk}Q", raw, where)
+                first, last = min(first, *chunks[0::2]), max(last, *chunks[1::2])
+        elif bins:
+            first, last = min(first, span[0]), max(last, span[1])
         if not csi:
             (n_intv,) = unpack_int(raw, at)
             at += 4 + 8 * n_intv
