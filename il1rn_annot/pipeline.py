@@ -108,7 +108,7 @@ def annotate(source: str, options: Options) -> Report:
         trios = read_pedigree(options.ped)
         if not {t.child for t in trios} & set(data.samples):
             log.warning("%s: no child of the PED file is a sample of %s", options.ped, data.path)
-        for warning in pedigree_warnings(trios, data.samples):
+        for warning in pedigree_warnings(trios, data.samples, options.samples is not None):
             log.warning("%s: %s", options.ped, warning)
             warnings.append(f"{options.ped} (--ped): {warning}")
         samples = apply_family(samples, data.samples, trios, thresholds)

@@ -52,9 +52,12 @@ def _parents(father: str | None, mother: str | None) -> str:
     return f"father {father or 0}, mother {mother or 0}"
 
 
-def pedigree_warnings(trios: Sequence[Trio], samples: Sequence[str]) -> list[str]:
-    """A parent the PED file names but the VCF does not have: that child's alleles cannot be
-    phased by inheritance (a single parent proves no phase), and the user should know why."""
+def pedigree_warnings(
+    trios: Sequence[Trio], samples: Sequence[str], selected: bool = False
+) -> list[str]:
+    """A parent the PED file names but the VCF does not have (or, with ``selected``, that
+    ``--samples`` left out): that child's alleles cannot be phased by inheritance (a single
+    parent proves no phase), and the user should know why."""
     present = set(samples)
     out = []
     for trio in trios:
@@ -66,9 +69,15 @@ def pedigree_warnings(trios: Sequence[Trio], samples: Sequence[str]) -> list[str
             if name and name not in present
         ]
         if missing:
+            where = (
+                "among the samples read (not in the VCF, or left out by --samples: select the "
+                "parents too)"
+                if selected
+                else "a sample of the VCF"
+            )
             out.append(
                 f"the {' and the '.join(missing)} of {trio.child!r} "
-                f"{'are' if len(missing) > 1 else 'is'} not a sample of the VCF: inheritance is "
+                f"{'are' if len(missing) > 1 else 'is'} not {where}: inheritance is "
                 f"not used to phase {trio.child!r}"
             )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from conftest import ENCODINGS, vcf_text, write_input
@@ -232,3 +233,16 @@ def test_split_of_a_sites_only_file_writes_its_one_report(tmp_path, run):
     assert result.exit_code == 0, result.stderr
     report = json.loads((out / "sites.json").read_text())
     assert report["samples"] == [] and len(report["records"]) == 1
+
+
+def test_a_parent_left_out_by_samples_is_named_as_such(run):
+    """--samples CHILD with --ped: the parents are in the VCF, only not selected; the warning
+    says so instead of calling them absent from the VCF."""
+    trio = Path(__file__).parent.parent / "examples" / "trio"
+    result = run(
+        "annotate", trio / "dira_trio.vcf.gz", "--ped", trio / "dira_trio.ped",
+        "--samples", "TRIO_CHILD", "--format", "summary",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "left out by --samples" in result.stderr
+    assert "not a sample of the VCF" not in result.stderr
