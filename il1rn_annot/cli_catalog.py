@@ -120,13 +120,17 @@ def catalog_diff(old: str, new: str | None) -> None:
     where a change can alter a call: re-review the samples whose call rests on that row."""
     from il1rn_annot.catalog import CATALOG_FILE, data_dir
     from il1rn_annot.catalog_diff import diff, read_table
+    from il1rn_annot.report.tsv import neutralized, one_line
 
     before = read_table(old)
     after = read_table(new or str(data_dir() / CATALOG_FILE))
     click.echo("\t".join(("change", "id", "field", "old", "new", "may_change_calls")))
     for c in diff(before, after):
         yes = "yes" if c.may_change_calls else ""
-        click.echo("\t".join((c.change, c.id, c.field, c.old, c.new, yes)))
+        # The tables are the user's files: their cells are made safe for a spreadsheet, as
+        # the reports' are (report/tsv.py).
+        cells = (neutralized(one_line(x)) for x in (c.change, c.id, c.field, c.old, c.new))
+        click.echo("\t".join((*cells, yes)))
 
 
 @catalog.command("export")

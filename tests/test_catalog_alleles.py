@@ -276,3 +276,21 @@ def test_vntr_deletion_is_not_contradicted_by_exon_depth(tmp_path, run):
     s = sample(result.json(), "S")
     assert s["variants"][0]["non_dira_id"] == "CTRL12"
     assert (s["dira_genotype"], s["needs_review"]) == ("none", False)
+
+
+def test_catalog_diff_cells_are_safe_for_a_spreadsheet(run, tmp_path):
+    """OLD.tsv is the user's file: a cell that a spreadsheet would run as a formula is written
+    with a leading ' (as in the reports), and a tab inside a value cannot break the row."""
+    bundled = (data_dir() / CATALOG_FILE).read_text().splitlines(keepends=True)
+    header = next(i for i, line in enumerate(bundled) if line.startswith("id\t"))
+    columns = bundled[header].rstrip("\n").split("\t")
+    row = bundled[header + 1].rstrip("\n").split("\t")
+    row[columns.index("notes")] = '=HYPERLINK("http://x","y")'
+    old = tmp_path / "old.tsv"
+    old.write_text(
+        "".join(bundled[: header + 1]) + "\t".join(row) + "\n" + "".join(bundled[header + 2 :])
+    )
+    rows = _diff(run, old)
+    notes = next(r for r in rows if r[2] == "notes")
+    assert notes[3] == '\'=HYPERLINK("http://x","y")'
+    assert all(len(r) == 6 for r in rows)
