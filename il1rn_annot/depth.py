@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from il1rn_annot.errors import BuildError, InputError, UsageError
 from il1rn_annot.genome import (
@@ -29,6 +32,9 @@ from il1rn_annot.genome import (
     to_build,
 )
 from il1rn_annot.model import ControlDepth, DepthEvidence, ExonDepth
+
+if TYPE_CHECKING:
+    import pysam
 
 log = logging.getLogger(__name__)
 
@@ -106,13 +112,35 @@ def measure_depth(
     ``build`` is the caller's (a BAM header rarely names it); the chr2 length in the header must
     agree. ``fasta`` is the reference a CRAM was compressed against.
     """
-    import pysam
 
     if build not in BUILDS:
         raise UsageError(f"unknown build {build!r}; use {' or '.join(BUILDS)}")
-    _check_readable(path, "alignment file")
+    check_readable(path, "alignment file")
     if fasta is not None:
-        _check_readable(fasta, "reference FASTA")
+        check_readable(fasta, "reference FASTA")
+    with open_indexed_alignment(path, fasta, build) as (af, contig, sample):
+        try:
+            controls = tuple(
+                ControlDepth(s, e, mean_depth(af, contig, s, e, min_mapq))
+                for s, e in control_regions(build)
+            )
+            exon_depths = [
+                (n, s, e, mean_depth(af, contig, s, e, min_mapq)) for n, s, e in coding_exons(build)
+            ]
+        except OSError as exc:
+            raise InputError(decode_problem(af.is_cram, fasta, exc), path) from None
+    log.debug("%s: controls %s, exons %s", path, controls, exon_depths)
+    return _evidence(path, sample, build, contig, controls, exon_depths, min_control_depth)
+
+
+@contextmanager
+def open_indexed_alignment(
+    path: str, fasta: str | None, build: str
+) -> Iterator[tuple[pysam.AlignmentFile, str, str | None]]:
+    """An indexed BAM/CRAM, opened with the checks every depth stage makes (BAM or CRAM, not
+    SAM; chr2 of the build's length; an index): (the file, its chr2 name, its @RG SM)."""
+    import pysam
+
     try:
         af = pysam.AlignmentFile(path, "r", reference_filename=fasta)
     except (OSError, ValueError) as exc:
@@ -125,19 +153,7 @@ def measure_depth(
         if not af.has_index():
             kind = "CRAM (.crai)" if af.is_cram else "BAM (.bai/.csi)"
             raise InputError(f"no index found for this {kind}; index it with samtools index", path)
-        try:
-            controls = tuple(
-                ControlDepth(s, e, _mean_depth(af, contig, s, e, min_mapq))
-                for s, e in control_regions(build)
-            )
-            exon_depths = [
-                (n, s, e, _mean_depth(af, contig, s, e, min_mapq))
-                for n, s, e in coding_exons(build)
-            ]
-        except OSError as exc:
-            raise InputError(_decode_problem(af.is_cram, fasta, exc), path) from None
-    log.debug("%s: controls %s, exons %s", path, controls, exon_depths)
-    return _evidence(path, sample, build, contig, controls, exon_depths, min_control_depth)
+        yield af, contig, sample
 
 
 def _evidence(
@@ -222,7 +238,7 @@ def _exon_copies(exons: tuple[ExonDepth, ...]) -> str:
     )
 
 
-def _mean_depth(af, contig: str, start: int, end: int, min_mapq: int) -> float:
+def mean_depth(af, contig: str, start: int, end: int, min_mapq: int) -> float:
     """Mean depth over 1-based inclusive [start, end]: aligned bases of passing reads / length."""
     begin = start - 1  # 0-based half-open from here on
     covered = 0
@@ -266,7 +282,7 @@ def _sample_name(af, path: str) -> str | None:
     return names[0] if names else None
 
 
-def _check_readable(path: str, what: str) -> None:
+def check_readable(path: str, what: str) -> None:
     if not os.path.exists(path):
         raise InputError(f"no such {what}", path)
     if os.path.isdir(path):
@@ -282,7 +298,7 @@ def _open_problem(exc: Exception) -> str:
     return f"not a BAM or CRAM file ({text})"
 
 
-def _decode_problem(is_cram: bool, fasta: str | None, exc: OSError) -> str:
+def decode_problem(is_cram: bool, fasta: str | None, exc: OSError) -> str:
     if not is_cram:
         return f"cannot read alignments: truncated or corrupt file ({_first_line(exc)})"
     if fasta is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -107,8 +107,11 @@ def read_window(
     regions = {b: Region("2", *r) for b, r in (context or {}).items()}
     if source != STDIN:
         _check_file(source)
+    # Standard input is spooled, so that htslib and the text scan can both read it, to the end.
+    opened = spooled_stdin() if source == STDIN else nullcontext(source)
+    with opened as readable:
         data = _read(
-            source,
+            readable,
             label,
             build,
             require_index,
@@ -119,21 +122,6 @@ def read_window(
             samples,
             assume_sorted,
         )
-    else:
-        # Spooled, so that htslib and the text scan can both read it, to the end.
-        with spooled_stdin() as readable:
-            data = _read(
-                readable,
-                label,
-                build,
-                require_index,
-                known_bases,
-                detail,
-                regions,
-                keep_text,
-                samples,
-                assume_sorted,
-            )
     if not empty_window_warning:
         data = replace(data, warnings=tuple(w for w in data.warnings if EMPTY_WINDOW not in w))
     for warning in data.warnings:

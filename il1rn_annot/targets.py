@@ -17,14 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from il1rn_annot.depth import (
-    _check_readable,
-    _chr2_contig,
-    _decode_problem,
-    _mean_depth,
-    _open_problem,
-    _sample_name,
-)
+from il1rn_annot.depth import check_readable, decode_problem, mean_depth, open_indexed_alignment
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import coding_exons, find_chr2
 from il1rn_annot.model import CaptureTarget
@@ -90,7 +83,7 @@ def known_deletions(catalog, build: str) -> tuple[KnownDeletion, ...]:
 
 def read_bed(path: str) -> list[tuple[str, int, int, str]]:
     """(contig, first, last base 1-based, name) of each BED line; header lines are skipped."""
-    _check_readable(path, "BED file")
+    check_readable(path, "BED file")
     try:
         text = Path(path).read_text()
     except (OSError, UnicodeDecodeError) as exc:
@@ -181,7 +174,7 @@ def measure_targets(
     """(@RG SM, mean depth per target) of one indexed BAM/CRAM, the same read filters as the
     whole-genome stage. Cached per file version: a batch of VCFs with one manifest reads each
     alignment file once per process."""
-    _check_readable(path, "alignment file")
+    check_readable(path, "alignment file")
     stat = os.stat(path)
     return _measure(path, stat.st_mtime_ns, stat.st_size, capture, fasta, min_mapq)
 
@@ -190,27 +183,14 @@ def measure_targets(
 def _measure(
     path: str, _mtime: int, _size: int, capture: Capture, fasta: str | None, min_mapq: int
 ) -> tuple[str | None, tuple[float, ...]]:
-    import pysam
-
-    try:
-        af = pysam.AlignmentFile(path, "r", reference_filename=fasta)
-    except (OSError, ValueError) as exc:
-        raise InputError(_open_problem(exc), path) from None
-    with af:
-        if not (af.is_bam or af.is_cram):
-            raise InputError("a SAM text file: convert it to BAM or CRAM and index it", path)
-        chr2 = _chr2_contig(af, path, capture.build)
-        sample = _sample_name(af, path)
-        if not af.has_index():
-            kind = "CRAM (.crai)" if af.is_cram else "BAM (.bai/.csi)"
-            raise InputError(f"no index found for this {kind}; index it with samtools index", path)
+    with open_indexed_alignment(path, fasta, capture.build) as (af, chr2, sample):
         names = _contig_names(af.references, chr2, {t.contig for t in capture.targets}, path)
         try:
             depths = tuple(
-                _mean_depth(af, names[t.contig], t.start, t.end, min_mapq) for t in capture.targets
+                mean_depth(af, names[t.contig], t.start, t.end, min_mapq) for t in capture.targets
             )
         except OSError as exc:
-            raise InputError(_decode_problem(af.is_cram, fasta, exc), path) from None
+            raise InputError(decode_problem(af.is_cram, fasta, exc), path) from None
     return sample, depths
 
 
