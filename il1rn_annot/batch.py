@@ -460,7 +460,8 @@ def _run_split(
         except Il1rnAnnotError as error:
             if debug:
                 raise
-            _failed(result, error, source, sinks)
+            internal = isinstance(error, InternalError)
+            _failed(result, sinks, task, str(error), error.exit_code, internal)
             continue
         for sink in sinks:
             sink.add(source, report)
@@ -474,15 +475,20 @@ def _run_split(
 
 
 def _failed(
-    result: BatchResult, error: Il1rnAnnotError, source: str, sinks: Sequence[BatchSink]
+    result: BatchResult,
+    sinks: Sequence[BatchSink],
+    task: Task,
+    message: str,
+    exit_code: int,
+    internal: bool,
 ) -> None:
-    """Count and log an input that gives no report."""
+    """Count and log an input that gives no report, and tell the sinks."""
     result.failed += 1
-    result.internal += isinstance(error, InternalError)
-    result.last_code = error.exit_code
-    log.error("%s", error)
+    result.internal += internal
+    result.last_code = exit_code
+    log.error("%s", message)
     for sink in sinks:
-        sink.failed(source, str(error))
+        sink.failed(task.source, message, task.sample)
 
 
 def _resume_one(task: Task, entry: dict, sinks: Sequence[BatchSink]) -> None:
@@ -503,12 +509,7 @@ def _finish_one(
         if debug:
             log.error("%s", outcome.traceback or outcome.error)
             raise InternalError(outcome.error)
-        result.failed += 1
-        result.internal += outcome.internal
-        result.last_code = outcome.exit_code
-        log.error("%s", outcome.error)
-        for sink in sinks:
-            sink.failed(task.source, outcome.error, task.sample)
+        _failed(result, sinks, task, outcome.error, outcome.exit_code, outcome.internal)
         return
     shown = report
     if task.sample is not None:  # a sheet row: its tables show the row's sample only
