@@ -508,7 +508,7 @@ def other_cases(work: Path) -> tuple[list[Case], list[str]]:
     ]
     if not QUICK:
         exome = _exome_batch(work / "exome")
-        cases.append(Case("exome-96", [*tool, *exome, "--format", "tsv"], 3))
+        cases.append(Case("exome-96", [*tool, *exome, "--format", "tsv"], 3, warm=False))
     return cases, []
 
 
