@@ -482,7 +482,11 @@ def batch_cases(work: Path) -> tuple[list[Case], list[str]]:
         # A fresh batch writes every report: its directory is emptied before each run.
         empty = (lambda out=out: shutil.rmtree(out, ignore_errors=True)) if fresh else None
         cases.append(Case(name, [*args, "--quiet"], _n(3, 1), warm=not fresh, before=empty))
-    return cases, [f"Batch: {PLATE:,} single-sample .vcf.gz + .tbi, one `--output-dir` batch."]
+    return cases, [
+        f"Batch: {PLATE:,} single-sample .vcf.gz + .tbi, one `--output-dir` batch; with --jobs 2 "
+        "the CPU column leaves out the workers (a fork server starts them, and the tool's process "
+        "does not wait for it)."
+    ]
 
 
 def startup_cases() -> tuple[list[Case], list[str]]:
