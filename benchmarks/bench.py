@@ -692,11 +692,12 @@ def main(groups: list[str]) -> None:
         f"({os.cpu_count()} cores)"
     )
     print(f"\n{load}")
+    how = how_measured()
     block = [
-        f"Machine: {_machine()}; {load}.",
-        f"{how_measured().capitalize()}; wall-clock ratios of medians, as issue #11 defines "
-        "its targets, with the CPU ratio beside them.",
-        *notes,
+        f"- Machine: {_machine()}; {load}.",
+        f"- {how[0].upper()}{how[1:]}; wall-clock ratios of medians, as issue #11 defines its "
+        "targets, with the CPU ratio beside them.",
+        *(f"- {note}" for note in notes),
         "",
         head,
         *rows,
