@@ -537,9 +537,10 @@ def _targets(task, report, fmt, output_dir, splitter) -> list[tuple[str, Report]
         return [(os.path.join(output_dir, name), report)]
     from il1rn_annot.report.split import one_sample
 
-    samples = [s.sample for s in report.samples]
-    paths = splitter.names(task.name, samples, suffix, task.source)
-    return [(p, one_sample(report, s)) for p, s in zip(paths, report.samples, strict=True)]
+    # A sheet row was run with its sample's side files: it writes that sample's report only.
+    own = [s for s in report.samples if task.sample is None or s.sample == task.sample]
+    paths = splitter.names(task.name, [s.sample for s in own], suffix, task.source)
+    return [(p, one_sample(report, s)) for p, s in zip(paths, own, strict=True)]
 
 
 def guarded(annotate: Callable[[str, Options], Report], source: str, options: Options, debug=False):
