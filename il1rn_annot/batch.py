@@ -336,6 +336,10 @@ def run_batch(
             if output_dir is None:
                 combined = stack.enter_context(ReportStream(output, fmt, per))
             plan = _plan(tasks, fmt, per, state, sinks, resume, splitter is not None)
+            if splitter is not None:  # a skipped input's reports keep their names
+                for task, entry, _ in plan:
+                    if entry is not None:
+                        splitter.reserve(entry["files"], f"the kept report of {task.source}")
             todo = [t for t, entry, _ in plan if entry is None]
             if jobs > 1 and len(todo) > 1:
                 from il1rn_annot.batch_jobs import in_workers
@@ -527,12 +531,16 @@ def _targets(task, report, fmt, output_dir, splitter) -> list[tuple[str, Report]
     without samples keeps its one report). Raises InputError when sample names clash."""
     suffix = SUFFIXES[fmt]
     if splitter is None or not report.samples:
-        return [(os.path.join(output_dir, task.name + suffix), report)]
+        name = task.name + suffix
+        if splitter is not None:  # under --split-samples, a sample's report may be named so
+            splitter.reserve([name], f"the report of {task.source}", task.source)
+        return [(os.path.join(output_dir, name), report)]
     from il1rn_annot.report.split import one_sample
 
-    samples = [s.sample for s in report.samples]
-    paths = splitter.names(task.name, samples, suffix, task.source)
-    return [(p, one_sample(report, s)) for p, s in zip(paths, report.samples, strict=True)]
+    # A sheet row was run with its sample's side files: it writes that sample's report only.
+    own = [s for s in report.samples if task.sample is None or s.sample == task.sample]
+    paths = splitter.names(task.name, [s.sample for s in own], suffix, task.source)
+    return [(p, one_sample(report, s)) for p, s in zip(paths, own, strict=True)]
 
 
 def guarded(annotate: Callable[[str, Options], Report], source: str, options: Options, debug=False):

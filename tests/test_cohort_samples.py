@@ -297,3 +297,32 @@ def test_a_parent_left_out_by_samples_is_named_as_such(run):
     assert result.exit_code == 0, result.stderr
     assert "left out by --samples" in result.stderr
     assert "not a sample of the VCF" not in result.stderr
+
+
+def test_a_skipped_inputs_sample_reports_keep_their_names(tmp_path, run):
+    """A rerun skips an input whose per-sample reports are as written; their names stay that
+    input's, so another input of the batch whose sample would write one of them is refused
+    (as in a first run), never allowed to overwrite the skipped input's report."""
+    carrier = _cohort(tmp_path, samples=("A.S1",), rows=(f"{E77X} 0/1:30:50",), name="x")
+    other = _cohort(tmp_path, samples=("S1",), rows=(f"{E77X} 1/1:30:50",), name="x.A")
+    out = tmp_path / "out"
+    first = run("annotate", carrier, "--output-dir", out, "--split-samples")
+    assert first.exit_code == 0, first.stderr
+    written = json.loads((out / "x.A.S1.json").read_text())
+    assert written["samples"][0]["sample"] == "A.S1"
+    again = run("annotate", other, carrier, "--output-dir", out, "--split-samples")
+    assert again.exit_code == 4, again.stderr
+    assert "x.A.S1.json" in again.stderr and "1 skipped" in again.stderr
+    assert json.loads((out / "x.A.S1.json").read_text()) == written
+
+
+def test_a_sites_only_inputs_report_is_not_taken_by_a_sample_report(tmp_path, run):
+    """Under --split-samples a file without samples writes <stem>.json: a sample report of
+    another input named the same (<stem2>.<sample>.json) is refused, not written over it."""
+    sites = write_input(tmp_path, "x.S1", vcf_text((), ["113131068 G T PASS"]))
+    cohort = _cohort(tmp_path, samples=("S1",), rows=(f"{E77X} 1/1:30:50",), name="x")
+    out = tmp_path / "out"
+    result = run("annotate", sites, cohort, "--output-dir", out, "--split-samples")
+    assert result.exit_code == 4, result.stderr
+    assert "x.S1.json" in result.stderr
+    assert json.loads((out / "x.S1.json").read_text())["samples"] == []
