@@ -1,0 +1,73 @@
+"""Rules of a call that a mutant of the rule modules could change with no other test failing
+(`make mutate`, docs/mutation-testing.md). Each test names the rule it pins."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import sample, shared_files, vcf_text
+from reference import synthetic_sequence, write_fasta
+
+
+@pytest.fixture(scope="session")
+def fasta(tmp_path_factory):
+    return shared_files(tmp_path_factory, "ref", write_fasta)
+
+
+def _sample(annotate, rows, *args, chrom="2"):
+    return sample(annotate(vcf_text(["s"], rows, chrom=chrom), *args), "s")
+
+
+# -- --fasta: the reference's bases take part in matching the catalog -------------------------
+
+#: DIRA06 (c.213_227del): the catalog gives its padding base as N (113131049); the SYNTHETIC
+#: reference of tests/reference.py has G there.
+DIRA06_DELETED = "ATAGATGTGGTACCC"
+
+
+def test_fasta_base_that_contradicts_the_records_ref_stops_a_catalog_match(annotate, fasta):
+    """A record of DIRA06 whose padding base is C where the reference (--fasta) has G: the
+    record is not on this reference, so it names no catalog allele and cannot decide the call.
+    Without --fasta nothing contradicts the C (the catalog leaves that base open): DIRA06."""
+    row = f"113131049 C{DIRA06_DELETED} C PASS GT 1/1"
+    assert synthetic_sequence()[113131049] == "G"
+    without = _sample(annotate, [row], chrom="chr2")
+    assert without["dira_genotype"] == "biallelic"
+    assert [v["dira_id"] for v in without["variants"]] == ["DIRA06"]
+    s = _sample(annotate, [row], "--fasta", fasta, chrom="chr2")
+    (variant,) = s["variants"]
+    assert variant["dira_id"] is None
+    assert any(w.startswith("ref_mismatch") for w in variant["warnings"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert "DIRA06" in s["coverage"]["sites_not_assessed"]
+
+
+def test_fasta_base_that_agrees_still_matches(annotate, fasta):
+    """The same record with the reference's own padding base (G) is DIRA06, with --fasta."""
+    s = _sample(annotate, [f"113131049 G{DIRA06_DELETED} G PASS GT 1/1"], "--fasta", fasta,
+                chrom="chr2")  # fmt: skip
+    assert s["dira_genotype"] == "biallelic"
+    assert [v["dira_id"] for v in s["variants"]] == ["DIRA06"]
+
+
+# -- a record's own REF bases decide the consequence of its change ----------------------------
+
+#: Leu50's codon (c.148-150, 113129607-113129609) as the SYNTHETIC reference writes it: TTA.
+#: c.149T>A makes TAA, a stop; the catalog and the protein leave c.148 and c.150 open.
+LEU50 = "113129607 TTA TAA"
+
+
+@pytest.mark.parametrize(("args", "expected"), [([], "none"), (["--count-novel-lof"], "biallelic")])
+def test_padded_ref_bases_make_a_novel_stop_known(annotate, args, expected):
+    """A record that writes the whole codon (REF TTA, ALT TAA) proves the stop: a novel
+    loss-of-function allele (reviewed; counted with --count-novel-lof). Its trimmed SNV alone
+    (T>A) leaves the codon open: a coding change of unknown effect."""
+    assert "".join(synthetic_sequence()[p] for p in range(113129607, 113129610)) == "TTA"
+    s = _sample(annotate, [f"{LEU50} PASS GT 1/1"], *args)
+    (variant,) = s["variants"]
+    assert variant["classification"] == "novel_predicted_lof"
+    assert variant["consequence"].startswith("stop_gained")
+    assert s["dira_genotype"] == expected
+    assert s["needs_review"]
+    trimmed = _sample(annotate, ["113129608 T A PASS GT 1/1"], *args)
+    assert trimmed["variants"][0]["classification"] == "uncertain"
+    assert trimmed["dira_genotype"] == "none"
