@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import sample, shared_files, vcf_text
+from conftest import pos, sample, shared_files, vcf_text
 from reference import synthetic_sequence, write_fasta
 
 
@@ -71,3 +71,47 @@ def test_padded_ref_bases_make_a_novel_stop_known(annotate, args, expected):
     trimmed = _sample(annotate, ["113129608 T A PASS GT 1/1"], *args)
     assert trimmed["variants"][0]["classification"] == "uncertain"
     assert trimmed["dira_genotype"] == "none"
+
+
+# -- gVCF: which coding bases passing records cover ------------------------------------------
+
+GVCF_HEADER = (
+    '##ALT=<ID=NON_REF,Description="Any possible alternative allele">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+)
+WINDOW = (113094315, 113139016)  # GRCh38
+CDS_BASES = 534
+
+
+def _block(start: int, end: int, build: str = "GRCh38", fmt: str = "GT:GQ:DP 0/0:99:30"):
+    """A reference block; its REF base is a placeholder (not a catalog base)."""
+    return f"{start} A <NON_REF> PASS INFO=END={pos(build, end)} {fmt}"
+
+
+def _gvcf_sample(annotate, rows, build="GRCh38"):
+    return sample(annotate(vcf_text(["S"], rows, build=build, header=GVCF_HEADER)), "S")
+
+
+def test_gvcf_on_grch37_covers_the_grch37_coding_exons(annotate):
+    """The coding bases are counted on the input's build: a GRCh37 gVCF with one block over the
+    window covers every coding base and proves the sites reference."""
+    s = _gvcf_sample(annotate, [_block(*WINDOW, build="GRCh37")], build="GRCh37")
+    assert s["coverage"]["cds_bases_called"] == CDS_BASES
+    assert s["coverage"]["possible_homozygous_deletion"] is False
+    assert s["dira_genotype"] == "none"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "113094315 N <DEL> PASS INFO=SVTYPE=DEL;END=113094900 GT 0/0",  # an SV record
+        _block(WINDOW[0], 113094900, fmt="GT 0/0"),  # a block that states no GQ or depth
+    ],
+)
+def test_a_record_that_calls_no_bases_leaves_the_next_ones_counted(annotate, first):
+    """An SV record or an unmeasured reference block calls no coding base, but the blocks after
+    it still do: every coding base called, no sign of a homozygous deletion."""
+    s = _gvcf_sample(annotate, [first, _block(113094901, WINDOW[1])])
+    assert s["coverage"]["cds_bases_called"] == CDS_BASES
+    assert s["coverage"]["possible_homozygous_deletion"] is False
+    assert s["dira_genotype"] == "none"
