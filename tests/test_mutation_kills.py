@@ -115,3 +115,37 @@ def test_a_record_that_calls_no_bases_leaves_the_next_ones_counted(annotate, fir
     assert s["coverage"]["cds_bases_called"] == CDS_BASES
     assert s["coverage"]["possible_homozygous_deletion"] is False
     assert s["dira_genotype"] == "none"
+
+
+# -- REF N: what a record that does not know its reference bases can prove --------------------
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "113131049 N T",  # DIRA06's padding base, which the catalog leaves open (N) too
+        "113131065 N T",  # the base after DIRA06's REF
+        "113131069 N T",  # the base after E77X's
+    ],
+)
+def test_ref_n_beside_a_catalog_allele_hides_nothing(annotate, row):
+    """REF N where the catalog has no base of its own (its N, or past its REF) leaves the
+    catalog sites as they are: no ref_unknown warning, no review, call none."""
+    report = annotate(vcf_text(["s"], [f"{row} PASS GT 0/1"]))
+    s = sample(report, "s")
+    assert s["dira_genotype"] == "none"
+    assert not s["needs_review"]
+    (variant,) = s["variants"]
+    assert not any(w.startswith("ref_unknown") for w in variant["warnings"])
+    assert not any("ref_unknown" in w for w in report["warnings"])
+
+
+# -- one allele in several records, or in several ALTs of one record --------------------------
+
+
+def test_the_same_allele_in_two_alts_of_one_record_is_two_copies(annotate):
+    """E77X written twice in one record's ALTs, GT 1/2: the two ALTs of one GT are the two
+    haplotypes, so E77X is on both (biallelic), with nothing to review."""
+    s = _sample(annotate, ["113131068 G T,T PASS GT 1/2"])
+    assert s["dira_genotype"] == "biallelic"
+    assert not s["needs_review"]
