@@ -149,3 +149,26 @@ def test_the_same_allele_in_two_alts_of_one_record_is_two_copies(annotate):
     s = _sample(annotate, ["113131068 G T,T PASS GT 1/2"])
     assert s["dira_genotype"] == "biallelic"
     assert not s["needs_review"]
+
+
+# -- ALT *: a deletion written on another record of the file ---------------------------------
+
+STAR = ('##ALT=<ID=*,Description="Allele spanned by a deletion on another record">',)
+
+
+@pytest.mark.parametrize(
+    ("deletion", "star"),
+    [
+        ("113129598 AC A", "113129599 C *"),  # DIRA05: one base deleted, the * on it
+        ("113131049 NATAGATGTGGTACCC N", "113131050 A *"),  # DIRA06: the first of 15 bases
+        ("113131049 NATAGATGTGGTACCC N", "113131064 C *"),  # DIRA06: the last
+    ],
+)
+def test_star_explained_by_a_sequence_resolved_deletion_in_the_file(annotate, deletion, star):
+    """A heterozygous catalog deletion written with its bases, and a * allele on a base it
+    deletes: the * is that deletion's haplotype, so it adds no copy and nothing unseen. A
+    monoallelic carrier, with no review."""
+    s = sample(annotate(vcf_text(["s"], [f"{deletion} PASS GT 0/1", f"{star} PASS GT 0/1"],
+                                 header=STAR)), "s")  # fmt: skip
+    assert s["dira_genotype"] == "monoallelic"
+    assert not any("(ALT *)" in r for r in s["review_reasons"])
