@@ -172,3 +172,35 @@ def test_star_explained_by_a_sequence_resolved_deletion_in_the_file(annotate, de
                                  header=STAR)), "s")  # fmt: skip
     assert s["dira_genotype"] == "monoallelic"
     assert not any("(ALT *)" in r for r in s["review_reasons"])
+
+
+# -- breakends: NM_173842.3's span, first and last base included, on either build -------------
+
+BND_HEADER = (
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
+    "##contig=<ID=5,length=181538259>",
+)
+Q54X = "113129619 C T PASS GT 0/1"  # DIRA02
+#: NM_173842.3's first (5'UTR) and last (3'UTR) base, GRCh38.
+TX_START, TX_END = 113127598, 113134014
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+@pytest.mark.parametrize(
+    ("row", "where"),
+    [
+        (f"{TX_START} N N[5:1000[", "IL1RN 5'UTR"),
+        (f"{TX_END} N N[5:1000[", "IL1RN 3'UTR"),
+        ("113131100 N N[5:1000[", "IL1RN exon 3"),
+        ("113100000 N N]2:{mate}]", "its mate in IL1RN 5'UTR"),  # the mate on the first base
+        ("113138000 N N]2:{mate}]", "its mate in IL1RN 3'UTR"),  # ...and on the last
+    ],
+)
+def test_breakend_on_the_edge_of_il1rn_may_break_it(annotate, build, row, where):
+    """A breakend on NM_173842.3's first or last base, or its mate there, is a rearrangement
+    that may break the gene on that haplotype: beside a heterozygous Q54X, never monoallelic."""
+    mate = pos(build, TX_START if "5'" in where else TX_END)
+    rows = sorted([Q54X, f"{row.format(mate=mate)} PASS INFO=SVTYPE=BND GT 0/1"])
+    s = sample(annotate(vcf_text(["s"], rows, build=build, header=BND_HEADER)), "s")
+    assert s["dira_genotype"] == "indeterminate"
+    assert any(where in r and "rearrangement" in r for r in s["review_reasons"])
