@@ -204,3 +204,12 @@ def test_breakend_on_the_edge_of_il1rn_may_break_it(annotate, build, row, where)
     s = sample(annotate(vcf_text(["s"], rows, build=build, header=BND_HEADER)), "s")
     assert s["dira_genotype"] == "indeterminate"
     assert any(where in r and "rearrangement" in r for r in s["review_reasons"])
+
+
+def test_breakend_joined_to_another_chromosome_at_il1rn_like_numbers_spares_il1rn(annotate):
+    """A breakend outside IL1RN joined to chr5 at a position whose number lies in IL1RN's span
+    on chr2: its mate is not in IL1RN, so nothing is rearranged there (Q54X stays monoallelic)."""
+    rows = [Q54X, "113138000 N N[5:113130000[ PASS INFO=SVTYPE=BND GT 0/1"]
+    s = sample(annotate(vcf_text(["s"], rows, header=BND_HEADER)), "s")
+    assert s["dira_genotype"] == "monoallelic"
+    assert not any("rearrangement" in r for r in s["review_reasons"])
