@@ -213,3 +213,29 @@ def test_breakend_joined_to_another_chromosome_at_il1rn_like_numbers_spares_il1r
     s = sample(annotate(vcf_text(["s"], rows, header=BND_HEADER)), "s")
     assert s["dira_genotype"] == "monoallelic"
     assert not any("rearrangement" in r for r in s["review_reasons"])
+
+
+# -- a deletion named after a known non-DIRA copy-number loss: 50% reciprocal overlap ---------
+
+SV_HEADER = (
+    '##INFO=<ID=SVLEN,Number=1,Type=Integer,Description="SV length">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+)
+#: CTRL11 (data/non_dira_variants.tsv): a ClinVar copy-number loss that ends before NM_173842's
+#: exon 1, GRCh38 112924872-113105404 (180,533 bases). A deletion ending with it and half as long
+#: (90,267 bases, rounded up) overlaps it by 50% both ways.
+CTRL11_END, CTRL11_HALF = 113105404, 90267
+
+
+@pytest.mark.parametrize(("size", "named"), [(CTRL11_HALF, True), (CTRL11_HALF - 1, False)])
+def test_deletion_is_named_after_a_known_cnv_from_half_its_length(annotate, size, named):
+    """Reciprocal overlap of at least KNOWN_CNV_OVERLAP (0.5) names the deletion after the known
+    loss; one base less does not. The name matters to the call: read depth that shows two copies
+    of the coding exons contradicts a deletion, but not a known loss that spares them."""
+    start = CTRL11_END - size + 1
+    info = f"INFO=SVTYPE=DEL;END={CTRL11_END};SVLEN=-{size}"
+    s = sample(annotate(vcf_text(["s"], [f"{start - 1} N <DEL> PASS {info} GT 0/1"],
+                                 header=SV_HEADER)), "s")  # fmt: skip
+    (variant,) = s["variants"]
+    assert (variant["non_dira_id"] == "CTRL11") == named
+    assert s["dira_genotype"] == "none"
