@@ -227,7 +227,15 @@ SV_HEADER = (
 CTRL11_END, CTRL11_HALF = 113105404, 90267
 
 
-@pytest.mark.parametrize(("size", "named"), [(CTRL11_HALF, True), (CTRL11_HALF - 1, False)])
+@pytest.mark.parametrize(
+    ("size", "named"),
+    [
+        (CTRL11_HALF, True),
+        (CTRL11_HALF - 1, False),
+        (2 * 180_533, True),  # CTRL11 and as much again: half of it is CTRL11
+        (2 * 180_533 + 1, False),
+    ],
+)
 def test_deletion_is_named_after_a_known_cnv_from_half_its_length(annotate, size, named):
     """Reciprocal overlap of at least KNOWN_CNV_OVERLAP (0.5) names the deletion after the known
     loss; one base less does not. The name matters to the call: read depth that shows two copies
@@ -239,3 +247,47 @@ def test_deletion_is_named_after_a_known_cnv_from_half_its_length(annotate, size
     (variant,) = s["variants"]
     assert (variant["non_dira_id"] == "CTRL11") == named
     assert s["dira_genotype"] == "none"
+
+
+# -- --ped: inheritance phases the child's two heterozygous pathogenic alleles ----------------
+
+TRIO_PED = "fam1 kid dad mum 1 2\nfam1 dad 0 0 1 1\nfam1 mum 0 0 2 1\n"
+TRIO_FMT = "GT:GQ:DP"
+
+
+def _trio_kid(annotate, tmp_path, rows, header=()):
+    ped = tmp_path / "trio.ped"
+    ped.write_text(TRIO_PED)
+    return sample(annotate(vcf_text(["kid", "dad", "mum"], rows, header=header), "--ped", ped),
+                  "kid")  # fmt: skip
+
+
+def test_an_allele_that_does_not_count_leaves_inheritance_phasing_alone(annotate, tmp_path):
+    """Q54X from the father, E77X from the mother: in trans by inheritance (biallelic), also
+    when the child carries a third allele that does not count (an SNV 21 bases before E77X,
+    from the father; its REF is the base the catalog's DIRA06 context gives)."""
+    rows = [
+        f"113129619 C T PASS {TRIO_FMT} 0/1:60:30 0/1:60:30 0/0:60:30",  # Q54X
+        f"113131047 A G PASS {TRIO_FMT} 0/1:60:30 0/1:60:30 0/0:60:30",
+        f"113131068 G T PASS {TRIO_FMT} 0/1:60:30 0/0:60:30 0/1:60:30",  # E77X
+    ]
+    kid = _trio_kid(annotate, tmp_path, rows)
+    assert kid["dira_genotype"] == "biallelic"
+    assert any("in trans by inheritance" in n for n in kid["notes"])
+    assert any(v["dira_id"] is None and v["zygosity"] == "het" for v in kid["variants"])
+
+
+def test_inheritance_agrees_with_a_deletion_that_phases_the_pair(annotate, tmp_path):
+    """The child: the founder deletion (DIRA04, from the father) and DIRA05 inside it (from the
+    mother). The deletion already puts them in trans, and inheritance agrees: biallelic, with
+    a note naming both sources."""
+    start, end = 112966110, 113141109  # 175 kb around DIRA04's interval
+    info = f"INFO=SVTYPE=DEL;END={end};SVLEN=-{end - start + 1}"
+    rows = [
+        f"{start - 1} N <DEL> PASS {info} {TRIO_FMT} 0/1:60:30 0/1:60:30 0/0:60:30",  # DIRA04
+        f"113129598 AC A PASS {TRIO_FMT} 0/1:60:30 0/0:60:30 0/1:60:30",  # DIRA05
+    ]
+    kid = _trio_kid(annotate, tmp_path, rows, header=SV_HEADER)
+    assert kid["dira_genotype"] == "biallelic"
+    assert any("in trans by inheritance" in n and "the child's deletion" in n
+               for n in kid["notes"])  # fmt: skip
