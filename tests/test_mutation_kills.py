@@ -291,3 +291,44 @@ def test_inheritance_agrees_with_a_deletion_that_phases_the_pair(annotate, tmp_p
     assert kid["dira_genotype"] == "biallelic"
     assert any("in trans by inheritance" in n and "the child's deletion" in n
                for n in kid["notes"])  # fmt: skip
+
+
+BND_PAIR = (  # one deletion of 113131001-113131100 (E77X inside), as Manta writes it
+    "113131000 N N[2:113131101[ PASS INFO=SVTYPE=BND GT 0/1",
+    "113131101 N ]2:113131000]N PASS INFO=SVTYPE=BND GT 0/1",
+)
+
+
+@pytest.mark.parametrize(("star_gt", "unseen"), [("0/1", False), ("1/1", True)])
+def test_star_explained_by_a_breakend_deletion_once(annotate, star_gt, unseen):
+    """A heterozygous deletion written as two breakends explains one * haplotype at E77X: the
+    first breakend describes it, its mate adds nothing. A second * haplotype stays unseen."""
+    rows = sorted([*BND_PAIR, f"113131068 G * PASS GT {star_gt}"])
+    s = sample(annotate(vcf_text(["s"], rows, header=(*STAR, *BND_HEADER))), "s")
+    assert any("(ALT *)" in r for r in s["review_reasons"]) == unseen
+
+
+def test_star_not_explained_by_a_duplication(annotate):
+    """A duplication over E77X removes no base: it does not explain a * there."""
+    rows = [
+        "113131000 N <DUP> PASS INFO=SVTYPE=DUP;END=113131100 GT 0/1",
+        "113131068 G * PASS GT 0/1",
+    ]
+    header = (*STAR, *BND_HEADER, '##ALT=<ID=DUP,Description="Duplication">')
+    s = sample(annotate(vcf_text(["s"], rows, header=header)), "s")
+    assert any("(ALT *)" in r for r in s["review_reasons"])
+    assert s["dira_genotype"] == "indeterminate"
+
+
+def test_a_failing_third_allele_stops_phasing_by_inheritance(annotate, tmp_path):
+    """Q54X from the father and E77X from the mother would be in trans, but the child also has a
+    failing call (DP 5) of DIRA05: the call does not rest on one pair of alleles, so
+    inheritance phases nothing (biallelic_unphased, as without the PED)."""
+    rows = [
+        f"113129598 AC A PASS {TRIO_FMT} 0/1:60:5 0/0:60:30 0/0:60:30",  # DIRA05, failing
+        f"113129619 C T PASS {TRIO_FMT} 0/1:60:30 0/1:60:30 0/0:60:30",  # Q54X
+        f"113131068 G T PASS {TRIO_FMT} 0/1:60:30 0/0:60:30 0/1:60:30",  # E77X
+    ]
+    kid = _trio_kid(annotate, tmp_path, rows)
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert not any("by inheritance" in n for n in kid["notes"])
