@@ -332,3 +332,37 @@ def test_a_failing_third_allele_stops_phasing_by_inheritance(annotate, tmp_path)
     kid = _trio_kid(annotate, tmp_path, rows)
     assert kid["dira_genotype"] == "biallelic_unphased"
     assert not any("by inheritance" in n for n in kid["notes"])
+
+
+# -- a deletion with published breakpoints: one base of slack (BREAKPOINT_SLACK) --------------
+
+CI_HEADER = (
+    '##INFO=<ID=SVLEN,Number=1,Type=Integer,Description="SV length">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+)
+#: DIRA11's published first and last deleted base, GRCh38.
+DIRA11_START, DIRA11_END = 113107434, 113129650
+
+
+@pytest.mark.parametrize(
+    ("shift_start", "shift_end", "named"),
+    [
+        (-1, 0, True),  # one base early: the publication may name the flanking base
+        (1, 0, True),
+        (0, -1, True),
+        (0, 1, True),
+        (-2, 0, False),
+        (2, 0, False),
+        (0, -2, False),
+        (0, 2, False),
+    ],
+)
+def test_dira11_breakpoints_within_one_base(annotate, shift_start, shift_end, named):
+    """A called deletion is DIRA11 when both ends lie within one base of the published ones
+    (no CIPOS/CIEND): homozygous, biallelic; two bases off, it is another deletion."""
+    start, end = DIRA11_START + shift_start, DIRA11_END + shift_end
+    info = f"INFO=SVTYPE=DEL;END={end};SVLEN=-{end - start + 1}"
+    s = sample(annotate(vcf_text(["s"], [f"{start - 1} N <DEL> PASS {info} GT 1/1"],
+                                 header=CI_HEADER)), "s")  # fmt: skip
+    assert ([v["dira_id"] for v in s["variants"]] == ["DIRA11"]) == named
+    assert (s["dira_genotype"] == "biallelic") == named
