@@ -366,3 +366,16 @@ def test_dira11_breakpoints_within_one_base(annotate, shift_start, shift_end, na
                                  header=CI_HEADER)), "s")  # fmt: skip
     assert ([v["dira_id"] for v in s["variants"]] == ["DIRA11"]) == named
     assert (s["dira_genotype"] == "biallelic") == named
+
+
+def test_a_pedigree_child_missing_from_the_vcf_does_not_stop_the_next_trio(annotate, tmp_path):
+    """The PED's first child has no column in the VCF; the next trio is still phased: Q54X from
+    the father, E77X from the mother, in trans (biallelic)."""
+    ped = tmp_path / "two.ped"
+    ped.write_text("fam0 elsewhere dad0 mum0 1 2\n" + TRIO_PED)
+    rows = [
+        f"113129619 C T PASS {TRIO_FMT} 0/1:60:30 0/1:60:30 0/0:60:30",  # Q54X
+        f"113131068 G T PASS {TRIO_FMT} 0/1:60:30 0/0:60:30 0/1:60:30",  # E77X
+    ]
+    kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+    assert kid["dira_genotype"] == "biallelic"
