@@ -379,3 +379,16 @@ def test_a_pedigree_child_missing_from_the_vcf_does_not_stop_the_next_trio(annot
     ]
     kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
     assert kid["dira_genotype"] == "biallelic"
+
+
+def test_a_parent_missing_from_the_vcf_phases_nothing(annotate, tmp_path):
+    """The father of the PED has no column in the VCF: one parent cannot phase the child's
+    pair, which stays biallelic_unphased."""
+    ped = tmp_path / "trio.ped"
+    ped.write_text(TRIO_PED)
+    rows = [
+        f"113129619 C T PASS {TRIO_FMT} 0/1:60:30 0/0:60:30",  # Q54X
+        f"113131068 G T PASS {TRIO_FMT} 0/1:60:30 0/1:60:30",  # E77X
+    ]
+    kid = sample(annotate(vcf_text(["kid", "mum"], rows), "--ped", ped), "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
