@@ -392,3 +392,17 @@ def test_a_parent_missing_from_the_vcf_phases_nothing(annotate, tmp_path):
     ]
     kid = sample(annotate(vcf_text(["kid", "mum"], rows), "--ped", ped), "kid")
     assert kid["dira_genotype"] == "biallelic_unphased"
+
+
+@pytest.mark.parametrize("n", [3, 4])
+def test_many_inconsistencies_at_alleles_that_do_not_count_are_summed_up(annotate, tmp_path, n):
+    """Alleles that do not count, in the child only (REF bases from the catalog's DIRA06
+    context): up to three are listed for review, a fourth is summed up as "1 more"."""
+    snvs = ["113131047 A G", "113131048 A G", "113131065 A G", "113131066 T C"][:n]
+    rows = [f"{snv} PASS {TRIO_FMT} 0/1:60:30 0/0:60:30 0/0:60:30" for snv in snvs]
+    kid = _trio_kid(annotate, tmp_path, rows)
+    assert kid["dira_genotype"] == "none"
+    listed = [r for r in kid["review_reasons"] if r.startswith("Mendelian inconsistency")]
+    assert len(listed) == 3
+    more = [r for r in kid["review_reasons"] if "more Mendelian inconsistencies" in r]
+    assert more == (["1 more Mendelian inconsistencies in the window"] if n == 4 else [])
