@@ -235,8 +235,8 @@ def shared_files(tmp_path_factory, name: str, make: Callable[[Path], T]) -> T:
 
 #: Under mutmut, a mutant's tests stop at the first failure (-x), so the likeliest quick kills
 #: run first: the direct tests of the call rules, then the rest by the time each took in
-#: mutmut's clean run (mutmut-stats.json); tests whose fixtures write alignments or a reference
-#: run last.
+#: mutmut's clean run (mutmut-stats.json); without FILE_CACHE, tests whose fixtures write
+#: alignments or a reference run last.
 _FIRST = ("test_call_boundaries.py", "test_mutation_kills.py", "test_genotype.py")
 _SLOW_FIXTURES = {"fasta", "files", "cram", "bams", "partial_bams"}
 
@@ -250,7 +250,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         took = {}
 
     def rank(item: pytest.Item) -> tuple[bool, bool, float]:
-        slow = bool(_SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+        slow = not FILE_CACHE and bool(_SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
         return (slow, item.path.name not in _FIRST, took.get(item.nodeid, 1.0))
 
     items.sort(key=rank)
