@@ -406,3 +406,21 @@ def test_many_inconsistencies_at_alleles_that_do_not_count_are_summed_up(annotat
     assert len(listed) == 3
     more = [r for r in kid["review_reasons"] if "more Mendelian inconsistencies" in r]
     assert more == (["1 more Mendelian inconsistencies in the window"] if n == 4 else [])
+
+
+def test_an_inconsistent_trio_does_not_stop_the_next_one(annotate, tmp_path):
+    """Two children of one couple: the first (PED order) has an allele neither parent has, a
+    Mendelian inconsistency that keeps its trio from phasing; the second is still phased
+    (Q54X from the father, E77X from the mother: biallelic)."""
+    ped = tmp_path / "sibs.ped"
+    ped.write_text("fam1 sib dad mum 2 2\n" + TRIO_PED)
+    rows = [  # kid, dad, mum, sib
+        f"113129619 C T PASS {TRIO_FMT} 0/1:60:30 0/1:60:30 0/0:60:30 0/0:60:30",  # Q54X
+        f"113131047 A G PASS {TRIO_FMT} 0/0:60:30 0/0:60:30 0/0:60:30 0/1:60:30",  # sib only
+        f"113131068 G T PASS {TRIO_FMT} 0/1:60:30 0/0:60:30 0/1:60:30 0/0:60:30",  # E77X
+    ]
+    report = annotate(vcf_text(["kid", "dad", "mum", "sib"], rows), "--ped", ped)
+    assert any(
+        r.startswith("Mendelian inconsistency") for r in sample(report, "sib")["review_reasons"]
+    )
+    assert sample(report, "kid")["dira_genotype"] == "biallelic"
