@@ -424,3 +424,14 @@ def test_an_inconsistent_trio_does_not_stop_the_next_one(annotate, tmp_path):
         r.startswith("Mendelian inconsistency") for r in sample(report, "sib")["review_reasons"]
     )
     assert sample(report, "kid")["dira_genotype"] == "biallelic"
+
+
+def test_a_parents_haploid_call_proves_nothing_for_phasing(annotate, tmp_path):
+    """The father's Q54X call is haploid (GT 1): it proves no copy count, so inheritance cannot
+    put the child's Q54X and E77X in trans: biallelic_unphased."""
+    rows = [
+        f"113129619 C T PASS {TRIO_FMT} 0/1:60:30 1:60:30 0/0:60:30",  # Q54X
+        f"113131068 G T PASS {TRIO_FMT} 0/1:60:30 0/0:60:30 0/1:60:30",  # E77X
+    ]
+    kid = _trio_kid(annotate, tmp_path, rows)
+    assert kid["dira_genotype"] == "biallelic_unphased"
