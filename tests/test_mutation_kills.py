@@ -437,14 +437,18 @@ def test_a_parents_haploid_call_proves_nothing_for_phasing(annotate, tmp_path):
     assert kid["dira_genotype"] == "biallelic_unphased"
 
 
-def test_a_homozygous_call_at_a_deletions_uncertain_end_is_no_trio_evidence(annotate, tmp_path):
+@pytest.mark.parametrize("mother_q54x", ["0/1", "0/0"])
+def test_a_homozygous_call_at_a_deletions_uncertain_end_is_no_trio_evidence(
+    annotate, tmp_path, mother_q54x
+):
     """The child: DIRA11 (heterozygous, from the mother, CIEND -50,50) and Q54X called 1/1 31
     bases inside its called end: one copy or two, so the 1/1 proves no copy count and breaks no
-    Mendelian rule, though the father calls Q54X reference (the call stays indeterminate)."""
+    Mendelian rule, whether the mother or neither parent calls Q54X (the call stays
+    indeterminate)."""
     info = f"INFO=SVTYPE=DEL;END={DIRA11_END};SVLEN=-{DIRA11_END - DIRA11_START + 1};CIEND=-50,50"
     rows = [
         f"{DIRA11_START - 1} N <DEL> PASS {info} {TRIO_FMT} 0/1:60:30 0/0:60:30 0/1:60:30",
-        f"113129619 C T PASS {TRIO_FMT} 1/1:60:30 0/0:60:30 0/1:60:30",  # Q54X
+        f"113129619 C T PASS {TRIO_FMT} 1/1:60:30 0/0:60:30 {mother_q54x}:60:30",  # Q54X
     ]
     header = (*CI_HEADER, '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="CI around END">')
     kid = _trio_kid(annotate, tmp_path, rows, header=header)
