@@ -454,3 +454,12 @@ def test_a_homozygous_call_at_a_deletions_uncertain_end_is_no_trio_evidence(
     kid = _trio_kid(annotate, tmp_path, rows, header=header)
     assert kid["dira_genotype"] == "indeterminate"
     assert not any("Mendelian" in r for r in kid["review_reasons"])
+
+
+def test_a_single_breakend_outside_il1rn_spares_it(annotate):
+    """A single breakend (its other side unknown) outside NM_173842.3's span rearranges nothing
+    there: Q54X stays monoallelic, with nothing to review."""
+    rows = [Q54X, "113138000 N N. PASS INFO=SVTYPE=BND GT 0/1"]
+    s = sample(annotate(vcf_text(["s"], rows, header=BND_HEADER)), "s")
+    assert s["dira_genotype"] == "monoallelic"
+    assert not any("rearrangement" in r for r in s["review_reasons"])
