@@ -7,6 +7,21 @@ import pytest
 from conftest import pos, sample, shared_files, vcf_text
 from reference import synthetic_sequence, write_fasta
 
+from il1rn_annot.catalog import load_catalog
+from il1rn_annot.deletions import apply_target_depth
+from il1rn_annot.model import (
+    Allele,
+    AltAllele,
+    AnnotatedAllele,
+    Coverage,
+    DepthEvidence,
+    SampleCall,
+    SampleReport,
+    SampleVariant,
+    TargetDepthEvidence,
+    VariantRecord,
+)
+
 
 @pytest.fixture(scope="session")
 def fasta(tmp_path_factory):
@@ -463,3 +478,61 @@ def test_a_single_breakend_outside_il1rn_spares_it(annotate):
     s = sample(annotate(vcf_text(["s"], rows, header=BND_HEADER)), "s")
     assert s["dira_genotype"] == "monoallelic"
     assert not any("rearrangement" in r for r in s["review_reasons"])
+
+
+# -- targeted data: an allele where read depth shows a deletion (deletions.apply_target_depth) --
+
+
+def _report_with(allele_pos: int, ref: str) -> SampleReport:
+    """One sample carrying, heterozygous and passing, a lab's own pathogenic allele (an
+    overlay row, LAB1) at ``allele_pos``; its REF is given as N (the test needs no base)."""
+    call = SampleCall((0, 1), False, depth=30, gq=60)
+    record = VariantRecord("2", allele_pos, ref, ("T",), allele_pos + len(ref) - 1, (), None,
+                           (call,), 0)  # fmt: skip
+    allele = Allele(allele_pos, ref, "T")
+    annotated = AnnotatedAllele(AltAllele(record, 1, allele, allele), dira_id="LAB1",
+                                classification="pathogenic", catalog_source="overlay")  # fmt: skip
+    return SampleReport("S", "monoallelic", True, [], Coverage("variant_calls", False, 0),
+                        [SampleVariant(annotated, call, "het", 1, 0)])  # fmt: skip
+
+
+#: The bases every copy of DIRA04 lacks: its catalogued gene-content interval, GRCh38.
+_DIRA04 = (
+    load_catalog().get("DIRA04").locus("GRCh38").pos,
+    load_catalog().get("DIRA04").locus("GRCh38").end,
+)
+
+
+def _founder_deletion_from_depth() -> DepthEvidence:
+    """Read depth of capture targets that fits one copy of DIRA04 lost."""
+    targeted = TargetDepthEvidence(
+        "kit.bed", 12, "the batch's median", (), 40, 0.99, 0.05, (), (), "DIRA04",
+        (("DIRA04", 1),), "ok", "one copy of DIRA04",
+    )  # fmt: skip
+    return DepthEvidence(
+        "S.bam", "S", "GRCh38", "2", 30.0, (), (), None, None, "ok", "", targeted
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("where", "ref", "inside"),
+    [
+        ("first", "N", True),  # on the first base that every copy of DIRA04 lacks
+        ("last", "N", True),  # on the last
+        ("last-1", "NN", True),  # two bases ending on the last
+        ("first-1", "N", False),  # one base before
+        ("last+1", "N", False),  # one base after
+        ("last", "NN", False),  # two bases, one of them past the last
+    ],
+)
+def test_a_heterozygous_allele_inside_a_deletion_from_depth_is_impossible(where, ref, inside):
+    """Depth shows one copy of DIRA04 lost. A heterozygous pathogenic allele on the bases that
+    deletion removes would need two copies there: call and depth disagree (indeterminate).
+    Just outside, it sits beside the deletion: biallelic_unphased."""
+    first, last = _DIRA04
+    pos = {"first": first, "last": last, "last-1": last - 1, "first-1": first - 1,
+           "last+1": last + 1}[where]  # fmt: skip
+    report = apply_target_depth(_report_with(pos, ref), _founder_deletion_from_depth(), False,
+                                {"DIRA04": _DIRA04})  # fmt: skip
+    assert report.dira_genotype == ("indeterminate" if inside else "biallelic_unphased")
+    assert any("too few copies" in r for r in report.review_reasons) == inside
