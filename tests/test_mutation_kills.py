@@ -536,3 +536,25 @@ def test_a_heterozygous_allele_inside_a_deletion_from_depth_is_impossible(where,
                                 {"DIRA04": _DIRA04})  # fmt: skip
     assert report.dira_genotype == ("indeterminate" if inside else "biallelic_unphased")
     assert any("too few copies" in r for r in report.review_reasons) == inside
+
+
+def test_an_allele_the_child_s_call_cannot_count_does_not_end_the_mendelian_check(
+    annotate, tmp_path
+):
+    """The child's first allele (DIRA05) fails DP: it proves no copies, so it is not checked;
+    Q54X after it, in neither parent, still is: a Mendelian inconsistency for review."""
+    rows = [
+        f"113129598 AC A PASS {TRIO_FMT} 0/1:60:5 0/0:60:30 0/0:60:30",  # DIRA05, failing
+        f"113129619 C T PASS {TRIO_FMT} 0/1:60:30 0/0:60:30 0/0:60:30",  # Q54X, de novo
+    ]
+    kid = _trio_kid(annotate, tmp_path, rows)
+    assert any(r.startswith("Mendelian inconsistency at DIRA02") for r in kid["review_reasons"])
+
+
+def test_one_homozygous_parent_must_pass_on_one_copy(annotate, tmp_path):
+    """The father is homozygous for Q54X, the mother reference: the child must have exactly one
+    copy, and has (0/1): no Mendelian inconsistency, monoallelic."""
+    rows = [f"113129619 C T PASS {TRIO_FMT} 0/1:60:30 1/1:60:30 0/0:60:30"]
+    kid = _trio_kid(annotate, tmp_path, rows)
+    assert kid["dira_genotype"] == "monoallelic"
+    assert not any("Mendelian" in r for r in kid["review_reasons"])
