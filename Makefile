@@ -39,12 +39,16 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=long nice -n 19 $(BIN)/python -m pytest -q -p no:cacheprovider \
 		-o addopts= -W error tests/test_fuzz.py --hypothesis-show-statistics
 
-# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml); mutmut is installed
-# here only. MUTANTS narrows the run, e.g. MUTANTS='il1rn_annot.match*'.
+# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml, docs/mutation-testing.md);
+# mutmut is installed here only. MUTANTS narrows the run, e.g. MUTANTS='il1rn_annot.match*'; a
+# run stopped part way resumes where it stopped (mutants/ keeps the results). Fixtures' files
+# (a synthetic FASTA, BAMs) are written once for all mutants, under mutants/.test-files.
 MUTANTS ?=
+MUTATE_JOBS ?= 2
 mutate: $(STAMP)
-	$(BIN)/python -m pip install -q 'mutmut>=3.3,<4'
-	nice -n 19 $(BIN)/mutmut run --max-children 1 $(MUTANTS)
+	$(BIN)/python -m pip install -q 'mutmut>=3.8,<4'
+	IL1RN_TEST_FILE_CACHE=$(CURDIR)/mutants/.test-files \
+		nice -n 19 $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)
 	$(BIN)/mutmut results
 
 # Every target of issue #11 in one table (benchmarks/results.md). BENCH_QUICK=1: fewer runs, the

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
-from collections.abc import Sequence
+import pickle
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
+import jsonschema  # imported here, not in a fixture: `make mutate` forks sessions from this
 import pysam
 import pytest
 from click.testing import CliRunner
@@ -123,8 +128,6 @@ SCHEMA_PATH = Path(__file__).parent.parent / "il1rn_annot" / "report" / "report.
 
 @pytest.fixture(scope="session")
 def report_validator():
-    import jsonschema
-
     schema = json.loads(SCHEMA_PATH.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
@@ -206,3 +209,64 @@ def joined(report: dict, entry: dict) -> list[dict]:
         assert record["dira_id"] == variant["dira_id"]
         out.append({**record, **variant})
     return out
+
+
+# -- `make mutate`: each mutant's tests are a new pytest session ------------------------------
+
+T = TypeVar("T")
+#: A directory where session- and module-scoped fixtures keep the files they write identically
+#: every time (a 113-Mb synthetic FASTA, BAMs), so that the next session reuses them. Unset (the
+#: default, and in `make test`), every session writes its own under tmp_path_factory.
+FILE_CACHE = os.environ.get("IL1RN_TEST_FILE_CACHE")
+#: The modules that write those files: a change to any of them makes new files.
+_FILE_MAKERS = (
+    "conftest.py",
+    "reference.py",
+    "test_depth.py",
+    "test_depth_calls.py",
+    "test_deletion_review.py",
+    "test_match.py",
+)
+
+
+def shared_files(tmp_path_factory, name: str, make: Callable[[Path], T]) -> T:
+    """``make(directory)``'s files and return value, made once per IL1RN_TEST_FILE_CACHE (under
+    a lock: mutmut runs two sessions at once) or, without it, once per call."""
+    if not FILE_CACHE:
+        return make(tmp_path_factory.mktemp(name))
+    digest = hashlib.sha256()
+    for helper in _FILE_MAKERS:
+        digest.update((Path(__file__).parent / helper).read_bytes())
+    directory = Path(FILE_CACHE) / f"{name}-{digest.hexdigest()[:12]}"
+    value = directory / "value.pickle"
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{directory}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not value.exists():
+            directory.mkdir(exist_ok=True)
+            made = make(directory)
+            value.write_bytes(pickle.dumps(made))
+        return pickle.loads(value.read_bytes())
+
+
+#: Under mutmut, a mutant's tests stop at the first failure (-x), so the likeliest quick kills
+#: run first: the direct tests of the call rules, then the rest by the time each took in
+#: mutmut's clean run (mutmut-stats.json); without FILE_CACHE, tests whose fixtures write
+#: alignments or a reference run last.
+_FIRST = ("test_call_boundaries.py", "test_mutation_kills.py", "test_genotype.py")
+_SLOW_FIXTURES = {"fasta", "files", "cram", "bams", "partial_bams"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not os.environ.get("MUTANT_UNDER_TEST"):
+        return
+    try:
+        took = json.loads(Path("mutmut-stats.json").read_text())["duration_by_test"]
+    except (OSError, ValueError, KeyError):
+        took = {}
+
+    def rank(item: pytest.Item) -> tuple[bool, bool, float]:
+        slow = not FILE_CACHE and bool(_SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+        return (slow, item.path.name not in _FIRST, took.get(item.nodeid, 1.0))
+
+    items.sort(key=rank)

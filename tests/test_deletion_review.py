@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import sample, vcf_text, write_input
+from conftest import sample, shared_files, vcf_text, write_input
 from test_depth import Layout, write_alignments
 from test_sv import FOUNDER, SV_HEADER
 
@@ -114,13 +114,15 @@ def test_gvcf_coverage_does_not_count_sv_records(annotate):
 
 @pytest.fixture(scope="module")
 def partial_bams(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("partial")
-    return {
-        "exon4_one_copy": write_alignments(
-            directory / "e4.bam", "GRCh38", "2", Layout(exons=(30, 30, 30, 15), samples=("S",))
-        ),
-        "two": write_alignments(directory / "two.bam", "GRCh38", "2", Layout(samples=("S",))),
-    }
+    def make(directory):
+        return {
+            "exon4_one_copy": write_alignments(
+                directory / "e4.bam", "GRCh38", "2", Layout(exons=(30, 30, 30, 15), samples=("S",))
+            ),
+            "two": write_alignments(directory / "two.bam", "GRCh38", "2", Layout(samples=("S",))),
+        }
+
+    return shared_files(tmp_path_factory, "partial", make)
 
 
 def test_one_copy_of_one_exon_beside_a_heterozygous_allele(tmp_path, run, partial_bams):

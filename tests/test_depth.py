@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pysam
 import pytest
+from conftest import FILE_CACHE, shared_files
 
 from il1rn_annot.depth import (
     STATUS_INSUFFICIENT,
@@ -173,32 +174,40 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, Path]:
-    directory = tmp_path_factory.mktemp("depth")
-    return {
-        name: write_alignments(directory / f"{name}.bam", build, contig, layout)
-        for name, (build, contig, layout) in CASES.items()
-    }
+    def make(directory: Path) -> dict[str, Path]:
+        return {
+            name: write_alignments(directory / f"{name}.bam", build, contig, layout)
+            for name, (build, contig, layout) in CASES.items()
+        }
+
+    return shared_files(tmp_path_factory, "depth", make)
 
 
 @pytest.fixture(scope="module")
 def cram(tmp_path_factory) -> Iterator[tuple[Path, Path]]:
     """A one-copy CRAM and its synthetic FASTA, moved after writing so the CRAM's @SQ UR no
-    longer finds it: the FASTA must be given. The ~113-MB FASTA is deleted afterwards."""
-    directory = tmp_path_factory.mktemp("cram")
-    written = directory / "written.fa"
-    _CHR2["GRCh38"].write_fasta(written, "chr2")
-    path = write_alignments(
-        directory / "one_copy.cram",
-        "GRCh38",
-        "chr2",
-        Layout(exons=(15, 15, 15, 15), samples=("cram_sample",)),
-        fasta=written,
-    )
-    moved = directory / "reference.fa"
-    written.rename(moved)
-    Path(f"{written}.fai").rename(f"{moved}.fai")
+    longer finds it: the FASTA must be given. The ~113-MB FASTA is deleted afterwards (kept
+    where IL1RN_TEST_FILE_CACHE keeps it for the next session)."""
+
+    def make(directory: Path) -> tuple[Path, Path]:
+        written = directory / "written.fa"
+        _CHR2["GRCh38"].write_fasta(written, "chr2")
+        path = write_alignments(
+            directory / "one_copy.cram",
+            "GRCh38",
+            "chr2",
+            Layout(exons=(15, 15, 15, 15), samples=("cram_sample",)),
+            fasta=written,
+        )
+        moved = directory / "reference.fa"
+        written.rename(moved)
+        Path(f"{written}.fai").rename(f"{moved}.fai")
+        return path, moved
+
+    path, moved = shared_files(tmp_path_factory, "cram", make)
     yield path, moved
-    moved.unlink()
+    if not FILE_CACHE:
+        moved.unlink()
 
 
 def copies(evidence) -> tuple[int | None, ...]:

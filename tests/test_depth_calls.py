@@ -4,7 +4,7 @@ single allele, and a BAM too shallow to tell is never 'none'."""
 from __future__ import annotations
 
 import pytest
-from conftest import sample, vcf_text, write_input
+from conftest import sample, shared_files, vcf_text, write_input
 from test_depth import Layout, write_alignments
 
 E77X = "113131068 G T PASS GT"
@@ -12,17 +12,20 @@ E77X = "113131068 G T PASS GT"
 
 @pytest.fixture(scope="module")
 def bams(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("bams")
     layouts = {
         "two": Layout(samples=("S",)),
         "one": Layout(exons=(15, 15, 15, 15), samples=("S",)),
         "zero": Layout(exons=(0, 0, 0, 0), samples=("S",)),
         "shallow": Layout(controls=(5, 5), exons=(5, 5, 5, 5)),
     }
-    return {
-        name: write_alignments(directory / f"{name}.bam", "GRCh38", "2", layout)
-        for name, layout in layouts.items()
-    }
+    return shared_files(
+        tmp_path_factory,
+        "bams",
+        lambda directory: {
+            name: write_alignments(directory / f"{name}.bam", "GRCh38", "2", layout)
+            for name, layout in layouts.items()
+        },
+    )
 
 
 @pytest.mark.parametrize(

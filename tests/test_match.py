@@ -4,7 +4,7 @@ and without a reference FASTA; nothing else does."""
 from __future__ import annotations
 
 import pytest
-from conftest import ENCODINGS, pos, sample, vcf_text
+from conftest import ENCODINGS, pos, sample, shared_files, vcf_text
 from reference import write_fasta
 
 from il1rn_annot.catalog import load_catalog
@@ -19,7 +19,7 @@ FILL = {"DIRA06": "G", "DIRA07": "C"}
 
 @pytest.fixture(scope="session")
 def fasta(tmp_path_factory):
-    return write_fasta(tmp_path_factory.mktemp("ref"))
+    return shared_files(tmp_path_factory, "ref", write_fasta)
 
 
 def record_of(entry_id: str) -> tuple[int, str, str]:
