@@ -11,12 +11,12 @@ Nothing uncertain ever silently decides a call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from il1rn_annot.catalog import Catalog, CatalogEntry
 from il1rn_annot.coverage import gvcf_coverage, site_coverage
-from il1rn_annot.deletions import pattern_counts, pattern_rows, pattern_text
+from il1rn_annot.deletions import _ARRAYS_FROM, pattern_counts, pattern_rows, pattern_text
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
@@ -42,7 +42,8 @@ from il1rn_annot.zygosity import (
     Thresholds,
     affected_span,
     could_hide,
-    lost_haplotypes,
+    deleted_bases,
+    lost_haplotype,
     one_copy,
     phase_relation,
     quality_flags,
@@ -107,28 +108,59 @@ class Evidence:
         return f"{self.record.chrom}:{self.record.pos} ({self.call.gt_text})"
 
 
-def sample_variants(
-    sample_index: int,
-    alleles: Sequence[AnnotatedAllele],
+@dataclass(frozen=True)
+class Seen:
+    """What one call of one allele gives, whichever sample has it: worked out once per distinct
+    call of a cohort's record (calls are shared objects), then handed to each sample."""
+
+    annotated: AnnotatedAllele
+    call: SampleCall
+    #: zygosity, copies, missing slots and quality flags, for ``SampleVariant``; None when the
+    #: call neither carries the allele nor misses it
+    view: tuple[str, int, int, tuple[str, ...]] | None
+    lost: LostHaplotype | None  # the haplotype a heterozygous deletion removes
+    other: tuple[Evidence, ...]  # what a call of a non-counting allele says of the sites
+
+
+def seen(
+    annotated: AnnotatedAllele,
+    call: SampleCall,
     thresholds: Thresholds,
-    lost: Sequence[LostHaplotype],
-) -> list[SampleVariant]:
+    sites: Sequence[Site],
+    deletes: bool | None = None,
+) -> Seen:
+    """``Seen`` for one call of one allele (``deletes``: whether the allele is a deletion with
+    known bases, ``deleted_bases``, when the caller knows it already)."""
+    zyg, copies, missing = zygosity(call, annotated.alt.alt_index)
+    if deletes is None:
+        deletes = deleted_bases(annotated.alt) is not None
+    lost = None
+    if zyg == "het" and deletes and not annotated.mate:
+        lost = lost_haplotype(annotated, call, thresholds)
+    other: tuple[Evidence, ...] = ()
+    if (copies or missing) and not annotated.pathogenic and not call.absent:
+        other = tuple(_other_allele(annotated, call, sites))
+    view = _variant_view(annotated, call, thresholds) if zyg else None
+    return Seen(annotated, call, view, lost, other)
+
+
+def _variant_view(
+    annotated: AnnotatedAllele, call: SampleCall, thresholds: Thresholds
+) -> tuple[str, int, int, tuple[str, ...]] | None:
+    zyg, copies, missing = zygosity(call, annotated.alt.alt_index)
+    if not zyg:
+        return None
+    if zyg == "het" and copies + spanning_slots(annotated.alt.record, call) == len(call.alleles):
+        zyg = "hemizygous"  # every other haplotype lacks the site: a deletion (`*`) there
+    return zyg, copies, missing, tuple(quality_flags(annotated.alt.record, call, thresholds))
+
+
+def sample_variants(items: Sequence[Seen], lost: Sequence[LostHaplotype]) -> list[SampleVariant]:
     """The alleles this sample carries or could not be called for, in file order (``lost``: the
     sample's heterozygous deletions, ``lost_haplotypes``)."""
-    rows = []
-    for annotated in alleles:
-        call = annotated.alt.record.calls[sample_index]
-        zyg, copies, missing = zygosity(call, annotated.alt.alt_index)
-        if not zyg:
-            continue
-        if zyg == "het" and copies + spanning_slots(annotated.alt.record, call) == len(
-            call.alleles
-        ):
-            zyg = "hemizygous"  # every other haplotype lacks the site: a deletion (`*`) there
-        flags = tuple(quality_flags(annotated.alt.record, call, thresholds))
-        rows.append(SampleVariant(annotated, call, zyg, copies, missing, flags))
+    rows = [SampleVariant(i.annotated, i.call, *i.view) for i in items if i.view is not None]
     # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
-    for v in rows:
+    for v in rows if lost else ():
         if v.zygosity != "hom_alt":
             continue
         start, end = affected_span(v.annotated.alt)
@@ -196,6 +228,7 @@ def _carrier_evidence(
 
 def _site_evidence(
     sample_index: int,
+    items: Sequence[Seen],
     alleles: Sequence[AnnotatedAllele],
     records: Sequence[VariantRecord],
     sites: Sequence[Site],
@@ -204,45 +237,16 @@ def _site_evidence(
 ) -> list[Evidence]:
     """Everything one sample's records say about the counting catalog alleles."""
     found: list[Evidence] = []
-    seen: set[tuple[int, str]] = set()
-    for annotated in alleles:
-        record = annotated.alt.record
-        call = record.calls[sample_index]
+    counted: set[tuple[int, str]] = set()
+    for item in items:
+        annotated, call = item.annotated, item.call
         if call.absent:
             continue
         if annotated.pathogenic:
             found.append(_carrier_evidence(annotated, call, thresholds, lost))
-            seen.add((record.index, annotated.key))
-            continue
-        _, copies, missing = zygosity(call, annotated.alt.alt_index)
-        if copies and annotated.rearrangement and not annotated.mate:
-            # A rearrangement may break the gene on its haplotypes: a possible loss of
-            # function that nothing proves, whichever catalog sites it leaves intact.
-            found.append(Evidence(annotated.key, record, call, None, 0, copies + missing,
-                                  annotated.rearrangement, always=True))  # fmt: skip
-        # A no-call of an allele that would change a site (a CNV without CN, a deletion the
-        # caller could not genotype) leaves the site open as much as a call of it.
-        if not (copies or missing) or not could_hide(annotated):
-            continue
-        span = affected_span(annotated.alt)
-        unknown = ref_unknown(annotated)
-        why = (
-            f"the record ({short(annotated.alt.input)}) has REF N over the catalog allele's "
-            "bases: it proves neither the allele nor its absence"
-            if unknown
-            else f"another allele ({short(annotated.alt.allele)}, not in the catalog) changes "
-            "the site: it may hide or remove the catalog allele"
-            if copies
-            else f"another allele ({short(annotated.alt.allele)}, not in the catalog) that "
-            "would change the site is not called (no-call): it may hide or remove the catalog "
-            "allele"
-        )
-        for site in sites:
-            if site.overlaps(span) and site.entry.id != annotated.dira_id:
-                found.append(
-                    Evidence(site.entry.id, record, call, None, 0, copies + missing, why,
-                             always=unknown)
-                )  # fmt: skip
+            counted.add((annotated.alt.record.index, annotated.key))
+        else:
+            found.extend(item.other)
     # Records over a catalog site whose ALT is some other allele: they can still leave the site
     # open (no-call, failing reference call, odd ploidy) or prove it reference.
     for record in records:
@@ -251,9 +255,48 @@ def _site_evidence(
             if not site.overlaps((record.pos, record.end)):
                 continue
             found.extend(_spanned(site, record, call, sample_index, alleles))
-            if (record.index, site.entry.id) in seen:
+            if (record.index, site.entry.id) in counted:
                 continue
             found.extend(_other_record(site, record, call, thresholds))
+    return found
+
+
+def _other_allele(
+    annotated: AnnotatedAllele, call: SampleCall, sites: Sequence[Site]
+) -> list[Evidence]:
+    """What a call of an allele that is not a counting catalog allele says of the sites: a
+    rearrangement, or another allele that may hide or remove a catalog allele."""
+    record = annotated.alt.record
+    found: list[Evidence] = []
+    _, copies, missing = zygosity(call, annotated.alt.alt_index)
+    if copies and annotated.rearrangement and not annotated.mate:
+        # A rearrangement may break the gene on its haplotypes: a possible loss of
+        # function that nothing proves, whichever catalog sites it leaves intact.
+        found.append(Evidence(annotated.key, record, call, None, 0, copies + missing,
+                              annotated.rearrangement, always=True))  # fmt: skip
+    # A no-call of an allele that would change a site (a CNV without CN, a deletion the
+    # caller could not genotype) leaves the site open as much as a call of it.
+    if not (copies or missing) or not could_hide(annotated):
+        return found
+    span = affected_span(annotated.alt)
+    unknown = ref_unknown(annotated)
+    why = (
+        f"the record ({short(annotated.alt.input)}) has REF N over the catalog allele's "
+        "bases: it proves neither the allele nor its absence"
+        if unknown
+        else f"another allele ({short(annotated.alt.allele)}, not in the catalog) changes "
+        "the site: it may hide or remove the catalog allele"
+        if copies
+        else f"another allele ({short(annotated.alt.allele)}, not in the catalog) that "
+        "would change the site is not called (no-call): it may hide or remove the catalog "
+        "allele"
+    )
+    for site in sites:
+        if site.overlaps(span) and site.entry.id != annotated.dira_id:
+            found.append(
+                Evidence(site.entry.id, record, call, None, 0, copies + missing, why,
+                         always=unknown)
+            )  # fmt: skip
     return found
 
 
@@ -439,15 +482,19 @@ def call_sample(
     gvcf: bool = False,
     exon_records: Sequence[VariantRecord] = (),
     sites: Sequence[Site] | None = None,
+    items: Sequence[Seen] | None = None,
 ) -> SampleReport:
     """Call one sample. ``alleles`` may be limited to those the sample does not call reference,
     and ``records`` to those over catalog sites: nothing else can change the call. In a gVCF
-    a site with no passing record is a coverage hole (``exon_records`` measure the CDS)."""
+    a site with no passing record is a coverage hole (``exon_records`` measure the CDS).
+    ``items`` are ``seen`` of the sample's call of each of ``alleles``, when already known."""
     if sites is None:
         sites = catalog_sites(catalog, build)
-    lost = lost_haplotypes(sample_index, alleles, thresholds)
-    variants = sample_variants(sample_index, alleles, thresholds, lost)
-    evidence = _site_evidence(sample_index, alleles, records, sites, thresholds, lost)
+    if items is None:
+        items = [seen(a, a.alt.record.calls[sample_index], thresholds, sites) for a in alleles]
+    lost = [i.lost for i in items if i.lost is not None]
+    variants = sample_variants(items, lost)
+    evidence = _site_evidence(sample_index, items, alleles, records, sites, thresholds, lost)
     if gvcf:
         covered = {e.dira_id for e in evidence}
         evidence.extend(
@@ -590,6 +637,26 @@ def catalog_sites(catalog: Catalog, build: str) -> tuple[Site, ...]:
 _SITES: dict[tuple[int, str], tuple[Catalog, tuple[Site, ...]]] = {}
 
 
+def _by_call(calls: Sequence[SampleCall]) -> list[tuple[SampleCall, Callable[[], list[int]]]]:
+    """The distinct call objects of a record (a cohort's equal calls share one), each with a
+    function that lists the samples that have it (listed only when asked: most are reference)."""
+    if len(calls) >= _ARRAYS_FROM:  # numpy, imported only for a cohort
+        import numpy as np
+
+        ids = np.fromiter(map(id, calls), dtype=np.int64, count=len(calls))
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        order = np.argsort(inverse.reshape(-1), kind="stable")
+        ends = np.cumsum(np.bincount(inverse.reshape(-1))).tolist()
+        return [
+            (calls[f], lambda a=a, b=b: order[a:b].tolist())
+            for f, a, b in zip(first.tolist(), [0, *ends[:-1]], ends, strict=True)
+        ]
+    out: dict[int, tuple[SampleCall, list[int]]] = {}
+    for i, call in enumerate(calls):
+        out.setdefault(id(call), (call, []))[1].append(i)
+    return [(call, where.copy) for call, where in out.values()]
+
+
 def call_samples(
     samples: Iterable[str],
     alleles: Sequence[AnnotatedAllele],
@@ -610,21 +677,37 @@ def call_samples(
         r for r in records if any(s.overlaps((r.pos, r.end)) for s in sites) and not sv_record(r)
     ]
     relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
+    items: list[list[Seen]] = [[] for _ in names]
+    record, groups = None, []
     for annotated in alleles:
-        calls = annotated.alt.record.calls
-        if annotated.pathogenic:
-            for allele_list in relevant:
-                allele_list.append(annotated)
-            continue
-        # Each distinct call of the record once: a cohort's reference calls share objects.
-        distinct = dict(zip(map(id, calls), calls, strict=True))
-        plain = {key for key, call in distinct.items() if call.alleles in _REFERENCE}
-        for i, key in enumerate(map(id, calls)):
-            if key not in plain:
+        deletes = None
+        if annotated.alt.record is not record:  # the ALTs of a record come one after another
+            record = annotated.alt.record
+            groups = _by_call(record.calls)
+        for call, where in groups:
+            # A cohort's window holds mostly reference calls: they change no call but that of a
+            # catalog allele's site.
+            if call.alleles in _REFERENCE and not annotated.pathogenic:
+                continue
+            if deletes is None:
+                deletes = deleted_bases(annotated.alt) is not None
+            item = seen(annotated, call, thresholds, sites, deletes)
+            for i in where():
                 relevant[i].append(annotated)
+                items[i].append(item)
     reports = [
         call_sample(
-            name, i, relevant[i], site_records, catalog, build, thresholds, gvcf, records, sites
+            name,
+            i,
+            relevant[i],
+            site_records,
+            catalog,
+            build,
+            thresholds,
+            gvcf,
+            records,
+            sites,
+            items[i],
         )
         for i, name in enumerate(names)
     ]

@@ -49,6 +49,9 @@ __all__ = ["STDIN", "WindowData", "read_window"]
 log = logging.getLogger(__name__)
 
 STDIN = "-"
+#: Samples from which a window's sample columns are read as arrays (``cohort_reader``): below
+#: it, importing numpy and cyvcf2 costs more than parsing the columns' text.
+COLUMNS_FROM = 32
 #: The warning of an input without a record in the window (region-filtered, exome without IL1RN).
 EMPTY_WINDOW = "no record in the IL1RN window"
 
@@ -216,24 +219,26 @@ def _read(
                 regions = [il1rn_window(b) for b in BUILDS] + list(context.values())
                 _check_text(source, index, label, names, regions)
             problem = _problem(vf, label, index)
-            records = {
-                b: _fetch(
-                    vf,
-                    label,
-                    names,
-                    il1rn_window(b),
-                    detail,
-                    notes,
-                    problem,
-                    sv_header and chosen in (None, b),
-                )
-                for b in BUILDS
-            }
-            wide = {
-                b: _around(vf, label, names, region, il1rn_window(b), records[b], notes, problem)
-                for b, region in context.items()
-                if chosen in (None, b)
-            }
+
+            def fetched(reader, notes: Notes):
+                svs = {b: sv_header and chosen in (None, b) for b in BUILDS}
+                records = {
+                    b: _fetch(reader, label, names, il1rn_window(b), detail, notes, problem, svs[b])
+                    for b in BUILDS
+                }
+                wide = {
+                    b: _around(reader, label, names, r, il1rn_window(b), records[b], notes, problem)
+                    for b, r in context.items()
+                    if chosen in (None, b)
+                }
+                return records, wide, notes
+
+            if len(samples) >= COLUMNS_FROM:  # a cohort: its columns as arrays, where they can be
+                from il1rn_annot.cohort_reader import read_cohort
+
+                records, wide, notes = read_cohort(source, index, samples, vf, label, fetched)
+            else:
+                records, wide, notes = fetched(vf, notes)
             chr2_names = list(dict.fromkeys(r.chrom for b in BUILDS for r in records[b]))
             if texts is not None:
                 texts = indexed_lines(vf, source, index, (r for b in BUILDS for r in records[b]))

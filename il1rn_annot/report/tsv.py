@@ -177,6 +177,7 @@ def tsv_chunks(report: Report) -> Iterator[str]:
         runs[-1][1].append(name)
         runs[-1] = (own, runs[-1][1], (*runs[-1][2], kept))
     allele_cells: dict[int, list[str]] = {}
+    own_texts: dict[tuple[int, str, tuple[str, ...]], list[str]] = {}
     empty = _line([None] * len(VARIANT_FIELDS), kept_variant)[:-1]
     for sample in report.samples:
         head = _line(
@@ -204,10 +205,19 @@ def tsv_chunks(report: Report) -> Iterator[str]:
                     "" if own else _line(_joined_all(map(fields.get, names)), kept)[:-1]
                     for own, names, kept in runs
                 ]
-            own_fields = call_fields(variant)
+            # The sample's own cells: the same for every sample sharing the call (cohort
+            # calls are shared objects), so formatted once per call, zygosity and flags.
+            mine = (id(variant.call), variant.zygosity, tuple(variant.quality_flags))
+            own_cells = own_texts.get(mine)
+            if own_cells is None:
+                own_fields = call_fields(variant)
+                own_cells = own_texts[mine] = [
+                    _line(_joined_all(map(own_fields.get, names)), kept)[:-1] if own else ""
+                    for own, names, kept in runs
+                ]
             cells = [
-                _line(_joined_all(map(own_fields.get, names)), kept)[:-1] if own else text
-                for (own, names, kept), text in zip(runs, cached, strict=True)
+                mine_text if own else text
+                for (own, _, _), text, mine_text in zip(runs, cached, own_cells, strict=True)
             ]
             lines.append(head + TAB + TAB.join(cells) + TAB + tail)
         yield "".join(lines)
