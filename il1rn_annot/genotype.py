@@ -115,9 +115,9 @@ class Seen:
 
     annotated: AnnotatedAllele
     call: SampleCall
-    #: zygosity, copies, missing slots and quality flags, for ``SampleVariant``; None when the
-    #: call neither carries the allele nor misses it
-    view: tuple[str, int, int, tuple[str, ...]] | None
+    #: the report's variant row, shared by the samples with this call (never changed in place);
+    #: None when the call neither carries the allele nor misses it
+    variant: SampleVariant | None
     lost: LostHaplotype | None  # the haplotype a heterozygous deletion removes
     other: tuple[Evidence, ...]  # what a call of a non-counting allele says of the sites
 
@@ -131,7 +131,9 @@ def seen(
 ) -> Seen:
     """``Seen`` for one call of one allele (``deletes``: whether the allele is a deletion with
     known bases, ``deleted_bases``, when the caller knows it already)."""
-    zyg, copies, missing = zygosity(call, annotated.alt.alt_index)
+    zyg, copies, missing = found = zygosity(call, annotated.alt.alt_index)
+    if not zyg:  # neither carried nor missing: nothing to see (``zygosity``)
+        return Seen(annotated, call, None, None, ())
     if deletes is None:
         deletes = deleted_bases(annotated.alt) is not None
     lost = None
@@ -139,15 +141,19 @@ def seen(
         lost = lost_haplotype(annotated, call, thresholds)
     other: tuple[Evidence, ...] = ()
     if (copies or missing) and not annotated.pathogenic and not call.absent:
-        other = tuple(_other_allele(annotated, call, sites))
-    view = _variant_view(annotated, call, thresholds) if zyg else None
-    return Seen(annotated, call, view, lost, other)
+        other = tuple(_other_allele(annotated, call, sites, found))
+    view = _variant_view(annotated, call, thresholds, found)
+    variant = None if view is None else SampleVariant(annotated, call, *view)
+    return Seen(annotated, call, variant, lost, other)
 
 
 def _variant_view(
-    annotated: AnnotatedAllele, call: SampleCall, thresholds: Thresholds
+    annotated: AnnotatedAllele,
+    call: SampleCall,
+    thresholds: Thresholds,
+    found: tuple[str, int, int],
 ) -> tuple[str, int, int, tuple[str, ...]] | None:
-    zyg, copies, missing = zygosity(call, annotated.alt.alt_index)
+    zyg, copies, missing = found  # zygosity(call, annotated.alt.alt_index)
     if not zyg:
         return None
     if zyg == "het" and copies + spanning_slots(annotated.alt.record, call) == len(call.alleles):
@@ -158,14 +164,14 @@ def _variant_view(
 def sample_variants(items: Sequence[Seen], lost: Sequence[LostHaplotype]) -> list[SampleVariant]:
     """The alleles this sample carries or could not be called for, in file order (``lost``: the
     sample's heterozygous deletions, ``lost_haplotypes``)."""
-    rows = [SampleVariant(i.annotated, i.call, *i.view) for i in items if i.view is not None]
+    rows = [i.variant for i in items if i.variant is not None]
     # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
-    for v in rows if lost else ():
+    for n, v in enumerate(rows if lost else ()):
         if v.zygosity != "hom_alt":
             continue
         start, end = affected_span(v.annotated.alt)
         if any(d.start <= start and end <= d.end for d in lost):
-            v.zygosity, v.copies = "hemizygous", 1
+            rows[n] = replace(v, zygosity="hemizygous", copies=1)  # this sample's own row
     return rows
 
 
@@ -262,13 +268,17 @@ def _site_evidence(
 
 
 def _other_allele(
-    annotated: AnnotatedAllele, call: SampleCall, sites: Sequence[Site]
+    annotated: AnnotatedAllele,
+    call: SampleCall,
+    sites: Sequence[Site],
+    zygous: tuple[str, int, int],
 ) -> list[Evidence]:
     """What a call of an allele that is not a counting catalog allele says of the sites: a
-    rearrangement, or another allele that may hide or remove a catalog allele."""
+    rearrangement, or another allele that may hide or remove a catalog allele (``zygous``:
+    ``zygosity`` of the call)."""
     record = annotated.alt.record
     found: list[Evidence] = []
-    _, copies, missing = zygosity(call, annotated.alt.alt_index)
+    _, copies, missing = zygous
     if copies and annotated.rearrangement and not annotated.mate:
         # A rearrangement may break the gene on its haplotypes: a possible loss of
         # function that nothing proves, whichever catalog sites it leaves intact.
