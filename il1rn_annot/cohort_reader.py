@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 
 import numpy as np
 
@@ -103,8 +104,11 @@ class CohortFile:
             raise Misaligned(f"cyvcf2 read a record at {extra.POS} that pysam did not")
 
     def close(self) -> None:
-        self._lean.close()
-        self._vcf.close()
+        """Close both; htslib fails to close some damaged files, which the reader's own file
+        reports (``reader._closing``), or an error already on its way out has said."""
+        for opened in (self._lean, self._vcf):
+            with suppress(Exception):
+                opened.close()
 
 
 def open_cohort(
@@ -139,7 +143,8 @@ def open_cohort(
         log.debug("%s: sample columns read as text (%s)", label, exc)
         for opened in (vcf, lean):
             if opened is not None:
-                opened.close()
+                with suppress(Exception):
+                    opened.close()
         return None
     return CohortFile(lean, vcf, samples, types)
 
