@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from il1rn_annot.bisection import Bounds, bisect_text
+from il1rn_annot.cohort_reader import read_cohort
 from il1rn_annot.errors import BuildError, InputError
 from il1rn_annot.genome import (
     BUILDS,
@@ -49,9 +50,6 @@ __all__ = ["STDIN", "WindowData", "read_window"]
 log = logging.getLogger(__name__)
 
 STDIN = "-"
-#: Samples from which a window's sample columns are read as arrays (``cohort_reader``): below
-#: it, importing numpy and cyvcf2 costs more than parsing the columns' text.
-COLUMNS_FROM = 32
 #: The warning of an input without a record in the window (region-filtered, exome without IL1RN).
 EMPTY_WINDOW = "no record in the IL1RN window"
 
@@ -233,12 +231,8 @@ def _read(
                 }
                 return records, wide, notes
 
-            if len(samples) >= COLUMNS_FROM:  # a cohort: its columns as arrays, where they can be
-                from il1rn_annot.cohort_reader import read_cohort
-
-                records, wide, notes = read_cohort(source, index, samples, vf, label, fetched)
-            else:
-                records, wide, notes = fetched(vf, notes)
+            # A cohort's sample columns are read as arrays, where they can be.
+            records, wide, notes = read_cohort(source, index, samples, vf, label, fetched)
             chr2_names = list(dict.fromkeys(r.chrom for b in BUILDS for r in records[b]))
             if texts is not None:
                 texts = indexed_lines(vf, source, index, (r for b in BUILDS for r in records[b]))

@@ -114,7 +114,7 @@ def cohort_text(seed: int, n_samples: int = 40, odd: bool = False, dp_type: str 
 def _both_ways(monkeypatch, run):
     """``run()`` with the columns read as text, then as arrays; the arrays path must serve at
     least one record when ``used`` is asked for."""
-    monkeypatch.setattr(reader, "COLUMNS_FROM", 10**9)
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 10**9)
     as_text = _outcome(run)
     served = []
     real = cohort_reader.sample_calls
@@ -124,7 +124,7 @@ def _both_ways(monkeypatch, run):
         served.append(calls is not None)
         return calls
 
-    monkeypatch.setattr(reader, "COLUMNS_FROM", 1)
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
     monkeypatch.setattr(cohort_reader, "sample_calls", counted)
     as_arrays = _outcome(run)
     return as_text, as_arrays, sum(served)
@@ -227,7 +227,7 @@ def _samples_of(tsv: str) -> list[str]:
 def test_every_input_form_gives_the_cohort_calls(tmp_path, monkeypatch, encoding):
     """Indexed files take the arrays; plain, unindexed and standard input stay on the stream:
     every form gives the same rows."""
-    monkeypatch.setattr(reader, "COLUMNS_FROM", 1)
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
     text = cohort_text(8)
     expected = _samples_of(
         tsv_lines(annotate(str(write_input(tmp_path, "ref", text, "vcf.gz+tbi")), Options()))
