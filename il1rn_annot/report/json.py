@@ -17,6 +17,7 @@ from il1rn_annot.report.rows import (
     record_key,
     variant_fields,
 )
+from il1rn_annot.report.tsv import SHARED_TEXTS
 
 
 def sample_dict(sample: SampleReport, records: dict[tuple[int, int], int]) -> dict:
@@ -92,8 +93,9 @@ def json_chunks(report: Report) -> Iterator[str]:
     yield text[:-2] + ',\n  "samples": ['
     indexes = record_indexes(report)
     alleles: dict[int, dict[str, str]] = {}
+    texts: dict[int, str] = {}  # each variant row object's text (alive as long as the report)
     for n, sample in enumerate(report.samples):
-        one = _sample_text(sample, indexes, alleles)
+        one = _sample_text(sample, indexes, alleles, texts)
         yield ("\n    " if not n else ",\n    ") + one.replace("\n", "\n    ")
     yield "\n  ]\n}\n"
 
@@ -105,7 +107,10 @@ _VARIANT_KEYS = ("record", *VARIANT_FIELDS)
 
 
 def _sample_text(
-    sample: SampleReport, indexes: dict[tuple[int, int], int], alleles: dict[int, dict[str, str]]
+    sample: SampleReport,
+    indexes: dict[tuple[int, int], int],
+    alleles: dict[int, dict[str, str]],
+    texts: dict[int, str],
 ) -> str:
     """``json.dumps(sample_dict(sample, indexes), indent=2)``, byte for byte, with each allele's
     lines written once (``alleles``, by allele) however many samples carry it."""
@@ -115,15 +120,21 @@ def _sample_text(
     assert text.endswith('\n  "variants": []\n}')  # the last key of sample_dict
     items = []
     for variant in sample.variants:
-        fields = {"record": indexes.get(record_key(variant.annotated)), **call_fields(variant)}
-        shared = alleles.get(id(variant.annotated))
-        if shared is None:
-            allele = allele_fields(variant.annotated)
-            shared = alleles[id(variant.annotated)] = {
-                k: _line(k, allele[k]) for k in VARIANT_FIELDS if k not in _OWN
-            }
-        lines = [_line(k, fields[k]) if k in _OWN else shared[k] for k in _VARIANT_KEYS]
-        items.append("    {\n" + ",\n".join(lines) + "\n    }")
+        # A cohort's samples with one call of an allele share its row object: written once.
+        item = texts.get(id(variant))
+        if item is None:
+            if len(texts) >= SHARED_TEXTS:  # memory stays bounded
+                texts.clear()
+            fields = {"record": indexes.get(record_key(variant.annotated)), **call_fields(variant)}
+            shared = alleles.get(id(variant.annotated))
+            if shared is None:
+                allele = allele_fields(variant.annotated)
+                shared = alleles[id(variant.annotated)] = {
+                    k: _line(k, allele[k]) for k in VARIANT_FIELDS if k not in _OWN
+                }
+            lines = [_line(k, fields[k]) if k in _OWN else shared[k] for k in _VARIANT_KEYS]
+            item = texts[id(variant)] = "    {\n" + ",\n".join(lines) + "\n    }"
+        items.append(item)
     return text[: -len("[]\n}")] + "[\n" + ",\n".join(items) + "\n  ]\n}"
 
 
