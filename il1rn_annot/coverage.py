@@ -13,7 +13,7 @@ from il1rn_annot.model import Coverage, VariantRecord
 from il1rn_annot.zygosity import Thresholds, sample_flags, sv_record, unmeasured_block
 
 if TYPE_CHECKING:
-    from il1rn_annot.genotype import Evidence, Site
+    from il1rn_annot.evidence import Evidence, Site
 
 VARIANT_ONLY_NOTE = (
     "variant-only VCF: a catalog site with no passing call is not proven reference (a gVCF "

@@ -11,12 +11,21 @@ Nothing uncertain ever silently decides a call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
-from il1rn_annot.catalog import Catalog, CatalogEntry
+from il1rn_annot.catalog import Catalog
 from il1rn_annot.coverage import gvcf_coverage, site_coverage
-from il1rn_annot.deletions import pattern_counts, pattern_rows, pattern_text
+from il1rn_annot.deletions import _ARRAYS_FROM, pattern_counts, pattern_rows, pattern_text
+from il1rn_annot.evidence import (
+    _REFERENCE,
+    Evidence,
+    Seen,
+    Site,
+    _site_evidence,
+    sample_variants,
+    seen,
+)
 from il1rn_annot.model import (
     BIALLELIC,
     BIALLELIC_UNPHASED,
@@ -27,7 +36,6 @@ from il1rn_annot.model import (
     AnnotatedAllele,
     SampleCall,
     SampleReport,
-    SampleVariant,
     VariantRecord,
 )
 from il1rn_annot.normalize import is_structural, minimal
@@ -38,288 +46,16 @@ from il1rn_annot.zygosity import (
     TRANS,
     TRANS_NOTE,
     UNKNOWN,
-    LostHaplotype,
     Thresholds,
-    affected_span,
-    could_hide,
-    lost_haplotypes,
-    one_copy,
+    deleted_bases,
     phase_relation,
-    quality_flags,
-    ref_n_over,
-    ref_unknown,
     reference_block,
     removes,
-    removes_base,
-    sample_flags,
-    short,
-    spanning_slots,
     sv_record,
-    unmeasured_block,
-    zygosity,
 )
 
 #: Opens the review reason of a call that a phase conflict leaves open (``classify``).
 READINGS_NOTE = "the phase conflict allows"
-
-#: GTs that say "reference" and nothing else; a sample with one of these needs no attention.
-_REFERENCE = frozenset({(0, 0)})
-
-
-@dataclass(frozen=True)
-class Site:
-    """A counting catalog allele and the bases it changes on the input's build."""
-
-    entry: CatalogEntry
-    start: int
-    end: int
-
-    def overlaps(self, span: tuple[int, int]) -> bool:
-        return span[0] <= self.end and span[1] >= self.start
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What one record says about one counting catalog allele in one sample."""
-
-    dira_id: str
-    record: VariantRecord | None  # None: a gVCF with no record over the site
-    call: SampleCall | None
-    alt_index: int | None  # the matching ALT; None when the record is about the site only
-    proven: int  # pathogenic copies this record proves
-    allowed: int  # pathogenic copies this record allows (proven included)
-    reason: str = ""  # why allowed > proven
-    reference: bool = False  # a passing call that proves the allele absent
-    annotated: AnnotatedAllele | None = None  # the allele, for carrier evidence
-    always: bool = False  # a review reason whatever the call (unseen deletion, rearrangement)
-
-    @property
-    def slots(self) -> tuple[int, ...]:
-        """Which haplotypes (GT positions) carry the allele."""
-        if self.alt_index is None or self.call is None:
-            return ()
-        return tuple(i for i, a in enumerate(self.call.alleles) if a == self.alt_index)
-
-    @property
-    def where(self) -> str:
-        if self.record is None or self.call is None:
-            return "no record"
-        return f"{self.record.chrom}:{self.record.pos} ({self.call.gt_text})"
-
-
-def sample_variants(
-    sample_index: int,
-    alleles: Sequence[AnnotatedAllele],
-    thresholds: Thresholds,
-    lost: Sequence[LostHaplotype],
-) -> list[SampleVariant]:
-    """The alleles this sample carries or could not be called for, in file order (``lost``: the
-    sample's heterozygous deletions, ``lost_haplotypes``)."""
-    rows = []
-    for annotated in alleles:
-        call = annotated.alt.record.calls[sample_index]
-        zyg, copies, missing = zygosity(call, annotated.alt.alt_index)
-        if not zyg:
-            continue
-        if zyg == "het" and copies + spanning_slots(annotated.alt.record, call) == len(
-            call.alleles
-        ):
-            zyg = "hemizygous"  # every other haplotype lacks the site: a deletion (`*`) there
-        flags = tuple(quality_flags(annotated.alt.record, call, thresholds))
-        rows.append(SampleVariant(annotated, call, zyg, copies, missing, flags))
-    # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
-    for v in rows:
-        if v.zygosity != "hom_alt":
-            continue
-        start, end = affected_span(v.annotated.alt)
-        if any(d.start <= start and end <= d.end for d in lost):
-            v.zygosity, v.copies = "hemizygous", 1
-    return rows
-
-
-def _carrier_evidence(
-    annotated: AnnotatedAllele,
-    call: SampleCall,
-    thresholds: Thresholds,
-    lost: Sequence[LostHaplotype] = (),
-) -> Evidence:
-    """Evidence from a record whose ALT is the catalog allele. Copies are counted by haplotype:
-    a homozygous-looking call inside a heterozygous deletion is one copy (the deletion is the
-    other haplotype, and counts by its own classification)."""
-    record, index = annotated.alt.record, annotated.alt.alt_index
-    dira_id = annotated.key
-    _, copies, missing = zygosity(call, index)
-    ploidy = len(call.alleles) or 2
-    span = affected_span(annotated.alt)
-    around = [d for d in lost if d.touches(span)]
-    if ploidy == 2 and copies == 2 and around:
-        sure = next((d for d in around if d.holds(span)), None)
-        one = _carrier_evidence(annotated, one_copy(call, index, sure or around[0]), thresholds)
-        if sure is not None:
-            return one
-        why = (
-            f"homozygous call at the edge of, or beside a failing, heterozygous deletion "
-            f"({around[0].start}-{around[0].end}): one copy or two"
-        )
-        return replace(one, allowed=2, reason=f"{one.reason}; {why}" if one.reason else why)
-    if ploidy > 2:
-        return Evidence(dira_id, record, call, index, 0, min(2, copies + missing),
-                        f"GT of ploidy {ploidy} on chr2")  # fmt: skip
-    if copies == 0 and missing == 0:
-        flags = sample_flags(call, thresholds)
-        if flags:
-            return Evidence(dira_id, record, call, index, 0, ploidy,
-                            "reference call fails " + ", ".join(flags))  # fmt: skip
-        if ploidy == 1:
-            why = "haploid reference call on chr2: the other copy may be deleted"
-            return Evidence(dira_id, record, call, index, 0, 1, why)
-        # An SV record's reference call only says that this call set lacks this deletion:
-        # another SV record (other breakpoints, another caller) may still carry it. A `*`
-        # allele is no reference either: a deletion removes the site there (_spanned).
-        proves = not sv_record(record) and not spanning_slots(record, call)
-        return Evidence(dira_id, record, call, index, 0, 0, reference=proves)
-    if copies == 0:
-        return Evidence(dira_id, record, call, index, 0, 2 if ploidy == 1 else missing, "no-call")
-    flags = quality_flags(record, call, thresholds)
-    extra = 1 if ploidy == 1 else 0
-    if flags:
-        return Evidence(dira_id, record, call, index, 0, copies + missing + extra,
-                        "fails " + ", ".join(flags))  # fmt: skip
-    if ploidy == 1:
-        reason = "hemizygous (haploid GT on chr2): the other allele may be deleted"
-    else:
-        reason = "half-missing GT" if missing else ""
-    return Evidence(
-        dira_id, record, call, index, copies, copies + missing + extra, reason, annotated=annotated
-    )
-
-
-def _site_evidence(
-    sample_index: int,
-    alleles: Sequence[AnnotatedAllele],
-    records: Sequence[VariantRecord],
-    sites: Sequence[Site],
-    thresholds: Thresholds,
-    lost: Sequence[LostHaplotype],
-) -> list[Evidence]:
-    """Everything one sample's records say about the counting catalog alleles."""
-    found: list[Evidence] = []
-    seen: set[tuple[int, str]] = set()
-    for annotated in alleles:
-        record = annotated.alt.record
-        call = record.calls[sample_index]
-        if call.absent:
-            continue
-        if annotated.pathogenic:
-            found.append(_carrier_evidence(annotated, call, thresholds, lost))
-            seen.add((record.index, annotated.key))
-            continue
-        _, copies, missing = zygosity(call, annotated.alt.alt_index)
-        if copies and annotated.rearrangement and not annotated.mate:
-            # A rearrangement may break the gene on its haplotypes: a possible loss of
-            # function that nothing proves, whichever catalog sites it leaves intact.
-            found.append(Evidence(annotated.key, record, call, None, 0, copies + missing,
-                                  annotated.rearrangement, always=True))  # fmt: skip
-        # A no-call of an allele that would change a site (a CNV without CN, a deletion the
-        # caller could not genotype) leaves the site open as much as a call of it.
-        if not (copies or missing) or not could_hide(annotated):
-            continue
-        span = affected_span(annotated.alt)
-        unknown = ref_unknown(annotated)
-        why = (
-            f"the record ({short(annotated.alt.input)}) has REF N over the catalog allele's "
-            "bases: it proves neither the allele nor its absence"
-            if unknown
-            else f"another allele ({short(annotated.alt.allele)}, not in the catalog) changes "
-            "the site: it may hide or remove the catalog allele"
-            if copies
-            else f"another allele ({short(annotated.alt.allele)}, not in the catalog) that "
-            "would change the site is not called (no-call): it may hide or remove the catalog "
-            "allele"
-        )
-        for site in sites:
-            if site.overlaps(span) and site.entry.id != annotated.dira_id:
-                found.append(
-                    Evidence(site.entry.id, record, call, None, 0, copies + missing, why,
-                             always=unknown)
-                )  # fmt: skip
-    # Records over a catalog site whose ALT is some other allele: they can still leave the site
-    # open (no-call, failing reference call, odd ploidy) or prove it reference.
-    for record in records:
-        call = record.calls[sample_index]
-        for site in sites:
-            if not site.overlaps((record.pos, record.end)):
-                continue
-            found.extend(_spanned(site, record, call, sample_index, alleles))
-            if (record.index, site.entry.id) in seen:
-                continue
-            found.extend(_other_record(site, record, call, thresholds))
-    return found
-
-
-def _spanned(
-    site: Site,
-    record: VariantRecord,
-    call: SampleCall,
-    sample_index: int,
-    alleles: Sequence[AnnotatedAllele],
-) -> list[Evidence]:
-    """A ``*`` allele says a deletion on another record removes the site on that haplotype.
-    Where the file has that record, the deletion is judged as itself; where it does not (a file
-    restricted to the catalog positions, a deletion dropped by a filter), the unseen deletion
-    may be pathogenic: the site stays open on those haplotypes."""
-    if call.absent:
-        return []
-    stars = spanning_slots(record, call)
-    if not stars:
-        return []
-    shown = sum(
-        zygosity(a.alt.record.calls[sample_index], a.alt.alt_index)[1]
-        for a in alleles
-        if a.alt.record.index != record.index and removes_base(a, record.pos)
-    )
-    unseen = stars - shown
-    if unseen <= 0:
-        return []
-    why = (
-        f"a deletion spans the site on {unseen} haplotype(s) (ALT *) but its record is not "
-        "in the file: it may remove the site or be pathogenic itself"
-    )
-    return [Evidence(site.entry.id, record, call, None, 0, unseen, why, always=True)]
-
-
-def _other_record(
-    site: Site, record: VariantRecord, call: SampleCall, thresholds: Thresholds
-) -> list[Evidence]:
-    dira_id = site.entry.id
-    if call.absent:
-        return []
-    ploidy = len(call.alleles)
-    missing = sum(1 for a in call.alleles if a is None)
-    if not call.alleles or missing == ploidy:
-        return [Evidence(dira_id, record, call, None, 0, 2, "no-call at the site")]
-    if ploidy > 2:
-        return [Evidence(dira_id, record, call, None, 0, 2, f"GT of ploidy {ploidy} on chr2")]
-    if missing:
-        return [Evidence(dira_id, record, call, None, 0, missing, "half-missing GT at the site")]
-    if ploidy == 1:
-        return [
-            Evidence(dira_id, record, call, None, 0, 1,
-                     "haploid GT on chr2 at the site: the other copy may be deleted")
-        ]  # fmt: skip
-    if all(a == 0 for a in call.alleles):
-        if ref_n_over(record, site.start, site.end):
-            return []  # REF N: the site stays open (match.REF_UNKNOWN warns of the record)
-        flags = sample_flags(call, thresholds)
-        if unmeasured_block(record, call):
-            flags.append("a reference block without GQ or depth")
-        if flags:
-            return [
-                Evidence(dira_id, record, call, None, 0, 2,
-                         "reference call fails " + ", ".join(flags))
-            ]  # fmt: skip
-        return [Evidence(dira_id, record, call, None, 0, 0, reference=True)]
-    return []  # another ALT called: handled with the alleles (could_hide) or irrelevant
 
 
 def _says_absent(e: Evidence, calls: Sequence[Evidence]) -> bool:
@@ -439,15 +175,19 @@ def call_sample(
     gvcf: bool = False,
     exon_records: Sequence[VariantRecord] = (),
     sites: Sequence[Site] | None = None,
+    items: Sequence[Seen] | None = None,
 ) -> SampleReport:
     """Call one sample. ``alleles`` may be limited to those the sample does not call reference,
     and ``records`` to those over catalog sites: nothing else can change the call. In a gVCF
-    a site with no passing record is a coverage hole (``exon_records`` measure the CDS)."""
+    a site with no passing record is a coverage hole (``exon_records`` measure the CDS).
+    ``items`` are ``seen`` of the sample's call of each of ``alleles``, when already known."""
     if sites is None:
         sites = catalog_sites(catalog, build)
-    lost = lost_haplotypes(sample_index, alleles, thresholds)
-    variants = sample_variants(sample_index, alleles, thresholds, lost)
-    evidence = _site_evidence(sample_index, alleles, records, sites, thresholds, lost)
+    if items is None:
+        items = [seen(a, a.alt.record.calls[sample_index], thresholds, sites) for a in alleles]
+    lost = [i.lost for i in items if i.lost is not None]
+    variants = sample_variants(items, lost)
+    evidence = _site_evidence(sample_index, items, alleles, records, sites, thresholds, lost)
     if gvcf:
         covered = {e.dira_id for e in evidence}
         evidence.extend(
@@ -590,6 +330,26 @@ def catalog_sites(catalog: Catalog, build: str) -> tuple[Site, ...]:
 _SITES: dict[tuple[int, str], tuple[Catalog, tuple[Site, ...]]] = {}
 
 
+def _by_call(calls: Sequence[SampleCall]) -> list[tuple[SampleCall, Callable[[], list[int]]]]:
+    """The distinct call objects of a record (a cohort's equal calls share one), each with a
+    function that lists the samples that have it (listed only when asked: most are reference)."""
+    if len(calls) >= _ARRAYS_FROM:  # numpy, imported only for a cohort
+        import numpy as np
+
+        ids = np.fromiter(map(id, calls), dtype=np.int64, count=len(calls))
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        order = np.argsort(inverse.reshape(-1), kind="stable")
+        ends = np.cumsum(np.bincount(inverse.reshape(-1))).tolist()
+        return [
+            (calls[f], lambda a=a, b=b: order[a:b].tolist())
+            for f, a, b in zip(first.tolist(), [0, *ends[:-1]], ends, strict=True)
+        ]
+    out: dict[int, tuple[SampleCall, list[int]]] = {}
+    for i, call in enumerate(calls):
+        out.setdefault(id(call), (call, []))[1].append(i)
+    return [(call, where.copy) for call, where in out.values()]
+
+
 def call_samples(
     samples: Iterable[str],
     alleles: Sequence[AnnotatedAllele],
@@ -610,21 +370,37 @@ def call_samples(
         r for r in records if any(s.overlaps((r.pos, r.end)) for s in sites) and not sv_record(r)
     ]
     relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
+    items: list[list[Seen]] = [[] for _ in names]
+    record, groups = None, []
     for annotated in alleles:
-        calls = annotated.alt.record.calls
-        if annotated.pathogenic:
-            for allele_list in relevant:
-                allele_list.append(annotated)
-            continue
-        # Each distinct call of the record once: a cohort's reference calls share objects.
-        distinct = dict(zip(map(id, calls), calls, strict=True))
-        plain = {key for key, call in distinct.items() if call.alleles in _REFERENCE}
-        for i, key in enumerate(map(id, calls)):
-            if key not in plain:
+        deletes = None
+        if annotated.alt.record is not record:  # the ALTs of a record come one after another
+            record = annotated.alt.record
+            groups = _by_call(record.calls)
+        for call, where in groups:
+            # A cohort's window holds mostly reference calls: they change no call but that of a
+            # catalog allele's site.
+            if call.alleles in _REFERENCE and not annotated.pathogenic:
+                continue
+            if deletes is None:
+                deletes = deleted_bases(annotated.alt) is not None
+            item = seen(annotated, call, thresholds, sites, deletes)
+            for i in where():
                 relevant[i].append(annotated)
+                items[i].append(item)
     reports = [
         call_sample(
-            name, i, relevant[i], site_records, catalog, build, thresholds, gvcf, records, sites
+            name,
+            i,
+            relevant[i],
+            site_records,
+            catalog,
+            build,
+            thresholds,
+            gvcf,
+            records,
+            sites,
+            items[i],
         )
         for i, name in enumerate(names)
     ]

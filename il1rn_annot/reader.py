@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from il1rn_annot.bisection import Bounds, bisect_text
+from il1rn_annot.cohort_reader import read_cohort
 from il1rn_annot.errors import BuildError, InputError
 from il1rn_annot.genome import (
     BUILDS,
@@ -216,24 +217,22 @@ def _read(
                 regions = [il1rn_window(b) for b in BUILDS] + list(context.values())
                 _check_text(source, index, label, names, regions)
             problem = _problem(vf, label, index)
-            records = {
-                b: _fetch(
-                    vf,
-                    label,
-                    names,
-                    il1rn_window(b),
-                    detail,
-                    notes,
-                    problem,
-                    sv_header and chosen in (None, b),
-                )
-                for b in BUILDS
-            }
-            wide = {
-                b: _around(vf, label, names, region, il1rn_window(b), records[b], notes, problem)
-                for b, region in context.items()
-                if chosen in (None, b)
-            }
+
+            def fetched(reader, notes: Notes):
+                svs = {b: sv_header and chosen in (None, b) for b in BUILDS}
+                records = {
+                    b: _fetch(reader, label, names, il1rn_window(b), detail, notes, problem, svs[b])
+                    for b in BUILDS
+                }
+                wide = {
+                    b: _around(reader, label, names, r, il1rn_window(b), records[b], notes, problem)
+                    for b, r in context.items()
+                    if chosen in (None, b)
+                }
+                return records, wide, notes
+
+            # A cohort's sample columns are read as arrays, where they can be.
+            records, wide, notes = read_cohort(source, index, samples, vf, label, fetched)
             chr2_names = list(dict.fromkeys(r.chrom for b in BUILDS for r in records[b]))
             if texts is not None:
                 texts = indexed_lines(vf, source, index, (r for b in BUILDS for r in records[b]))

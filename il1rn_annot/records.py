@@ -239,6 +239,39 @@ def _without(call: SampleCall, bad: set[int], why: str) -> SampleCall:
     return replace(call, alleles=(None,) * len(call.alleles), gt=f"{call.gt} ({why})")
 
 
+def _text_calls(
+    text: str, n_samples: int, n_alts: int, block: bool, declared: frozenset[str], detail: bool
+) -> tuple[SampleCall, ...]:
+    """The calls of htslib's VCF text of a record; identical sample columns share one
+    ``SampleCall``, and without ``detail`` a reference call is only its GT."""
+    fields = text.rstrip("\n").split("\t")
+    if len(fields) != 9 + n_samples:
+        raise ValueError(
+            f"{len(fields)} columns, where the header's {n_samples} sample(s) need {9 + n_samples}"
+        )
+    keys = fields[8].split(":")
+    # Columns that differ only in fields the calls never read (AD, PL) share one call.
+    read = [i for i, key in enumerate(keys) if key in _READ_KEYS]
+    seen: dict[str, SampleCall] = {}
+    by_values: dict[tuple[str | None, ...], SampleCall] = {}
+    out = []
+    for column in fields[9:]:
+        if not detail:
+            gt = column.split(":", 1)[0]
+            if gt in _REF_GTS:
+                column = gt
+        call = seen.get(column)
+        if call is None:
+            values = column.split(":")
+            kept = tuple(values[i] if i < len(values) else None for i in read)
+            call = by_values.get(kept)
+            if call is None:
+                call = by_values[kept] = _sample_call(column, keys, n_alts, block, declared)
+            seen[column] = call
+        out.append(call)
+    return tuple(out)
+
+
 def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantRecord:
     """Freeze one pysam record. FORMAT values are read from htslib's VCF text of the record, and
     identical sample columns share one ``SampleCall``; without ``detail`` a reference call is
@@ -247,36 +280,19 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
     ref = rec.ref or "N"
     block = not alts or all(a in GVCF_ALTS for a in alts)
     calls: tuple[SampleCall, ...] = ()
-    n_samples = len(rec.header.samples)
+    # A cohort record (cohort_reader) brings its columns as arrays and says how many there are.
+    n_samples = getattr(rec, "n_samples", None)
+    if n_samples is None:
+        n_samples = len(rec.header.samples)
     if n_samples:
-        fields = str(rec).rstrip("\n").split("\t")
-        if len(fields) != 9 + n_samples:
-            raise ValueError(
-                f"{len(fields)} columns, where the header's {n_samples} sample(s) need "
-                f"{9 + n_samples}"
-            )
-        keys = fields[8].split(":")
         declared = _declared(rec.header, alts, block, rec.stop - rec.pos + 1)
-        # Columns that differ only in fields the calls never read (AD, PL) share one call.
-        read = [i for i, key in enumerate(keys) if key in _READ_KEYS]
-        seen: dict[str, SampleCall] = {}
-        by_values: dict[tuple[str | None, ...], SampleCall] = {}
-        out = []
-        for column in fields[9:]:
-            if not detail:
-                gt = column.split(":", 1)[0]
-                if gt in _REF_GTS:
-                    column = gt
-            call = seen.get(column)
-            if call is None:
-                values = column.split(":")
-                kept = tuple(values[i] if i < len(values) else None for i in read)
-                call = by_values.get(kept)
-                if call is None:
-                    call = by_values[kept] = _sample_call(column, keys, len(alts), block, declared)
-                seen[column] = call
-            out.append(call)
-        calls = tuple(out)
+        columnar = getattr(rec, "columnar_calls", None)
+        arrays = columnar(len(alts), block, declared, detail) if columnar else None
+        calls = (
+            arrays
+            if arrays is not None
+            else _text_calls(str(rec), n_samples, len(alts), block, declared, detail)
+        )
     svtype = cipos = ciend = None
     if any(a.startswith("<") or "[" in a or "]" in a for a in alts):
         info = rec.info

@@ -160,15 +160,23 @@ def lost_haplotypes(
     for annotated in alleles:
         if annotated.mate:
             continue
-        call = annotated.alt.record.calls[sample_index]
-        zyg, _, missing = zygosity(call, annotated.alt.alt_index)
-        extent = deleted_bases(annotated.alt) if zyg == "het" else None
-        if extent is None or len(call.alleles) != 2:
-            continue
-        passed = not missing and not quality_flags(annotated.alt.record, call, thresholds)
-        reach = _reach(annotated.alt, extent[0], extent[1])
-        out.append(LostHaplotype(*extent, call, annotated.alt.alt_index, passed, reach))
+        lost = lost_haplotype(annotated, annotated.alt.record.calls[sample_index], thresholds)
+        if lost is not None:
+            out.append(lost)
     return out
+
+
+def lost_haplotype(
+    annotated: AnnotatedAllele, call: SampleCall, thresholds: Thresholds
+) -> LostHaplotype | None:
+    """The haplotype one call of a deletion removes, when it is heterozygous (diploid)."""
+    zyg, _, missing = zygosity(call, annotated.alt.alt_index)
+    extent = deleted_bases(annotated.alt) if zyg == "het" else None
+    if extent is None or len(call.alleles) != 2:
+        return None
+    passed = not missing and not quality_flags(annotated.alt.record, call, thresholds)
+    reach = _reach(annotated.alt, extent[0], extent[1])
+    return LostHaplotype(*extent, call, annotated.alt.alt_index, passed, reach)
 
 
 def one_copy(call: SampleCall, index: int, lost: LostHaplotype) -> SampleCall:

@@ -9,6 +9,7 @@ from json.encoder import encode_basestring_ascii as _quoted
 
 from il1rn_annot.model import Report, SampleReport, SampleVariant
 from il1rn_annot.report.rows import call_fields, record_fields, record_indexes, record_key
+from il1rn_annot.report.tsv import SHARED_TEXTS
 
 #: A sample's variant entry (schema 2.0, "records, once"): which entry of ``records`` it is
 #: (one ALT allele each, so the index names the record and the allele), the catalog id the
@@ -115,24 +116,34 @@ def json_chunks(report: Report) -> Iterator[str]:
         return
     yield text[:-2] + ',\n  "samples": ['
     indexes = record_indexes(report)
+    texts: dict[int, str] = {}  # each shared variant row's text (alive as long as the report)
     for n, sample in enumerate(report.samples):
-        one = _sample_text(sample, indexes)
+        one = _sample_text(sample, indexes, texts)
         yield ("\n    " if not n else ",\n    ") + one.replace("\n", "\n    ")
     yield "\n  ]\n}\n"
 
 
-def _sample_text(sample: SampleReport, indexes: dict[tuple[int, int], int]) -> str:
+def _sample_text(
+    sample: SampleReport, indexes: dict[tuple[int, int], int], texts: dict[int, str]
+) -> str:
     """``json.dumps(sample_dict(sample, indexes), indent=2)``, byte for byte, without
-    ``json.dumps``'s per-call set-up for each variant (millions in a cohort)."""
+    ``json.dumps``'s per-call set-up for each variant (millions in a cohort); a variant row that
+    samples with the same call share (``texts``, by row object) is written once."""
     text = json.dumps(sample_dict(replace(sample, variants=[]), indexes), indent=2)
     if not sample.variants:
         return text
     assert text.endswith('\n  "variants": []\n}')  # the last key of sample_dict
     items = []
     for variant in sample.variants:
-        fields = sample_variant(variant, indexes)
-        lines = [_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS]
-        items.append("    {\n" + ",\n".join(lines) + "\n    }")
+        # A cohort's samples with one call of an allele share its row object: written once.
+        item = texts.get(id(variant))
+        if item is None:
+            if len(texts) >= SHARED_TEXTS:  # memory stays bounded
+                texts.clear()
+            fields = sample_variant(variant, indexes)
+            lines = [_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS]
+            item = texts[id(variant)] = "    {\n" + ",\n".join(lines) + "\n    }"
+        items.append(item)
     return text[: -len("[]\n}")] + "[\n" + ",\n".join(items) + "\n  ]\n}"
 
 

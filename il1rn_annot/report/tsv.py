@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from il1rn_annot.model import Report
+from il1rn_annot.model import Report, SampleVariant
 from il1rn_annot.report.rows import (
     RECORD_FIELDS,
     VARIANT_FIELDS,
@@ -156,6 +156,10 @@ def tsv_lines(report: Report) -> str:
     return "".join(tsv_chunks(report))
 
 
+#: The most variant rows whose text a writer keeps for the other samples sharing them (a
+#: biobank window can have millions of distinct calls): beyond it, the texts start again.
+SHARED_TEXTS = 50_000
+
 #: A variant row's cells that are the sample's own (its call), in ``VARIANT_FIELDS``; the other
 #: cells say what the allele is, the same in every sample that carries it.
 _OWN = frozenset(("genotype", "zygosity", "phase_set", "depth", "gq", "quality_flags"))
@@ -177,6 +181,8 @@ def tsv_chunks(report: Report) -> Iterator[str]:
         runs[-1][1].append(name)
         runs[-1] = (own, runs[-1][1], (*runs[-1][2], kept))
     allele_cells: dict[int, list[str]] = {}
+    own_texts: dict[tuple[int, str, tuple[str, ...]], list[str]] = {}
+    variant_texts: dict[int, str] = {}  # by row object, alive as long as the report
     empty = _line([None] * len(VARIANT_FIELDS), kept_variant)[:-1]
     for sample in report.samples:
         head = _line(
@@ -196,21 +202,48 @@ def tsv_chunks(report: Report) -> Iterator[str]:
             continue
         lines = []
         for variant in sample.variants:
-            key = id(variant.annotated)
-            cached = allele_cells.get(key)
-            if cached is None:
-                fields = allele_fields(variant.annotated)
-                cached = allele_cells[key] = [
-                    "" if own else _line(_joined_all(map(fields.get, names)), kept)[:-1]
-                    for own, names, kept in runs
-                ]
-            own_fields = call_fields(variant)
-            cells = [
-                _line(_joined_all(map(own_fields.get, names)), kept)[:-1] if own else text
-                for (own, names, kept), text in zip(runs, cached, strict=True)
-            ]
-            lines.append(head + TAB + TAB.join(cells) + TAB + tail)
+            # A cohort's samples with one call of an allele share its row object: its cells
+            # are formatted once.
+            text = variant_texts.get(id(variant))
+            if text is None:
+                if len(variant_texts) >= SHARED_TEXTS:  # memory stays bounded
+                    variant_texts.clear()
+                    own_texts.clear()
+                text = variant_texts[id(variant)] = _variant_cells(
+                    variant, runs, allele_cells, own_texts
+                )
+            lines.append(head + TAB + text + TAB + tail)
         yield "".join(lines)
+
+
+def _variant_cells(
+    variant: SampleVariant,
+    runs: list[tuple[bool, list[str], tuple[bool, ...]]],
+    allele_cells: dict[int, list[str]],
+    own_texts: dict[tuple[int, str, tuple[str, ...]], list[str]],
+) -> str:
+    """A variant's cells of ``VARIANT_FIELDS``: the allele's formatted once per allele, the
+    sample's own once per call, zygosity and flags (cohort calls are shared objects)."""
+    key = id(variant.annotated)
+    cached = allele_cells.get(key)
+    if cached is None:
+        fields = allele_fields(variant.annotated)
+        cached = allele_cells[key] = [
+            "" if own else _line(_joined_all(map(fields.get, names)), kept)[:-1]
+            for own, names, kept in runs
+        ]
+    mine = (id(variant.call), variant.zygosity, tuple(variant.quality_flags))
+    own_cells = own_texts.get(mine)
+    if own_cells is None:
+        own_fields = call_fields(variant)
+        own_cells = own_texts[mine] = [
+            _line(_joined_all(map(own_fields.get, names)), kept)[:-1] if own else ""
+            for own, names, kept in runs
+        ]
+    return TAB.join(
+        mine_text if own else text
+        for (own, _, _), text, mine_text in zip(runs, cached, own_cells, strict=True)
+    )
 
 
 def _report_tail(report: Report) -> list[object]:

@@ -1,0 +1,296 @@
+"""Sample columns of a multi-sample window as arrays (cyvcf2), one call object per distinct call.
+
+A cohort's window costs what parsing its sample columns costs: formatting each record back to
+text (2,500 columns of GT:AD:DP:GQ:PL) and splitting it in Python took most of the time. Here
+pysam reads each record with one sample only (everything but the sample columns: ALT, INFO,
+FILTER, errors worded as before), and cyvcf2 reads the same region once more for the columns as
+numpy arrays: GT, phase, DP, GQ, MIN_DP, PS, CN and FT. Samples whose columns are equal in those
+fields share one ``SampleCall``, made from the arrays with the rules ``records._sample_call``
+applies to the text (the comparison tests read every fixture both ways).
+
+Only what the arrays state exactly takes this path: a diploid GT written first, integer DP, GQ,
+MIN_DP, PS and CN, a string FT, no reference block, VCF before 4.4 (whose leading phase mark the
+arrays cannot show). A window with any other record, or that the two readers do not see alike
+(another htslib, another error), is read by pysam alone, as before (``Misaligned``). numpy and
+cyvcf2 are imported only for files of ``COLUMNS_FROM`` samples or more: they cost start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
+
+from il1rn_annot.model import SampleCall
+
+log = logging.getLogger(__name__)
+
+#: FORMAT fields the calls read besides GT, and the header type each must have here.
+_TYPES = {"DP": "Integer", "MIN_DP": "Integer", "GQ": "Integer", "PS": "Integer", "CN": "Integer",
+          "FT": "String"}  # fmt: skip
+_NUMBERS = ("DP", "MIN_DP", "GQ", "PS", "CN")
+#: htslib's missing and end-of-vector values of a 32-bit integer (both read as '.').
+_INT_MISSING = -(2**31)
+_INT_END = -(2**31) + 1
+_NONE = -(2**63)  # a missing number in the key matrix
+#: Samples from which a window's sample columns are read as arrays. Measured on 1,500-record
+#: windows (CPU s, text / arrays): 1 sample 0.28 / 0.37, 32 samples 0.83 / 1.11, 128 samples
+#: 1.68 / 1.45, 512 samples 3.76 / 2.87 (numpy and cyvcf2 cost start-up, and each record a few
+#: array operations).
+COLUMNS_FROM = 100
+
+
+class Misaligned(Exception):
+    """cyvcf2 and pysam do not read the window alike: the window is read by pysam alone."""
+
+
+class CohortRecord:
+    """A pysam record read with one sample, and the cyvcf2 variant of the same record with all
+    of them. ``records.convert`` reads the record from the first, the calls from the second."""
+
+    __slots__ = ("_memo", "_rec", "_types", "n_samples", "variant")
+
+    def __init__(self, rec, variant, n_samples: int, types: dict[str, str], memo: dict) -> None:
+        self._rec = rec
+        self._memo = memo
+        self.variant = variant
+        self.n_samples = n_samples
+        self._types = types
+
+    def __getattr__(self, name: str):
+        return getattr(self._rec, name)
+
+    def __str__(self) -> str:
+        # The text of a record the arrays cannot serve: cyvcf2's own text of it may differ from
+        # pysam's (a BCF whose GT is not first), so the window is read by pysam alone.
+        raise Misaligned(f"record at {self._rec.pos} read as text")
+
+    def columnar_calls(
+        self, n_alts: int, block: bool, declared: frozenset[str], detail: bool
+    ) -> tuple[SampleCall, ...] | None:
+        """The record's calls from the arrays, or None when its text must be parsed."""
+        return sample_calls(self.variant, self._types, self._memo, n_alts, block, declared, detail)
+
+
+class CohortFile:
+    """A multi-sample indexed file read through both readers; ``fetch`` as pysam's."""
+
+    def __init__(self, lean, vcf, samples: Sequence[str], types: dict[str, str]) -> None:
+        self._lean = lean
+        self._vcf = vcf
+        self._n = len(samples)
+        self._types = types
+        self._memo: dict = {}  # equal calls of different records share one SampleCall
+
+    def fetch(self, name: str, start: int, end: int) -> Iterator[CohortRecord]:
+        rows = self._lean.fetch(name, start, end)  # a ValueError for an unknown contig, as pysam
+        return self._paired(rows, f"{name}:{start + 1}-{end}")
+
+    def _paired(self, rows, region: str) -> Iterator[CohortRecord]:
+        try:
+            variants = iter(self._vcf(region))
+        except Exception as exc:  # cyvcf2 raises bare Exceptions
+            raise Misaligned(f"cyvcf2 cannot query {region}: {exc}") from None
+        for rec in rows:
+            try:
+                variant = next(variants)
+            except Exception as exc:  # StopIteration included: fewer records than pysam
+                raise Misaligned(f"cyvcf2 stopped before {rec.pos}: {exc!r}") from None
+            if (rec.pos, rec.ref) != (variant.POS, variant.REF):
+                raise Misaligned(f"cyvcf2 read {variant.POS} where pysam read {rec.pos}")
+            yield CohortRecord(rec, variant, self._n, self._types, self._memo)
+        try:
+            extra = next(variants, None)
+        except Exception as exc:
+            raise Misaligned(f"cyvcf2 failed after the last record: {exc!r}") from None
+        if extra is not None:
+            raise Misaligned(f"cyvcf2 read a record at {extra.POS} that pysam did not")
+
+    def close(self) -> None:
+        """Close both; htslib fails to close some damaged files, which the reader's own file
+        reports (``reader._closing``), or an error already on its way out has said."""
+        for opened in (self._lean, self._vcf):
+            with suppress(Exception):
+                opened.close()
+
+
+def open_cohort(
+    source: str, index: str | None, samples: Sequence[str], header, label: str
+) -> CohortFile | None:
+    """Both readers on ``source``, or None where the arrays cannot serve it (cyvcf2 missing or
+    failing to open it, samples it reads otherwise, VCF 4.4)."""
+    import pysam
+
+    version = next((r.value for r in header.records if r.key == "fileformat"), "") or ""
+    if not version.startswith(("VCFv4.0", "VCFv4.1", "VCFv4.2", "VCFv4.3")):
+        return None  # 4.4 may write a leading phase mark ('|0/1') the arrays do not show
+    try:
+        import cyvcf2
+    except ImportError:
+        log.debug("%s: cyvcf2 not installed: sample columns read as text", label)
+        return None
+    types = {k: header.formats[k].type for k in _TYPES if k in header.formats}
+    cyvcf2.cyvcf2.set_htslib_log_level(
+        0
+    )  # HTS_LOG_OFF: its htslib's messages must not reach the user
+    vcf = lean = None
+    try:
+        vcf = cyvcf2.VCF(source, samples=list(samples), gts012=False)
+        if index:
+            vcf.set_index(index)
+        if list(vcf.samples) != list(samples):
+            raise Misaligned("cyvcf2 reads other samples")
+        lean = pysam.VariantFile(source, index_filename=index)
+        lean.subset_samples(list(samples[:1]))
+    except Exception as exc:  # cyvcf2 raises bare Exceptions
+        log.debug("%s: sample columns read as text (%s)", label, exc)
+        for opened in (vcf, lean):
+            if opened is not None:
+                with suppress(Exception):
+                    opened.close()
+        return None
+    return CohortFile(lean, vcf, samples, types)
+
+
+def sample_calls(
+    variant,
+    types: dict[str, str],
+    memo: dict,
+    n_alts: int,
+    block: bool,
+    declared: frozenset[str],
+    detail: bool,
+) -> tuple[SampleCall, ...] | None:
+    """Every sample's ``SampleCall`` of one record, equal calls sharing one object; None when
+    the record has anything the arrays do not state exactly (see the module docstring)."""
+    import numpy as np
+
+    keys = list(variant.FORMAT or ())
+    if block or not keys or keys[0] != "GT":
+        return None
+    read = [k for k in keys if k in _TYPES]
+    if any(types.get(k) != _TYPES[k] for k in read):
+        return None
+    genotypes = variant.genotype
+    if genotypes is None or genotypes.ploidy != 2:
+        return None
+    gt = genotypes.array().astype(np.int64)  # first, second allele (-1 '.', -2 none), phased
+    if (gt[:, :2] < -2).any():
+        return None  # not a GT htslib could have parsed: leave it to the text
+    first, second, phased = gt[:, 0], gt[:, 1], gt[:, 2]
+    haploid = second == -2
+    first[first == -2] = -1  # no allele at all: htslib writes '.'
+    phased[haploid] = 0
+    columns = [first, second, phased]
+    for key in _NUMBERS:
+        if key in read:
+            values = variant.format(key)[:, 0].astype(np.int64)
+            values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
+        else:
+            values = np.full(len(first), _NONE)
+        columns.append(values)
+    filters: Sequence[str] = ()
+    if "FT" in read:
+        filters, codes = np.unique(variant.format("FT"), return_inverse=True)
+        columns.append(codes.reshape(-1).astype(np.int64))
+    else:
+        columns.append(np.full(len(first), -1))
+    bad = np.flatnonzero((first > n_alts) | (second > n_alts))
+    if len(bad):  # the first sample's GT naming an allele the record does not have
+        text = _gt_text(*(int(x[bad[0]]) for x in (first, second, phased)))
+        raise ValueError(f"GT {text!r} names an allele the record does not have")
+    matrix = np.stack(columns, axis=1)
+    by_sample = np.empty(len(first), dtype=object)
+    rest = np.arange(len(first))
+    if not detail:  # a reference call is only its GT (reader._detail_predicate)
+        reference = (first == 0) & ((second == 0) | haploid)
+        kinds = second * 2 + phased  # 0/0, 0|0 or haploid 0
+        for kind in np.unique(kinds[reference]).tolist():
+            where = reference & (kinds == kind)
+            row = (0, int(second[where][0]), int(phased[where][0]), *[_NONE] * len(_NUMBERS))
+            by_sample[where] = _call(row, None, keys, n_alts, declared, memo)
+        rest = np.flatnonzero(~reference)
+    seen: dict[tuple[int, ...], SampleCall] = {}
+    for i, row in zip(rest.tolist(), matrix[rest].tolist(), strict=True):
+        key = tuple(row)
+        call = seen.get(key)
+        if call is None:
+            ft = None if row[-1] < 0 else str(filters[row[-1]])
+            call = seen[key] = _call(key[:-1], ft, keys, n_alts, declared, memo)
+        by_sample[i] = call
+    return tuple(by_sample.tolist())
+
+
+def _gt_text(first: int, second: int, phased: int) -> str:
+    """The GT as htslib writes it (what ``records._sample_call`` reads)."""
+    a = "." if first < 0 else str(first)
+    if second == -2:
+        return a
+    return a + ("|" if phased else "/") + ("." if second < 0 else str(second))
+
+
+def _call(
+    row: tuple[int, ...],
+    ft: str | None,
+    keys: list[str],
+    n_alts: int,
+    declared: frozenset[str],
+    memo: dict,
+) -> SampleCall:
+    """One distinct row of the key matrix (GT, phase, the numbers) and FT as the call
+    ``records._sample_call`` makes of its text; equal ones across records share one object."""
+    key = (row, ft, tuple(keys), n_alts, declared)
+    known = memo.get(key)
+    if known is not None:
+        return known
+    first, second, phased, dp, _min_dp, gq, ps, cn = row
+    gt = _gt_text(first, second, phased)
+    if gt == ".":
+        alleles: tuple[int | None, ...] = (None, None)
+    elif second == -2:
+        alleles = (first,)
+    else:
+        alleles = (None if first < 0 else first, None if second < 0 else second)
+    depth_key = "DP"  # MIN_DP is read for reference blocks only, which take the text path
+    depth = None if dp == _NONE else dp
+    quality = None if gq == _NONE else gq
+    expected = set(keys)
+    if any(a for a in alleles if a is not None):
+        expected |= declared
+    unknown = tuple(
+        key for key, value in ((depth_key, depth), ("GQ", quality))
+        if value is None and key in expected
+    )  # fmt: skip
+    call = memo[key] = SampleCall(
+        alleles=alleles,
+        phased=bool(phased) and len(alleles) > 1,
+        phase_set=None if ps == _NONE else ps if ps >= 0 else str(ps),
+        depth=depth,
+        gq=quality,
+        quality_unknown=unknown if any(a is not None for a in alleles) else (),
+        sample_filter=None if ft in (None, ".") else ft,
+        gt=gt,
+        copy_number=None if cn == _NONE else cn,
+    )
+    return call
+
+
+def read_cohort(
+    source: str, index: str | None, samples: Sequence[str], vf, label: str, fetched: Callable
+):
+    """``fetched(reader, notes)`` (the reader's indexed read) through both readers, or through
+    pysam's ``vf`` alone for fewer than ``COLUMNS_FROM`` samples, or when the two readers cannot
+    serve the file or do not read it alike."""
+    from il1rn_annot.records import Notes
+
+    if len(samples) < COLUMNS_FROM:
+        return fetched(vf, Notes())
+    cohort = open_cohort(source, index, samples, vf.header, label)
+    if cohort is not None:
+        try:
+            return fetched(cohort, Notes())
+        except Misaligned as why:
+            log.debug("%s: sample columns read as text (%s)", label, why)
+        finally:
+            cohort.close()
+    return fetched(vf, Notes())

@@ -1,0 +1,350 @@
+"""What one sample's records say about each counting catalog allele: ``Evidence`` of copies
+proven and allowed, from the calls of the allele, of other alleles over its site, and of records
+whose ALT is something else (``genotype`` turns the evidence into the call).
+
+A cohort shares call objects between samples, so what one call of one allele says (``Seen``) is
+worked out once and handed to every sample with that call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from il1rn_annot.catalog import CatalogEntry
+from il1rn_annot.model import (
+    AnnotatedAllele,
+    SampleCall,
+    SampleVariant,
+    VariantRecord,
+)
+from il1rn_annot.zygosity import (
+    LostHaplotype,
+    Thresholds,
+    affected_span,
+    could_hide,
+    deleted_bases,
+    lost_haplotype,
+    one_copy,
+    quality_flags,
+    ref_n_over,
+    ref_unknown,
+    removes_base,
+    sample_flags,
+    short,
+    spanning_slots,
+    sv_record,
+    unmeasured_block,
+    zygosity,
+)
+
+#: GTs that say "reference" and nothing else; a sample with one of these needs no attention.
+_REFERENCE = frozenset({(0, 0)})
+
+
+@dataclass(frozen=True)
+class Site:
+    """A counting catalog allele and the bases it changes on the input's build."""
+
+    entry: CatalogEntry
+    start: int
+    end: int
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        return span[0] <= self.end and span[1] >= self.start
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one record says about one counting catalog allele in one sample."""
+
+    dira_id: str
+    record: VariantRecord | None  # None: a gVCF with no record over the site
+    call: SampleCall | None
+    alt_index: int | None  # the matching ALT; None when the record is about the site only
+    proven: int  # pathogenic copies this record proves
+    allowed: int  # pathogenic copies this record allows (proven included)
+    reason: str = ""  # why allowed > proven
+    reference: bool = False  # a passing call that proves the allele absent
+    annotated: AnnotatedAllele | None = None  # the allele, for carrier evidence
+    always: bool = False  # a review reason whatever the call (unseen deletion, rearrangement)
+
+    @property
+    def slots(self) -> tuple[int, ...]:
+        """Which haplotypes (GT positions) carry the allele."""
+        if self.alt_index is None or self.call is None:
+            return ()
+        return tuple(i for i, a in enumerate(self.call.alleles) if a == self.alt_index)
+
+    @property
+    def where(self) -> str:
+        if self.record is None or self.call is None:
+            return "no record"
+        return f"{self.record.chrom}:{self.record.pos} ({self.call.gt_text})"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What one call of one allele gives, whichever sample has it: worked out once per distinct
+    call of a cohort's record (calls are shared objects), then handed to each sample."""
+
+    annotated: AnnotatedAllele
+    call: SampleCall
+    #: the report's variant row, shared by the samples with this call (never changed in place);
+    #: None when the call neither carries the allele nor misses it
+    variant: SampleVariant | None
+    lost: LostHaplotype | None  # the haplotype a heterozygous deletion removes
+    other: tuple[Evidence, ...]  # what a call of a non-counting allele says of the sites
+
+
+def seen(
+    annotated: AnnotatedAllele,
+    call: SampleCall,
+    thresholds: Thresholds,
+    sites: Sequence[Site],
+    deletes: bool | None = None,
+) -> Seen:
+    """``Seen`` for one call of one allele (``deletes``: whether the allele is a deletion with
+    known bases, ``deleted_bases``, when the caller knows it already)."""
+    zyg, copies, missing = found = zygosity(call, annotated.alt.alt_index)
+    if not zyg:  # neither carried nor missing: nothing to see (``zygosity``)
+        return Seen(annotated, call, None, None, ())
+    if deletes is None:
+        deletes = deleted_bases(annotated.alt) is not None
+    lost = None
+    if zyg == "het" and deletes and not annotated.mate:
+        lost = lost_haplotype(annotated, call, thresholds)
+    other: tuple[Evidence, ...] = ()
+    if (copies or missing) and not annotated.pathogenic and not call.absent:
+        other = tuple(_other_allele(annotated, call, sites, found))
+    view = _variant_view(annotated, call, thresholds, found)
+    variant = None if view is None else SampleVariant(annotated, call, *view)
+    return Seen(annotated, call, variant, lost, other)
+
+
+def _variant_view(
+    annotated: AnnotatedAllele,
+    call: SampleCall,
+    thresholds: Thresholds,
+    found: tuple[str, int, int],
+) -> tuple[str, int, int, tuple[str, ...]] | None:
+    zyg, copies, missing = found  # zygosity(call, annotated.alt.alt_index)
+    if not zyg:
+        return None
+    if zyg == "het" and copies + spanning_slots(annotated.alt.record, call) == len(call.alleles):
+        zyg = "hemizygous"  # every other haplotype lacks the site: a deletion (`*`) there
+    return zyg, copies, missing, tuple(quality_flags(annotated.alt.record, call, thresholds))
+
+
+def sample_variants(items: Sequence[Seen], lost: Sequence[LostHaplotype]) -> list[SampleVariant]:
+    """The alleles this sample carries or could not be called for, in file order (``lost``: the
+    sample's heterozygous deletions, ``lost_haplotypes``)."""
+    rows = [i.variant for i in items if i.variant is not None]
+    # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
+    for n, v in enumerate(rows if lost else ()):
+        if v.zygosity != "hom_alt":
+            continue
+        start, end = affected_span(v.annotated.alt)
+        if any(d.start <= start and end <= d.end for d in lost):
+            rows[n] = replace(v, zygosity="hemizygous", copies=1)  # this sample's own row
+    return rows
+
+
+def _carrier_evidence(
+    annotated: AnnotatedAllele,
+    call: SampleCall,
+    thresholds: Thresholds,
+    lost: Sequence[LostHaplotype] = (),
+) -> Evidence:
+    """Evidence from a record whose ALT is the catalog allele. Copies are counted by haplotype:
+    a homozygous-looking call inside a heterozygous deletion is one copy (the deletion is the
+    other haplotype, and counts by its own classification)."""
+    record, index = annotated.alt.record, annotated.alt.alt_index
+    dira_id = annotated.key
+    _, copies, missing = zygosity(call, index)
+    ploidy = len(call.alleles) or 2
+    span = affected_span(annotated.alt)
+    around = [d for d in lost if d.touches(span)]
+    if ploidy == 2 and copies == 2 and around:
+        sure = next((d for d in around if d.holds(span)), None)
+        one = _carrier_evidence(annotated, one_copy(call, index, sure or around[0]), thresholds)
+        if sure is not None:
+            return one
+        why = (
+            f"homozygous call at the edge of, or beside a failing, heterozygous deletion "
+            f"({around[0].start}-{around[0].end}): one copy or two"
+        )
+        return replace(one, allowed=2, reason=f"{one.reason}; {why}" if one.reason else why)
+    if ploidy > 2:
+        return Evidence(dira_id, record, call, index, 0, min(2, copies + missing),
+                        f"GT of ploidy {ploidy} on chr2")  # fmt: skip
+    if copies == 0 and missing == 0:
+        flags = sample_flags(call, thresholds)
+        if flags:
+            return Evidence(dira_id, record, call, index, 0, ploidy,
+                            "reference call fails " + ", ".join(flags))  # fmt: skip
+        if ploidy == 1:
+            why = "haploid reference call on chr2: the other copy may be deleted"
+            return Evidence(dira_id, record, call, index, 0, 1, why)
+        # An SV record's reference call only says that this call set lacks this deletion:
+        # another SV record (other breakpoints, another caller) may still carry it. A `*`
+        # allele is no reference either: a deletion removes the site there (_spanned).
+        proves = not sv_record(record) and not spanning_slots(record, call)
+        return Evidence(dira_id, record, call, index, 0, 0, reference=proves)
+    if copies == 0:
+        return Evidence(dira_id, record, call, index, 0, 2 if ploidy == 1 else missing, "no-call")
+    flags = quality_flags(record, call, thresholds)
+    extra = 1 if ploidy == 1 else 0
+    if flags:
+        return Evidence(dira_id, record, call, index, 0, copies + missing + extra,
+                        "fails " + ", ".join(flags))  # fmt: skip
+    if ploidy == 1:
+        reason = "hemizygous (haploid GT on chr2): the other allele may be deleted"
+    else:
+        reason = "half-missing GT" if missing else ""
+    return Evidence(
+        dira_id, record, call, index, copies, copies + missing + extra, reason, annotated=annotated
+    )
+
+
+def _site_evidence(
+    sample_index: int,
+    items: Sequence[Seen],
+    alleles: Sequence[AnnotatedAllele],
+    records: Sequence[VariantRecord],
+    sites: Sequence[Site],
+    thresholds: Thresholds,
+    lost: Sequence[LostHaplotype],
+) -> list[Evidence]:
+    """Everything one sample's records say about the counting catalog alleles."""
+    found: list[Evidence] = []
+    counted: set[tuple[int, str]] = set()
+    for item in items:
+        annotated, call = item.annotated, item.call
+        if call.absent:
+            continue
+        if annotated.pathogenic:
+            found.append(_carrier_evidence(annotated, call, thresholds, lost))
+            counted.add((annotated.alt.record.index, annotated.key))
+        else:
+            found.extend(item.other)
+    # Records over a catalog site whose ALT is some other allele: they can still leave the site
+    # open (no-call, failing reference call, odd ploidy) or prove it reference.
+    for record in records:
+        call = record.calls[sample_index]
+        for site in sites:
+            if not site.overlaps((record.pos, record.end)):
+                continue
+            found.extend(_spanned(site, record, call, sample_index, alleles))
+            if (record.index, site.entry.id) in counted:
+                continue
+            found.extend(_other_record(site, record, call, thresholds))
+    return found
+
+
+def _other_allele(
+    annotated: AnnotatedAllele,
+    call: SampleCall,
+    sites: Sequence[Site],
+    zygous: tuple[str, int, int],
+) -> list[Evidence]:
+    """What a call of an allele that is not a counting catalog allele says of the sites: a
+    rearrangement, or another allele that may hide or remove a catalog allele (``zygous``:
+    ``zygosity`` of the call)."""
+    record = annotated.alt.record
+    found: list[Evidence] = []
+    _, copies, missing = zygous
+    if copies and annotated.rearrangement and not annotated.mate:
+        # A rearrangement may break the gene on its haplotypes: a possible loss of
+        # function that nothing proves, whichever catalog sites it leaves intact.
+        found.append(Evidence(annotated.key, record, call, None, 0, copies + missing,
+                              annotated.rearrangement, always=True))  # fmt: skip
+    # A no-call of an allele that would change a site (a CNV without CN, a deletion the
+    # caller could not genotype) leaves the site open as much as a call of it.
+    if not (copies or missing) or not could_hide(annotated):
+        return found
+    span = affected_span(annotated.alt)
+    unknown = ref_unknown(annotated)
+    why = (
+        f"the record ({short(annotated.alt.input)}) has REF N over the catalog allele's "
+        "bases: it proves neither the allele nor its absence"
+        if unknown
+        else f"another allele ({short(annotated.alt.allele)}, not in the catalog) changes "
+        "the site: it may hide or remove the catalog allele"
+        if copies
+        else f"another allele ({short(annotated.alt.allele)}, not in the catalog) that "
+        "would change the site is not called (no-call): it may hide or remove the catalog "
+        "allele"
+    )
+    for site in sites:
+        if site.overlaps(span) and site.entry.id != annotated.dira_id:
+            found.append(
+                Evidence(site.entry.id, record, call, None, 0, copies + missing, why,
+                         always=unknown)
+            )  # fmt: skip
+    return found
+
+
+def _spanned(
+    site: Site,
+    record: VariantRecord,
+    call: SampleCall,
+    sample_index: int,
+    alleles: Sequence[AnnotatedAllele],
+) -> list[Evidence]:
+    """A ``*`` allele says a deletion on another record removes the site on that haplotype.
+    Where the file has that record, the deletion is judged as itself; where it does not (a file
+    restricted to the catalog positions, a deletion dropped by a filter), the unseen deletion
+    may be pathogenic: the site stays open on those haplotypes."""
+    if call.absent:
+        return []
+    stars = spanning_slots(record, call)
+    if not stars:
+        return []
+    shown = sum(
+        zygosity(a.alt.record.calls[sample_index], a.alt.alt_index)[1]
+        for a in alleles
+        if a.alt.record.index != record.index and removes_base(a, record.pos)
+    )
+    unseen = stars - shown
+    if unseen <= 0:
+        return []
+    why = (
+        f"a deletion spans the site on {unseen} haplotype(s) (ALT *) but its record is not "
+        "in the file: it may remove the site or be pathogenic itself"
+    )
+    return [Evidence(site.entry.id, record, call, None, 0, unseen, why, always=True)]
+
+
+def _other_record(
+    site: Site, record: VariantRecord, call: SampleCall, thresholds: Thresholds
+) -> list[Evidence]:
+    dira_id = site.entry.id
+    if call.absent:
+        return []
+    ploidy = len(call.alleles)
+    missing = sum(1 for a in call.alleles if a is None)
+    if not call.alleles or missing == ploidy:
+        return [Evidence(dira_id, record, call, None, 0, 2, "no-call at the site")]
+    if ploidy > 2:
+        return [Evidence(dira_id, record, call, None, 0, 2, f"GT of ploidy {ploidy} on chr2")]
+    if missing:
+        return [Evidence(dira_id, record, call, None, 0, missing, "half-missing GT at the site")]
+    if ploidy == 1:
+        return [
+            Evidence(dira_id, record, call, None, 0, 1,
+                     "haploid GT on chr2 at the site: the other copy may be deleted")
+        ]  # fmt: skip
+    if all(a == 0 for a in call.alleles):
+        if ref_n_over(record, site.start, site.end):
+            return []  # REF N: the site stays open (match.REF_UNKNOWN warns of the record)
+        flags = sample_flags(call, thresholds)
+        if unmeasured_block(record, call):
+            flags.append("a reference block without GQ or depth")
+        if flags:
+            return [
+                Evidence(dira_id, record, call, None, 0, 2,
+                         "reference call fails " + ", ".join(flags))
+            ]  # fmt: skip
+        return [Evidence(dira_id, record, call, None, 0, 0, reference=True)]
+    return []  # another ALT called: handled with the alleles (could_hide) or irrelevant
