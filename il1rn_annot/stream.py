@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 import tempfile
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -211,8 +212,9 @@ class _State:
 
     def _sorted_far(self, data: bytes, start: int, end: int, name: bytes, lines: int) -> bool:
         """A chunk of chromosome 2 alone (``lines`` lines of ``data[start:end]``, each starting
-        with ``name``), in POS order and away from the window, counted at C speed (its POS cells
-        and their order only); False leaves it to be read line by line."""
+        with ``name``) in POS order, counted at C speed (its POS cells and their order only)
+        but for the lines near the window, which are read one by one; False leaves it all to be
+        read line by line."""
         pattern = _POS_OF.get(name) or _POS_OF.setdefault(
             name, re.compile(rb"(?m)^" + re.escape(name) + rb"\t([1-9][0-9]*)\t")
         )
@@ -220,19 +222,34 @@ class _State:
         if len(cells) != lines:
             return False  # a POS that _pos refuses, with its line number
         positions = list(map(int, cells))
-        order = self.scan.order
-        if positions[0] < order.previous[1] or positions != sorted(positions):
+        if positions[0] < self.scan.order.previous[1] or positions != sorted(positions):
             return False
         first, last, _ = self.bounds
-        if positions[-1] >= first and positions[0] <= last + LOOKBACK:
-            return False  # near the window: its lines may be candidates
         far_ends = data.find(b"END=", start, end) >= 0 or data.find(b"SVLEN=", start, end) >= 0
         if positions[0] < first and far_ends:
-            return False
-        order.names.setdefault(name.decode("utf-8", "replace"), None)
-        self.n += lines
-        order.previous = (name.decode("utf-8", "replace"), positions[-1], self.n)
+            return False  # a long deletion or block may reach the window from here
+        # From the first line at ``first`` to the last one a breakend may reach it from.
+        near = bisect_left(positions, first), bisect_right(positions, last + LOOKBACK)
+        begin, stop = (self._line_at(data, start, end, name, positions, k) for k in near)
+        self._counted(name, positions[: near[0]])
+        self._lines(data[begin:stop])
+        self._counted(name, positions[near[1] :])
         return True
+
+    @staticmethod
+    def _line_at(data: bytes, start: int, end: int, name: bytes, positions: list, k: int) -> int:
+        """Where line ``k`` of a sorted run starts: the first line with its POS."""
+        if k in (0, len(positions)):
+            return start if k == 0 else end
+        return data.find(b"\n%b\t%d\t" % (name, positions[k]), start, end) + 1
+
+    def _counted(self, name: bytes, positions: list[int]) -> None:
+        """Lines of ``name`` in POS order, past or before the window: counted, order noted."""
+        if positions:
+            shown_name = name.decode("utf-8", "replace")
+            self.scan.order.names.setdefault(shown_name, None)
+            self.n += len(positions)
+            self.scan.order.previous = (shown_name, positions[-1], self.n)
 
     def _is2(self, chrom: bytes) -> bool:
         is2 = self.chr2.get(chrom)
