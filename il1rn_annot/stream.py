@@ -9,13 +9,12 @@ records are binary, is read through htslib to the end. Out-of-order records beco
 
 from __future__ import annotations
 
-import gzip
 import io
 import re
 import shutil
 import sys
 import tempfile
-import zlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import BinaryIO
 
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import is_chr2_alias
+from il1rn_annot.inflate import blocks, copy_all, damaged_errors, open_gzip
 from il1rn_annot.vcftext import bad_gt, shown
 
 #: Records may start this far before the window and still reach into it (long deletions, END).
@@ -91,11 +91,9 @@ class Scan:
     order: Order
 
 
-def open_text(path: str) -> BinaryIO:
-    """A text VCF, plain or compressed (BGZF is multi-member gzip), as binary lines."""
+def _gzipped(path: str) -> bool:
     with open(path, "rb") as fh:
-        magic = fh.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+        return fh.read(2) == b"\x1f\x8b"
 
 
 @contextmanager
@@ -111,30 +109,54 @@ def scan_text(path: str, label: str, first: int, last: int, reach_from: int) -> 
 
 
 def _scan(path: str, label: str, bounds: tuple[int, int, int], out: BinaryIO, scan: Scan) -> None:
-    """The header is copied; then the records are read in blocks of whole lines. A block with no
-    line that may start with a name of chr2 is only counted and checked for tab-less lines (C
-    speed); the others are read line by line."""
+    """The header is copied; then the records are read in blocks of whole lines. A block of one
+    contig other than chr2 is only counted (C speed); the others are looked at more closely (see
+    ``_State.chunk``)."""
     state = _State(label, bounds, out, scan)
+    rest, header = b"", True
     try:
-        with open_text(path) as fh:
-            line = fh.readline()
-            while line.startswith(b"#"):
-                out.write(line)
-                state.n += 1
-                line = fh.readline()
-            rest = line
-            while True:
-                block = fh.read(_BLOCK)
-                data = rest + block
-                cut = len(data) if not block else data.rfind(b"\n") + 1
-                chunk, rest = data[:cut], data[cut:]
-                if chunk:
-                    state.chunk(chunk)
-                if not block:
-                    return
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        for block in blocks(path, _BLOCK, _gzipped(path)):
+            if rest and not header:  # the line cut by the last block's end, on its own
+                cut = block.find(b"\n") + 1
+                if not cut:
+                    rest += block
+                    continue
+                state.chunk(rest + block[:cut])
+                rest, start = b"", cut
+            else:
+                block, rest, start = rest + block, b"", 0
+            if header:
+                block, header = _header(block, state, last=False)
+                if header:  # the header may go on in the next block
+                    rest = block
+                    continue
+            cut = block.rfind(b"\n") + 1
+            if cut > start:
+                state.chunk(block, start, cut)
+            rest = block[max(cut, start) :]
+        if header:
+            rest, _ = _header(rest, state, last=True)
+        if rest:
+            state.chunk(rest)
+    except damaged_errors() as exc:
         problem = f"truncated or damaged compressed file after line {state.n} ({shown(exc)})"
         raise InputError(problem, label) from None
+
+
+def _header(data: bytes, state: _State, last: bool) -> tuple[bytes, bool]:
+    """Copy the header lines at the start of ``data``; return what follows them, and whether the
+    header may go on in the next block (never when this is the ``last``)."""
+    at = 0
+    while data.startswith(b"#", at):
+        end = data.find(b"\n", at) + 1
+        if not end:
+            if not last:
+                return data[at:], True  # a header line cut by the block's end
+            end = len(data)
+        state.out.write(data[at:end])
+        state.n += 1
+        at = end
+    return data[at:], at == len(data) and not last
 
 
 @dataclass
@@ -148,45 +170,86 @@ class _State:
     n: int = 0  # lines read so far
     chr2: dict[bytes, bool] = field(default_factory=dict)
 
-    def chunk(self, chunk: bytes) -> None:
-        head = chunk[: chunk.find(b"\n")]
+    def chunk(self, data: bytes, start: int = 0, end: int | None = None) -> None:
+        """The whole lines of ``data[start:end]``, looked at in place (a slice would copy them),
+        one run of lines of the same CHROM after another."""
+        end = len(data) if end is None else end
+        while start < end:
+            start = self._run(data, start, end)
+
+    def _run(self, data: bytes, start: int, end: int) -> int:
+        """The lines from ``start`` that share its CHROM, up to the last line of that CHROM
+        before ``end`` if no other CHROM comes between (C-speed counts, no regex); else all
+        lines to ``end``, one by one where chr2 may be among them. Returns where it stopped."""
+        newline = data.find(b"\n", start, end)
+        head = data[start : newline if newline >= 0 else end]
         first = head[: head.find(b"\t")] if b"\t" in head else b""
+        if first and not first.startswith(b"#") and data.endswith(b"\n", start, end):
+            mark = b"\n" + first + b"\t"
+            last = data.rfind(mark, start, end)  # the newline before its last line
+            split = data.find(b"\n", last + 1 if last >= 0 else newline, end) + 1
+            lines = data.count(b"\n", start, split)
+            if data.count(mark, start, split) == lines - 1:
+                if not self._is2(first):
+                    self.scan.order.see_other(first.decode("utf-8", "replace"))
+                    self.n += lines
+                elif not self._sorted_far(data, start, split, first, lines):
+                    self._lines(data[start:split])
+                return split
+        chunk = data[start:end]
         odd = not first or not chunk.endswith(b"\n") or _NO_TAB.search(chunk)
         if odd or self._is2(first) or _MAYBE_CHR2.search(chunk):
-            if not odd and self._is2(first) and self._sorted_far(chunk, first):
-                return
-            for line in chunk.splitlines(keepends=True):
-                self.n += 1
-                self.line(line)
-            return
-        self.scan.order.see_other(first.decode("utf-8", "replace"))
-        self.n += chunk.count(b"\n")
+            self._lines(chunk)
+        else:
+            self.scan.order.see_other(first.decode("utf-8", "replace"))
+            self.n += chunk.count(b"\n")
+        return end
 
-    def _sorted_far(self, chunk: bytes, name: bytes) -> bool:
-        """A chunk of chromosome 2 alone, in POS order and away from the window, counted at C
-        speed (its POS cells and their order only); False leaves it to be read line by line."""
-        lines = chunk.count(b"\n")
-        if chunk.count(b"\n" + name + b"\t") != lines - 1:
-            return False
+    def _lines(self, chunk: bytes) -> None:
+        for line in chunk.splitlines(keepends=True):
+            self.n += 1
+            self.line(line)
+
+    def _sorted_far(self, data: bytes, start: int, end: int, name: bytes, lines: int) -> bool:
+        """A chunk of chromosome 2 alone (``lines`` lines of ``data[start:end]``, each starting
+        with ``name``) in POS order, counted at C speed (its POS cells and their order only)
+        but for the lines near the window, which are read one by one; False leaves it all to be
+        read line by line."""
         pattern = _POS_OF.get(name) or _POS_OF.setdefault(
             name, re.compile(rb"(?m)^" + re.escape(name) + rb"\t([1-9][0-9]*)\t")
         )
-        cells = pattern.findall(chunk)
+        cells = pattern.findall(data, start, end)
         if len(cells) != lines:
             return False  # a POS that _pos refuses, with its line number
         positions = list(map(int, cells))
-        order = self.scan.order
-        if positions[0] < order.previous[1] or positions != sorted(positions):
+        if positions[0] < self.scan.order.previous[1] or positions != sorted(positions):
             return False
         first, last, _ = self.bounds
-        if positions[-1] >= first and positions[0] <= last + LOOKBACK:
-            return False  # near the window: its lines may be candidates
-        if positions[0] < first and (b"END=" in chunk or b"SVLEN=" in chunk):
-            return False
-        order.names.setdefault(name.decode("utf-8", "replace"), None)
-        self.n += lines
-        order.previous = (name.decode("utf-8", "replace"), positions[-1], self.n)
+        far_ends = data.find(b"END=", start, end) >= 0 or data.find(b"SVLEN=", start, end) >= 0
+        if positions[0] < first and far_ends:
+            return False  # a long deletion or block may reach the window from here
+        # From the first line at ``first`` to the last one a breakend may reach it from.
+        near = bisect_left(positions, first), bisect_right(positions, last + LOOKBACK)
+        begin, stop = (self._line_at(data, start, end, name, positions, k) for k in near)
+        self._counted(name, positions[: near[0]])
+        self._lines(data[begin:stop])
+        self._counted(name, positions[near[1] :])
         return True
+
+    @staticmethod
+    def _line_at(data: bytes, start: int, end: int, name: bytes, positions: list, k: int) -> int:
+        """Where line ``k`` of a sorted run starts: the first line with its POS."""
+        if k in (0, len(positions)):
+            return start if k == 0 else end
+        return data.find(b"\n%b\t%d\t" % (name, positions[k]), start, end) + 1
+
+    def _counted(self, name: bytes, positions: list[int]) -> None:
+        """Lines of ``name`` in POS order, past or before the window: counted, order noted."""
+        if positions:
+            shown_name = name.decode("utf-8", "replace")
+            self.scan.order.names.setdefault(shown_name, None)
+            self.n += len(positions)
+            self.scan.order.previous = (shown_name, positions[-1], self.n)
 
     def _is2(self, chrom: bytes) -> bool:
         is2 = self.chr2.get(chrom)
@@ -303,11 +366,11 @@ def spooled_stdin() -> Iterator[str]:
     with tempfile.NamedTemporaryFile(prefix="il1rn-stdin-", suffix=".vcf") as spool:
         if head[:2] == b"\x1f\x8b" and head[12:14] != b"BC":
             try:
-                with gzip.GzipFile(fileobj=source) as plain:
-                    shutil.copyfileobj(plain, spool)
-            except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+                with open_gzip(source) as plain:
+                    shutil.copyfileobj(plain, spool, _BLOCK)
+            except damaged_errors() as exc:
                 raise InputError(f"truncated or damaged gzip data ({exc})", "<stdin>") from None
         else:
-            shutil.copyfileobj(source, spool)
+            copy_all(source, spool)
         spool.flush()
         yield spool.name
