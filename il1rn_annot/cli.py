@@ -735,6 +735,7 @@ def schema() -> None:
 
 # The catalog commands live in their own module; importing it registers them on `cli`.
 from il1rn_annot import cli_catalog  # noqa: E402, F401
+from il1rn_annot import cli_hail  # noqa: E402, F401
 
 
 def main() -> None:
