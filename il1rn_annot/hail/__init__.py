@@ -51,7 +51,9 @@ def report(source, build: str | None = None, **options) -> Report:
     if isinstance(mt, hl.vds.VariantDataset):
         from il1rn_annot.hail.vds import collect_vds
 
-        found: Collected = collect_vds(mt, label, genome, build_source, contig, sites, context)
+        found: Collected = collect_vds(
+            mt, label, genome, build_source, contig, sites, context, catalog.known_bases(genome)
+        )
     else:
         found = collect(mt, label, genome, build_source, contig, sites, context)
     data = window_data(
