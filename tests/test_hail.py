@@ -272,7 +272,12 @@ def test_vds_reference_blocks_prove_coverage_as_gvcf_blocks_do(hail_session, tmp
     assert set(spark) == {"GVCF_COMPLETE", "GVCF_HOLE_C229", "GVCF_CARRIER"}
     for path in paths:
         (alone,) = annotate(path, Options()).samples
-        assert _sample(spark[alone.sample]) == _sample(alone)
+        # The combiner keeps no FILTER column: the VDS's records show '.', the gVCF's PASS.
+        mine, cli = _sample(spark[alone.sample]), _sample(alone)
+        assert [v[10] for v in mine["variants"]] == ["."] * len(cli["variants"])
+        mine["variants"] = [v[:10] + v[11:] for v in mine["variants"]]
+        cli["variants"] = [v[:10] + v[11:] for v in cli["variants"]]
+        assert mine == cli, (mine["variants"], cli["variants"])
     assert spark["GVCF_COMPLETE"].coverage.proven_reference
     assert spark["GVCF_HOLE_C229"].coverage.sites_not_assessed == ["DIRA01"]
     assert spark["GVCF_HOLE_C229"].dira_genotype == "indeterminate"
