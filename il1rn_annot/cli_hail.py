@@ -26,12 +26,22 @@ from il1rn_annot.errors import UsageError
     help="Spark master, e.g. local[2], yarn or spark://host:7077. Default: Spark's own "
     "(local[*] on one machine; the cluster's under hailctl dataproc submit).",
 )
-@click.option("--tmp-dir", metavar="DIR", help="Hail's temporary directory (a bucket on a cluster).")
+@click.option("--tmp-dir", metavar="DIR", help="Hail's temporary directory (a bucket on clusters).")
 @click.option("--build", type=BuildType(), help="Genome build; checked against the input's.")
-@click.option("--min-dp", type=click.IntRange(0), default=10, show_default=True,
-              help="Least depth (DP, or MIN_DP of a reference block) for a call to count.")  # fmt: skip
-@click.option("--min-gq", type=click.IntRange(0), default=20, show_default=True,
-              help="Least GQ for a call to count.")  # fmt: skip
+@click.option(
+    "--min-dp",
+    type=click.IntRange(0),
+    default=10,
+    show_default=True,
+    help="Least depth (DP, or MIN_DP of a reference block) for a call to count.",
+)
+@click.option(
+    "--min-gq",
+    type=click.IntRange(0),
+    default=20,
+    show_default=True,
+    help="Least GQ for a call to count.",
+)
 def hail_command(
     source: str,
     output: str,

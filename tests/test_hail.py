@@ -259,10 +259,8 @@ def test_vds_reference_blocks_prove_coverage_as_gvcf_blocks_do(hail_session, tmp
     the hole over E77X leaves DIRA01 not assessed, the carrier's variant is found."""
     from il1rn_annot.hail import report
 
-    carrier = write_input(
-        tmp_path, "carrier.g", vcf_text(["GVCF_CARRIER"], CARRIER_GVCF, chrom="chr2",
-                                        header=GVCF_HEADER)  # fmt: skip
-    )
+    text = vcf_text(["GVCF_CARRIER"], CARRIER_GVCF, chrom="chr2", header=GVCF_HEADER)
+    carrier = write_input(tmp_path, "carrier.g", text)
     paths = [
         str(ROOT / "examples/dira_gvcf_complete.g.vcf.gz"),
         str(ROOT / "examples/dira_gvcf_hole.g.vcf.gz"),

@@ -90,7 +90,8 @@ def rows_table(report: Report, genome: str):
     by_record: dict[tuple[int, str, tuple[str, ...]], list] = {}
     for a in report.records:
         record = a.alt.record
-        slots = by_record.setdefault((record.pos, record.ref, record.alts), [None] * len(record.alts))
+        key = (record.pos, record.ref, record.alts)
+        slots = by_record.setdefault(key, [None] * len(record.alts))
         slots[a.alt.alt_index - 1] = _allele(a)
     rows = [
         {
@@ -100,7 +101,5 @@ def rows_table(report: Report, genome: str):
         }
         for (pos, ref, alts), slots in by_record.items()
     ]
-    schema = hl.tstruct(
-        locus=hl.tlocus(genome), alleles=hl.tarray(hl.tstr), alts=hl.tarray(allele)
-    )
+    schema = hl.tstruct(locus=hl.tlocus(genome), alleles=hl.tarray(hl.tstr), alts=hl.tarray(allele))
     return hl.Table.parallelize(rows, schema, key=["locus", "alleles"], n_partitions=1)

@@ -61,7 +61,7 @@ def _blocks(hl, ref, first: int, last: int, known_bases: Mapping[int, str]):
     values = [hl.or_else(hl.str(gt), "./."), *(hl.or_else(hl.str(ref[f]), ".") for f in fields)]
     ref = ref.annotate_entries(_text=hl.delimit(hl.array(values), ":"))
     ref = ref.filter_entries(
-        (ref.locus.position <= last) & hl.is_defined(ref.END) & (ref.END >= first)
+        (ref.locus.position <= last) & hl.is_defined(ref.END) & (first <= ref.END)
     )
     entries = ref.entries()
     entries = entries.select(
