@@ -113,6 +113,27 @@ def test_random_cohort_calls_equal_the_cli(hail_session, tmp_path, seed):
     _same_calls(str(path))
 
 
+@pytest.mark.parametrize(
+    ("build", "chrom"), [("GRCh37", "2"), ("GRCh37", "chr2"), ("GRCh38", "2"), ("GRCh38", "chr2")]
+)
+def test_both_builds_and_both_chr2_names(hail_session, tmp_path, build, chrom):
+    """chr2 is recoded to the Hail reference genome's name; the report keeps the file's."""
+    from il1rn_annot.hail import report
+
+    rows = [
+        "113129619 C T PASS GT:DP:GQ 0/0:30:60 0/1:30:60 0/0:8:60",
+        "113131068 G T PASS GT:DP:GQ 0/1:30:60 0/0:30:60 1/1:25:50",
+    ]
+    text = vcf_text(["E77X_HET", "Q54X_HET", "E77X_HOM"], rows, chrom=chrom, build=build)
+    path = str(write_input(tmp_path, "cohort", text))
+    spark = report(path)
+    assert spark.input.build == build
+    assert {v.annotated.alt.record.chrom for s in spark.samples for v in s.variants} == {chrom}
+    calls = [s.dira_genotype for s in spark.samples]
+    assert calls == ["monoallelic", "monoallelic", "biallelic"]
+    _same_calls(path)
+
+
 def test_a_partly_missing_gt_is_never_called_more_confidently(hail_session, tmp_path):
     """``./1`` at E77X: the CLI counts the one proven copy (a carrier at least); Hail reads a
     missing call, which leaves the site open: indeterminate, never none."""
@@ -280,3 +301,31 @@ def test_vds_reference_blocks_prove_coverage_as_gvcf_blocks_do(hail_session, tmp
     assert spark["GVCF_HOLE_C229"].coverage.sites_not_assessed == ["DIRA01"]
     assert spark["GVCF_HOLE_C229"].dira_genotype == "indeterminate"
     assert spark["GVCF_CARRIER"].dira_genotype == "monoallelic"
+
+
+def test_only_the_evidence_the_rules_need_reaches_the_driver(hail_session, tmp_path):
+    """Away from catalog sites a row brings only its samples that are not plain 0/0; over a
+    catalog site (within 200 bp) every sample's call, which proves coverage there."""
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.genotype import catalog_sites
+    from il1rn_annot.hail.collect import collect, open_input
+
+    text = _whole_gts(_cohort_text(0))
+    path = str(write_input(tmp_path, "cohort", text))
+    sites = [(s.start - 200, s.end + 200) for s in catalog_sites(load_catalog(), "GRCh38")]
+    mt, label, (build, source, contig) = open_input(path)
+    found = collect(mt, label, build, source, contig, sites, (112_953_203, 113_154_016))
+    gts = {
+        int(line.split("\t")[1]): [c.split(":")[0] for c in line.split("\t")[9:]]
+        for line in text.splitlines()
+        if not line.startswith("#")
+    }
+    assert {r.pos for r in found.rows} == set(gts)
+    sparse = 0
+    for row in found.rows:
+        near_site = any(row.pos <= b and row.stop >= a for a, b in sites)
+        expected = [i for i, gt in enumerate(gts[row.pos]) if near_site or gt != "0/0"]
+        assert [i for i, _ in row.calls] == expected, row.pos
+        sparse += not near_site
+    assert sparse >= 10
+    assert sum(len(r.calls) for r in found.rows) < len(found.rows) * len(found.samples)
