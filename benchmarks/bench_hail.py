@@ -32,7 +32,8 @@ def _matrix_table(vcf: Path, out: Path, master: str) -> None:
     """The cohort as a MatrixTable (not timed: a biobank has it already)."""
     code = (
         "import sys, hail as hl\n"
-        "hl.init(master=sys.argv[3], quiet=True, tmp_dir=sys.argv[4])\n"
+        "hl.init(master=sys.argv[3], quiet=True, tmp_dir=sys.argv[4],"
+        " log=sys.argv[4] + '/hail.log')\n"
         "hl.import_vcf(sys.argv[1], reference_genome='GRCh38', force_bgz=True)"
         ".write(sys.argv[2], overwrite=True)\n"
     )
