@@ -47,8 +47,12 @@ mutate: $(STAMP)
 	nice -n 19 $(BIN)/mutmut run --max-children 1 $(MUTANTS)
 	$(BIN)/mutmut results
 
+# Every target of issue #11 in one table (benchmarks/results.md). BENCH_QUICK=1: fewer runs, the
+# 2,500-sample cohort only, printed only.
+BENCH_QUICK ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	@bash .ci/system-tools bench
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python benchmarks/bench.py
 
 # Hail in Spark local mode against the CLI on one generated cohort (benchmarks/bench_hail.py);
 # HAIL_BENCH='SAMPLES RECORDS MASTER' changes it (default 20000 150 local[2]).

@@ -1,7 +1,7 @@
 """`make bench-hail`: the Hail path (Spark local mode) against the CLI on the same cohort file.
 
 The cohort is ``cohort_data.py``'s (cached; GATK-like FORMAT, a few carriers of catalog
-alleles). Three runs, each a child process measured by ``/usr/bin/time -v``: the CLI on the
+alleles). Three runs, each a child process measured by ``bench.measure``: the CLI on the
 indexed .vcf.gz, ``il1rn-annot hail`` on the same .vcf.gz (hl.import_vcf), and on a
 MatrixTable written from it beforehand (how a biobank keeps its data). Each writes the TSV; the
 calls must be the same (the input column aside). The table replaces the "Hail" section of
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench import _machine, _measure_cpu
+from bench import _machine, measure
 from cohort_data import cohort
 
 BIN = Path(sys.executable).parent
@@ -70,7 +70,7 @@ def main() -> None:
     ]  # fmt: skip
     rows = []
     for name, args in cases:
-        wall, cpu, rss = _measure_cpu(args)
+        wall, cpu, rss = measure(args, dict(os.environ))
         rows.append(f"| {name} | {wall:.1f} | {cpu:.1f} | {rss:.0f} |")
         print(rows[-1], flush=True)
     cli = _calls(work / "a.tsv")
@@ -92,7 +92,7 @@ def main() -> None:
             "|---|---|---|---|",
             *rows,
             "",
-            "CPU and RSS are those `/usr/bin/time -v` sees: the Python process and the children "
+            "CPU and RSS are those `bench.measure` sees: the Python process and the children "
             "it waited for. The Spark JVM (a child Hail starts) is included in RSS as the largest "
             "child when it was waited for; its CPU may not be.",
             END,

@@ -310,33 +310,36 @@ def run_batch(
     input finishes, in input order; every outcome also goes to ``sinks``, which are written
     once the batch has run to its end. With ``output_dir``, reports finished by an earlier run
     are skipped (``resume``; see resume.py); ``split`` writes one report per sample instead
-    (``report.split``; serial, never skipped). Errors of an input are logged and counted; an
+    (``report.split``). Errors of an input are logged and counted; an
     ``OutputError`` ends the batch; under ``debug`` any error ends it."""
     tasks = [t if isinstance(t, Task) else Task(t, stem(t), options) for t in inputs]
     result = BatchResult(total=len(tasks))
-    if split and output_dir is not None:
-        try:
-            _run_split(tasks, fmt, output_dir, debug, per, sinks, result)
-            for sink in sinks:
-                sink.close()
-        finally:
-            if progress is not None:
-                progress.close()
-        return result
     suffix = SUFFIXES[fmt]
     state = None
+    splitter = None
     if output_dir is not None:
         from il1rn_annot.resume import BatchState
 
         state = BatchState(output_dir)
         names = [t.name + suffix for t in tasks]
-        state.open([*names, *(os.path.basename(getattr(s, "path", "")) for s in sinks)])
+        prefixes = ()
+        if split:
+            from il1rn_annot.report.multiqc import FILE_NAME
+            from il1rn_annot.report.split import SplitNames
+
+            splitter = SplitNames(output_dir, reserved=(FILE_NAME,))
+            prefixes = tuple(t.name + "." for t in tasks)
+        state.open([*names, *(os.path.basename(getattr(s, "path", "")) for s in sinks)], prefixes)
     try:
         with contextlib.ExitStack() as stack:
             combined = None
             if output_dir is None:
                 combined = stack.enter_context(ReportStream(output, fmt, per))
-            plan = _plan(tasks, fmt, per, state, sinks, resume)
+            plan = _plan(tasks, fmt, per, state, sinks, resume, splitter is not None)
+            if splitter is not None:  # a skipped input's reports keep their names
+                for task, entry, _ in plan:
+                    if entry is not None:
+                        splitter.reserve(entry["files"], f"the kept report of {task.source}")
             todo = [t for t, entry, _ in plan if entry is None]
             if jobs > 1 and len(todo) > 1:
                 from il1rn_annot.batch_jobs import in_workers
@@ -366,6 +369,7 @@ def run_batch(
                         output_dir,
                         state,
                         made_from,
+                        splitter,
                     )
                 if progress is not None:
                     progress.update(
@@ -385,7 +389,7 @@ def run_batch(
     return result
 
 
-def _plan(tasks, fmt, per, state, sinks, resume):
+def _plan(tasks, fmt, per, state, sinks, resume, split=False):
     """Each task, with its finished entry if a rerun may skip it, and its fingerprint."""
     if state is None:
         return [(t, None, None) for t in tasks]
@@ -410,7 +414,8 @@ def _plan(tasks, fmt, per, state, sinks, resume):
             made_from["sample"] = task.sample
         entry = None
         if resume:
-            entry = state.finished(task.name + SUFFIXES[fmt], made_from, [s.key for s in sinks])
+            name = _entry_name(task, fmt, split)
+            entry = state.finished(name, made_from, [s.key for s in sinks])
         plan.append((task, entry, made_from))
     return plan
 
@@ -431,47 +436,10 @@ def _in_process(task: Task, debug: bool):
         )
 
 
-def _run_split(
-    tasks: Sequence[Task],
-    fmt: str,
-    output_dir: str,
-    debug: bool,
-    per: str,
-    sinks: Sequence[BatchSink],
-    result: BatchResult,
-) -> None:
-    """One report per sample of each input: ``<stem>.<sample><suffix>``, names made safe and
-    checked for every sample of an input before any of its reports is written; a file
-    without samples gets its one report, as without ``split``."""
-    from il1rn_annot.batch_jobs import annotate_task
-    from il1rn_annot.report.multiqc import FILE_NAME
-    from il1rn_annot.report.split import SplitNames, one_sample
-
-    names = SplitNames(output_dir, reserved=(FILE_NAME,))
-    suffix = SUFFIXES[fmt]
-    for task in tasks:
-        source = task.source
-        try:
-            report = annotate_task(task, debug)
-            samples = [s.sample for s in report.samples]
-            targets = names.names(task.name, samples, suffix, source)
-        except OutputError:
-            raise
-        except Il1rnAnnotError as error:
-            if debug:
-                raise
-            internal = isinstance(error, InternalError)
-            _failed(result, sinks, task, str(error), error.exit_code, internal)
-            continue
-        for sink in sinks:
-            sink.add(source, report)
-        if not report.samples:
-            target = os.path.join(output_dir, task.name + suffix)
-            with ReportStream(target, fmt, per, follow_symlinks=False) as stream:
-                stream.add(report)
-        for target, sample in zip(targets, report.samples, strict=True):
-            with ReportStream(target, fmt, per, follow_symlinks=False) as stream:
-                stream.add(one_sample(report, sample))
+def _entry_name(task: Task, fmt: str, split: bool) -> str:
+    """The batch state's name for an input's report, or for all its per-sample reports (a
+    ``*`` is never part of a report's name: split.encoded percent-encodes it)."""
+    return task.name + (".*" if split else "") + SUFFIXES[fmt]
 
 
 def _failed(
@@ -499,9 +467,21 @@ def _resume_one(task: Task, entry: dict, sinks: Sequence[BatchSink]) -> None:
 
 
 def _finish_one(
-    task, outcome, result, sinks, fmt, per, debug, combined, output_dir, state, made_from
+    task,
+    outcome,
+    result,
+    sinks,
+    fmt,
+    per,
+    debug,
+    combined,
+    output_dir,
+    state,
+    made_from,
+    splitter=None,
 ) -> None:
-    """Write one input's report (or count its failure) and hand it to the sinks."""
+    """Write one input's report (or count its failure) and hand it to the sinks; with a
+    ``splitter`` (--split-samples), one report per sample, their names checked first."""
     for name, level, message in outcome.logs:  # a worker's warnings, in input order
         logging.getLogger(name).log(level, "%s", message)
     report = outcome.report
@@ -511,6 +491,15 @@ def _finish_one(
             raise InternalError(outcome.error)
         _failed(result, sinks, task, outcome.error, outcome.exit_code, outcome.internal)
         return
+    targets: list[tuple[str, Report]] = []
+    if combined is None:
+        try:
+            targets = _targets(task, report, fmt, output_dir, splitter)
+        except InputError as error:
+            if debug:
+                raise
+            _failed(result, sinks, task, str(error), error.exit_code, False)
+            return
     shown = report
     if task.sample is not None:  # a sheet row: its tables show the row's sample only
         shown = replace(report, samples=[s for s in report.samples if s.sample == task.sample])
@@ -522,18 +511,36 @@ def _finish_one(
     if combined is not None:
         combined.add(shown)
     else:
-        name = task.name + SUFFIXES[fmt]
-        # A name in the output directory is ours: a symlink planted there is replaced, never
-        # followed out of it (-o, which the user names, still writes through a symlink).
-        with ReportStream(
-            os.path.join(output_dir, name), fmt, per, follow_symlinks=False
-        ) as stream:
-            stream.add(report)
+        for path, part in targets:
+            # A name in the output directory is ours: a symlink planted there is replaced,
+            # never followed out of it (-o, which the user names, still writes through one).
+            with ReportStream(path, fmt, per, follow_symlinks=False) as stream:
+                stream.add(part)
         if state is not None:
             from il1rn_annot.resume import to_plain
 
-            state.record(name, made_from, {k: to_plain(v) for k, v in kept.items()})
+            files = [os.path.basename(path) for path, _ in targets]
+            name = _entry_name(task, fmt, splitter is not None)
+            kept_plain = {k: to_plain(v) for k, v in kept.items()}
+            state.record(name, made_from, kept_plain, files if splitter is not None else None)
     result.done += 1
+
+
+def _targets(task, report, fmt, output_dir, splitter) -> list[tuple[str, Report]]:
+    """Where an input's report goes in ``output_dir``: one file, or one per sample (a file
+    without samples keeps its one report). Raises InputError when sample names clash."""
+    suffix = SUFFIXES[fmt]
+    if splitter is None or not report.samples:
+        name = task.name + suffix
+        if splitter is not None:  # under --split-samples, a sample's report may be named so
+            splitter.reserve([name], f"the report of {task.source}", task.source)
+        return [(os.path.join(output_dir, name), report)]
+    from il1rn_annot.report.split import one_sample
+
+    # A sheet row was run with its sample's side files: it writes that sample's report only.
+    own = [s for s in report.samples if task.sample is None or s.sample == task.sample]
+    paths = splitter.names(task.name, [s.sample for s in own], suffix, task.source)
+    return [(p, one_sample(report, s)) for p, s in zip(paths, own, strict=True)]
 
 
 def guarded(annotate: Callable[[str, Options], Report], source: str, options: Options, debug=False):

@@ -274,9 +274,9 @@ def _load_bundled(directory: str | None = None) -> Catalog:
             version = match.group(1)
     if not version:
         raise CatalogError("no '# catalog_version: YYYY.MM.DD' line", str(path))
-    rows = _read_rows(path, text, CATALOG_COLUMNS)
-    entries = tuple(_entry(path, n, row) for n, row in rows)
-    _check_ids(path, [e.id for e in entries] + [m for e in entries for m in e.merged_ids])
+    rows = read_rows(path, text, CATALOG_COLUMNS)
+    entries = tuple(entry_from_row(path, n, row) for n, row in rows)
+    check_ids(path, [e.id for e in entries] + [m for e in entries for m in e.merged_ids])
     ids = {e.id for e in entries}
     for entry in entries:
         other = entry.alternative_to
@@ -289,9 +289,9 @@ def _load_bundled(directory: str | None = None) -> Catalog:
     except OSError as exc:
         raise CatalogError(f"cannot read the table: {exc.strerror}", str(non_path)) from None
     non_dira = tuple(
-        _non_dira(non_path, n, row) for n, row in _read_rows(non_path, non_text, NON_DIRA_COLUMNS)
+        _non_dira(non_path, n, row) for n, row in read_rows(non_path, non_text, NON_DIRA_COLUMNS)
     )
-    _check_ids(non_path, [e.id for e in non_dira] + [e.id for e in entries])
+    check_ids(non_path, [e.id for e in non_dira] + [e.id for e in entries])
     return Catalog(version, hashlib.sha256(raw).hexdigest(), str(path), entries, non_dira)
 
 
@@ -299,7 +299,9 @@ def _by_id(entries: tuple[CatalogEntry, ...], entry_id: str) -> CatalogEntry:
     return next(e for e in entries if e.id == entry_id)
 
 
-def _read_rows(path: Path, text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+def read_rows(path: Path, text: str, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) of a catalog-shaped TSV; the header must have ``columns``. The
+    bundled catalog and a lab's overlay (overlay.py) are read by the same checks."""
     lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if not line.startswith("#")]
     if not lines:
         raise CatalogError("no header line", str(path))
@@ -325,7 +327,8 @@ def _read_rows(path: Path, text: str, columns: list[str]) -> list[tuple[int, dic
     return rows
 
 
-def _check_ids(path: Path, ids: list[str]) -> None:
+def check_ids(path: Path, ids: list[str]) -> None:
+    """Every row has an id, and no id is given twice."""
     seen: set[str] = set()
     for entry_id in ids:
         if not entry_id or entry_id in seen:
@@ -333,7 +336,8 @@ def _check_ids(path: Path, ids: list[str]) -> None:
         seen.add(entry_id)
 
 
-def _fail(path: Path, n: int, row: dict[str, str], problem: str) -> CatalogError:
+def row_error(path: Path, n: int, row: dict[str, str], problem: str) -> CatalogError:
+    """The one-line error of a bad row: its file, line number and id."""
     return CatalogError(f"line {n} ({row.get('id', '?')}): {problem}", str(path))
 
 
@@ -343,78 +347,83 @@ def _loci(path: Path, n: int, row: dict[str, str], contexts: bool) -> dict[str, 
         prefix = "grch38" if build == GRCH38 else "grch37"
         cells = [row[f"{prefix}_{f}"] for f in ("pos", "end", "ref", "alt")]
         if row[f"{prefix}_chrom"] != "2":
-            raise _fail(path, n, row, f"{prefix}_chrom must be 2")
+            raise row_error(path, n, row, f"{prefix}_chrom must be 2")
         if not any(cells):
             loci[build] = None
             continue
         if not all(cells):
-            raise _fail(path, n, row, f"{build} coordinates are partly empty")
+            raise row_error(path, n, row, f"{build} coordinates are partly empty")
         try:
             pos, end = int(cells[0]), int(cells[1])
         except ValueError:
-            raise _fail(path, n, row, f"{build} pos/end are not integers") from None
+            raise row_error(path, n, row, f"{build} pos/end are not integers") from None
         ref, alt = cells[2], cells[3]
         if alt.startswith("<"):
             if alt not in SYMBOLIC or ref != "N" or end <= pos:
                 problem = f"a symbolic row needs ALT in {SYMBOLIC}, REF N and end > pos"
-                raise _fail(path, n, row, problem)
+                raise row_error(path, n, row, problem)
             if (alt == "<VNTR>") != (row["variant_type"] == "vntr"):
-                raise _fail(path, n, row, "only vntr rows use <VNTR>, and they must")
+                raise row_error(path, n, row, "only vntr rows use <VNTR>, and they must")
         else:
             if not _BASES.match(ref) or not _BASES.match(alt) or ref == alt:
-                raise _fail(path, n, row, f"bad alleles {ref}>{alt}")
+                raise row_error(path, n, row, f"bad alleles {ref}>{alt}")
             if end != pos + len(ref) - 1:
-                raise _fail(path, n, row, f"{build} end {end} != pos + len(REF) - 1")
+                raise row_error(path, n, row, f"{build} end {end} != pos + len(REF) - 1")
             if len(ref) != len(alt) and ref[0] != alt[0]:
-                raise _fail(path, n, row, "an indel must start with its padding base")
+                raise row_error(path, n, row, "an indel must start with its padding base")
             if "N" in ref and not row["unverified"]:
-                raise _fail(path, n, row, "REF has open bases (N) but 'unverified' is empty")
+                raise row_error(path, n, row, "REF has open bases (N) but 'unverified' is empty")
         context_start, context = None, ""
         if contexts and row[f"ref_context_{prefix}"]:
             start_text, _, context = row[f"ref_context_{prefix}"].partition(":")
             if not start_text.isdigit() or not _BASES.match(context):
-                raise _fail(path, n, row, f"ref_context_{prefix} must be POS:BASES")
+                raise row_error(path, n, row, f"ref_context_{prefix} must be POS:BASES")
             context_start = int(start_text)
             for i, base in enumerate(ref if not alt.startswith("<") else ""):
                 j = pos + i - context_start
                 if 0 <= j < len(context) and "N" not in (base, context[j]) and base != context[j]:
-                    raise _fail(path, n, row, f"{build} REF and context disagree at {pos + i}")
+                    raise row_error(path, n, row, f"{build} REF and context disagree at {pos + i}")
         loci[build] = Locus("2", pos, end, ref, alt, context_start, context)
     a, b = loci[GRCH38], loci[GRCH37]
     if (a is None) != (b is None):
-        raise _fail(path, n, row, "coordinates given for one build only")
+        raise row_error(path, n, row, "coordinates given for one build only")
     if a is not None and b is not None:
         shifted = (a.pos + GRCH37_OFFSET, a.end + GRCH37_OFFSET, a.ref, a.alt, a.context)
         if (b.pos, b.end, b.ref, b.alt, b.context) != shifted or (
             a.context_start is not None and b.context_start != a.context_start + GRCH37_OFFSET
         ):
-            raise _fail(path, n, row, f"GRCh37 is not GRCh38 + {GRCH37_OFFSET} with equal alleles")
+            raise row_error(
+                path, n, row, f"GRCh37 is not GRCh38 + {GRCH37_OFFSET} with equal alleles"
+            )
     return loci
 
 
-def _entry(path: Path, n: int, row: dict[str, str]) -> CatalogEntry:
+def entry_from_row(path: Path, n: int, row: dict[str, str]) -> CatalogEntry:
+    """A validated entry from one row (controlled vocabularies, coordinates, REF bases)."""
     for column, allowed in (
         ("classification", CLASSIFICATIONS),
         ("evidence_level", EVIDENCE_LEVELS),
         ("variant_type", VARIANT_TYPES),
     ):
         if row[column] not in allowed:
-            raise _fail(path, n, row, f"{column} {row[column]!r} not in {allowed}")
+            raise row_error(path, n, row, f"{column} {row[column]!r} not in {allowed}")
     if not (row["pmids"] or row["clinvar_id"] or row["sources"]):
-        raise _fail(path, n, row, "no source (pmids, clinvar_id or sources)")
+        raise row_error(path, n, row, "no source (pmids, clinvar_id or sources)")
     if not row["coord_method"]:
-        raise _fail(path, n, row, "coord_method is empty: say how the coordinates were obtained")
+        raise row_error(
+            path, n, row, "coord_method is empty: say how the coordinates were obtained"
+        )
     if row["reported_size_bp"] and not row["reported_size_bp"].isdigit():
-        raise _fail(path, n, row, "reported_size_bp must be a whole number of bases")
+        raise row_error(path, n, row, "reported_size_bp must be a whole number of bases")
     pmids = tuple(p for p in row["pmids"].split(";") if p)
     if any(not p.isdigit() for p in pmids):
-        raise _fail(path, n, row, f"pmids must be digits separated by ';': {row['pmids']!r}")
+        raise row_error(path, n, row, f"pmids must be digits separated by ';': {row['pmids']!r}")
     loci = _loci(path, n, row, contexts=True)
     locus = loci[GRCH38]
     if locus is not None and (locus.alt == "<DEL>") != (row["variant_type"] == "large_deletion"):
-        raise _fail(path, n, row, "only large_deletion rows use <DEL>, and they must")
+        raise row_error(path, n, row, "only large_deletion rows use <DEL>, and they must")
     if locus is None and not row["unverified"]:
-        raise _fail(path, n, row, "no coordinates: 'unverified' must say what is unknown")
+        raise row_error(path, n, row, "no coordinates: 'unverified' must say what is unknown")
     legacy_names = split_names(row["legacy_names"])
     merged_ids = split_names(row["merged_ids"])
     return CatalogEntry(
@@ -437,9 +446,9 @@ def _entry(path: Path, n: int, row: dict[str, str]) -> CatalogEntry:
 
 def _non_dira(path: Path, n: int, row: dict[str, str]) -> NonDiraEntry:
     if row["classification"] not in NON_DIRA_CLASSES:
-        raise _fail(path, n, row, f"classification {row['classification']!r} not allowed")
+        raise row_error(path, n, row, f"classification {row['classification']!r} not allowed")
     if not row["sources"] or not row["coord_method"]:
-        raise _fail(path, n, row, "sources and coord_method must not be empty")
+        raise row_error(path, n, row, "sources and coord_method must not be empty")
     row = {**row, "unverified": row["notes"]}
     return NonDiraEntry(
         id=row["id"],

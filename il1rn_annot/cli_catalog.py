@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from il1rn_annot.cli import BuildType, cli, say
+from il1rn_annot.cli import cli
+from il1rn_annot.cli_base import BuildType, say
 from il1rn_annot.errors import UsageError
 
 

@@ -322,6 +322,35 @@ def vntr_allele(alt: AltAllele, build: str) -> str:
 #: Consequences of a change outside the catalog that alter the protein without destroying it.
 _UNCERTAIN = ("missense", "inframe", "coding_sequence", "stop_lost", "protein_altering")
 
+#: A curated nonsense name, e.g. p.(Arg26Ter) or p.Arg26*: the codon's other bases are not
+#: known without --fasta, but the catalog's sources give the protein change.
+_CURATED_NONSENSE = re.compile(r"p\.\(?[A-Z][a-z]{2}\d+(?:Ter|\*)\)?")
+
+
+def _curated_consequence(
+    annotated: AnnotatedAllele, consequence: str, notes: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]]:
+    """A catalog SNV whose codon the gene model cannot read (only the changed base is known,
+    without --fasta) takes stop_gained from its curated HGVS p. when the model allows a stop
+    there: an R26X row no longer says coding_sequence_variant beside p.(Arg26Ter)."""
+    from il1rn_annot.gene_model.consequence import CODON_OPEN
+
+    terms = consequence.split("&")
+    open_note = next((n for n in notes if n.startswith(CODON_OPEN)), None)
+    if (
+        not annotated.dira_id
+        or terms[0] != "coding_sequence_variant"
+        or open_note is None
+        or "stop_gained" not in open_note[len(CODON_OPEN) :].split(" or ")
+        or not _CURATED_NONSENSE.fullmatch(annotated.hgvs_p or "")
+    ):
+        return consequence, notes
+    said = (
+        f"stop_gained from the catalog's {annotated.hgvs_p}: without --fasta the codon's "
+        "other bases are not read"
+    )
+    return "&".join(["stop_gained", *terms[1:]]), (*(n for n in notes if n != open_note), said)
+
 
 def _with_effect(
     annotated: AnnotatedAllele, catalog: Catalog, build: str, base_at: BaseFetcher | None
@@ -337,6 +366,7 @@ def _with_effect(
     if found is None:
         return annotated
     classification = annotated.classification
+    consequence, notes = _curated_consequence(annotated, found.consequence, found.notes)
     if not annotated.dira_id and not annotated.non_dira_id:
         if found.consequence.split("&")[0] in LOSS_OF_FUNCTION:
             classification = NOVEL_LOF
@@ -345,11 +375,11 @@ def _with_effect(
     return replace(
         annotated,
         classification=classification,
-        consequence=found.consequence,
+        consequence=consequence,
         location=annotated.location or found.location,
         hgvs_c=annotated.hgvs_c or found.hgvs_c,
         hgvs_p=annotated.hgvs_p or found.hgvs_p,
-        warnings=found.notes,
+        warnings=notes,
     )
 
 

@@ -27,10 +27,10 @@ from il1rn_annot.catalog import (
     CATALOG_COLUMNS,
     Catalog,
     CatalogEntry,
-    _check_ids,
-    _entry,
-    _fail,
-    _read_rows,
+    check_ids,
+    entry_from_row,
+    read_rows,
+    row_error,
 )
 from il1rn_annot.errors import CatalogError, InputError
 from il1rn_annot.genome import BUILDS, GRCH38
@@ -71,24 +71,24 @@ def _merged(catalog: Catalog, path: str, raw: bytes) -> Catalog:
     except UnicodeDecodeError:
         raise OverlayError("the catalog overlay is not UTF-8 text", path) from None
     where = Path(path)
-    rows = _read_rows(where, text, CATALOG_COLUMNS)
+    rows = read_rows(where, text, CATALOG_COLUMNS)
     if not rows:
         raise CatalogError("the catalog overlay has no rows", path)
     bundled = {e.id: e for e in catalog.entries}
     merged_away = {m: e.id for e in catalog.entries for m in e.merged_ids}
     non_dira = {e.id for e in catalog.non_dira}
-    _check_ids(where, [row["id"] for _, row in rows])
+    check_ids(where, [row["id"] for _, row in rows])
     overrides: dict[str, CatalogEntry] = {}
     added: list[CatalogEntry] = []
     for n, row in rows:
-        entry = _entry(where, n, row)
+        entry = entry_from_row(where, n, row)
         if not row["classification_basis"]:
-            raise _fail(where, n, row, "classification_basis is empty: say why the lab says so")
+            raise row_error(where, n, row, "classification_basis is empty: say why the lab says so")
         if entry.id in merged_away:
             problem = f"{entry.id} was merged into {merged_away[entry.id]}: override that id"
-            raise _fail(where, n, row, problem)
+            raise row_error(where, n, row, problem)
         if entry.id in non_dira:
-            raise _fail(where, n, row, f"{entry.id} is a known non-DIRA allele's id")
+            raise row_error(where, n, row, f"{entry.id} is a known non-DIRA allele's id")
         if entry.id in bundled:
             _check_override(where, n, row, bundled[entry.id])
             overrides[entry.id] = replace(entry, source=OVERRIDE)
@@ -98,19 +98,21 @@ def _merged(catalog: Catalog, path: str, raw: bytes) -> Catalog:
                 f"{entry.id} is not in the bundled catalog, and DIRA ids are reserved for it: "
                 "give the lab's allele an id of its own (e.g. LAB-0001)"
             )
-            raise _fail(where, n, row, problem)
+            raise row_error(where, n, row, problem)
         if entry.merged_ids or entry.alternative_to:
-            raise _fail(where, n, row, "merged_ids and alternative_to are for the bundled catalog")
+            raise row_error(
+                where, n, row, "merged_ids and alternative_to are for the bundled catalog"
+            )
         for build in BUILDS:
             locus = entry.locus(build)
             known = catalog.known_bases(build)
             for at, base in sorted(locus.known_bases().items()) if locus is not None else ():
                 if known.get(at, base) != base:
                     problem = f"{build} base {base} at {at} disagrees with the bundled catalog's "
-                    raise _fail(where, n, row, problem + known[at])
+                    raise row_error(where, n, row, problem + known[at])
         same = _same_allele(entry, catalog.entries)
         if same is not None:
-            raise _fail(where, n, row, f"the same allele as {same}: override {same} instead")
+            raise row_error(where, n, row, f"the same allele as {same}: override {same} instead")
         added.append(replace(entry, source=OVERLAY))
     entries = tuple(overrides.get(e.id, e) for e in catalog.entries) + tuple(added)
     return replace(
@@ -127,11 +129,11 @@ def _check_override(path: Path, n: int, row: dict[str, str], bundled: CatalogEnt
         row["classification"] != bundled.row["classification"]
         and row["classification_basis"] == bundled.row["classification_basis"]
     ):
-        raise _fail(path, n, row, "a changed classification needs its own classification_basis")
+        raise row_error(path, n, row, "a changed classification needs its own classification_basis")
     for column in CATALOG_COLUMNS:
         if column in OVERRIDABLE or row[column] == bundled.row[column]:
             continue
-        raise _fail(
+        raise row_error(
             path,
             n,
             row,

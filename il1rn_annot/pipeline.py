@@ -37,7 +37,7 @@ from il1rn_annot.reference import open_reference
 from il1rn_annot.review import with_source_reasons
 from il1rn_annot.side_inputs import pedigree_warnings, read_pedigree
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "2.0"
 
 log = logging.getLogger(__name__)
 

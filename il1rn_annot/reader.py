@@ -586,6 +586,15 @@ def _around(
     return sorted(out, key=lambda r: (r.pos, r.end))
 
 
+def _looked_at(record: VariantRecord, window: Region) -> bool:
+    """A breakend outside the window counts only within LOOKBACK of it, as through the index
+    (``_fetch``): the stream reads further (both builds' windows, the deletion context), and
+    the same file must give the same records however it is read."""
+    if not is_breakend(record.alts) or _inside(record, window):
+        return True
+    return window.start - LOOKBACK <= record.pos <= window.end + LOOKBACK
+
+
 def _overlaps(span: tuple[int, int], window: Region) -> bool:
     return span[0] <= window.end and span[1] >= window.start
 
@@ -627,7 +636,7 @@ def _stream(
             near = (noted(r, texts) for r in near)
         for record in convert_all(near, label, problem, detail, notes, lines):
             for build, window in windows.items():
-                if _reaches(record, window):
+                if _reaches(record, window) and _looked_at(record, window):
                     kept[build].append(record)
             for build, region in context.items():
                 if _overlaps((record.pos, record.end), region):

@@ -102,9 +102,10 @@ class BatchState:
         self._handle: IO[str] | None = None
         self._lock: int | None = None
 
-    def open(self, names: Iterable[str]) -> None:
+    def open(self, names: Iterable[str], prefixes: tuple[str, ...] = ()) -> None:
         """Lock the directory, read the state file, and remove the temporary files that a
-        killed batch left for any of ``names`` (report and table file names in the directory).
+        killed batch left for any of ``names`` (report and table file names in the directory)
+        or for a name starting with one of ``prefixes`` (per-sample reports, ``<stem>.``).
         The state file itself is made with the first finished report."""
         import fcntl
 
@@ -135,9 +136,9 @@ class BatchState:
             pass
         except OSError as exc:
             raise OutputError(f"cannot read the batch state: {exc.strerror}", self.path) from None
-        self._clean(names)
+        self._clean(names, prefixes)
 
-    def _clean(self, names: Iterable[str]) -> None:
+    def _clean(self, names: Iterable[str], prefixes: tuple[str, ...] = ()) -> None:
         wanted = set(names)
         try:
             present = os.listdir(self.directory)
@@ -145,7 +146,9 @@ class BatchState:
             return
         for name in present:
             match = _TEMPORARY.fullmatch(name)
-            if match is None or match.group(1) not in wanted:
+            if match is None or not (
+                match.group(1) in wanted or match.group(1).startswith(prefixes or ("\0",))
+            ):
                 continue
             try:
                 os.unlink(os.path.join(self.directory, name))
@@ -164,21 +167,34 @@ class BatchState:
         entry = self.entries.get(report)
         if made_from is None or entry is None or entry.get("made_from") != made_from:
             return None
-        if _file_id(os.path.join(self.directory, report)) != entry.get("file"):
+        files = entry.get("files")
+        if files is not None:  # --split-samples: every sample's report as it was written
+            if not isinstance(files, dict) or not files:
+                return None
+            for name, ident in files.items():
+                if _file_id(os.path.join(self.directory, name)) != ident:
+                    return None
+        elif _file_id(os.path.join(self.directory, report)) != entry.get("file"):
             return None
         kept = entry.get("kept") or {}
         return entry if all(key in kept for key in sinks) else None
 
-    def record(self, report: str, made_from: dict[str, Any] | None, kept: dict[str, Any]) -> None:
-        """A report just renamed into place is finished."""
+    def record(
+        self,
+        report: str,
+        made_from: dict[str, Any] | None,
+        kept: dict[str, Any],
+        files: list[str] | None = None,
+    ) -> None:
+        """A report just renamed into place is finished; ``files``: the per-sample reports
+        an input was split into, all renamed into place (``report`` then only names them)."""
         if made_from is None or self._lock is None:
             return
-        entry = {
-            "report": report,
-            "made_from": made_from,
-            "file": _file_id(os.path.join(self.directory, report)),
-            "kept": kept,
-        }
+        entry: dict[str, Any] = {"report": report, "made_from": made_from, "kept": kept}
+        if files is None:
+            entry["file"] = _file_id(os.path.join(self.directory, report))
+        else:
+            entry["files"] = {f: _file_id(os.path.join(self.directory, f)) for f in files}
         try:
             if self._handle is None:
                 # O_NOFOLLOW: a symlink planted under the state file's name is not followed

@@ -189,4 +189,20 @@ def calls(report: dict) -> dict[str, str]:
 
 
 def sample(report: dict, name: str) -> dict:
-    return next(s for s in report["samples"] if s["sample"] == name)
+    """The sample's entry, its variants joined with their records (``joined``)."""
+    entry = next(s for s in report["samples"] if s["sample"] == name)
+    return {**entry, "variants": joined(report, entry)}
+
+
+def joined(report: dict, entry: dict) -> list[dict]:
+    """A sample entry's variants, each with the fields of the record it refers to: the JSON
+    writes what an allele is once, in ``records`` (schema 2.0), and a sample's variant holds its
+    own evidence and the record's index. Checks the reference on the way."""
+    records = report["records"]
+    out = []
+    for variant in entry["variants"]:
+        record = records[variant["record"]]
+        assert record["index"] == variant["record"]
+        assert record["dira_id"] == variant["dira_id"]
+        out.append({**record, **variant})
+    return out

@@ -378,9 +378,10 @@ def assert_calls_rest_on_sound_records(report: dict) -> None:
     for s in report["samples"]:
         if s["dira_genotype"] not in POSITIVE:
             continue
+        variants = [{**report["records"][v["record"]], **v} for v in s["variants"]]  # joined
         pathogenic = [
             v
-            for v in s["variants"]
+            for v in variants
             if v["classification"] in ("pathogenic", "likely_pathogenic")
             and v["zygosity"] in ("het", "hom_alt", "hemizygous")
         ]

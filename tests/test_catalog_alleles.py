@@ -294,3 +294,31 @@ def test_catalog_diff_cells_are_safe_for_a_spreadsheet(run, tmp_path):
     notes = next(r for r in rows if r[2] == "notes")
     assert notes[3] == '\'=HYPERLINK("http://x","y")'
     assert all(len(r) == 6 for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "row"), [("DIRA10", "113127700 C T"), ("DIRA16", "113127686 C G")]
+)
+def test_curated_nonsense_allele_says_stop_gained_without_fasta(annotate, entry_id, row):
+    """Exon 1 nonsense alleles whose codons' other bases are unknown without --fasta: the
+    consequence follows the catalog's curated p.(…Ter), never a generic coding change."""
+    report = annotate(vcf_text(["s"], [f"{row} PASS {GOOD} 0/1:50:30"]))
+    (record,) = [r for r in report["records"] if r["dira_id"] == entry_id]
+    assert record["consequence"] == "stop_gained"
+    assert record["hgvs_p"].endswith("Ter)")
+    assert record["warnings"] == [
+        f"stop_gained from the catalog's {record['hgvs_p']}: without --fasta the codon's "
+        "other bases are not read"
+    ]
+    assert sample(report, "s")["dira_genotype"] == "monoallelic"
+
+
+def test_a_novel_snv_with_an_unknown_codon_stays_a_coding_change(annotate):
+    """Outside the catalog nothing curated names the protein change: without --fasta the
+    codon is unread, and the allele stays open. (S21X's site, another ALT: TCN becomes TAN,
+    a stop or Tyr; the REF C is the catalog's.)"""
+    report = annotate(vcf_text(["s"], [f"113127686 C A PASS {GOOD} 0/1:50:30"]))
+    (record,) = report["records"]
+    assert record["dira_id"] is None
+    assert record["consequence"] == "coding_sequence_variant"
+    assert any(w.startswith("codon not fixed") for w in record["warnings"])

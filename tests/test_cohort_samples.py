@@ -120,8 +120,9 @@ def test_split_samples_writes_one_report_per_sample(tmp_path, run, fmt):
     out = tmp_path / "out"
     result = run("annotate", path, "--output-dir", out, "--split-samples", "--format", fmt)
     assert result.exit_code == 0, result.stderr
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == sorted([*(f"cohort.{s}.{fmt}" for s in SAMPLES), "il1rn_dira_mqc.tsv"])
+    assert (out / ".il1rn-annot-batch.jsonl").is_file()  # the batch state: a rerun resumes
     for sample in SAMPLES:
         alone = run("annotate", path, "--samples", sample, "--format", fmt)
         assert (out / f"cohort.{sample}.{fmt}").read_text() == alone.stdout
@@ -174,7 +175,7 @@ def test_hostile_sample_names_stay_in_the_output_directory(tmp_path, run):
     assert result.exit_code == 0, result.stderr
     assert sorted(os.listdir(tmp_path)) == ["cohort.vcf.gz", "cohort.vcf.gz.tbi", "deep"]
     assert os.listdir(tmp_path / "deep") == ["out"]
-    files = [p for p in out.iterdir() if p.name != "il1rn_dira_mqc.tsv"]
+    files = [p for p in out.iterdir() if p.name != "il1rn_dira_mqc.tsv" and p.name[0] != "."]
     assert len(files) == 4 and all(p.is_file() for p in files)
     samples = {p.read_text().splitlines()[1].split("\t")[1] for p in files}
     assert samples == set(hostile)
@@ -226,6 +227,56 @@ def test_a_planted_symlink_is_replaced_not_followed(tmp_path, run):
         assert json.loads(written.read_text())["samples"][0]["sample"] == sample
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_split_batches_run_in_workers_and_resume(tmp_path, run, jobs):
+    """--split-samples is a batch like any other: --jobs runs its inputs in workers, and a
+    rerun skips an input whose every per-sample report is as it was written; a report of one
+    sample deleted or changed makes that input (only) run again."""
+    first = _cohort(tmp_path, name="first")
+    second = _cohort(tmp_path, name="second")
+    out = tmp_path / "out"
+    args = ("annotate", first, second, "--output-dir", out, "--split-samples", "--jobs", jobs)
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    expected = {f"{stem}.{s}.json" for stem in ("first", "second") for s in SAMPLES}
+    assert expected <= {p.name for p in out.iterdir()}
+    alone = run("annotate", second, "--samples", "S2")
+    assert (out / "second.S2.json").read_text() == alone.stdout
+    before = {name: (out / name).stat().st_mtime_ns for name in expected}
+    again = run(*args)
+    assert again.exit_code == 0, again.stderr
+    assert "2 skipped" in again.stderr
+    assert {name: (out / name).stat().st_mtime_ns for name in expected} == before
+    (out / "first.S3.json").unlink()
+    third = run(*args)
+    assert third.exit_code == 0, third.stderr
+    assert "1 done, 1 skipped" in third.stderr
+    assert (out / "first.S3.json").is_file()
+    assert all(
+        (out / f"second.{s}.json").stat().st_mtime_ns == before[f"second.{s}.json"] for s in SAMPLES
+    )
+    table = (out / "il1rn_dira_mqc.tsv").read_text().splitlines()
+    rows = [line for line in table if not line.startswith("#")][1:]
+    assert len(rows) == 2 * len(SAMPLES)  # the MultiQC table lists skipped inputs too
+
+
+def test_split_batch_removes_what_a_killed_split_left(tmp_path, run):
+    """A killed --split-samples batch leaves the temporary file of the sample report it was
+    writing (its name is known only from the input's samples): the next batch removes it, and
+    leaves another program's hidden files alone."""
+    path = _cohort(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    left = out / ".cohort.S2.json.k1ll3d00.tmp"
+    left.write_text('{"half')
+    other = out / ".notes.x1y2z3w4.tmp"
+    other.write_text("someone else's")
+    result = run("annotate", path, "--output-dir", out, "--split-samples")
+    assert result.exit_code == 0, result.stderr
+    assert not left.exists() and other.exists()
+    assert json.loads((out / "cohort.S2.json").read_text())["samples"][0]["sample"] == "S2"
+
+
 def test_split_of_a_sites_only_file_writes_its_one_report(tmp_path, run):
     path = write_input(tmp_path, "sites", vcf_text((), ["113131068 G T PASS"]))
     out = tmp_path / "out"
@@ -246,3 +297,32 @@ def test_a_parent_left_out_by_samples_is_named_as_such(run):
     assert result.exit_code == 0, result.stderr
     assert "left out by --samples" in result.stderr
     assert "not a sample of the VCF" not in result.stderr
+
+
+def test_a_skipped_inputs_sample_reports_keep_their_names(tmp_path, run):
+    """A rerun skips an input whose per-sample reports are as written; their names stay that
+    input's, so another input of the batch whose sample would write one of them is refused
+    (as in a first run), never allowed to overwrite the skipped input's report."""
+    carrier = _cohort(tmp_path, samples=("A.S1",), rows=(f"{E77X} 0/1:30:50",), name="x")
+    other = _cohort(tmp_path, samples=("S1",), rows=(f"{E77X} 1/1:30:50",), name="x.A")
+    out = tmp_path / "out"
+    first = run("annotate", carrier, "--output-dir", out, "--split-samples")
+    assert first.exit_code == 0, first.stderr
+    written = json.loads((out / "x.A.S1.json").read_text())
+    assert written["samples"][0]["sample"] == "A.S1"
+    again = run("annotate", other, carrier, "--output-dir", out, "--split-samples")
+    assert again.exit_code == 4, again.stderr
+    assert "x.A.S1.json" in again.stderr and "1 skipped" in again.stderr
+    assert json.loads((out / "x.A.S1.json").read_text()) == written
+
+
+def test_a_sites_only_inputs_report_is_not_taken_by_a_sample_report(tmp_path, run):
+    """Under --split-samples a file without samples writes <stem>.json: a sample report of
+    another input named the same (<stem2>.<sample>.json) is refused, not written over it."""
+    sites = write_input(tmp_path, "x.S1", vcf_text((), ["113131068 G T PASS"]))
+    cohort = _cohort(tmp_path, samples=("S1",), rows=(f"{E77X} 1/1:30:50",), name="x")
+    out = tmp_path / "out"
+    result = run("annotate", sites, cohort, "--output-dir", out, "--split-samples")
+    assert result.exit_code == 4, result.stderr
+    assert "x.S1.json" in result.stderr
+    assert json.loads((out / "x.S1.json").read_text())["samples"] == []

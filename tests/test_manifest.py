@@ -201,3 +201,20 @@ def test_a_bad_sheet_is_one_line_exit_3_and_nothing_written(tmp_path, run):
         f"{tmp_path / 'nothere.vcf.gz'}\n"
     )
     assert not out.exists()
+
+
+def test_split_of_a_sheet_row_writes_the_rows_sample_only(tmp_path, run):
+    """A sheet row is run with its own side files (its BAM, SV file, PED): split, it writes
+    its own sample's report, not one for every sample of a shared VCF (S1.S2.json would be
+    S2 called without S2's side files, beside S2.S2.json made with them)."""
+    vcf = write_input(tmp_path, "joint", vcf_text(["S1", "S2"], [f"{CARRIER} 1/1:99:30"]))
+    sheet = tmp_path / "sheet.tsv"
+    sheet.write_text(f"sample\tvcf\nS1\t{vcf.name}\nS2\t{vcf.name}\n")
+    out = tmp_path / "out"
+    result = run("annotate", "--manifest", sheet, "--output-dir", out, "--split-samples")
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert names == ["S1.S1.json", "S2.S2.json", "il1rn_dira_mqc.tsv"]
+    for sample, call in (("S1", "monoallelic"), ("S2", "biallelic")):
+        report = json.loads((out / f"{sample}.{sample}.json").read_text())
+        assert [(s["sample"], s["dira_genotype"]) for s in report["samples"]] == [(sample, call)]

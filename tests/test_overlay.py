@@ -202,3 +202,28 @@ def test_an_overlay_leaves_the_bundled_catalog_alone(tmp_path):
     assert merged.get("DIRA02").classification == "uncertain"
     assert load_catalog().get("DIRA02").classification == "pathogenic"
     assert merged.sha256 == CATALOG.sha256 and merged.overlay_path == str(lab)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_multiqc_table_names_the_overlay_also_when_resumed(tmp_path, run, jobs):
+    """The MultiQC section says which catalog made its calls, a lab overlay included, whether
+    the reports were made now, by workers, or kept from an earlier run of the batch."""
+    from il1rn_annot.report.multiqc import FILE_NAME
+
+    lab = overlay(tmp_path, LAB_ROW)
+    sha = hashlib.sha256(lab.read_bytes()).hexdigest()
+    inputs = [
+        write_input(tmp_path, name, vcf_text([name], ["113131068 G A PASS GT 0/1"]))
+        for name in ("a", "b")
+    ]
+    out = tmp_path / "out"
+    args = ("annotate", *inputs, "--catalog-overlay", lab, "--output-dir", out, "--jobs", jobs)
+    for skipped in (False, True):  # the second run keeps both reports (resume)
+        result = run(*args)
+        assert result.exit_code == 0, result.stderr
+        assert ("2 skipped" in result.stderr) == skipped
+        head = (out / FILE_NAME).read_text().split("\n", 3)
+        assert f"catalog {CATALOG.version} + lab overlay {lab} (sha256 {sha})" in head[2]
+    without = run("annotate", inputs[0], "--output-dir", tmp_path / "plain")
+    assert without.exit_code == 0, without.stderr
+    assert "overlay" not in (tmp_path / "plain" / FILE_NAME).read_text().split("\n", 3)[2]

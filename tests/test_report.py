@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import sample, vcf_text
+from conftest import joined, sample, vcf_text
 
 from il1rn_annot import __version__
 from il1rn_annot.catalog import load_catalog
-from il1rn_annot.report.rows import VARIANT_FIELDS
+from il1rn_annot.report.rows import RECORD_FIELDS
 from il1rn_annot.report.tsv import COLUMNS
 
 ROOT = Path(__file__).parent.parent
@@ -46,7 +46,7 @@ def test_json_top_level_contract(annotate):
     assert info["build_source"].startswith("##contig length")
     assert info["window"] == {"chrom": "2", "start": 113094315, "end": 113139016}
     assert info["access"] == "index"
-    s = sample(report, "s")
+    s = next(entry for entry in report["samples"] if entry["sample"] == "s")
     assert set(s) == {
         "sample",
         "dira_genotype",
@@ -57,7 +57,18 @@ def test_json_top_level_contract(annotate):
         "depth",
         "variants",
     }
-    assert list(s["variants"][0]) == ["record", *VARIANT_FIELDS]
+    # Records, once: the sample's entry holds its own evidence and names its record.
+    assert list(s["variants"][0]) == [
+        "record",
+        "dira_id",
+        "genotype",
+        "zygosity",
+        "phase_set",
+        "depth",
+        "gq",
+        "quality_flags",
+    ]
+    assert list(report["records"][0]) == RECORD_FIELDS
 
 
 def test_every_variant_in_the_window_is_listed(annotate):
@@ -279,7 +290,7 @@ def test_example_novel_frameshift_homozygote_needs_review_and_counts_on_request(
 
 def test_every_example_variant_has_location_consequence_and_hgvs(run):
     report = json.loads(run("annotate", EXAMPLE).stdout)
-    variants = [variant for entry in report["samples"] for variant in entry["variants"]]
+    variants = [variant for entry in report["samples"] for variant in joined(report, entry)]
     assert variants  # the loop below must check something
     for variant in variants:
         assert variant["location"] and variant["consequence"], variant

@@ -438,3 +438,42 @@ def test_one_allele_phased_in_both_files_is_not_two_copies(tmp_path, run):
     s = sample(run("annotate", small, "--sv", sv).json(), "S")
     assert s["dira_genotype"] == "indeterminate"  # one copy, or two: not proven biallelic
     assert "DIRA01 is called in 2 records: copies are uncertain" in s["review_reasons"]
+
+
+def _lookback_edges() -> list[tuple[int, bool]]:
+    from il1rn_annot.genome import il1rn_window
+    from il1rn_annot.stream import LOOKBACK
+
+    window = il1rn_window("GRCh38")
+    return [
+        (window.start - LOOKBACK - 1, False),
+        (window.start - LOOKBACK, True),
+        (window.end + LOOKBACK, True),
+        (window.end + LOOKBACK + 1, False),
+    ]
+
+
+@pytest.mark.parametrize(("bnd_pos", "seen"), _lookback_edges())
+@pytest.mark.parametrize(
+    ("encoding", "args"),
+    [
+        ("vcf.gz+tbi", ()),
+        ("bcf+csi", ()),
+        ("vcf", ()),
+        ("vcf.gz", ()),
+        ("bcf", ()),
+        ("vcf.gz", ("--assume-sorted",)),
+    ],
+)
+def test_a_lone_breakend_is_looked_for_as_far_however_the_file_is_read(
+    annotate, bnd_pos, seen, encoding, args
+):
+    """A single breakend whose mate lies in IL1RN intron 2 counts up to LOOKBACK from the
+    window, through an index, a stream or a bisection alike: the stream reads further (both
+    builds' windows, the founder-deletion context) but keeps no more."""
+    rows = [f"{bnd_pos} N N]2:113130000] PASS INFO=SVTYPE=BND GT 0/1"]
+    report = _annotate(annotate, rows, *args, encoding=encoding)
+    s = sample(report, "S")
+    assert len(report["records"]) == (1 if seen else 0)
+    assert s["dira_genotype"] == ("indeterminate" if seen else "none")
+    assert any("rearrangement" in r for r in s["review_reasons"]) == seen

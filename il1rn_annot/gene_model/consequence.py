@@ -53,6 +53,10 @@ LOSS_OF_FUNCTION = frozenset(
 )
 
 
+#: The note of a change whose consequence depends on codon bases that are not known.
+CODON_OPEN = "codon not fixed without --fasta: the protein allows "
+
+
 @dataclass(frozen=True)
 class Effect:
     """What one allele does to NM_173842.3."""
@@ -399,7 +403,7 @@ def _substitution_effect(
         return (
             "coding_sequence_variant",
             "p.?",
-            ("codon not fixed without --fasta: the protein allows " + " or ".join(sorted(kinds)),),
+            (CODON_OPEN + " or ".join(sorted(kinds)),),
         )
     kind = kinds.pop()
     if kind == "synonymous_variant":

@@ -7,20 +7,27 @@ from collections.abc import Iterator
 from dataclasses import asdict, replace
 from json.encoder import encode_basestring_ascii as _quoted
 
-from il1rn_annot.model import Report, SampleReport
-from il1rn_annot.report.rows import (
-    VARIANT_FIELDS,
-    allele_fields,
-    call_fields,
-    record_fields,
-    record_indexes,
-    record_key,
-    variant_fields,
+from il1rn_annot.model import Report, SampleReport, SampleVariant
+from il1rn_annot.report.rows import call_fields, record_fields, record_indexes, record_key
+
+#: A sample's variant entry (schema 2.0, "records, once"): which entry of ``records`` it is
+#: (one ALT allele each, so the index names the record and the allele), the catalog id the
+#: call may rest on (so that a sample reads without a join), and the sample's own evidence.
+#: What the allele is (position, HGVS, classification, FILTER, ...) is in ``records`` alone.
+SAMPLE_VARIANT_FIELDS = (
+    "record",
+    "dira_id",
+    "genotype",
+    "zygosity",
+    "phase_set",
+    "depth",
+    "gq",
+    "quality_flags",
 )
 
 
 def sample_dict(sample: SampleReport, records: dict[tuple[int, int], int]) -> dict:
-    """One sample; each variant names its entry in ``records`` (None if it has none)."""
+    """One sample; each variant names its entry in ``records`` (see ``sample_variant``)."""
     return {
         "sample": sample.sample,
         "dira_genotype": sample.dira_genotype,
@@ -29,10 +36,27 @@ def sample_dict(sample: SampleReport, records: dict[tuple[int, int], int]) -> di
         "notes": sample.notes,
         "coverage": asdict(sample.coverage),
         "depth": asdict(sample.depth) if sample.depth is not None else None,
-        "variants": [
-            {"record": records.get(record_key(v.annotated)), **variant_fields(v)}
-            for v in sample.variants
-        ],
+        "variants": [sample_variant(v, records) for v in sample.variants],
+    }
+
+
+def sample_variant(variant: SampleVariant, records: dict[tuple[int, int], int]) -> dict:
+    """A sample's evidence for one allele, and the index of the allele in ``records``.
+
+    Every allele a sample carries is one of the report's records (the pipeline calls samples
+    over ``Report.records``); one that is not would leave the entry without its allele, so it
+    is a bug, never a silent null."""
+    index = records.get(record_key(variant.annotated))
+    if index is None:
+        a = variant.annotated.alt
+        raise ValueError(
+            f"the allele {a.record.chrom}:{a.allele} of a sample is not among the report's records"
+        )
+    own = call_fields(variant)
+    return {
+        "record": index,
+        "dira_id": variant.annotated.dira_id or None,
+        **{k: own[k] for k in SAMPLE_VARIANT_FIELDS[2:]},
     }
 
 
@@ -91,38 +115,23 @@ def json_chunks(report: Report) -> Iterator[str]:
         return
     yield text[:-2] + ',\n  "samples": ['
     indexes = record_indexes(report)
-    alleles: dict[int, dict[str, str]] = {}
     for n, sample in enumerate(report.samples):
-        one = _sample_text(sample, indexes, alleles)
+        one = _sample_text(sample, indexes)
         yield ("\n    " if not n else ",\n    ") + one.replace("\n", "\n    ")
     yield "\n  ]\n}\n"
 
 
-#: A variant's keys that are the sample's own; the others are the allele's, the same in every
-#: sample that carries it (``_sample_text`` writes those once per allele).
-_OWN = frozenset(("record", "genotype", "zygosity", "phase_set", "depth", "gq", "quality_flags"))
-_VARIANT_KEYS = ("record", *VARIANT_FIELDS)
-
-
-def _sample_text(
-    sample: SampleReport, indexes: dict[tuple[int, int], int], alleles: dict[int, dict[str, str]]
-) -> str:
-    """``json.dumps(sample_dict(sample, indexes), indent=2)``, byte for byte, with each allele's
-    lines written once (``alleles``, by allele) however many samples carry it."""
+def _sample_text(sample: SampleReport, indexes: dict[tuple[int, int], int]) -> str:
+    """``json.dumps(sample_dict(sample, indexes), indent=2)``, byte for byte, without
+    ``json.dumps``'s per-call set-up for each variant (millions in a cohort)."""
     text = json.dumps(sample_dict(replace(sample, variants=[]), indexes), indent=2)
     if not sample.variants:
         return text
     assert text.endswith('\n  "variants": []\n}')  # the last key of sample_dict
     items = []
     for variant in sample.variants:
-        fields = {"record": indexes.get(record_key(variant.annotated)), **call_fields(variant)}
-        shared = alleles.get(id(variant.annotated))
-        if shared is None:
-            allele = allele_fields(variant.annotated)
-            shared = alleles[id(variant.annotated)] = {
-                k: _line(k, allele[k]) for k in VARIANT_FIELDS if k not in _OWN
-            }
-        lines = [_line(k, fields[k]) if k in _OWN else shared[k] for k in _VARIANT_KEYS]
+        fields = sample_variant(variant, indexes)
+        lines = [_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS]
         items.append("    {\n" + ",\n".join(lines) + "\n    }")
     return text[: -len("[]\n}")] + "[\n" + ",\n".join(items) + "\n  ]\n}"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from il1rn_annot.batch import stem
-from il1rn_annot.model import Coverage, Report
+from il1rn_annot.model import Coverage, Report, ToolInfo
 from il1rn_annot.report.output import ReportStream
 from il1rn_annot.report.summary import _alleles_column
 from il1rn_annot.report.tsv import FORMULA_STARTS, neutralized, one_line
@@ -72,6 +72,14 @@ class Row:
     review_reasons: str
 
 
+@dataclass(frozen=True)
+class TableKept:
+    """An input's rows, and the tool and catalog (a lab overlay included) that made them."""
+
+    rows: list[Row]
+    tool: ToolInfo | None = None
+
+
 def coverage_text(coverage: Coverage) -> str:
     """How much of the catalog the input shows, in a few words.
 
@@ -90,20 +98,19 @@ class MultiqcTable:
     def __init__(self, path: str) -> None:
         self.path = path
         self.rows: list[Row] = []
-        self.version = ""
-        self.catalog = ""
+        self.tool: ToolInfo | None = None
 
-    #: What a resumed batch keeps of each report (resume.py): this table's rows.
-    key = "multiqc"
-    kept_type = list[Row]
+    #: What a resumed batch keeps of each report (resume.py): this table's rows and the tool.
+    #: (A state file from before the tool was kept lacks this key: its reports are redone.)
+    key = "multiqc_table"
+    kept_type = TableKept
 
     def add(self, source: str, report: Report) -> None:
-        self.version, self.catalog = report.tool.version, report.tool.catalog_version
         self.add_kept(source, self.keep(source, report))
 
-    def keep(self, source: str, report: Report) -> list[Row]:
+    def keep(self, source: str, report: Report) -> TableKept:
         """The rows of a report, and nothing else of it."""
-        return [
+        rows = [
             Row(
                 input=source,
                 sample=s.sample,
@@ -115,15 +122,12 @@ class MultiqcTable:
             )
             for s in report.samples
         ]
+        return TableKept(rows, report.tool)
 
-    def add_kept(self, source: str, rows: list[Row]) -> None:
-        """Rows kept earlier: those of a report that a resumed batch skipped."""
-        if not self.version:  # a skipped report was made by this version (resume.fingerprint)
-            from il1rn_annot import __version__
-            from il1rn_annot.catalog import load_catalog
-
-            self.version, self.catalog = __version__, load_catalog().version
-        self.rows.extend(rows)
+    def add_kept(self, source: str, kept: TableKept) -> None:
+        """An input's rows, made now or kept by a resumed batch."""
+        self.tool = self.tool or kept.tool
+        self.rows.extend(kept.rows)
 
     def failed(self, source: str, message: str, name: str | None = None) -> None:
         """A row named ``name`` (a sheet's sample), else by the input's file name."""
@@ -131,16 +135,14 @@ class MultiqcTable:
 
     def close(self) -> None:
         with ReportStream(self.path, "tsv", follow_symlinks=False) as out:
-            out.add_text(render_table(self.rows, self.version, self.catalog))
+            out.add_text(render_table(self.rows, self.tool))
 
 
-def render_table(rows: list[Row], version: str = "", catalog: str = "") -> str:
+def render_table(rows: list[Row], tool: ToolInfo | None = None) -> str:
     """The ``_mqc.tsv`` text: YAML header lines, the column names, a line per row."""
-    from il1rn_annot import __version__
-
     names = [r.sample for r in rows]
     clashes = {n for n in names if names.count(n) > 1}
-    made_by = f"il1rn-annot {version or __version__}" + (f", catalog {catalog}" if catalog else "")
+    made_by = _made_by(tool)
     lines = [HEADER.format(made_by=made_by)]
     lines.append("\t".join((*COLUMNS, "input")) + "\n")
     for r in rows:
@@ -156,3 +158,20 @@ def render_table(rows: list[Row], version: str = "", catalog: str = "") -> str:
         )
         lines.append("\t".join(one_line(c) for c in cells) + "\n")
     return "".join(lines)
+
+
+def _made_by(tool: ToolInfo | None) -> str:
+    """The versions in the section's description, a lab's catalog overlay named as in the
+    other reports (when every input failed, the bundled catalog this version loads)."""
+    if tool is None:
+        from il1rn_annot import __version__
+        from il1rn_annot.catalog_version import catalog_identity
+
+        identity = catalog_identity()
+        return f"il1rn-annot {__version__}" + (f", catalog {identity[0]}" if identity else "")
+    text = f"il1rn-annot {tool.version}, catalog {tool.catalog_version}"
+    if tool.catalog_overlay:
+        # Single quotes end the YAML string of the description: the path's are doubled.
+        overlay = one_line(tool.catalog_overlay).replace("'", "''")
+        text += f" + lab overlay {overlay} (sha256 {tool.catalog_overlay_sha256})"
+    return text

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import replace
 
 from il1rn_annot.errors import InputError
@@ -84,6 +85,17 @@ class SplitNames:
         self.directory = directory
         self.limit = name_max(directory) - TEMPORARY_ROOM
         self.taken: dict[str, str] = {n.casefold(): f"the batch's own {n}" for n in reserved}
+
+    def reserve(self, names: Iterable[str], owner: str, source: str | None = None) -> None:
+        """File names of the directory that are ``owner``'s: a sample's report may not take
+        them. With ``source`` (an input about to write them), one already taken is its
+        input error."""
+        for name in names:
+            key = name.casefold()
+            other = self.taken.get(key)
+            if other is not None and source is not None:
+                raise InputError(f"its report {name} would replace {other}", source)
+            self.taken[key] = owner
 
     def names(self, stem: str, samples: list[str], suffix: str, source: str) -> list[str]:
         """The paths of one input's reports, in sample order; checked for every sample
