@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean example fuzz mutate
+.PHONY: demo test lint bench bench-hail clean example fuzz mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ BENCH_QUICK ?=
 bench: $(STAMP)
 	@bash .ci/system-tools bench
 	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python benchmarks/bench.py
+
+# Hail in Spark local mode against the CLI on one generated cohort (benchmarks/bench_hail.py);
+# HAIL_BENCH='SAMPLES RECORDS MASTER' changes it (default 20000 150 local[2]).
+HAIL_BENCH ?=
+bench-hail: $(STAMP)
+	$(BIN)/python benchmarks/bench_hail.py $(HAIL_BENCH)
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info mutants

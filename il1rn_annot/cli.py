@@ -490,8 +490,8 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
-# The catalog commands live in their own module; importing it registers them on `cli`.
-from il1rn_annot import cli_catalog  # noqa: E402, F401
+# The catalog and hail commands live in their own modules; importing them registers them on `cli`.
+from il1rn_annot import cli_catalog, cli_hail  # noqa: E402, F401
 
 
 def main() -> None:

@@ -257,7 +257,7 @@ class InputInfo:
     build_source: str
     contig: str | None
     window: Region
-    access: str  # index | stream
+    access: str  # index | bisection | stream | hail (il1rn_annot.hail)
     samples: tuple[str, ...]
     gvcf: bool = False
 
@@ -278,7 +278,7 @@ class ClinvarSource:
 
     path: str
     file_date: str  # ##fileDate: which ClinVar release
-    access: str  # index | stream
+    access: str  # index | bisection | stream | hail (il1rn_annot.hail)
     alleles_in_window: int
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from il1rn_annot import __version__
-from il1rn_annot.catalog import load_catalog
+from il1rn_annot.catalog import Catalog, load_catalog
 from il1rn_annot.clinvar import read_clinvar, with_clinvar
 from il1rn_annot.deletions import PATTERN_FLANK, apply_depth, apply_target_depth
 from il1rn_annot.errors import BuildError, UsageError
@@ -32,7 +32,7 @@ from il1rn_annot.model import (
     VcfText,
 )
 from il1rn_annot.normalize import split_records
-from il1rn_annot.reader import read_window
+from il1rn_annot.reader import WindowData, read_window
 from il1rn_annot.reference import open_reference
 from il1rn_annot.review import with_source_reasons
 from il1rn_annot.side_inputs import pedigree_warnings, read_pedigree
@@ -64,6 +64,15 @@ def annotate(source: str, options: Options) -> Report:
         keep_text=options.keep_text,
         samples=options.samples,
     )
+    return annotate_window(data, options, catalog)
+
+
+def annotate_window(data: WindowData, options: Options, catalog: Catalog | None = None) -> Report:
+    """The stages after reading: normalize, match, call. ``data`` comes from ``read_window``, or
+    from another reader of the same records (``il1rn_annot.hail``), so both share every rule."""
+    if catalog is None:
+        catalog = load_catalog(overlay=options.catalog_overlay)
+    founder = _founder_intervals(catalog)
     records = data.records
     warnings = list(data.warnings)
     without_sv: list[str] = []

@@ -11,8 +11,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import is_chr2
@@ -330,6 +331,77 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
                 "carrying it are read as missing",
             )
         if unknown_extent(rec):
+            notes.add(
+                record,
+                f"{where}: {shown(alts[0])} has no usable END (missing, or before POS) and no "
+                "SVLEN: its extent is unknown, so it may cover any catalog site",
+            )
+    return record
+
+
+def freeze(
+    chrom: str,
+    pos: int,
+    ref: str,
+    alts: tuple[str, ...],
+    stop: int,
+    filters: tuple[str, ...],
+    record_id: str | None,
+    columns: Sequence[str],
+    keys: Sequence[str],
+    formats: Collection[str],
+    info: dict[str, object],
+    notes: Notes | None = None,
+) -> VariantRecord:
+    """A record from another reader (Hail), frozen as ``convert`` freezes a pysam record:
+    ``columns`` are the samples' FORMAT text in ``keys`` order, identical columns share one
+    call, and copy number, ALT equal to REF and a missing END are read the same way.
+    ``formats`` are the FORMAT fields the source declares (a MatrixTable's entry fields)."""
+    block = not alts or all(a in GVCF_ALTS for a in alts)
+    declared = _declared(SimpleNamespace(formats=formats), alts, block, stop - pos + 1)
+    parsed: dict[str, SampleCall] = {}
+    calls = []
+    for column in columns:
+        call = parsed.get(column)
+        if call is None:
+            call = parsed[column] = _sample_call(column, list(keys), len(alts), block, declared)
+        calls.append(call)
+    svtype = cipos = ciend = None
+    if any(a.startswith("<") or "[" in a or "]" in a for a in alts):
+        svtype = info.get("SVTYPE")
+        cipos = _pair(info.get("CIPOS")) if info.get("CIPOS") is not None else None
+        ciend = _pair(info.get("CIEND")) if info.get("CIEND") is not None else None
+        deletion = deletion_index(alts, svtype)  # type: ignore[arg-type]
+        if deletion is not None:
+            ambiguous = alts[deletion - 1].upper() == "<CNV>"
+            calls = [_genotype_from_copy_number(c, deletion, ambiguous) for c in calls]
+    record = VariantRecord(
+        chrom=chrom,
+        pos=pos,
+        ref=ref or "N",
+        alts=alts,
+        end=stop,
+        filters=filters,
+        record_id=record_id,
+        calls=tuple(calls),
+        index=0,
+        svtype=svtype,  # type: ignore[arg-type]
+        cipos=cipos or (0, 0),
+        ciend=ciend or (0, 0),
+    )
+    same = {i for i, a in enumerate(alts, 1) if a.upper() == record.ref.upper()}
+    if same:
+        why = "ALT equals REF"
+        record = replace(record, calls=tuple(_without(c, same, why) for c in record.calls))
+    if notes is not None:
+        where = f"{shown(record.chrom)}:{record.pos}"
+        if same:
+            notes.add(
+                record,
+                f"{where}: ALT equals REF ({shown(record.ref)}), which is no variant: the calls "
+                "carrying it are read as missing",
+            )
+        if unknown_extent(record):
             notes.add(
                 record,
                 f"{where}: {shown(alts[0])} has no usable END (missing, or before POS) and no "
