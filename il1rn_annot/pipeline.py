@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 def annotate(source: str, options: Options) -> Report:
     """Annotate one VCF/BCF (or ``-`` for stdin) and call every sample."""
     catalog = load_catalog(overlay=options.catalog_overlay)
-    founder = _founder_intervals(catalog)
+    founder = founder_intervals(catalog)
     data = read_window(
         source,
         build=options.build,
@@ -72,7 +72,7 @@ def annotate_window(data: WindowData, options: Options, catalog: Catalog | None 
     from another reader of the same records (``il1rn_annot.hail``), so both share every rule."""
     if catalog is None:
         catalog = load_catalog(overlay=options.catalog_overlay)
-    founder = _founder_intervals(catalog)
+    founder = founder_intervals(catalog)
     records = data.records
     warnings = list(data.warnings)
     without_sv: list[str] = []
@@ -307,7 +307,7 @@ def _same_gts(sv: tuple[object, ...], main: tuple[object, ...]) -> bool:
     return all(a is None or a == b for a, b in zip(sv, main, strict=True))
 
 
-def _founder_intervals(catalog) -> dict[str, tuple[int, int]]:
+def founder_intervals(catalog) -> dict[str, tuple[int, int]]:
     """The catalogued large deletion's interval on each build (for genotype-pattern evidence)."""
     out = {}
     for entry in catalog.deletions()[:1]:

@@ -188,7 +188,7 @@ def _read(
             where = "header" if header_contigs else "index"
             _no_chr2(label, [*header_contigs, *index_contigs], where)
         evidence = header_build_evidence(header_contigs, meta)
-        chosen, build_source = _choose_build(label, build, evidence)
+        chosen, build_source = choose_build(label, build, evidence)
         if label != "<stdin>" and not stale:
             warn_old_index(source)
         if vf.index is None:
@@ -419,7 +419,7 @@ def _open_problem(path: str, exc: Exception) -> str:
     )
 
 
-def _choose_build(label: str, requested: str | None, evidence) -> tuple[str | None, str]:
+def choose_build(label: str, requested: str | None, evidence) -> tuple[str | None, str]:
     """Pick the build from --build and the header, or fail on a contradiction."""
     for claim in evidence:
         if claim.build not in BUILDS:

@@ -32,7 +32,7 @@ def report(source, build: str | None = None, **options) -> Report:
     from il1rn_annot.genotype import catalog_sites
     from il1rn_annot.hail.window import window_data
     from il1rn_annot.match import MAX_SHIFT
-    from il1rn_annot.pipeline import _founder_intervals, annotate_window
+    from il1rn_annot.pipeline import annotate_window, founder_intervals
 
     chosen = _options(build, options)
     start()
@@ -45,7 +45,7 @@ def report(source, build: str | None = None, **options) -> Report:
         first = mt.variant_data if isinstance(mt, hl.vds.VariantDataset) else mt
         genome, build_source = input_build(first, label, build)
         contig = {"GRCh37": "2", "GRCh38": "chr2"}[genome]
-    founder = _founder_intervals(catalog).get(genome)
+    founder = founder_intervals(catalog).get(genome)
     context = None if founder is None else (founder[0] - PATTERN_FLANK, founder[1] + PATTERN_FLANK)
     sites = [(s.start - MAX_SHIFT, s.end + MAX_SHIFT) for s in catalog_sites(catalog, genome)]
     if isinstance(mt, hl.vds.VariantDataset):

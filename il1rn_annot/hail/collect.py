@@ -104,7 +104,7 @@ def _import_vcf(path: str, build: str | None):
     Hail reference genome's name; the input's own chr2 name is kept for the report."""
     import pysam
 
-    from il1rn_annot.reader import _choose_build
+    from il1rn_annot.reader import choose_build
 
     hl = hl_module()
     try:
@@ -113,7 +113,7 @@ def _import_vcf(path: str, build: str | None):
             meta = [str(r).strip() for r in vf.header.records]
     except (OSError, ValueError) as exc:
         raise InputError(f"htslib cannot read its header ({exc})", path) from None
-    chosen, source = _choose_build(path, build, header_build_evidence(contigs, meta))
+    chosen, source = choose_build(path, build, header_build_evidence(contigs, meta))
     if chosen is None:
         raise BuildError("cannot tell the genome build from the header: give --build", path)
     contig = find_chr2(contigs) or HAIL_CHR2[chosen]
