@@ -151,6 +151,12 @@ def _sample_call(
         alleles: tuple[int | None, ...] = (None, None)  # a bare '.': ploidy unknown, assume 2
     elif gt:
         alleles = tuple(None if a == "." else int(a) for a in _GT_SPLIT.split(gt.lstrip("|/")))
+        if any(a is not None and a < 0 for a in alleles):
+            # htslib's text of a GT it holds as missing where GT is not FORMAT's first key
+            # (a dropped trailing GT after DP, say) is a negative number such as -65: the input
+            # (already checked) had no GT there, so the call is a no-call, as BCF reads it.
+            alleles = (None, None)
+            gt = "."
     else:
         alleles = ()
     if any(a is not None and a > n_alts for a in alleles):

@@ -341,3 +341,23 @@ def test_one_base_reference_record_is_judged_on_its_dp_under_a_min_dp_header(ann
         ["S1"], ["113131068 G <NON_REF> PASS GT:DP:GQ 0/0:30:50"], header=[MIN_DP_LINE, NON_REF]
     )
     assert "DIRA01" in sample(annotate(text), "S1")["coverage"]["sites_called"]
+
+
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz+tbi", "vcf.gz", "bcf+csi", "bcf"])
+def test_a_dropped_gt_after_other_keys_is_a_no_call_in_every_encoding(tmp_path, run, encoding):
+    """FORMAT DP:GQ:GT with the GT left off a column: htslib's text of that call is a negative
+    number (-65), which was read as a haploid reference call ("none to monoallelic") from text
+    files and as a no-call from BCF. Every encoding now says no-call, none to biallelic."""
+    header = [
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+    ]
+    text = vcf_text(["A", "B"], ["113131068 G T PASS DP:GQ:GT 30:50:0/1 30:50"], header=header)
+    path = write_input(tmp_path, "dropped", text, encoding)
+    result = run("annotate", path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    b = sample(result.json(), "B")
+    assert b["dira_genotype"] == "indeterminate"
+    assert any("no-call" in r for r in b["review_reasons"])
+    assert "the evidence allows anything from none to biallelic" in b["review_reasons"]
+    assert sample(result.json(), "A")["dira_genotype"] == "monoallelic"
