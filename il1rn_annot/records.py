@@ -253,8 +253,12 @@ def _text_calls(
     ``SampleCall``, and without ``detail`` a reference call is only its GT."""
     fields = text.rstrip("\n").split("\t")
     if len(fields) != 9 + n_samples:
+        why = ""
+        if len(fields) > 9 + n_samples:  # only a BCF can hold one: VCF text splits at every tab
+            why = " (a tab inside a value, such as the ID or an INFO or FORMAT string)"
         raise ValueError(
-            f"{len(fields)} columns, where the header's {n_samples} sample(s) need {9 + n_samples}"
+            f"{len(fields)} columns, where the header's {n_samples} sample(s) need "
+            f"{9 + n_samples}{why}"
         )
     keys = fields[8].split(":")
     # Columns that differ only in fields the calls never read (AD, PL) share one call.

@@ -361,3 +361,25 @@ def test_a_dropped_gt_after_other_keys_is_a_no_call_in_every_encoding(tmp_path, 
     assert any("no-call" in r for r in b["review_reasons"])
     assert "the evidence allows anything from none to biallelic" in b["review_reasons"]
     assert sample(result.json(), "A")["dira_genotype"] == "monoallelic"
+
+
+def test_a_tab_inside_a_bcf_id_is_named(tmp_path, run):
+    """A BCF can hold a tab inside its ID, which VCF text cannot: the error says what made the
+    extra column, not only that there is one."""
+    import pysam
+
+    header = pysam.VariantHeader()
+    header.add_line("##contig=<ID=chr2,length=242193529>")
+    header.add_line('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">')
+    header.add_sample("S")
+    path = tmp_path / "tab_id.bcf"
+    with pysam.VariantFile(str(path), "wb", header=header) as out:
+        record = out.new_record(
+            contig="chr2", start=113131067, stop=113131068, alleles=("G", "T"), id="rs1\tx"
+        )
+        record.samples["S"]["GT"] = (0, 1)
+        out.write(record)
+    result = run("annotate", path, "--format", "tsv")
+    assert result.exit_code == 3
+    assert "a tab inside a value, such as the ID" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
