@@ -304,49 +304,20 @@ def convert(rec, detail: bool = True, notes: Notes | None = None) -> VariantReco
             if arrays is not None
             else _text_calls(str(rec), n_samples, len(alts), block, declared, detail)
         )
-    svtype = cipos = ciend = None
-    if any(a.startswith("<") or "[" in a or "]" in a for a in alts):
-        info = rec.info
-        svtype = info.get("SVTYPE") if "SVTYPE" in info else None
-        cipos = _pair(info.get("CIPOS")) if "CIPOS" in info else None
-        ciend = _pair(info.get("CIEND")) if "CIEND" in info else None
-        deletion = deletion_index(alts, svtype)
-        if deletion is not None:
-            ambiguous = alts[deletion - 1].upper() == "<CNV>"
-            calls = tuple(_genotype_from_copy_number(c, deletion, ambiguous) for c in calls)
-    record = VariantRecord(
-        chrom=rec.chrom,
-        pos=rec.pos,
-        ref=ref,
-        alts=alts,
-        end=rec.stop,
-        filters=tuple(rec.filter.keys()),
-        record_id=rec.id,
-        calls=calls,
-        index=0,
-        svtype=svtype,
-        cipos=cipos or (0, 0),
-        ciend=ciend or (0, 0),
+    info = rec.info
+    return _assembled(
+        rec.chrom,
+        rec.pos,
+        ref,
+        alts,
+        rec.stop,
+        tuple(rec.filter.keys()),
+        rec.id,
+        calls,
+        lambda key: info.get(key) if key in info else None,
+        notes,
+        notes is not None and unknown_extent(rec),
     )
-    same = {i for i, a in enumerate(alts, 1) if a.upper() == ref.upper()}
-    if same:
-        why = "ALT equals REF"
-        record = replace(record, calls=tuple(_without(c, same, why) for c in record.calls))
-    if notes is not None:
-        where = f"{shown(record.chrom)}:{record.pos}"
-        if same:
-            notes.add(
-                record,
-                f"{where}: ALT equals REF ({shown(ref)}), which is no variant: the calls "
-                "carrying it are read as missing",
-            )
-        if unknown_extent(rec):
-            notes.add(
-                record,
-                f"{where}: {shown(alts[0])} has no usable END (missing, or before POS) and no "
-                "SVLEN: its extent is unknown, so it may cover any catalog site",
-            )
-    return record
 
 
 def freeze(
@@ -376,30 +347,61 @@ def freeze(
         if call is None:
             call = parsed[column] = _sample_call(column, list(keys), len(alts), block, declared)
         calls.append(call)
+    return _assembled(
+        chrom,
+        pos,
+        ref or "N",
+        alts,
+        stop,
+        filters,
+        record_id,
+        tuple(calls),
+        info.get,
+        notes,
+        notes is not None
+        and unknown_extent(SimpleNamespace(pos=pos, stop=stop, alts=alts, info=info)),
+    )
+
+
+def _assembled(
+    chrom: str,
+    pos: int,
+    ref: str,
+    alts: tuple[str, ...],
+    stop: int,
+    filters: tuple[str, ...],
+    record_id: str | None,
+    calls: tuple[SampleCall, ...],
+    info: Callable[[str], object],
+    notes: Notes | None,
+    extent_unknown: bool,
+) -> VariantRecord:
+    """The frozen record, from whichever reader: copy number read into the GT of a deletion,
+    calls carrying an ALT equal to REF made missing, and the notes both say."""
     svtype = cipos = ciend = None
     if any(a.startswith("<") or "[" in a or "]" in a for a in alts):
-        svtype = info.get("SVTYPE")
-        cipos = _pair(info.get("CIPOS")) if info.get("CIPOS") is not None else None
-        ciend = _pair(info.get("CIEND")) if info.get("CIEND") is not None else None
+        svtype = info("SVTYPE")
+        cipos = _pair(info("CIPOS")) if info("CIPOS") is not None else None
+        ciend = _pair(info("CIEND")) if info("CIEND") is not None else None
         deletion = deletion_index(alts, svtype)  # type: ignore[arg-type]
         if deletion is not None:
             ambiguous = alts[deletion - 1].upper() == "<CNV>"
-            calls = [_genotype_from_copy_number(c, deletion, ambiguous) for c in calls]
+            calls = tuple(_genotype_from_copy_number(c, deletion, ambiguous) for c in calls)
     record = VariantRecord(
         chrom=chrom,
         pos=pos,
-        ref=ref or "N",
+        ref=ref,
         alts=alts,
         end=stop,
         filters=filters,
         record_id=record_id,
-        calls=tuple(calls),
+        calls=calls,
         index=0,
         svtype=svtype,  # type: ignore[arg-type]
         cipos=cipos or (0, 0),
         ciend=ciend or (0, 0),
     )
-    same = {i for i, a in enumerate(alts, 1) if a.upper() == record.ref.upper()}
+    same = {i for i, a in enumerate(alts, 1) if a.upper() == ref.upper()}
     if same:
         why = "ALT equals REF"
         record = replace(record, calls=tuple(_without(c, same, why) for c in record.calls))
@@ -408,10 +410,10 @@ def freeze(
         if same:
             notes.add(
                 record,
-                f"{where}: ALT equals REF ({shown(record.ref)}), which is no variant: the calls "
+                f"{where}: ALT equals REF ({shown(ref)}), which is no variant: the calls "
                 "carrying it are read as missing",
             )
-        if unknown_extent(record):
+        if extent_unknown:
             notes.add(
                 record,
                 f"{where}: {shown(alts[0])} has no usable END (missing, or before POS) and no "
