@@ -341,6 +341,9 @@ def run_batch(
                     if entry is not None:
                         splitter.reserve(entry["files"], f"the kept report of {task.source}")
             todo = [t for t, entry, _ in plan if entry is None]
+            written = _Written(
+                result, sinks, fmt, per, debug, combined, output_dir, state, splitter
+            )
             if jobs > 1 and len(todo) > 1:
                 from il1rn_annot.batch_jobs import in_workers
 
@@ -357,20 +360,7 @@ def run_batch(
                     _resume_one(task, entry, sinks)
                     result.skipped += 1
                 else:
-                    _finish_one(
-                        task,
-                        next(outcomes),
-                        result,
-                        sinks,
-                        fmt,
-                        per,
-                        debug,
-                        combined,
-                        output_dir,
-                        state,
-                        made_from,
-                        splitter,
-                    )
+                    _finish_one(written, task, next(outcomes), made_from)
                 if progress is not None:
                     progress.update(
                         result.done,
@@ -466,39 +456,42 @@ def _resume_one(task: Task, entry: dict, sinks: Sequence[BatchSink]) -> None:
         sink.add_kept(task.source, from_plain(sink.kept_type, entry["kept"][sink.key]))
 
 
-def _finish_one(
-    task,
-    outcome,
-    result,
-    sinks,
-    fmt,
-    per,
-    debug,
-    combined,
-    output_dir,
-    state,
-    made_from,
-    splitter=None,
-) -> None:
+@dataclass
+class _Written:
+    """Where a batch's reports go, and its tally: the same for every input of one run."""
+
+    result: BatchResult
+    sinks: Sequence[BatchSink]
+    fmt: str
+    per: str
+    debug: bool
+    combined: ReportStream | None  # one output for all inputs, else one file each in output_dir
+    output_dir: str | None
+    state: Any  # resume.BatchState, with output_dir
+    splitter: Any = None  # report.split.SplitNames, under --split-samples
+
+
+def _finish_one(written: _Written, task, outcome, made_from) -> None:
     """Write one input's report (or count its failure) and hand it to the sinks; with a
     ``splitter`` (--split-samples), one report per sample, their names checked first."""
+    sinks, state, splitter = written.sinks, written.state, written.splitter
     for name, level, message in outcome.logs:  # a worker's warnings, in input order
         logging.getLogger(name).log(level, "%s", message)
     report = outcome.report
     if report is None:
-        if debug:
+        if written.debug:
             log.error("%s", outcome.traceback or outcome.error)
             raise InternalError(outcome.error)
-        _failed(result, sinks, task, outcome.error, outcome.exit_code, outcome.internal)
+        _failed(written.result, sinks, task, outcome.error, outcome.exit_code, outcome.internal)
         return
     targets: list[tuple[str, Report]] = []
-    if combined is None:
+    if written.combined is None:
         try:
-            targets = _targets(task, report, fmt, output_dir, splitter)
+            targets = _targets(task, report, written.fmt, written.output_dir, splitter)
         except InputError as error:
-            if debug:
+            if written.debug:
                 raise
-            _failed(result, sinks, task, str(error), error.exit_code, False)
+            _failed(written.result, sinks, task, str(error), error.exit_code, False)
             return
     shown = report
     if task.sample is not None:  # a sheet row: its tables show the row's sample only
@@ -508,22 +501,22 @@ def _finish_one(
         item = sink.keep(task.source, shown)
         sink.add_kept(task.source, item)
         kept[sink.key] = item
-    if combined is not None:
-        combined.add(shown)
+    if written.combined is not None:
+        written.combined.add(shown)
     else:
         for path, part in targets:
             # A name in the output directory is ours: a symlink planted there is replaced,
             # never followed out of it (-o, which the user names, still writes through one).
-            with ReportStream(path, fmt, per, follow_symlinks=False) as stream:
+            with ReportStream(path, written.fmt, written.per, follow_symlinks=False) as stream:
                 stream.add(part)
         if state is not None:
             from il1rn_annot.resume import to_plain
 
             files = [os.path.basename(path) for path, _ in targets]
-            name = _entry_name(task, fmt, splitter is not None)
+            name = _entry_name(task, written.fmt, splitter is not None)
             kept_plain = {k: to_plain(v) for k, v in kept.items()}
             state.record(name, made_from, kept_plain, files if splitter is not None else None)
-    result.done += 1
+    written.result.done += 1
 
 
 def _targets(task, report, fmt, output_dir, splitter) -> list[tuple[str, Report]]:

@@ -104,7 +104,7 @@ def apply_family(
                     )
             continue
         parents = {m.role: m for m in members[1:]}
-        updated, cis_parent = _phase(child, members[0].index, parents, thresholds)
+        updated, cis_parent = _phase(child, parents, thresholds)
         out[trio.child] = updated
         if cis_parent is not None:
             # The child shows the parent's two alleles travel together: the parent is a carrier.
@@ -209,10 +209,7 @@ def _conflicts(members: Sequence[_Member], thresholds: Thresholds) -> list[tuple
 
 
 def _phase(
-    child: SampleReport,
-    child_index: int,
-    parents: dict[str, _Member],
-    thresholds: Thresholds,
+    child: SampleReport, parents: dict[str, _Member], thresholds: Thresholds
 ) -> tuple[SampleReport, str | None]:
     """Phase the child's two heterozygous alleles by inheritance where the parents prove it:
     trans when each comes from a different parent who lacks the other (passing reference calls

@@ -458,11 +458,26 @@ def deletion_of(alt: AltAllele) -> Deletion | None:
         return Deletion(record.pos + 1, record.end, record.cipos, record.ciend)
     left = _BND_JOIN_RIGHT.match(alt.allele.alt)
     if left and is_chr2(left.group(1)) and int(left.group(2)) > record.pos + 1:
-        return Deletion(record.pos + 1, int(left.group(2)) - 1, record.cipos, record.cipos)
+        return Deletion(record.pos + 1, int(left.group(2)) - 1, record.cipos, _mate_end_ci(alt))
     right = _BND_JOIN_LEFT.match(alt.allele.alt)
-    if right and is_chr2(right.group(1)) and int(right.group(1 + 1)) < record.pos - 1:
-        return Deletion(int(right.group(2)) + 1, record.pos - 1, record.cipos, record.cipos)
+    if right and is_chr2(right.group(1)) and int(right.group(2)) < record.pos - 1:
+        return Deletion(int(right.group(2)) + 1, record.pos - 1, _mate_end_ci(alt), record.cipos)
     return None
+
+
+def _mate_end_ci(alt: AltAllele) -> tuple[int, int]:
+    """The uncertainty of the end a breakend names by its mate's position: the mate record's own
+    CIPOS when the mate is in the window, else this record's CIPOS both ways (Manta mirrors the
+    homology between mates: 0,5 here is -5,0 there), widened by a CIEND (Delly writes the
+    mate's there). This record's CIPOS alone would narrow an imprecise mate's end, and so
+    overstate which bases are surely deleted."""
+    if alt.mate_ci is not None:
+        guess = alt.mate_ci
+    else:
+        width = max(abs(alt.record.cipos[0]), abs(alt.record.cipos[1]))
+        guess = (-width, width)
+    cis = (guess, alt.record.ciend)
+    return min(0, *(ci[0] for ci in cis)), max(0, *(ci[1] for ci in cis))
 
 
 def _founder(deletion: Deletion, locus: Locus, size: int | None) -> bool:
@@ -569,16 +584,46 @@ def annotate_alleles(
 ) -> list[AnnotatedAllele]:
     """Every allele; of the two breakend records of one deletion, only the first describes it
     (the mate is listed as a plain breakend), so the deletion is not counted twice."""
+    alts = _with_mate_ci(list(alts))
     out, seen = [], set()
     for alt in alts:
-        annotated = annotate_allele(alt, catalog, build, base_at)
-        deletion = deletion_of(alt)
-        if deletion is not None and not is_deletion_allele(alt.allele.alt):
-            key = (deletion.start, deletion.end)
-            if key in seen:
-                annotated = AnnotatedAllele(
-                    alt=alt, location="mate breakend of a deletion", mate=True
-                )
+        key = _breakend_deletion(alt)
+        if key is not None and key in seen:
+            annotated = AnnotatedAllele(alt=alt, location="mate breakend of a deletion", mate=True)
+        else:
+            annotated = annotate_allele(alt, catalog, build, base_at)
+        if key is not None:
             seen.add(key)
         out.append(annotated)
+    return out
+
+
+def _breakend_deletion(alt: AltAllele) -> tuple[int, int] | None:
+    """The (first, last) deleted base a breakend of a deletion names; None for other alleles."""
+    if is_deletion_allele(alt.allele.alt):
+        return None
+    deletion = deletion_of(alt)
+    return None if deletion is None else (deletion.start, deletion.end)
+
+
+def _with_mate_ci(alts: list[AltAllele]) -> list[AltAllele]:
+    """The first breakend of each deletion, told its mates' CIPOS: it alone describes the
+    deletion, and the mate's position is the deletion's other end."""
+    mates: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for alt in alts:
+        key = _breakend_deletion(alt)
+        if key is not None:
+            mates.setdefault(key, []).append(alt.record.cipos)
+    if not any(len(v) > 1 for v in mates.values()):
+        return alts
+    out, seen = [], set()
+    for alt in alts:
+        key = _breakend_deletion(alt)
+        if key is not None and key not in seen and len(mates[key]) > 1:
+            others = mates[key][1:]
+            ci = (min(c[0] for c in others), max(c[1] for c in others))
+            alt = replace(alt, mate_ci=ci)
+        if key is not None:
+            seen.add(key)
+        out.append(alt)
     return out

@@ -119,6 +119,8 @@ class AltAllele:
     allele: Allele  # normalized
     input: Allele  # as written in the file
     notes: tuple[str, ...] = ()
+    #: a breakend's mate records' own CIPOS (the uncertainty of the other end of the deletion)
+    mate_ci: tuple[int, int] | None = None
 
     @property
     def changed(self) -> bool:

@@ -224,6 +224,51 @@ def test_homozygous_call_near_the_uncertain_end_of_a_heterozygous_deletion(
     assert any("edge of" in r for r in s["review_reasons"]) == (expected == "indeterminate")
 
 
+BND_HEADER = (*CI_HEADER, '##INFO=<ID=MATEID,Number=1,Type=String,Description="Mate">')
+
+
+def _breakend_pair(start: int, end: int, gt: str, left_ci, right_ci, left_ciend=None):
+    """A deletion of ``start``..``end`` as a pair of breakends (Manta, Delly), each with its own
+    CIPOS (and, as Delly writes it, the left one's CIEND for its mate)."""
+    extra = f";CIEND={left_ciend[0]},{left_ciend[1]}" if left_ciend else ""
+    left = (
+        f"{start - 1} N N[2:{end + 1}[ PASS INFO=SVTYPE=BND;MATEID=b2;"
+        f"CIPOS={left_ci[0]},{left_ci[1]}{extra} GT {gt}"
+    )
+    right = (
+        f"{end + 1} N ]2:{start - 1}]N PASS INFO=SVTYPE=BND;MATEID=b1;"
+        f"CIPOS={right_ci[0]},{right_ci[1]} GT {gt}"
+    )
+    return [left, right]
+
+
+@pytest.mark.parametrize(
+    ("left_ci", "right_ci", "left_ciend", "expected"),
+    [
+        ((0, 0), (0, 0), None, "biallelic"),
+        ((0, 0), (-50, 50), None, "indeterminate"),  # the mate's own CIPOS: its end is open
+        ((0, 0), (0, 0), (-50, 50), "indeterminate"),  # Delly: the mate's CI as CIEND
+        ((-50, 50), (0, 0), None, "biallelic"),  # only the far start is uncertain
+    ],
+)
+def test_breakend_pair_the_deletions_end_is_as_uncertain_as_its_mate_says(
+    annotate, left_ci, right_ci, left_ciend, expected
+):
+    """DIRA02 (1/1) 31 bases inside the end of a heterozygous DIRA11 written as two breakends.
+    The first breakend describes the deletion, but its end is the mate's position: an imprecise
+    mate (CIPOS -50,50) leaves open whether DIRA02 is deleted from one haplotype, so the call
+    stays open. The first breakend's own CIPOS alone made those bases surely deleted, and the
+    call biallelic."""
+    rows = [
+        *_breakend_pair(DIRA11_START, DIRA11_END, "0/1", left_ci, right_ci, left_ciend),
+        "113129619 C T PASS GT 1/1",
+    ]
+    rows.sort(key=lambda row: int(row.split()[0]))
+    s = _sample(annotate, rows, header=BND_HEADER)
+    assert s["dira_genotype"] == expected
+    assert sum(v.get("dira_id") == "DIRA11" for v in s["variants"]) == 1
+
+
 def test_homozygous_call_just_past_a_deletions_called_end_within_its_ciend(annotate):
     """DIRA02 (1/1) 20 bases past a heterozygous deletion's called end, with CIEND -50,50: the
     deletion may reach it, so DIRA02 may sit on one haplotype only (one copy or two). The

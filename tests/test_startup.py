@@ -31,6 +31,10 @@ NOT_AT_START = (
     "pysam",
     "pandas",
     "numpy",
+    "cyvcf2",
+    "requests",
+    "hail",
+    "isal",
 )
 #: Imported only when asked for (--html, --output-dir, --format vcf, --jobs, --manifest, a
 #: terminal), or never by the CLI (pandas, numpy: the notebook API's).
@@ -45,6 +49,10 @@ NOT_FOR_ONE_JSON = (
     "concurrent.futures",
     "pandas",
     "numpy",
+    "cyvcf2",  # 100 samples and more
+    "requests",  # catalog check-updates only
+    "hail",
+    "isal",  # an input read to its end
 )
 
 
