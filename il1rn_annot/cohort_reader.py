@@ -108,7 +108,7 @@ class CohortFile:
 
     def close(self) -> None:
         """Close both; htslib fails to close some damaged files, which the reader's own file
-        reports (``reader._closing``), or an error already on its way out has said."""
+        reports (``opening.closing``), or an error already on its way out has said."""
         for opened in (self._lean, self._vcf):
             with suppress(Exception):
                 opened.close()

@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from il1rn_annot.bisection import Bounds, bisect_text
 from il1rn_annot.cohort_reader import read_cohort
@@ -23,16 +22,26 @@ from il1rn_annot.genome import (
     BUILDS,
     CHR2_NAMES,
     build_from_bases,
-    chr2_lookalike,
     find_chr2,
     header_build_evidence,
     il1rn_window,
     is_chr2,
     is_chr2_alias,
-    unrecognised_chr2_length,
 )
 from il1rn_annot.index_check import index_of, stale_index, warn_old_index
 from il1rn_annot.model import Region, VariantRecord
+from il1rn_annot.opening import (
+    check_file,
+    check_gt_text,
+    choose_build,
+    closing,
+    header_contig_lengths,
+    naming_warning,
+    no_build_message,
+    no_chr2,
+    open_problem,
+    record_problem,
+)
 from il1rn_annot.record_text import header_text, indexed_lines, noted, record_lines, with_text
 from il1rn_annot.records import (
     GVCF_ALTS,
@@ -43,7 +52,7 @@ from il1rn_annot.records import (
     unknown_extent,
 )
 from il1rn_annot.stream import LOOKBACK, Order, scan_text, spooled_stdin
-from il1rn_annot.vcftext import bad_gt, header_lines, header_problem, shown
+from il1rn_annot.vcftext import header_lines, header_problem, shown
 
 __all__ = ["STDIN", "WindowData", "read_window"]
 
@@ -107,7 +116,7 @@ def read_window(
     detail = _detail_predicate(detail_sites)
     regions = {b: Region("2", *r) for b, r in (context or {}).items()}
     if source != STDIN:
-        _check_file(source)
+        check_file(source)
     # Standard input is spooled, so that htslib and the text scan can both read it, to the end.
     opened = spooled_stdin() if source == STDIN else nullcontext(source)
     with opened as readable:
@@ -157,7 +166,7 @@ def _read(
     try:
         vf = pysam.VariantFile(source)
     except (OSError, ValueError) as exc:  # UnicodeDecodeError included
-        raise InputError(_open_problem(source, exc), label) from None
+        raise InputError(open_problem(source, exc), label) from None
     except NotImplementedError:
         raise InputError(
             "compressed with plain gzip, not bgzip: recompress it with 'bgzip' "
@@ -168,7 +177,7 @@ def _read(
     warnings: list[str] = []
     texts: list[str] | None = [] if keep_text else None  # record lines, for with_text
     header = ""
-    with _closing(vf, label):
+    with closing(vf, label):
         stale = stale_index(vf, source, label)
         if stale and require_index:
             raise InputError(f"{stale}: re-index it (--require-index was given)", label)
@@ -176,7 +185,7 @@ def _read(
             warnings.append(f"{stale}: it was not used, the whole file was read; re-index it")
         indexed = vf.index is not None and not stale
         try:
-            header_contigs = _header_contigs(vf, label)
+            header_contigs = header_contig_lengths(vf, label)
             meta = [str(r).strip() for r in vf.header.records]
             samples = _subset(vf, wanted, label)
             index_contigs = list(vf.index.keys()) if indexed else []
@@ -186,7 +195,7 @@ def _read(
         contig = find_chr2(header_contigs) or find_chr2(index_contigs)
         if contig is None and (header_contigs or index_contigs):
             where = "header" if header_contigs else "index"
-            _no_chr2(label, [*header_contigs, *index_contigs], where)
+            no_chr2(label, [*header_contigs, *index_contigs], where)
         evidence = header_build_evidence(header_contigs, meta)
         chosen, build_source = choose_build(label, build, evidence)
         if label != "<stdin>" and not stale:
@@ -215,8 +224,8 @@ def _read(
             index = index_of(source)
             if not vf.is_bcf:
                 regions = [il1rn_window(b) for b in BUILDS] + list(context.values())
-                _check_text(source, index, label, names, regions)
-            problem = _problem(vf, label, index)
+                check_gt_text(source, index, label, names, regions)
+            problem = record_problem(vf, label, index)
 
             def fetched(reader, notes: Notes):
                 svs = {b: sv_header and chosen in (None, b) for b in BUILDS}
@@ -244,7 +253,7 @@ def _read(
             chr2_names = list(order.names)
             strict = any(is_chr2(n) for n in chr2_names)
             if not strict and not header_contigs and (order.other or chr2_names):
-                _no_chr2(label, [*chr2_names, *sorted(order.other)], "records")
+                no_chr2(label, [*chr2_names, *sorted(order.other)], "records")
             warnings.extend(order.warnings())
         if keep_text:
             header = header_text(source, vf)
@@ -252,7 +261,7 @@ def _read(
     by_bases, bases_source = build_from_bases(observed, known_bases or {})
     if chosen is None:
         if by_bases is None:
-            raise BuildError(_no_build_message(header_contigs, observed, known_bases), label)
+            raise BuildError(no_build_message(header_contigs, observed, known_bases), label)
         chosen, build_source = by_bases, bases_source
     elif by_bases is not None and by_bases != chosen:
         raise BuildError(
@@ -269,7 +278,7 @@ def _read(
     )
     chrom = contig or (found[0].chrom if found else None)
     window = il1rn_window(chosen, chrom or "2")
-    naming = _naming_warning(chr2_names)
+    naming = naming_warning(chr2_names)
     if naming:
         warnings.insert(0, naming)
     warnings.extend(notes.about(nearby))
@@ -314,210 +323,6 @@ def _subset(vf, wanted: Sequence[str] | None, label: str) -> tuple[str, ...]:
     if len(wanted) < len(samples):
         vf.subset_samples(list(wanted))
     return tuple(vf.header.samples)
-
-
-def _naming_warning(names: Sequence[str]) -> str:
-    """Records that name chromosome 2 more than one way, or in a spelling no header should use
-    (``Chr2``, ``chr02``): all are read as chromosome 2, and the report says so."""
-    odd = [n for n in names if not is_chr2(n)]
-    if len(names) < 2 and not odd:
-        return ""
-    listed = ", ".join(repr(shown(n)) for n in names)
-    unusual = (
-        f" ({', '.join(repr(shown(n)) for n in odd)}: not 2, chr2 or NC_000002.x)" if odd else ""
-    )
-    return f"the records name chromosome 2 {listed}{unusual}: all were read as chromosome 2"
-
-
-@contextmanager
-def _closing(vf, label: str) -> Iterator[None]:
-    """Close ``vf``; when an error is already on its way out, one raised by closing is dropped
-    (htslib fails to close some damaged BCFs, and would hide the real error)."""
-    try:
-        yield
-    except BaseException:
-        with suppress(Exception):
-            vf.close()
-        raise
-    try:
-        vf.close()
-    except (OSError, ValueError) as exc:
-        raise InputError(f"damaged file: htslib failed to close it ({shown(exc)})", label) from None
-
-
-def _header_contigs(vf, label: str) -> dict[str, int | None]:
-    """##contig IDs and lengths. pysam's contig view fails on some legal headers (an IDX key),
-    so the header lines are parsed as a fallback."""
-    try:
-        return {name: contig.length for name, contig in vf.header.contigs.items()}
-    except (AssertionError, KeyError, TypeError, ValueError):
-        contigs: dict[str, int | None] = {}
-        for record in vf.header.records:
-            if record.key == "contig" and "ID" in record:
-                length = str(record.get("length") or "")
-                contigs[record["ID"]] = int(length) if length.isdigit() else None
-        log.debug("%s: read ##contig lines directly", label)
-        return contigs
-
-
-def _no_chr2(label: str, names: Sequence[str], where: str) -> None:
-    lookalike = chr2_lookalike(names)
-    if lookalike:
-        raise InputError(
-            f"chromosome 2 is named {shown(lookalike)!r}; rename it to chr2 or 2 "
-            "(bcftools annotate --rename-chrs)",
-            label,
-        )
-    found = ", ".join(shown(n) for n in list(names)[:5]) + (", ..." if len(names) > 5 else "")
-    raise InputError(
-        f"no chromosome 2 (2, chr2, NC_000002.x) in the {where} (found {found}), so it cannot "
-        "cover IL1RN",
-        label,
-    )
-
-
-def _no_build_message(
-    header_contigs: Mapping[str, int | None],
-    observed: Sequence[tuple[int, str]],
-    known_bases: Mapping[str, Mapping[int, str]] | None,
-) -> str:
-    odd = unrecognised_chr2_length(header_contigs)
-    if odd:
-        length = f"the chr2 length {odd} matches neither GRCh37 nor GRCh38"
-    else:
-        length = "no ##contig length for chr2"
-    at_sites = [p for p, _ in observed if any(p in k for k in (known_bases or {}).values())]
-    sites = (
-        "REF bases at catalog sites do not single out one build"
-        if at_sites
-        else "no record at a catalog site"
-    )
-    return (
-        f"cannot tell the genome build: {length}, no ##reference/assembly hint and {sites}; "
-        "give --build"
-    )
-
-
-def _check_file(path: str) -> None:
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", path)
-    if p.is_dir():
-        raise InputError("is a directory, not a VCF/BCF file", path)
-    if not os.access(p, os.R_OK):
-        raise InputError("permission denied", path)
-    if p.stat().st_size == 0:
-        raise InputError("empty file, not a VCF/BCF", path)
-
-
-def _open_problem(path: str, exc: Exception) -> str:
-    text = str(exc)
-    if "EOF marker" in text or "truncated" in text:
-        return "truncated bgzip file (no BGZF end-of-file marker)"
-    return header_problem(header_lines(path)) or (
-        "not a VCF or BCF file (htslib could not read a VCF header)"
-    )
-
-
-def choose_build(label: str, requested: str | None, evidence) -> tuple[str | None, str]:
-    """Pick the build from --build and the header, or fail on a contradiction."""
-    for claim in evidence:
-        if claim.build not in BUILDS:
-            raise BuildError(
-                f"{claim.source} says {claim.build}; il1rn-annot supports GRCh37 and GRCh38 "
-                "(lift the file over first)",
-                label,
-            )
-    strong = [e for e in evidence if e.strong]
-    decisive = strong or evidence
-    builds = {e.build for e in decisive}
-    if requested:
-        against = [e for e in evidence if e.build != requested]
-        if against:
-            raise BuildError(
-                f"--build {requested} contradicts the header ({against[0].source} says "
-                f"{against[0].build})",
-                label,
-            )
-        agreeing = f" (agrees with {evidence[0].source})" if evidence else ""
-        return requested, "--build" + agreeing
-    if len(builds) > 1:
-        raise BuildError(
-            "the header contradicts itself on the genome build ("
-            + "; ".join(f"{e.source}: {e.build}" for e in decisive)
-            + "); give --build",
-            label,
-        )
-    if builds:
-        for weak in evidence:
-            if not weak.strong and weak.build not in builds:
-                log.warning(
-                    "%s: ignoring the assembly named in %s; the chr2 length says %s",
-                    label,
-                    weak.source,
-                    decisive[0].build,
-                )
-        return decisive[0].build, decisive[0].source
-    return None, ""
-
-
-def _check_text(
-    path: str, index: str | None, label: str, names: Sequence[str], regions: Sequence[Region]
-) -> None:
-    """GTs of the text lines over ``regions``, read through ``index``, against the VCF grammar
-    (htslib reads ``+1/1`` as ``1/1``), with their bytes UTF-8."""
-    import pysam
-
-    try:
-        tbx = pysam.TabixFile(path, index=index, encoding="utf-8")
-    except (OSError, ValueError):
-        return  # htslib reads the records next, and says what is wrong with them
-    merged: list[Region] = []
-    for region in sorted(regions, key=lambda r: r.start):
-        if merged and region.start <= merged[-1].end + 1:
-            merged[-1] = Region(region.chrom, merged[-1].start, max(merged[-1].end, region.end))
-        else:
-            merged.append(region)
-    with _closing(tbx, label):
-        for name in names:
-            for region in merged:
-                try:
-                    rows = tbx.fetch(name, region.start - 1, region.end)
-                    for line in rows:
-                        problem = bad_gt(line)
-                        if problem:
-                            raise InputError(problem, label)
-                except UnicodeDecodeError:
-                    raise InputError(
-                        f"bytes that are not UTF-8 in a record of {shown(name)}:{region}", label
-                    ) from None
-                except ValueError:
-                    continue  # a name the index has but the region does not
-
-
-def _problem(vf, label: str, index: str | None = None) -> Callable[[str, Exception], str]:
-    """How an htslib failure on a record is worded, once the last good record is known; read
-    through ``index``, the index may be the culprit, and the message says so."""
-    through = (
-        f" (read through the index {index}: if the file changed after it was indexed, re-index it)"
-        if index
-        else ""
-    )
-
-    def word(where: str, exc: Exception) -> str:
-        return _worded(where, exc) + through
-
-    def _worded(where: str, exc: Exception) -> str:
-        if "EOF marker" in str(exc):
-            return "truncated bgzip file (no BGZF end-of-file marker)"
-        if isinstance(exc, UnicodeDecodeError):
-            return f"bytes that are not UTF-8 in the record after {where or 'the header'}"
-        place = f"the record after {where}" if where else "a record"
-        if vf.is_bcf:
-            return f"damaged BCF: htslib cannot decode {place}"
-        return f"cannot parse {place} (htslib rejected it: check its columns)"
-
-    return word
 
 
 def _reaches(rec, window: Region) -> bool:
@@ -627,7 +432,7 @@ def _stream(
     reach_from = min(w.start for w in regions)
     kept: dict[str, list[VariantRecord]] = {b: [] for b in builds}
     wide: dict[str, list[VariantRecord]] = {b: [] for b in context}
-    problem = _problem(vf, label)
+    problem = record_problem(vf, label)
 
     def keep(raw, lines: Sequence[int] = ()) -> None:
         near = (r for r in raw if any(_reaches(r, w) for w in regions))
@@ -645,8 +450,8 @@ def _stream(
         try:
             window_file = pysam.VariantFile(scan.path)
         except (OSError, ValueError) as exc:
-            raise InputError(_open_problem(source, exc), label) from None
-        with _closing(window_file, label):
+            raise InputError(open_problem(source, exc), label) from None
+        with closing(window_file, label):
             _subset(window_file, wanted, label)
             keep(iter(window_file), scan.lines)
         if texts is not None:

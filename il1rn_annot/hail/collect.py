@@ -104,7 +104,7 @@ def _import_vcf(path: str, build: str | None):
     Hail reference genome's name; the input's own chr2 name is kept for the report."""
     import pysam
 
-    from il1rn_annot.reader import choose_build
+    from il1rn_annot.opening import choose_build
 
     hl = hl_module()
     try:
