@@ -7,6 +7,21 @@ from __future__ import annotations
 import pytest
 from conftest import sample, vcf_text
 
+from il1rn_annot.deletions import apply_depth, apply_target_depth
+from il1rn_annot.model import (
+    Allele,
+    AltAllele,
+    AnnotatedAllele,
+    Coverage,
+    DepthEvidence,
+    SampleCall,
+    SampleReport,
+    SampleVariant,
+    TargetDepthEvidence,
+    VariantRecord,
+)
+from il1rn_annot.zygosity import zygosity
+
 # -- a homozygous-looking call beside a heterozygous deletion, as a trio sees it ---------------
 
 TRIO_PED = "fam1 kid dad mum 1 2\nfam1 dad 0 0 1 1\nfam1 mum 0 0 2 1\n"
@@ -86,3 +101,160 @@ def test_a_deletion_that_removes_part_of_an_allele_proves_no_copy_count(
     whether neither parent or the father calls it."""
     rows = [deletion, _trio_row(DIRA03, "AAC", "A", ("1/1", dad, "0/0"))]
     assert _kid_mendelian(annotate, tmp_path, rows) == []
+
+
+# -- targeted data: a deletion read from the depth of the capture targets ----------------------
+
+#: The bases every copy of each catalogued deletion lacks (GRCh38), as pipeline passes them.
+INTERVALS = {"DIRA04": (112973203, 113134016), "DIRA11": (113107434, 113129650)}
+
+
+def _variant(
+    dira_id: str,
+    pos: int,
+    ref: str,
+    alt: str,
+    gt: tuple[int, ...],
+    *,
+    classification: str = "pathogenic",
+    flags: tuple[str, ...] = (),
+) -> SampleVariant:
+    """One sample's call of one allele, as the genotype stage reports it."""
+    call = SampleCall(gt, False, depth=30, gq=60)
+    sv = alt == "<DEL>"
+    end = INTERVALS[dira_id][1] if sv else pos + len(ref) - 1
+    record = VariantRecord(
+        "2", pos, ref, (alt,), end, (), None, (call,), 0, svtype="DEL" if sv else None
+    )
+    allele = Allele(pos, ref, alt)
+    annotated = AnnotatedAllele(
+        AltAllele(record, 1, allele, allele), dira_id=dira_id, classification=classification
+    )
+    zyg, copies, missing = zygosity(call, 1)
+    return SampleVariant(annotated, call, zyg, copies, missing, flags)
+
+
+def _report(*variants: SampleVariant, call: str = "none") -> SampleReport:
+    reasons = ["from the VCF"] if call != "none" else []
+    coverage = Coverage("variant_calls", True, 12)
+    return SampleReport("S", call, bool(reasons), reasons, coverage, list(variants))
+
+
+def _depth(
+    lost: tuple[tuple[str, int], ...], copies: int | None = None, consistent_with: str = ""
+) -> DepthEvidence:
+    """Read depth of the capture targets (status ok) that fits the catalogued deletions
+    ``lost`` (id, copies lost), or none of them (``consistent_with``: novel, no_deletion)."""
+    which = consistent_with or "+".join(d for d, _ in lost)
+    targeted = TargetDepthEvidence(
+        "kit.bed",
+        12,
+        "the batch's median",
+        (),
+        40,
+        0.99,
+        0.05,
+        (),
+        (),
+        which,
+        lost,
+        "ok",
+        f"fits {which}",
+    )
+    return DepthEvidence(
+        "S.bam",
+        "S",
+        "GRCh38",
+        "2",
+        30.0,
+        (),
+        (),
+        None,
+        copies,
+        "ok" if copies is not None else "unclear",
+        f"fits {which}",
+        targeted,
+    )
+
+
+def _dira04_in_vcf(gt: tuple[int, ...], flags: tuple[str, ...] = ()) -> SampleVariant:
+    return _variant("DIRA04", INTERVALS["DIRA04"][0] - 1, "N", "<DEL>", gt, flags=flags)
+
+
+E77X_HOM = ("DIRA01", 113131068, "G", "T", (1, 1))  # inside DIRA04's interval
+
+
+@pytest.mark.parametrize(
+    ("variants", "lost", "expected", "disagree"),
+    [
+        # The VCF's DIRA04 and read depth agree (one copy lost): a carrier.
+        ([_dira04_in_vcf((0, 1))], (("DIRA04", 1),), "monoallelic", False),
+        # They disagree on the copies: the call or the depth is wrong.
+        ([_dira04_in_vcf((0, 1))], (("DIRA04", 2),), "indeterminate", True),
+        ([_dira04_in_vcf((1, 1))], (("DIRA04", 1),), "indeterminate", True),
+        # A failing VCF call of DIRA04 is no call to disagree with: depth decides.
+        ([_dira04_in_vcf((0, 1), ("FILTER=LowQual",))], (("DIRA04", 2),), "biallelic", False),
+        # Depth fits DIRA04 and DIRA11 in trans; the VCF calls only DIRA04, as depth does.
+        ([_dira04_in_vcf((0, 1))], (("DIRA04", 1), ("DIRA11", 1)), "biallelic", False),
+    ],
+)
+def test_read_depth_of_the_targets_and_the_vcfs_deletion_call_must_agree(
+    variants, lost, expected, disagree
+):
+    """A catalogued deletion fitted from the capture targets' depth counts its copies, and must
+    agree with a passing call of the same deletion in the VCF: where the copies differ, the
+    call is indeterminate, with a review line that says so."""
+    report = apply_target_depth(_report(*variants), _depth(lost), False, INTERVALS)
+    assert report.dira_genotype == expected
+    assert report.needs_review
+    assert any("disagrees with the deletion copies" in r for r in report.review_reasons) == disagree
+
+
+@pytest.mark.parametrize(
+    ("variants", "lost", "expected"),
+    [
+        # A benign allele beside the deletion adds no copy: a carrier.
+        (
+            [_variant("", 113129700, "A", "G", (0, 1), classification="not_in_catalog")],
+            (("DIRA04", 1),),
+            "monoallelic",
+        ),
+        # A homozygous pathogenic allele inside a homozygous deletion cannot be: no copy left.
+        ([_variant(*E77X_HOM)], (("DIRA04", 2),), "indeterminate"),
+        # Nothing in the VCF, both copies lost: biallelic, and the coverage says so.
+        ([], (("DIRA04", 2),), "biallelic"),
+    ],
+)
+def test_read_depth_of_the_targets_counts_the_deletion_with_the_vcfs_alleles(
+    variants, lost, expected
+):
+    """The fitted deletion's copies plus the VCF's passing pathogenic alleles outside it make
+    the call; an allele called where the deletion leaves no copy makes it indeterminate; a
+    homozygous loss marks a possible homozygous deletion in the coverage."""
+    report = apply_target_depth(_report(*variants), _depth(lost), False, INTERVALS)
+    assert report.dira_genotype == expected
+    homozygous = sum(k for _, k in lost) >= 2
+    assert report.coverage.possible_homozygous_deletion == homozygous
+
+
+def test_a_novel_deletion_from_target_depth_is_always_reviewed():
+    """A run of low targets that fits no catalogued deletion, outside the coding exons (which
+    read two copies): the call stays none, but a person must look."""
+    report = apply_target_depth(_report(), _depth((), 2, "novel"), False, INTERVALS)
+    assert report.dira_genotype == "none"
+    assert report.needs_review
+    assert any("capture targets" in r for r in report.review_reasons)
+
+
+# -- whole-genome read depth (--bam): a copy number, never an allele ---------------------------
+
+
+@pytest.mark.parametrize(("copies", "expected"), [(0, "indeterminate"), (1, "none")])
+def test_read_depth_that_shows_a_lost_copy_is_reviewed(copies, expected):
+    """Read depth over the coding exons that shows one copy or none, in a sample with nothing
+    else to review: a review reason, so needs_review."""
+    depth = DepthEvidence("S.bam", "S", "GRCh38", "2", 30.0, (), (), 0.5 * copies, copies, "ok", "")
+    report = apply_depth(_report(), depth, False)
+    assert report.dira_genotype == expected
+    assert report.needs_review
+    assert report.review_reasons
