@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 from conftest import sample, vcf_text
 
+from il1rn_annot.catalog import load_catalog
+from il1rn_annot.coverage import capture_coverage
 from il1rn_annot.deletions import apply_depth, apply_target_depth
+from il1rn_annot.genotype import catalog_sites
 from il1rn_annot.model import (
     Allele,
     AltAllele,
@@ -258,3 +261,48 @@ def test_read_depth_that_shows_a_lost_copy_is_reviewed(copies, expected):
     assert report.dira_genotype == expected
     assert report.needs_review
     assert report.review_reasons
+
+
+# -- targeted data: which catalog sites the capture covers (coverage.capture_coverage) ---------
+
+SITES = catalog_sites(load_catalog(), "GRCh38")  # all sequence-resolved: none symbolic
+
+
+def _exact_targets(
+    depth: float | None = None, skip: str = ""
+) -> list[tuple[int, int, float | None]]:
+    """One capture target per catalog site, from its first changed base to its last."""
+    return [(s.start, s.end, depth) for s in SITES if s.entry.id != skip]
+
+
+def _proven() -> Coverage:
+    ids = [s.entry.id for s in SITES]
+    return Coverage("gvcf", True, len(ids), sites_called=ids)
+
+
+def test_a_target_from_a_sites_first_to_its_last_base_covers_it():
+    """A target whose ends are the site's own first and last changed base covers it: every
+    site stays proven (DIRA06 spans 15 bases, the rest one or two)."""
+    coverage = capture_coverage(_proven(), SITES, _exact_targets(), 10, set())
+    assert coverage.proven_reference
+    assert coverage.sites_outside_capture == []
+    assert coverage.sites_not_assessed == []
+
+
+@pytest.mark.parametrize("carried", [set(), {"DIRA01"}])
+def test_a_site_outside_the_capture_is_not_assessed(carried):
+    """DIRA06 has no target: it is not assessed and the sites are not proven reference, also
+    when the sample carries another allele (DIRA01, the first site) that needs no target."""
+    coverage = capture_coverage(_proven(), SITES, _exact_targets(skip="DIRA06"), 10, carried)
+    assert coverage.proven_reference is False
+    assert coverage.sites_outside_capture == ["DIRA06"]
+    assert "DIRA06" not in coverage.sites_called
+
+
+@pytest.mark.parametrize(("depth", "shallow"), [(10.0, False), (9.9, True)])
+def test_a_target_at_exactly_min_dp_covers_its_site(depth, shallow):
+    """A target whose mean depth in the sample is exactly --min-dp (10) is deep enough; below
+    it, every site it covers is not assessed."""
+    coverage = capture_coverage(_proven(), SITES, _exact_targets(depth), 10, set())
+    assert coverage.proven_reference is not shallow
+    assert len(coverage.sites_below_depth) == (len(SITES) if shallow else 0)
