@@ -306,3 +306,46 @@ def test_a_target_at_exactly_min_dp_covers_its_site(depth, shallow):
     coverage = capture_coverage(_proven(), SITES, _exact_targets(depth), 10, set())
     assert coverage.proven_reference is not shallow
     assert len(coverage.sites_below_depth) == (len(SITES) if shallow else 0)
+
+
+# -- genotype patterns across the founder-deletion interval, counted for a cohort -------------
+
+INSIDE = [112980000 + k * 10000 for k in range(12)]  # inside DIRA04's interval, no catalog site
+FLANKS = [112960000, 113140000]  # within 20 kb outside it
+#: Each sample's GTs: the first flank, the 12 records inside, the last flank.
+PATTERNS = {
+    "homozygous_deletion": ["0/1", *["./."] * 12, "0/1"],
+    "last_flank_missing": ["0/1", *["./."] * 12, "./."],
+    "hemizygous_stretch": ["0/1", *["1/1"] * 12, "0/1"],
+    "called_then_missing": ["0/1", "0/1", *["./."] * 11, "0/1"],
+    "ordinary": ["0/1"] * 14,
+}
+
+
+@pytest.mark.parametrize("n_samples", [len(PATTERNS), 32])
+def test_a_cohorts_deletion_patterns_are_each_samples_own(annotate, n_samples):
+    """The genotype pattern across the founder interval is each sample's own, counted the same
+    for a few samples as for a cohort of 32 and more (counted with arrays): no call inside while
+    a flank is called supports a homozygous deletion (with the number of no-calls); 12
+    homozygous calls and no heterozygous one, a hemizygous stretch; one call inside, or every
+    call, says nothing. Each pattern is a review reason."""
+    names = [*PATTERNS, *(f"filler{i}" for i in range(n_samples - len(PATTERNS)))]
+    gts = [PATTERNS.get(name, PATTERNS["ordinary"]) for name in names]
+    positions = [FLANKS[0], *INSIDE, FLANKS[1]]
+    rows = [
+        f"{p} A G PASS GT {' '.join(sample_gts[k] for sample_gts in gts)}"
+        for k, p in enumerate(positions)
+    ]
+    report = annotate(vcf_text(names, rows))
+    expected = {
+        "homozygous_deletion": "(12 no-call records inside): supports a homozygous deletion",
+        "last_flank_missing": "(12 no-call records inside): supports a homozygous deletion",
+        "hemizygous_stretch": "12 homozygous and no heterozygous call across the 161 kb",
+        "called_then_missing": "",
+        "ordinary": "",
+    }
+    for name, text in expected.items():
+        s = sample(report, name)
+        pattern = s["coverage"]["deletion_pattern"]
+        assert text in pattern if text else pattern == "", name
+        assert s["needs_review"] == bool(text), name
