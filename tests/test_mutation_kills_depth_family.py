@@ -349,3 +349,42 @@ def test_a_cohorts_deletion_patterns_are_each_samples_own(annotate, n_samples):
         pattern = s["coverage"]["deletion_pattern"]
         assert text in pattern if text else pattern == "", name
         assert s["needs_review"] == bool(text), name
+
+
+# -- a homozygous-looking call inside a heterozygous deletion: the copy's haplotype ----------
+
+
+def _deletion_around_q54x(fmt_gt: str) -> str:
+    """A novel deletion of 161 bases around Q54X (not counted without --count-novel-lof)."""
+    first, last = Q54X - 80, Q54X + 80
+    return f"{first - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={last};SVLEN=-161 {fmt_gt}"
+
+
+@pytest.mark.parametrize(
+    ("deletion", "q54x", "e77x", "cis"),
+    [
+        # All three phased in one set: Q54X is on the haplotype the deletion spares, with E77X.
+        ("GT:PS 1|0:100", "GT:PS 1|1:100", "GT:PS 0|1:100", True),
+        # The deletion is unphased: which haplotype keeps Q54X is unknown.
+        ("GT:PS 0/1:.", "GT:PS 1|1:100", "GT:PS 0|1:100", False),
+        # Q54X and E77X phased without PS (one set), the deletion unphased: unknown as well.
+        ("GT 0/1", "GT 1|1", "GT 0|1", False),
+    ],
+)
+def test_the_one_copy_inside_a_heterozygous_deletion_is_phased_only_by_the_deletions_phase(
+    annotate, deletion, q54x, e77x, cis
+):
+    """Q54X called 1/1 inside a heterozygous deletion is one copy, on the haplotype the deletion
+    spares: known only when the deletion and Q54X are phased in one set. Then E77X, phased on
+    that haplotype, is in cis with it; otherwise the pair's phase is unknown, never trans.
+    The deletion may hide Q54X, so the call is indeterminate, with the range of calls the
+    evidence allows."""
+    rows = [
+        _deletion_around_q54x(deletion),
+        f"{Q54X} C T PASS {q54x}",
+        f"113131068 G T PASS {e77x}",
+    ]
+    s = sample(annotate(vcf_text(["s"], rows, header=SV_HEADER)), "s")
+    assert s["dira_genotype"] == "indeterminate"
+    low = "monoallelic" if cis else "biallelic_unphased"
+    assert f"the evidence allows anything from {low} to biallelic" in s["review_reasons"]
