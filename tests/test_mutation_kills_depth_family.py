@@ -388,3 +388,33 @@ def test_the_one_copy_inside_a_heterozygous_deletion_is_phased_only_by_the_delet
     assert s["dira_genotype"] == "indeterminate"
     low = "monoallelic" if cis else "biallelic_unphased"
     assert f"the evidence allows anything from {low} to biallelic" in s["review_reasons"]
+
+
+# -- an allele inside a heterozygous deletion is on the other haplotype (zygosity.removes) -----
+
+
+def _novel_deletion(first: int, last: int) -> str:
+    info = f"INFO=SVTYPE=DEL;END={last};SVLEN=-{last - first + 1}"
+    return f"{first - 1} N <DEL> PASS {info} GT 0/1"
+
+
+@pytest.mark.parametrize(
+    ("rows", "in_trans"),
+    [
+        # Q54X on the deletion's first or last base: inside it.
+        ([_novel_deletion(Q54X, Q54X + 80), f"{Q54X} C T PASS GT 0/1"], True),
+        ([_novel_deletion(Q54X - 80, Q54X), f"{Q54X} C T PASS GT 0/1"], True),
+        # A 100-base deletion inside a 200-base one: at most half its length, two events.
+        ([_novel_deletion(Q54X - 100, Q54X + 99), _novel_deletion(Q54X - 50, Q54X + 49)], True),
+        # Inside a 199-base one: more than half of it, maybe one event written twice.
+        ([_novel_deletion(Q54X - 100, Q54X + 98), _novel_deletion(Q54X - 50, Q54X + 49)], False),
+    ],
+)
+def test_an_allele_inside_a_heterozygous_deletion_is_in_trans_with_it(annotate, rows, in_trans):
+    """Two heterozygous counting alleles (novel deletions counted with --count-novel-lof), one
+    within the bases the other surely deletes, first and last base included: in trans (the
+    allele cannot sit on the haplotype that lacks its bases), biallelic. A deletion that covers
+    more than half of the other may be the same event called twice: phase unknown."""
+    rows = sorted(rows, key=lambda r: int(r.split()[0]))
+    s = sample(annotate(vcf_text(["s"], rows, header=SV_HEADER), "--count-novel-lof"), "s")
+    assert s["dira_genotype"] == ("biallelic" if in_trans else "biallelic_unphased")
