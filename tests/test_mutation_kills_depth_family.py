@@ -418,3 +418,34 @@ def test_an_allele_inside_a_heterozygous_deletion_is_in_trans_with_it(annotate, 
     rows = sorted(rows, key=lambda r: int(r.split()[0]))
     s = sample(annotate(vcf_text(["s"], rows, header=SV_HEADER), "--count-novel-lof"), "s")
     assert s["dira_genotype"] == ("biallelic" if in_trans else "biallelic_unphased")
+
+
+# -- which reference calls prove a catalog site (zygosity: reference blocks, REF N) ------------
+
+
+@pytest.mark.parametrize(
+    ("row", "site"),
+    [
+        ("113131050 A G PASS GT 0/0", "DIRA06"),  # one base of DIRA06's 15, called 0/0
+        ("113131068 GN G PASS GT 0/0", "DIRA01"),  # REF N only past E77X's base
+    ],
+)
+def test_a_reference_call_over_a_site_proves_it_without_gq_or_depth(annotate, row, site):
+    """A passing 0/0 of a variant record (not a gVCF reference block) over a catalog site proves
+    the site reference, with or without FORMAT/GQ and DP, and a REF N past the site's bases
+    does not stop it: the site is called, the sample none, nothing to review."""
+    s = sample(annotate(vcf_text(["s"], [row])), "s")
+    assert s["dira_genotype"] == "none"
+    assert not s["needs_review"]
+    assert s["coverage"]["sites_called"] == [site]
+
+
+def test_a_gvcf_block_of_star_alleles_without_gq_or_depth_proves_nothing(annotate):
+    """A reference block written with <*> (bcftools, DRAGEN) is a reference block like
+    <NON_REF>: without GQ or depth it proves no site and calls no coding base."""
+    header = ('##ALT=<ID=*,Description="Any other allele">',)
+    row = "113094315 A <*> PASS INFO=END=113139016 GT 0/0"
+    s = sample(annotate(vcf_text(["s"], [row], header=header)), "s")
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["coverage"]["sites_called"] == []
+    assert s["coverage"]["cds_bases_called"] == 0
