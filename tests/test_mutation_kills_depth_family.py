@@ -449,3 +449,34 @@ def test_a_gvcf_block_of_star_alleles_without_gq_or_depth_proves_nothing(annotat
     assert s["dira_genotype"] == "indeterminate"
     assert s["coverage"]["sites_called"] == []
     assert s["coverage"]["cds_bases_called"] == 0
+
+
+@pytest.mark.parametrize(
+    ("deletion_gts", "breakends_before", "inconsistent"),
+    [
+        # The child lacks the mother's deletion (0/0) or has no call of it: its Q54X 1/1 is two
+        # copies, and the mother calls Q54X reference.
+        (("0/0", "0/0", "0/1"), False, True),
+        (("./.", "0/0", "0/1"), False, True),
+        # The child's own deletion makes it one copy, also after a deletion written as a
+        # breakend pair elsewhere in the window (its second breakend describes nothing new).
+        (("0/1", "0/0", "0/1"), True, False),
+    ],
+)
+def test_only_the_childs_own_heterozygous_deletion_makes_a_homozygous_call_one_copy(
+    annotate, tmp_path, deletion_gts, breakends_before, inconsistent
+):
+    """The child's Q54X 1/1, the father 0/1, the mother 0/0, and a deletion around Q54X that
+    the mother carries: a trio is consistent only if the child carries the deletion too."""
+    info = f"INFO=SVTYPE=DEL;END={Q54X + 80};SVLEN=-161"
+    rows = [
+        _trio_row(Q54X - 81, "N", "<DEL>", deletion_gts, info),
+        _trio_row(Q54X, "C", "T", ("1/1", "0/1", "0/0")),
+    ]
+    if breakends_before:  # a 100-base deletion from the father, outside IL1RN
+        gts = ("0/1", "0/1", "0/0")
+        rows += [
+            _trio_row(113100000, "N", "N[2:113100101[", gts, "INFO=SVTYPE=BND"),
+            _trio_row(113100101, "N", "]2:113100000]N", gts, "INFO=SVTYPE=BND"),
+        ]
+    assert bool(_kid_mendelian(annotate, tmp_path, rows)) == inconsistent
