@@ -319,6 +319,11 @@ PATTERNS = {
     "hemizygous_stretch": ["0/1", *["1/1"] * 12, "0/1"],
     "called_then_missing": ["0/1", "0/1", *["./."] * 11, "0/1"],
     "ordinary": ["0/1"] * 14,
+    "nothing_called": ["./."] * 14,
+    "phased_het_among_homozygous": ["0/1", *["1/1"] * 11, "1|0", "0/1"],
+    "haploid_stretch": ["0/1", *["1"] * 12, "0/1"],
+    "het_then_homozygous": ["0/1", "0/1", *["1/1"] * 11, "0/1"],
+    "haploid_reference": ["0/1", *["0"] * 12, "0/1"],
 }
 
 
@@ -328,7 +333,9 @@ def test_a_cohorts_deletion_patterns_are_each_samples_own(annotate, n_samples):
     for a few samples as for a cohort of 32 and more (counted with arrays): no call inside while
     a flank is called supports a homozygous deletion (with the number of no-calls); 12
     homozygous calls and no heterozygous one, a hemizygous stretch; one call inside, or every
-    call, says nothing. Each pattern is a review reason."""
+    call, says nothing, as does a file with no call at all, or a phased heterozygous call
+    (1|0) or one before them (0/1). A haploid ALT call is homozygous, a haploid reference call
+    is not. Each pattern is a review reason."""
     names = [*PATTERNS, *(f"filler{i}" for i in range(n_samples - len(PATTERNS)))]
     gts = [PATTERNS.get(name, PATTERNS["ordinary"]) for name in names]
     positions = [FLANKS[0], *INSIDE, FLANKS[1]]
@@ -343,6 +350,11 @@ def test_a_cohorts_deletion_patterns_are_each_samples_own(annotate, n_samples):
         "hemizygous_stretch": "12 homozygous and no heterozygous call across the 161 kb",
         "called_then_missing": "",
         "ordinary": "",
+        "nothing_called": "",
+        "phased_het_among_homozygous": "",
+        "haploid_stretch": "12 homozygous and no heterozygous call",
+        "het_then_homozygous": "",
+        "haploid_reference": "",
     }
     for name, text in expected.items():
         s = sample(report, name)
@@ -480,3 +492,29 @@ def test_only_the_childs_own_heterozygous_deletion_makes_a_homozygous_call_one_c
             _trio_row(113100101, "N", "]2:113100000]N", gts, "INFO=SVTYPE=BND"),
         ]
     assert bool(_kid_mendelian(annotate, tmp_path, rows)) == inconsistent
+
+
+#: DIRA04's interval, GRCh38: the bases the founder deletion removes.
+DIRA04_FIRST, DIRA04_LAST = 112973203, 113134016
+
+
+@pytest.mark.parametrize(("n", "fires"), [(10, True), (9, False)])
+@pytest.mark.parametrize("gt", ["./.", "1/1"])
+def test_deletion_patterns_need_ten_records_inside_the_interval_first_and_last_base_included(
+    annotate, n, fires, gt
+):
+    """MIN_PATTERN_RECORDS (10) no-calls, or homozygous calls, inside the founder interval make
+    a pattern; 9 do not. Records on the interval's first and last base are inside it."""
+    inside = [DIRA04_FIRST, *(112980000 + k * 10000 for k in range(n - 2)), DIRA04_LAST]
+    rows = [
+        f"{DIRA04_FIRST - 1000} A G PASS GT 0/1",
+        *(f"{p} A G PASS GT {gt}" for p in inside),
+        f"{DIRA04_LAST + 1000} A G PASS GT 0/1",
+    ]
+    s = sample(annotate(vcf_text(["s"], rows)), "s")
+    pattern = s["coverage"]["deletion_pattern"]
+    if fires:
+        words = f"({n} no-call records inside)" if gt == "./." else f"{n} homozygous and no"
+        assert words in pattern
+    else:
+        assert pattern == ""
