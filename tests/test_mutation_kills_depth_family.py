@@ -518,3 +518,38 @@ def test_deletion_patterns_need_ten_records_inside_the_interval_first_and_last_b
         assert words in pattern
     else:
         assert pattern == ""
+
+
+# -- the bases another allele may change: symbolic gains and insertions beside a site ---------
+
+E77X = 113131068  # DIRA01, one base
+GAIN_HEADER = (
+    '##ALT=<ID=DUP,Description="Duplication">',
+    '##ALT=<ID=INS,Description="Insertion">',
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "opens_the_site"),
+    [
+        # A duplication starts at POS + 1: from E77X's base, or from the next one.
+        (f"{E77X - 1} N <DUP> PASS INFO=SVTYPE=DUP;END={E77X + 40} GT 0/1", True),
+        (f"{E77X} N <DUP> PASS INFO=SVTYPE=DUP;END={E77X + 40} GT 0/1", False),
+        # A symbolic insertion (no END) changes the base after POS: E77X's, or the one before.
+        (f"{E77X - 1} N <INS> PASS INFO=SVTYPE=INS GT 0/1", True),
+        (f"{E77X - 2} N <INS> PASS INFO=SVTYPE=INS GT 0/1", False),
+        # An insertion written with its bases changes the two bases around it.
+        (f"{E77X} G GA PASS GT 0/1", True),  # between E77X and the next base
+        (f"{E77X - 1} N NA PASS GT 0/1", True),  # between the base before and E77X
+        (f"{E77X - 2} N NA PASS GT 0/1", False),
+        (f"{E77X + 1} N NA PASS GT 0/1", False),
+    ],
+)
+def test_a_gain_or_insertion_on_a_sites_base_leaves_it_open(annotate, row, opens_the_site):
+    """An allele not in the catalog that changes E77X's base (a duplication or an insertion on
+    it or beside it) may hide or remove E77X: the site is open, the call indeterminate. One
+    base further away it changes nothing there."""
+    s = sample(annotate(vcf_text(["s"], [row], header=GAIN_HEADER)), "s")
+    opened = any(r.startswith("DIRA01 site") for r in s["review_reasons"])
+    assert opened == opens_the_site
+    assert (s["dira_genotype"] == "indeterminate") == opens_the_site
