@@ -553,3 +553,27 @@ def test_a_gain_or_insertion_on_a_sites_base_leaves_it_open(annotate, row, opens
     opened = any(r.startswith("DIRA01 site") for r in s["review_reasons"])
     assert opened == opens_the_site
     assert (s["dira_genotype"] == "indeterminate") == opens_the_site
+
+
+@pytest.mark.parametrize(
+    ("deletion", "inconsistent", "call"),
+    [
+        # ANC>A deletes the two bases up to Q54X's, its last deleted base: one copy.
+        (_trio_row(Q54X - 2, "ANC", "A", ("0/1", "0/0", "0/1")), False, "indeterminate"),
+        # NAN>N deletes the two bases before Q54X: the 1/1 is two copies.
+        (_trio_row(Q54X - 3, "NAN", "N", ("0/1", "0/0", "0/1")), True, "biallelic"),
+    ],
+)
+def test_a_deletion_written_with_its_bases_removes_up_to_its_last_ref_base(
+    annotate, tmp_path, deletion, inconsistent, call
+):
+    """A sequence-resolved deletion (the full REF, as Manta and DRAGEN write short ones)
+    removes the bases after its padding base, up to its REF's last: the child's Q54X 1/1 on
+    that last base is one copy (the father's); one base past it, two copies (biallelic, and
+    the mother calls Q54X reference: a Mendelian inconsistency)."""
+    ped = tmp_path / "trio.ped"
+    ped.write_text(TRIO_PED)
+    rows = [deletion, _trio_row(Q54X, "C", "T", ("1/1", "0/1", "0/0"))]
+    kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+    assert any("Mendelian" in r for r in kid["review_reasons"]) == inconsistent
+    assert kid["dira_genotype"] == call
