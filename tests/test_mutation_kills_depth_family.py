@@ -17,6 +17,7 @@ from il1rn_annot.model import (
     AnnotatedAllele,
     Coverage,
     DepthEvidence,
+    ExonDepth,
     SampleCall,
     SampleReport,
     SampleVariant,
@@ -577,3 +578,34 @@ def test_a_deletion_written_with_its_bases_removes_up_to_its_last_ref_base(
     kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
     assert any("Mendelian" in r for r in kid["review_reasons"]) == inconsistent
     assert kid["dira_genotype"] == call
+
+
+def _exon(n: int, ratio: float | None) -> ExonDepth:
+    copies = None if ratio is None else {0.0: 0, 0.5: 1, 1.0: 2}[ratio]
+    return ExonDepth(n, 113127600 + 1000 * n, 113127700 + 1000 * n, 30.0, ratio, copies)
+
+
+@pytest.mark.parametrize(
+    ("copies", "ratios", "reason"),
+    [
+        (None, (0.0, 0.5, None, 1.0), "possible_homozygous_deletion: read depth shows no copy of "
+         "coding exon(s) [1] (ratio exon 1 0.00, exon 2 0.50, exon 4 1.00)"),
+        (None, (1.0, 0.5, None, 1.0), "read depth shows one copy of coding exon(s) [2]: a "
+         "heterozygous deletion (ratio exon 1 1.00, exon 2 0.50, exon 4 1.00)"),
+        (1, (0.5, 0.5, 0.5, 0.5), "read depth shows one copy of the coding exons: a "
+         "heterozygous deletion (ratio 0.50)"),
+        (0, (0.0, 0.0, 0.0, 0.0), "possible_homozygous_deletion: read depth shows no copy of "
+         "any coding exon (ratio 0.00)"),
+    ],
+)  # fmt: skip
+def test_read_depth_review_lines_give_the_exons_and_their_ratios(copies, ratios, reason):
+    """The review line of a depth finding names the exons and the ratios behind it: per exon
+    where the exons disagree (an exon whose ratio is unknown is left out of the figures), the
+    mean ratio where they agree."""
+    exons = tuple(_exon(n, r) for n, r in enumerate(ratios, 1))
+    known = [r for r in ratios if r is not None]
+    mean = sum(known) / len(known) if copies is not None else None
+    depth = DepthEvidence("S.bam", "S", "GRCh38", "2", 30.0, (), exons, mean, copies,
+                          "ok" if copies is not None else "unclear", "")  # fmt: skip
+    report = apply_depth(_report(), depth, False)
+    assert report.review_reasons == [reason]
