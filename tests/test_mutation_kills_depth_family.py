@@ -192,14 +192,21 @@ E77X_HOM = ("DIRA01", 113131068, "G", "T", (1, 1))  # inside DIRA04's interval
     ("variants", "lost", "expected", "disagree"),
     [
         # The VCF's DIRA04 and read depth agree (one copy lost): a carrier.
-        ([_dira04_in_vcf((0, 1))], (("DIRA04", 1),), "monoallelic", False),
+        ([_dira04_in_vcf((0, 1))], (("DIRA04", 1),), "monoallelic", ""),
         # They disagree on the copies: the call or the depth is wrong.
-        ([_dira04_in_vcf((0, 1))], (("DIRA04", 2),), "indeterminate", True),
-        ([_dira04_in_vcf((1, 1))], (("DIRA04", 1),), "indeterminate", True),
+        ([_dira04_in_vcf((0, 1))], (("DIRA04", 2),), "indeterminate", "homozygous DIRA04"),
+        ([_dira04_in_vcf((1, 1))], (("DIRA04", 1),), "indeterminate", "heterozygous DIRA04"),
         # A failing VCF call of DIRA04 is no call to disagree with: depth decides.
-        ([_dira04_in_vcf((0, 1), ("FILTER=LowQual",))], (("DIRA04", 2),), "biallelic", False),
+        ([_dira04_in_vcf((0, 1), ("FILTER=LowQual",))], (("DIRA04", 2),), "biallelic", ""),
         # Depth fits DIRA04 and DIRA11 in trans; the VCF calls only DIRA04, as depth does.
-        ([_dira04_in_vcf((0, 1))], (("DIRA04", 1), ("DIRA11", 1)), "biallelic", False),
+        ([_dira04_in_vcf((0, 1))], (("DIRA04", 1), ("DIRA11", 1)), "biallelic", ""),
+        # ... or calls DIRA04 homozygous: depth names both deletions it sees.
+        (
+            [_dira04_in_vcf((1, 1))],
+            (("DIRA04", 1), ("DIRA11", 1)),
+            "indeterminate",
+            "heterozygous DIRA04, heterozygous DIRA11",
+        ),
     ],
 )
 def test_read_depth_of_the_targets_and_the_vcfs_deletion_call_must_agree(
@@ -207,11 +214,13 @@ def test_read_depth_of_the_targets_and_the_vcfs_deletion_call_must_agree(
 ):
     """A catalogued deletion fitted from the capture targets' depth counts its copies, and must
     agree with a passing call of the same deletion in the VCF: where the copies differ, the
-    call is indeterminate, with a review line that says so."""
+    call is indeterminate, with a review line that says so and what depth shows."""
     report = apply_target_depth(_report(*variants), _depth(lost), False, INTERVALS)
     assert report.dira_genotype == expected
     assert report.needs_review
-    assert any("disagrees with the deletion copies" in r for r in report.review_reasons) == disagree
+    line = f"read depth ({disagree}) disagrees with the deletion copies called in the VCF"
+    assert (line in report.review_reasons) == bool(disagree)
+    assert any("disagrees" in r for r in report.review_reasons) == bool(disagree)
 
 
 @pytest.mark.parametrize(
