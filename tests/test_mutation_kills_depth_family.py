@@ -5,7 +5,7 @@ rule it pins."""
 from __future__ import annotations
 
 import pytest
-from conftest import sample, vcf_text
+from conftest import sample, vcf_text, write_input
 
 from il1rn_annot.catalog import load_catalog
 from il1rn_annot.coverage import capture_coverage
@@ -618,3 +618,49 @@ def test_read_depth_review_lines_give_the_exons_and_their_ratios(copies, ratios,
                           "ok" if copies is not None else "unclear", "")  # fmt: skip
     report = apply_depth(_report(), depth, False)
     assert report.review_reasons == [reason]
+
+
+# -- one sample's call at a catalog site, read on its own (zygosity.zygosity, sample_flags) ----
+
+
+@pytest.mark.parametrize("ft", ["PASS", "."])
+def test_a_sample_filter_of_pass_or_missing_passes(annotate, ft):
+    """FORMAT/FT PASS (as GATK writes it) or missing is a passing call: Q54X 0/1 is a carrier,
+    with nothing to review."""
+    s = sample(annotate(vcf_text(["s"], [f"{Q54X} C T PASS GT:FT 0/1:{ft}"])), "s")
+    assert s["dira_genotype"] == "monoallelic"
+    assert not s["needs_review"]
+
+
+@pytest.mark.parametrize(
+    ("fmt_gt", "low"),
+    [
+        ("GQ 50", "none"),  # no GT at all: no copy proven
+        ("GT .", "none"),
+        ("GT 0/.", "none"),  # one haplotype reference, the other unknown: at most one copy
+        ("GT ./1", "monoallelic"),  # one copy proven, the other unknown
+    ],
+)
+def test_a_missing_gt_slot_allows_one_copy_and_proves_none(annotate, fmt_gt, low):
+    """At E77X, each missing GT slot may hide one copy and proves none: the review line gives
+    the range of calls the evidence allows (indeterminate)."""
+    high = "monoallelic" if fmt_gt == "GT 0/." else "biallelic"
+    s = sample(annotate(vcf_text(["s"], [f"113131068 G T PASS {fmt_gt}"])), "s")
+    assert s["dira_genotype"] == "indeterminate"
+    assert f"the evidence allows anything from {low} to {high}" in s["review_reasons"]
+
+
+def test_a_star_allele_is_not_explained_by_an_sv_file_without_the_sample(tmp_path, run):
+    """A * at E77X in two samples; the --sv file has a deletion over E77X for A but has no
+    column for B: B's * stays unexplained (a deletion the files do not show may remove E77X),
+    so B is indeterminate, never none."""
+    star = ('##ALT=<ID=*,Description="Allele spanned by a deletion on another record">',)
+    main = write_input(tmp_path, "main", vcf_text(["A", "B"], ["113131068 G * PASS GT 0/1 0/1"],
+                                                  header=star))  # fmt: skip
+    deletion = "113131000 N <DEL> PASS INFO=SVTYPE=DEL;END=113131100 GT 0/1"
+    sv = write_input(tmp_path, "sv", vcf_text(["A"], [deletion], header=SV_HEADER))
+    result = run("annotate", main, "--sv", sv)
+    assert result.exit_code == 0, result.stderr
+    b = sample(result.json(), "B")
+    assert b["dira_genotype"] == "indeterminate"
+    assert any("a deletion spans the site on 1 haplotype(s)" in r for r in b["review_reasons"])
