@@ -80,6 +80,22 @@ def affected_span(alt: AltAllele) -> tuple[int, int]:
     return (start, start + len(ref) - 1) if ref else (start - 1, start)
 
 
+def replaced_bases(annotated: AnnotatedAllele) -> tuple[int, int] | None:
+    """The reference bases an allele surely replaces or deletes on its haplotype: those no
+    other allele can sit on there. None for an insertion (it sits between two bases), a gain or
+    a breakend (the reference bases stay), and a breakend pair's second record."""
+    if annotated.mate:
+        return None
+    extent = deleted_bases(annotated.alt)
+    if extent is not None:
+        return extent[2]
+    allele = annotated.alt.allele
+    if allele.symbolic:
+        return None
+    start, ref, _ = minimal(allele)
+    return (start, start + len(ref) - 1) if ref else None
+
+
 def could_hide(annotated: AnnotatedAllele) -> bool:
     """An allele that is not a catalog match but may contain or remove one where it overlaps:
     anything but a plain SNV, or a record whose REF contradicts known bases."""

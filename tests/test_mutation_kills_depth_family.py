@@ -664,3 +664,40 @@ def test_a_star_allele_is_not_explained_by_an_sv_file_without_the_sample(tmp_pat
     b = sample(result.json(), "B")
     assert b["dira_genotype"] == "indeterminate"
     assert any("a deletion spans the site on 1 haplotype(s)" in r for r in b["review_reasons"])
+
+
+# -- more alleles than haplotypes at a catalog site's bases (genotype._crowding) ---------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # Q54X 1/1 and, in another record, C>A 0/1 at the same base: three alleles on two
+        # haplotypes. The GTs contradict each other: never a confident biallelic call.
+        ([f"{Q54X} C T PASS GT 1/1", f"{Q54X} C A PASS GT 0/1"], "indeterminate"),
+        # ...or an MNV over Q54X's base.
+        ([f"{Q54X - 1} NC TA PASS GT 0/1", f"{Q54X} C T PASS GT 1/1"], "indeterminate"),
+        # Q54X inside a homozygous deletion.
+        (
+            [
+                _novel_deletion(Q54X - 80, Q54X + 80).replace("GT 0/1", "GT 1/1"),
+                f"{Q54X} C T PASS GT 0/1",
+            ],
+            "indeterminate",
+        ),
+        # Two alleles on two haplotypes agree: the two ALTs of one record (1/2), the same
+        # split into two records, an insertion beside a homozygous Q54X (between two bases).
+        ([f"{Q54X} C T,A PASS GT 1/2"], "monoallelic"),
+        ([f"{Q54X} C T PASS GT 0/1", f"{Q54X} C A PASS GT 0/1"], "monoallelic"),
+        ([f"{Q54X} C T PASS GT 1/1", f"{Q54X} C CA PASS GT 0/1"], "biallelic"),
+    ],
+)
+def test_more_alleles_than_haplotypes_at_a_site_decide_nothing(annotate, rows, expected):
+    """Passing calls that put more alleles on a catalog site's bases than two haplotypes hold
+    contradict each other (merged call sets, a genotyping error): the records disagree, and the
+    call is indeterminate, with a review line that names the alleles. Two alleles on two
+    haplotypes are no contradiction."""
+    s = sample(annotate(vcf_text(["s"], rows, header=SV_HEADER)), "s")
+    assert s["dira_genotype"] == expected
+    disagree = [r for r in s["review_reasons"] if r.startswith("records disagree on DIRA02")]
+    assert bool(disagree) == (expected == "indeterminate")
