@@ -691,6 +691,12 @@ def test_a_star_allele_is_not_explained_by_an_sv_file_without_the_sample(tmp_pat
         ([f"{Q54X} C T,A PASS GT 1/2"], "monoallelic"),
         ([f"{Q54X} C T PASS GT 0/1", f"{Q54X} C A PASS GT 0/1"], "monoallelic"),
         ([f"{Q54X} C T PASS GT 1/1", f"{Q54X} C CA PASS GT 0/1"], "biallelic"),
+        # An MNV that starts on Q54X's base crowds it; one that ends on the base before does
+        # not; nor does a failing call, nor Q54X itself written twice.
+        ([f"{Q54X} CN TA PASS GT 0/1", f"{Q54X} C T PASS GT 1/1"], "indeterminate"),
+        ([f"{Q54X - 2} NN TA PASS GT 0/1", f"{Q54X} C T PASS GT 1/1"], "biallelic"),
+        ([f"{Q54X} C T PASS GT 1/1", f"{Q54X} C A LowQual GT 0/1"], "biallelic"),
+        ([f"{Q54X} C T PASS GT 1/1", f"{Q54X} C T PASS GT 1/1"], "biallelic"),
     ],
 )
 def test_more_alleles_than_haplotypes_at_a_site_decide_nothing(annotate, rows, expected):
