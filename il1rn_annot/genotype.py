@@ -315,16 +315,18 @@ def _crowding(site: Site | None, copies: int, variants: Sequence[SampleVariant])
     (a 1/1 beside another record's 0/1 at the same base), so none of them decides the call."""
     if site is None or not copies:
         return ""
-    others = []
+    others: dict[str, SampleVariant] = {}  # each allele once, at its most copies
     for v in variants:
         if not v.copies or not v.passed or v.annotated.key == site.entry.id:
             continue
         bases = replaced_bases(v.annotated)
-        if bases is not None and bases[0] <= site.end and site.start <= bases[1]:
-            others.append(v)
-    if copies + sum(v.copies for v in others) <= 2:
+        if bases is None or bases[0] > site.end or site.start > bases[1]:
+            continue
+        if v.annotated.key not in others or v.copies > others[v.annotated.key].copies:
+            others[v.annotated.key] = v
+    if copies + sum(v.copies for v in others.values()) <= 2:
         return ""
-    return ", ".join(f"{short(v.annotated.alt.allele)} ({v.call.gt_text})" for v in others)
+    return ", ".join(f"{short(v.annotated.alt.allele)} ({v.call.gt_text})" for v in others.values())
 
 
 def _structural(e: Evidence) -> bool:

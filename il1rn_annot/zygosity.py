@@ -81,16 +81,12 @@ def affected_span(alt: AltAllele) -> tuple[int, int]:
 
 
 def replaced_bases(annotated: AnnotatedAllele) -> tuple[int, int] | None:
-    """The reference bases an allele surely replaces or deletes on its haplotype: those no
-    other allele can sit on there. None for an insertion (it sits between two bases), a gain or
-    a breakend (the reference bases stay), and a breakend pair's second record."""
-    if annotated.mate:
-        return None
-    extent = deleted_bases(annotated.alt)
-    if extent is not None:
-        return extent[2]
+    """The reference bases an allele written with its bases (an SNV, an MNV, a deletion with
+    its full REF) replaces or deletes on its haplotype: no other allele sits on them there.
+    None for an insertion (it sits between two bases) and for symbolic alleles and breakends,
+    whose extent is uncertain and which two callers often write twice."""
     allele = annotated.alt.allele
-    if allele.symbolic:
+    if allele.symbolic or deletion_of(annotated.alt) is not None:
         return None
     start, ref, _ = minimal(allele)
     return (start, start + len(ref) - 1) if ref else None
