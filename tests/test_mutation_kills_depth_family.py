@@ -713,3 +713,16 @@ def test_more_alleles_than_haplotypes_at_a_site_decide_nothing(annotate, rows, e
     assert s["dira_genotype"] == expected
     lines = [r for r in s["review_reasons"] if r.endswith("need more than two haplotypes")]
     assert bool(lines) == crowded
+
+
+def test_an_sv_callers_reference_call_proves_no_catalog_site(tmp_path, run):
+    """The --sv file calls DIRA03 (a 2-base deletion, written with its bases) 0/0: an SV
+    caller's reference call only says it found no such event, so DIRA03 is not assessed, never
+    called reference."""
+    main = write_input(tmp_path, "main", vcf_text(["s"], [f"{Q54X} C T PASS GT 0/1"]))
+    sv = write_input(tmp_path, "sv", vcf_text(["s"], [f"{DIRA03} AAC A PASS GT 0/0"]))
+    result = run("annotate", main, "--sv", sv)
+    assert result.exit_code == 0, result.stderr
+    coverage = sample(result.json(), "s")["coverage"]
+    assert "DIRA03" in coverage["sites_not_assessed"]
+    assert "DIRA03" not in coverage["sites_called"]
