@@ -36,6 +36,7 @@ from il1rn_annot.model import (
     AnnotatedAllele,
     SampleCall,
     SampleReport,
+    SampleVariant,
     VariantRecord,
 )
 from il1rn_annot.normalize import is_structural, minimal
@@ -51,6 +52,8 @@ from il1rn_annot.zygosity import (
     phase_relation,
     reference_block,
     removes,
+    replaced_bases,
+    short,
     sv_record,
 )
 
@@ -204,6 +207,7 @@ def call_sample(
     carriers: dict[str, Evidence] = {}
     reasons: list[str] = [_reason_line(e, catalog) for e in evidence if e.always]
     disputed: set[str] = set()
+    site_of = {site.entry.id: site for site in sites}
     for dira_id, items in by_id.items():
         low[dira_id] = _proven_copies(items)
         calls = [e for e in items if e.alt_index is not None and e.proven]
@@ -223,6 +227,15 @@ def call_sample(
             disputed.add(dira_id)
             said = ", ".join(f"{e.where} {_kind(e)}" for e in items if e in against or (e in calls))
             reasons.append(f"records disagree on {dira_id} ({said})")
+        crowded = _crowding(site_of.get(dira_id), low[dira_id], variants)
+        if crowded:
+            reasons.append(
+                f"records disagree on {dira_id}: {low[dira_id]} proven "
+                f"cop{'ies' if low[dira_id] > 1 else 'y'} of it and {crowded} at its bases "
+                "need more than two haplotypes"
+            )
+            low[dira_id] = 0  # more alleles than haplotypes at its bases: trust none of them
+            disputed.add(dira_id)
         for e in items:
             best = carriers.get(dira_id)
             if e.slots and e.proven and (best is None or (best.reason and not e.reason)):
@@ -294,6 +307,26 @@ def _reason_line(e: Evidence, catalog: Catalog) -> str:
     where = "" if e.record is None else f", record {e.where}"
     what = f"{e.dira_id} site" if catalog.entry(e.dira_id) is not None else e.dira_id
     return f"{what}{where}: {e.reason}"
+
+
+def _crowding(site: Site | None, copies: int, variants: Sequence[SampleVariant]) -> str:
+    """The other alleles that passing calls put on a catalog site's bases, when with the
+    allele's proven copies they need more than two haplotypes: the GTs contradict each other
+    (a 1/1 beside another record's 0/1 at the same base), so none of them decides the call."""
+    if site is None or not copies:
+        return ""
+    others: dict[str, SampleVariant] = {}  # each allele once, at its most copies
+    for v in variants:
+        if not v.copies or not v.passed or v.annotated.key == site.entry.id:
+            continue
+        bases = replaced_bases(v.annotated)
+        if bases is None or bases[0] > site.end or site.start > bases[1]:
+            continue
+        if v.annotated.key not in others or v.copies > others[v.annotated.key].copies:
+            others[v.annotated.key] = v
+    if copies + sum(v.copies for v in others.values()) <= 2:
+        return ""
+    return ", ".join(f"{short(v.annotated.alt.allele)} ({v.call.gt_text})" for v in others.values())
 
 
 def _structural(e: Evidence) -> bool:

@@ -80,6 +80,18 @@ def affected_span(alt: AltAllele) -> tuple[int, int]:
     return (start, start + len(ref) - 1) if ref else (start - 1, start)
 
 
+def replaced_bases(annotated: AnnotatedAllele) -> tuple[int, int] | None:
+    """The reference bases an allele written with its bases (an SNV, an MNV, a deletion with
+    its full REF) replaces or deletes on its haplotype: no other allele sits on them there.
+    None for an insertion (it sits between two bases) and for symbolic alleles and breakends,
+    whose extent is uncertain and which two callers often write twice."""
+    allele = annotated.alt.allele
+    if allele.symbolic or deletion_of(annotated.alt) is not None:
+        return None
+    start, ref, _ = minimal(allele)
+    return (start, start + len(ref) - 1) if ref else None
+
+
 def could_hide(annotated: AnnotatedAllele) -> bool:
     """An allele that is not a catalog match but may contain or remove one where it overlaps:
     anything but a plain SNV, or a record whose REF contradicts known bases."""
