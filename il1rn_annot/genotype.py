@@ -51,6 +51,7 @@ from il1rn_annot.zygosity import (
     phase_relation,
     reference_block,
     removes,
+    removes_base,
     sv_record,
 )
 
@@ -350,6 +351,95 @@ def _by_call(calls: Sequence[SampleCall]) -> list[tuple[SampleCall, Callable[[],
     return [(call, where.copy) for call, where in out.values()]
 
 
+#: From this many samples on, samples whose evidence is the same are called once (``_grouped``).
+GROUP_FROM = 2
+
+
+def _decisive(item: Seen) -> bool:
+    """Whether a call of an allele can change the sample's call or review reasons, rather than
+    only add a row to its variants: a catalog allele, a heterozygous deletion, another allele
+    over a site or a rearrangement, a novel loss of function (``call_sample`` reads nothing else
+    of the items but, for ``*`` alleles, the alleles removing a site's base, which the caller
+    counts as decisive)."""
+    a = item.annotated
+    return (
+        a.pathogenic or item.lost is not None or bool(item.other) or a.classification == NOVEL_LOF
+    )
+
+
+def _call_view(call: SampleCall, thresholds: Thresholds) -> tuple[object, ...]:
+    """What ``call_sample`` can read of a call: everything but a DP or GQ that passes its
+    threshold, whose value it never shows (it reads depth and GQ only through ``sample_flags``,
+    which names a failing value, and ``unmeasured_block``, which asks whether they are missing).
+    Calls with the same view give the same call, reasons and coverage."""
+    depth, gq = call.depth, call.gq
+    return (
+        call.alleles,
+        call.phased,
+        call.phase_set,
+        call.gt,
+        call.absent,
+        call.sample_filter,
+        call.quality_unknown,
+        call.copy_number,
+        depth if depth is None or depth < thresholds.min_dp else True,
+        gq if gq is None or gq < thresholds.min_gq else True,
+    )
+
+
+def _grouped(
+    names: Sequence[str],
+    items: Sequence[list[Seen]],
+    decisive: Sequence[list[Seen]],
+    site_records: Sequence[VariantRecord],
+    catalog: Catalog,
+    build: str,
+    thresholds: Thresholds,
+    sites: Sequence[Site],
+) -> list[SampleReport]:
+    """``call_sample`` for each sample, made once per distinct evidence: samples with the same
+    decisive alleles and the same views of their calls of them and at the site records
+    (``_call_view``) get the same call, reasons and coverage; each keeps its own name and
+    variant rows. A cohort's samples mostly carry benign variation only, so a few hundred calls
+    serve thousands of samples."""
+    made: dict[tuple[object, ...], SampleReport] = {}
+    views: dict[int, tuple[object, ...]] = {}
+
+    def view(call: SampleCall) -> tuple[object, ...]:
+        known = views.get(id(call))
+        if known is None:
+            known = views[id(call)] = _call_view(call, thresholds)
+        return known
+
+    reports = []
+    for i, name in enumerate(names):
+        key = (
+            *((id(s.annotated), view(s.call)) for s in decisive[i]),
+            None,
+            *(view(r.calls[i]) for r in site_records),
+        )
+        shared = made.get(key)
+        if shared is None:
+            chosen = decisive[i]
+            shared = made[key] = call_sample(
+                name, i, [s.annotated for s in chosen], site_records, catalog, build,
+                thresholds, False, (), sites, chosen,
+            )  # fmt: skip
+        lost = [s.lost for s in decisive[i] if s.lost is not None]
+        reports.append(
+            SampleReport(
+                sample=name,
+                dira_genotype=shared.dira_genotype,
+                needs_review=shared.needs_review,
+                review_reasons=list(shared.review_reasons),
+                coverage=replace(shared.coverage),
+                variants=sample_variants(items[i], lost),
+                notes=list(shared.notes),
+            )
+        )
+    return reports
+
+
 def call_samples(
     samples: Iterable[str],
     alleles: Sequence[AnnotatedAllele],
@@ -369,14 +459,16 @@ def call_samples(
     site_records = [
         r for r in records if any(s.overlaps((r.pos, r.end)) for s in sites) and not sv_record(r)
     ]
-    relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
     items: list[list[Seen]] = [[] for _ in names]
+    # What can change a sample's call (``_decisive``), apart from its calls at site_records.
+    decisive: list[list[Seen]] = [[] for _ in names]
     record, groups = None, []
     for annotated in alleles:
         deletes = None
         if annotated.alt.record is not record:  # the ALTs of a record come one after another
             record = annotated.alt.record
             groups = _by_call(record.calls)
+        removes_site = None
         for call, where in groups:
             # A cohort's window holds mostly reference calls: they change no call but that of a
             # catalog allele's site.
@@ -385,25 +477,22 @@ def call_samples(
             if deletes is None:
                 deletes = deleted_bases(annotated.alt) is not None
             item = seen(annotated, call, thresholds, sites, deletes)
+            if removes_site is None:
+                removes_site = any(removes_base(annotated, r.pos) for r in site_records)
+            decides = removes_site or _decisive(item)
             for i in where():
-                relevant[i].append(annotated)
                 items[i].append(item)
-    reports = [
-        call_sample(
-            name,
-            i,
-            relevant[i],
-            site_records,
-            catalog,
-            build,
-            thresholds,
-            gvcf,
-            records,
-            sites,
-            items[i],
-        )
-        for i, name in enumerate(names)
-    ]
+                if decides:
+                    decisive[i].append(item)
+    if gvcf or len(names) < GROUP_FROM:
+        # A gVCF's coverage reads every record of the sample (``gvcf_coverage``).
+        reports = [
+            call_sample(name, i, [s.annotated for s in items[i]], site_records, catalog, build,
+                        thresholds, gvcf, records, sites, items[i])
+            for i, name in enumerate(names)
+        ]  # fmt: skip
+    else:
+        reports = _grouped(names, items, decisive, site_records, catalog, build, thresholds, sites)
     if interval is None or not context:
         return reports
     counts = pattern_counts(pattern_rows(context, interval), len(reports))
