@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 
-from il1rn_annot.model import SampleCall
+from il1rn_annot.model import CallColumn, SampleCall
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,9 @@ def sample_calls(
         text = _gt_text(*(int(x[bad[0]]) for x in (first, second, phased)))
         raise ValueError(f"GT {text!r} names an allele the record does not have")
     matrix = np.stack(columns, axis=1)
-    by_sample = np.empty(len(first), dtype=object)
+    # Each sample's call is distinct[codes[i]]: made once per distinct row of the matrix.
+    codes = np.empty(len(first), dtype=np.int32)
+    distinct: list[SampleCall] = []
     rest = np.arange(len(first))
     if not detail:  # a reference call is only its GT (reader._detail_predicate)
         reference = (first == 0) & ((second == 0) | haploid)
@@ -208,17 +210,49 @@ def sample_calls(
         for kind in np.unique(kinds[reference]).tolist():
             where = reference & (kinds == kind)
             row = (0, int(second[where][0]), int(phased[where][0]), *[_NONE] * len(_NUMBERS))
-            by_sample[where] = _call(row, None, keys, n_alts, declared, memo)
+            codes[where] = len(distinct)
+            distinct.append(_call(row, None, keys, n_alts, declared, memo))
         rest = np.flatnonzero(~reference)
-    seen: dict[tuple[int, ...], SampleCall] = {}
-    for i, row in zip(rest.tolist(), matrix[rest].tolist(), strict=True):
-        key = tuple(row)
-        call = seen.get(key)
-        if call is None:
+    if len(rest):
+        rows, inverse = _distinct_rows(matrix[rest])
+        codes[rest] = inverse + len(distinct)
+        for row in rows.tolist():
             ft = None if row[-1] < 0 else str(filters[row[-1]])
-            call = seen[key] = _call(key[:-1], ft, keys, n_alts, declared, memo)
-        by_sample[i] = call
-    return tuple(by_sample.tolist())
+            distinct.append(_call(tuple(row[:-1]), ft, keys, n_alts, declared, memo))
+    objects = np.empty(len(distinct), dtype=object)
+    objects[:] = distinct
+    column = CallColumn(objects[codes].tolist())
+    column.distinct = tuple(distinct)
+    column.codes = codes
+    return column
+
+
+def _distinct_rows(matrix):
+    """The distinct rows of an integer matrix and, for each row, which of them it is: the
+    columns combined into one number per row, each by its offset from its least value (coded
+    by its distinct values where they spread wide), then one ``numpy.unique`` over the numbers
+    (over rows, it sorts them as bytes: several times slower)."""
+    import numpy as np
+
+    key = np.zeros(len(matrix), dtype=np.int64)
+    size = 1
+    for column in matrix.T:
+        low = int(column.min())
+        span = int(column.max()) - low + 1
+        if span == 1:
+            continue  # the same value in every row
+        if span > 1 << 16:  # a missing value beside small ones, say
+            _, inverse = np.unique(column, return_inverse=True)
+            column, low = inverse.reshape(-1), 0
+            span = int(column.max()) + 1
+        if size * span >= 1 << 62:  # renumber the keys so far: at most one per row
+            _, key = np.unique(key, return_inverse=True)
+            key = key.reshape(-1)
+            size = int(key.max()) + 1
+        key = key * span + (column - low)
+        size *= span
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return matrix[first], inverse.reshape(-1)
 
 
 def _gt_text(first: int, second: int, phased: int) -> str:

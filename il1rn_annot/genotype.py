@@ -334,6 +334,17 @@ _SITES: dict[tuple[int, str], tuple[Catalog, tuple[Site, ...]]] = {}
 def _by_call(calls: Sequence[SampleCall]) -> list[tuple[SampleCall, Callable[[], list[int]]]]:
     """The distinct call objects of a record (a cohort's equal calls share one), each with a
     function that lists the samples that have it (listed only when asked: most are reference)."""
+    codes = getattr(calls, "codes", None)  # a CallColumn: the reader knows the groups
+    if codes is not None:
+        import numpy as np
+
+        order = np.argsort(codes, kind="stable")
+        ends = np.cumsum(np.bincount(codes, minlength=len(calls.distinct))).tolist()
+        return [
+            (call, lambda a=a, b=b: order[a:b].tolist())
+            for call, a, b in zip(calls.distinct, [0, *ends[:-1]], ends, strict=True)
+            if b > a
+        ]
     if len(calls) >= _ARRAYS_FROM:  # numpy, imported only for a cohort
         import numpy as np
 
