@@ -5,6 +5,7 @@ of call the rules look at."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 
@@ -198,3 +199,18 @@ def test_samples_with_the_same_evidence_are_called_once(tmp_path, monkeypatch, s
         assert calls_alone == 2 * (N_SAMPLES, 30)[n]
         # Twins share their evidence; a gVCF (the block of ``odd``) is called sample by sample.
         assert calls_grouped == (calls_alone if odd and n else calls_alone // 2)
+
+
+def test_writers_give_the_plain_rows_and_json_dumps(tmp_path):
+    """The writers' shortcuts (rows joined per sample, an allele's and a call's cells written
+    once, the keys after a sample's name written once for samples that share them) give
+    ``json.dumps(indent=2)`` and the rows of ``sample_rows``, cell for cell."""
+    from il1rn_annot.report.tsv import _KEPT, _line, sample_rows
+
+    names = [f'S{i} "Ünal" =1' if i % 3 else f"S{i}" for i in range(N_SAMPLES)]
+    path = str(write_input(tmp_path, "cohort", _twins(_cohort_text(2, names))))
+    report = annotate(path, Options())
+    bodies = {json.dumps(dataclasses.asdict(s.coverage)) for s in report.samples}
+    assert len(bodies) < len(report.samples) // 2  # samples share their coverage
+    assert render_json(report) == json.dumps(report_dict(report), indent=2) + "\n"
+    assert tsv_lines(report) == "".join(_line(row, _KEPT) for row in sample_rows(report))
