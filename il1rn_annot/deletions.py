@@ -244,9 +244,13 @@ def _counts_by_arrays(
     het = np.zeros(n_samples, dtype=np.int64)
     hom, called_inside, missing_inside, called_flank = (np.zeros_like(het) for _ in range(4))
     for calls, inside in rows:
-        distinct = dict(zip(map(id, calls), calls, strict=True))
-        code_of = {key: _pattern_code(c.alleles) for key, c in distinct.items()}
-        codes = np.fromiter(map(code_of.__getitem__, map(id, calls)), np.int8, len(calls))
+        which = getattr(calls, "codes", None)  # a CallColumn: its distinct calls are known
+        if which is not None:
+            codes = np.array([_pattern_code(c.alleles) for c in calls.distinct], np.int8)[which]
+        else:
+            distinct = dict(zip(map(id, calls), calls, strict=True))
+            code_of = {key: _pattern_code(c.alleles) for key, c in distinct.items()}
+            codes = np.fromiter(map(code_of.__getitem__, map(id, calls)), np.int8, len(calls))
         missing = codes == _MISSING
         if not inside:
             called_flank += ~missing

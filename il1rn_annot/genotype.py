@@ -11,7 +11,7 @@ Nothing uncertain ever silently decides a call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from il1rn_annot.catalog import Catalog
@@ -36,6 +36,7 @@ from il1rn_annot.model import (
     AnnotatedAllele,
     SampleCall,
     SampleReport,
+    SampleVariant,
     VariantRecord,
 )
 from il1rn_annot.normalize import is_structural, minimal
@@ -331,20 +332,18 @@ def catalog_sites(catalog: Catalog, build: str) -> tuple[Site, ...]:
 _SITES: dict[tuple[int, str], tuple[Catalog, tuple[Site, ...]]] = {}
 
 
-def _by_call(calls: Sequence[SampleCall]) -> list[tuple[SampleCall, Callable[[], list[int]]]]:
-    """The distinct call objects of a record (a cohort's equal calls share one), each with a
-    function that lists the samples that have it (listed only when asked: most are reference)."""
+def _by_call(calls: Sequence[SampleCall]) -> tuple[list[tuple[SampleCall, int, int]], Sequence]:
+    """The distinct call objects of a record (a cohort's equal calls share one), each with the
+    bounds of the samples that have it in the returned order of samples (a numpy array for a
+    cohort, listed only when asked: most samples are reference)."""
     codes = getattr(calls, "codes", None)  # a CallColumn: the reader knows the groups
     if codes is not None:
         import numpy as np
 
         order = np.argsort(codes, kind="stable")
         ends = np.cumsum(np.bincount(codes, minlength=len(calls.distinct))).tolist()
-        return [
-            (call, lambda a=a, b=b: order[a:b].tolist())
-            for call, a, b in zip(calls.distinct, [0, *ends[:-1]], ends, strict=True)
-            if b > a
-        ]
+        groups = zip(calls.distinct, [0, *ends[:-1]], ends, strict=True)
+        return [g for g in groups if g[2] > g[1]], order
     if len(calls) >= _ARRAYS_FROM:  # numpy, imported only for a cohort
         import numpy as np
 
@@ -352,16 +351,22 @@ def _by_call(calls: Sequence[SampleCall]) -> list[tuple[SampleCall, Callable[[],
         _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
         order = np.argsort(inverse.reshape(-1), kind="stable")
         ends = np.cumsum(np.bincount(inverse.reshape(-1))).tolist()
+        starts = [0, *ends[:-1]]
         return [
-            (calls[f], lambda a=a, b=b: order[a:b].tolist())
-            for f, a, b in zip(first.tolist(), [0, *ends[:-1]], ends, strict=True)
-        ]
+            (calls[f], a, b) for f, a, b in zip(first.tolist(), starts, ends, strict=True)
+        ], order
     out: dict[int, tuple[SampleCall, list[int]]] = {}
     for i, call in enumerate(calls):
         out.setdefault(id(call), (call, []))[1].append(i)
-    return [(call, where.copy) for call, where in out.values()]
+    flat: list[int] = []
+    groups = []
+    for call, where in out.values():
+        groups.append((call, len(flat), len(flat) + len(where)))
+        flat.extend(where)
+    return groups, flat
 
 
+_UNSEEN = object()
 #: From this many samples on, samples whose evidence is the same are called once (``_grouped``).
 GROUP_FROM = 2
 
@@ -473,25 +478,40 @@ def call_samples(
     items: list[list[Seen]] = [[] for _ in names]
     # What can change a sample's call (``_decisive``), apart from its calls at site_records.
     decisive: list[list[Seen]] = [[] for _ in names]
-    record, groups = None, []
+    record, groups, order = None, [], []
     for annotated in alleles:
         deletes = None
         if annotated.alt.record is not record:  # the ALTs of a record come one after another
             record = annotated.alt.record
-            groups = _by_call(record.calls)
+            groups, order = _by_call(record.calls)
         removes_site = None
-        for call, where in groups:
+        rows: dict[tuple[object, ...], tuple[str, int, int, tuple[str, ...]] | None] = {}
+        for call, start, end in groups:
             # A cohort's window holds mostly reference calls: they change no call but that of a
             # catalog allele's site.
             if call.alleles in _REFERENCE and not annotated.pathogenic:
                 continue
-            if deletes is None:
-                deletes = deleted_bases(annotated.alt) is not None
-            item = seen(annotated, call, thresholds, sites, deletes)
+            # Calls that differ only in passing DP/GQ values see the allele alike: where all
+            # they give is a variant row, the row is made from the first one's (``seen``).
+            view = _call_view(call, thresholds)
+            row = rows.get(view, _UNSEEN)
+            if row is not _UNSEEN:
+                variant = None if row is None else SampleVariant(annotated, call, *row)
+                item = Seen(annotated, call, variant, None, ())
+            else:
+                if deletes is None:
+                    deletes = deleted_bases(annotated.alt) is not None
+                item = seen(annotated, call, thresholds, sites, deletes)
+                if item.lost is None and not item.other:
+                    v = item.variant
+                    rows[view] = (
+                        None if v is None else (v.zygosity, v.copies, v.missing, v.quality_flags)
+                    )
             if removes_site is None:
                 removes_site = any(removes_base(annotated, r.pos) for r in site_records)
             decides = removes_site or _decisive(item)
-            for i in where():
+            where = order[start:end]
+            for i in where if isinstance(where, list) else where.tolist():
                 items[i].append(item)
                 if decides:
                     decisive[i].append(item)
