@@ -484,7 +484,9 @@ def call_samples(
         if annotated.alt.record is not record:  # the ALTs of a record come one after another
             record = annotated.alt.record
             groups, order = _by_call(record.calls)
-        removes_site = None
+        # Whether any call of this allele decides a sample's call (``_decisive``).
+        removes_site = any(removes_base(annotated, r.pos) for r in site_records)
+        always = annotated.pathogenic or annotated.classification == NOVEL_LOF
         rows: dict[tuple[object, ...], tuple[str, int, int, tuple[str, ...]] | None] = {}
         for call, start, end in groups:
             # A cohort's window holds mostly reference calls: they change no call but that of a
@@ -498,6 +500,7 @@ def call_samples(
             if row is not _UNSEEN:
                 variant = None if row is None else SampleVariant(annotated, call, *row)
                 item = Seen(annotated, call, variant, None, ())
+                decides = removes_site or always  # (``_decisive`` of an item without lost, other)
             else:
                 if deletes is None:
                     deletes = deleted_bases(annotated.alt) is not None
@@ -507,13 +510,12 @@ def call_samples(
                     rows[view] = (
                         None if v is None else (v.zygosity, v.copies, v.missing, v.quality_flags)
                     )
-            if removes_site is None:
-                removes_site = any(removes_base(annotated, r.pos) for r in site_records)
-            decides = removes_site or _decisive(item)
+                decides = removes_site or _decisive(item)
             where = order[start:end]
             for i in where if isinstance(where, list) else where.tolist():
                 items[i].append(item)
-                if decides:
+            if decides:
+                for i in where if isinstance(where, list) else where.tolist():
                     decisive[i].append(item)
     if gvcf or len(names) < GROUP_FROM:
         # A gVCF's coverage reads every record of the sample (``gvcf_coverage``).
