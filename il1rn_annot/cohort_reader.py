@@ -2,9 +2,9 @@
 
 A cohort's window costs what parsing its sample columns costs: formatting each record back to
 text (2,500 columns of GT:AD:DP:GQ:PL) and splitting it in Python took most of the time. Here
-pysam reads each record with one sample only (everything but the sample columns: ALT, INFO,
-FILTER, errors worded as before), and cyvcf2 reads the same region once more for the columns as
-numpy arrays: GT, phase, DP, GQ, MIN_DP, PS, CN and FT. Samples whose columns are equal in those
+pysam reads each record without its sample columns (ALT, INFO, FILTER, errors worded as before;
+htslib skips the columns), and cyvcf2 reads the same region once more for the columns as numpy
+arrays: GT, phase, DP, GQ, MIN_DP, PS, CN and FT. Samples whose columns are equal in those
 fields share one ``SampleCall``, made from the arrays with the rules ``records._sample_call``
 applies to the text (the comparison tests read every fixture both ways).
 
@@ -45,7 +45,7 @@ class Misaligned(Exception):
 
 
 class CohortRecord:
-    """A pysam record read with one sample, and the cyvcf2 variant of the same record with all
+    """A pysam record read without samples, and the cyvcf2 variant of the same record with all
     of them. ``records.convert`` reads the record from the first, the calls from the second."""
 
     __slots__ = ("_memo", "_rec", "_types", "n_samples", "variant")
@@ -141,7 +141,7 @@ def open_cohort(
         if list(vcf.samples) != list(samples):
             raise Misaligned("cyvcf2 reads other samples")
         lean = pysam.VariantFile(source, index_filename=index)
-        lean.subset_samples(list(samples[:1]))
+        lean.subset_samples([])  # the site fields only: cyvcf2 reads the columns
     except Exception as exc:  # cyvcf2 raises bare Exceptions
         log.debug("%s: sample columns read as text (%s)", label, exc)
         for opened in (vcf, lean):
