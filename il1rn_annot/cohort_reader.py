@@ -181,29 +181,15 @@ def sample_calls(
     haploid = second == -2
     first[first == -2] = -1  # no allele at all: htslib writes '.'
     phased[haploid] = 0
-    columns = [first, second, phased]
-    for key in _NUMBERS:
-        if key in read:
-            values = variant.format(key)[:, 0].astype(np.int64)
-            values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
-        else:
-            values = np.full(len(first), _NONE)
-        columns.append(values)
-    filters: Sequence[str] = ()
-    if "FT" in read:
-        filters, codes = np.unique(variant.format("FT"), return_inverse=True)
-        columns.append(codes.reshape(-1).astype(np.int64))
-    else:
-        columns.append(np.full(len(first), -1))
     bad = np.flatnonzero((first > n_alts) | (second > n_alts))
     if len(bad):  # the first sample's GT naming an allele the record does not have
         text = _gt_text(*(int(x[bad[0]]) for x in (first, second, phased)))
         raise ValueError(f"GT {text!r} names an allele the record does not have")
-    matrix = np.stack(columns, axis=1)
-    # Each sample's call is distinct[codes[i]]: made once per distinct row of the matrix.
+    # Each sample's call is distinct[codes[i]]: made once per distinct row of the matrix of
+    # GT, phase, the numbers the FORMAT has and FT (the others are missing in every row).
     codes = np.empty(len(first), dtype=np.int32)
     distinct: list[SampleCall] = []
-    rest = np.arange(len(first))
+    rest = None  # every sample
     if not detail:  # a reference call is only its GT (reader._detail_predicate)
         reference = (first == 0) & ((second == 0) | haploid)
         kinds = second * 2 + phased  # 0/0, 0|0 or haploid 0
@@ -213,12 +199,36 @@ def sample_calls(
             codes[where] = len(distinct)
             distinct.append(_call(row, None, keys, n_alts, declared, memo))
         rest = np.flatnonzero(~reference)
-    if len(rest):
-        rows, inverse = _distinct_rows(matrix[rest])
-        codes[rest] = inverse + len(distinct)
-        for row in rows.tolist():
-            ft = None if row[-1] < 0 else str(filters[row[-1]])
-            distinct.append(_call(tuple(row[:-1]), ft, keys, n_alts, declared, memo))
+        if not len(rest):
+            return _column(distinct, codes)
+    numbers = [key for key in _NUMBERS if key in read]
+    columns = [first, second, phased]
+    for key in numbers:
+        values = variant.format(key)[:, 0].astype(np.int64)
+        values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
+        columns.append(values)
+    filters: Sequence[str] = ()
+    has_ft = "FT" in read
+    if has_ft:
+        filters, ft_codes = np.unique(variant.format("FT"), return_inverse=True)
+        columns.append(ft_codes.reshape(-1).astype(np.int64))
+    matrix = np.stack(columns if rest is None else [c[rest] for c in columns], axis=1)
+    rows, inverse = _distinct_rows(matrix)
+    codes[slice(None) if rest is None else rest] = inverse + len(distinct)
+    at = [3 + _NUMBERS.index(key) for key in numbers]  # where the row's numbers go
+    for row in rows.tolist():
+        full = [*row[:3], *[_NONE] * len(_NUMBERS)]
+        for n, i in enumerate(at, 3):
+            full[i] = row[n]
+        ft = str(filters[row[-1]]) if has_ft else None
+        distinct.append(_call(tuple(full), ft, keys, n_alts, declared, memo))
+    return _column(distinct, codes)
+
+
+def _column(distinct: list[SampleCall], codes) -> CallColumn:
+    """The record's calls, sample by sample, with their groups (``CallColumn``)."""
+    import numpy as np
+
     objects = np.empty(len(distinct), dtype=object)
     objects[:] = distinct
     column = CallColumn(objects[codes].tolist())
