@@ -233,7 +233,8 @@ def _column(distinct: list[SampleCall], codes) -> CallColumn:
     objects[:] = distinct
     column = CallColumn(objects[codes].tolist())
     column.distinct = tuple(distinct)
-    column.codes = codes
+    # Two bytes a sample where they suffice (they always do but for a biobank's odd record).
+    column.codes = codes.astype(np.uint16) if len(distinct) <= 0xFFFF else codes
     return column
 
 
