@@ -2,9 +2,9 @@
 
 A cohort's window costs what parsing its sample columns costs: formatting each record back to
 text (2,500 columns of GT:AD:DP:GQ:PL) and splitting it in Python took most of the time. Here
-pysam reads each record with one sample only (everything but the sample columns: ALT, INFO,
-FILTER, errors worded as before), and cyvcf2 reads the same region once more for the columns as
-numpy arrays: GT, phase, DP, GQ, MIN_DP, PS, CN and FT. Samples whose columns are equal in those
+pysam reads each record without its sample columns (ALT, INFO, FILTER, errors worded as before;
+htslib skips the columns), and cyvcf2 reads the same region once more for the columns as numpy
+arrays: GT, phase, DP, GQ, MIN_DP, PS, CN and FT. Samples whose columns are equal in those
 fields share one ``SampleCall``, made from the arrays with the rules ``records._sample_call``
 applies to the text (the comparison tests read every fixture both ways).
 
@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 
-from il1rn_annot.model import SampleCall
+from il1rn_annot.model import CallColumn, SampleCall
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Misaligned(Exception):
 
 
 class CohortRecord:
-    """A pysam record read with one sample, and the cyvcf2 variant of the same record with all
+    """A pysam record read without samples, and the cyvcf2 variant of the same record with all
     of them. ``records.convert`` reads the record from the first, the calls from the second."""
 
     __slots__ = ("_memo", "_rec", "_types", "n_samples", "variant")
@@ -141,7 +141,7 @@ def open_cohort(
         if list(vcf.samples) != list(samples):
             raise Misaligned("cyvcf2 reads other samples")
         lean = pysam.VariantFile(source, index_filename=index)
-        lean.subset_samples(list(samples[:1]))
+        lean.subset_samples([])  # the site fields only: cyvcf2 reads the columns
     except Exception as exc:  # cyvcf2 raises bare Exceptions
         log.debug("%s: sample columns read as text (%s)", label, exc)
         for opened in (vcf, lean):
@@ -181,44 +181,89 @@ def sample_calls(
     haploid = second == -2
     first[first == -2] = -1  # no allele at all: htslib writes '.'
     phased[haploid] = 0
-    columns = [first, second, phased]
-    for key in _NUMBERS:
-        if key in read:
-            values = variant.format(key)[:, 0].astype(np.int64)
-            values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
-        else:
-            values = np.full(len(first), _NONE)
-        columns.append(values)
-    filters: Sequence[str] = ()
-    if "FT" in read:
-        filters, codes = np.unique(variant.format("FT"), return_inverse=True)
-        columns.append(codes.reshape(-1).astype(np.int64))
-    else:
-        columns.append(np.full(len(first), -1))
     bad = np.flatnonzero((first > n_alts) | (second > n_alts))
     if len(bad):  # the first sample's GT naming an allele the record does not have
         text = _gt_text(*(int(x[bad[0]]) for x in (first, second, phased)))
         raise ValueError(f"GT {text!r} names an allele the record does not have")
-    matrix = np.stack(columns, axis=1)
-    by_sample = np.empty(len(first), dtype=object)
-    rest = np.arange(len(first))
+    # Each sample's call is distinct[codes[i]]: made once per distinct row of the matrix of
+    # GT, phase, the numbers the FORMAT has and FT (the others are missing in every row).
+    codes = np.empty(len(first), dtype=np.int32)
+    distinct: list[SampleCall] = []
+    rest = None  # every sample
     if not detail:  # a reference call is only its GT (reader._detail_predicate)
         reference = (first == 0) & ((second == 0) | haploid)
         kinds = second * 2 + phased  # 0/0, 0|0 or haploid 0
         for kind in np.unique(kinds[reference]).tolist():
             where = reference & (kinds == kind)
             row = (0, int(second[where][0]), int(phased[where][0]), *[_NONE] * len(_NUMBERS))
-            by_sample[where] = _call(row, None, keys, n_alts, declared, memo)
+            codes[where] = len(distinct)
+            distinct.append(_call(row, None, keys, n_alts, declared, memo))
         rest = np.flatnonzero(~reference)
-    seen: dict[tuple[int, ...], SampleCall] = {}
-    for i, row in zip(rest.tolist(), matrix[rest].tolist(), strict=True):
-        key = tuple(row)
-        call = seen.get(key)
-        if call is None:
-            ft = None if row[-1] < 0 else str(filters[row[-1]])
-            call = seen[key] = _call(key[:-1], ft, keys, n_alts, declared, memo)
-        by_sample[i] = call
-    return tuple(by_sample.tolist())
+        if not len(rest):
+            return _column(distinct, codes)
+    numbers = [key for key in _NUMBERS if key in read]
+    columns = [first, second, phased]
+    for key in numbers:
+        values = variant.format(key)[:, 0].astype(np.int64)
+        values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
+        columns.append(values)
+    filters: Sequence[str] = ()
+    has_ft = "FT" in read
+    if has_ft:
+        filters, ft_codes = np.unique(variant.format("FT"), return_inverse=True)
+        columns.append(ft_codes.reshape(-1).astype(np.int64))
+    matrix = np.stack(columns if rest is None else [c[rest] for c in columns], axis=1)
+    rows, inverse = _distinct_rows(matrix)
+    codes[slice(None) if rest is None else rest] = inverse + len(distinct)
+    at = [3 + _NUMBERS.index(key) for key in numbers]  # where the row's numbers go
+    for row in rows.tolist():
+        full = [*row[:3], *[_NONE] * len(_NUMBERS)]
+        for n, i in enumerate(at, 3):
+            full[i] = row[n]
+        ft = str(filters[row[-1]]) if has_ft else None
+        distinct.append(_call(tuple(full), ft, keys, n_alts, declared, memo))
+    return _column(distinct, codes)
+
+
+def _column(distinct: list[SampleCall], codes) -> CallColumn:
+    """The record's calls, sample by sample, with their groups (``CallColumn``)."""
+    import numpy as np
+
+    objects = np.empty(len(distinct), dtype=object)
+    objects[:] = distinct
+    column = CallColumn(objects[codes].tolist())
+    column.distinct = tuple(distinct)
+    # Two bytes a sample where they suffice (they always do but for a biobank's odd record).
+    column.codes = codes.astype(np.uint16) if len(distinct) <= 0xFFFF else codes
+    return column
+
+
+def _distinct_rows(matrix):
+    """The distinct rows of an integer matrix and, for each row, which of them it is: the
+    columns combined into one number per row, each by its offset from its least value (coded
+    by its distinct values where they spread wide), then one ``numpy.unique`` over the numbers
+    (over rows, it sorts them as bytes: several times slower)."""
+    import numpy as np
+
+    key = np.zeros(len(matrix), dtype=np.int64)
+    size = 1
+    for column in matrix.T:
+        low = int(column.min())
+        span = int(column.max()) - low + 1
+        if span == 1:
+            continue  # the same value in every row
+        if span > 1 << 16:  # a missing value beside small ones, say
+            _, inverse = np.unique(column, return_inverse=True)
+            column, low = inverse.reshape(-1), 0
+            span = int(column.max()) + 1
+        if size * span >= 1 << 62:  # renumber the keys so far: at most one per row
+            _, key = np.unique(key, return_inverse=True)
+            key = key.reshape(-1)
+            size = int(key.max()) + 1
+        key = key * span + (column - low)
+        size *= span
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return matrix[first], inverse.reshape(-1)
 
 
 def _gt_text(first: int, second: int, phased: int) -> str:

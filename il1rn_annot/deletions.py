@@ -243,10 +243,20 @@ def _counts_by_arrays(
 
     het = np.zeros(n_samples, dtype=np.int64)
     hom, called_inside, missing_inside, called_flank = (np.zeros_like(het) for _ in range(4))
+    by_alleles: dict[tuple[int | None, ...], int] = {}
     for calls, inside in rows:
-        distinct = dict(zip(map(id, calls), calls, strict=True))
-        code_of = {key: _pattern_code(c.alleles) for key, c in distinct.items()}
-        codes = np.fromiter(map(code_of.__getitem__, map(id, calls)), np.int8, len(calls))
+        which = getattr(calls, "codes", None)  # a CallColumn: its distinct calls are known
+        if which is not None:
+            of = [by_alleles.get(c.alleles) for c in calls.distinct]
+            for n, code in enumerate(of):
+                if code is None:
+                    alleles = calls.distinct[n].alleles
+                    of[n] = by_alleles[alleles] = _pattern_code(alleles)
+            codes = np.array(of, np.int8)[which]
+        else:
+            distinct = dict(zip(map(id, calls), calls, strict=True))
+            code_of = {key: _pattern_code(c.alleles) for key, c in distinct.items()}
+            codes = np.fromiter(map(code_of.__getitem__, map(id, calls)), np.int8, len(calls))
         missing = codes == _MISSING
         if not inside:
             called_flank += ~missing

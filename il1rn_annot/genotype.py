@@ -11,7 +11,7 @@ Nothing uncertain ever silently decides a call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from il1rn_annot.catalog import Catalog
@@ -52,6 +52,7 @@ from il1rn_annot.zygosity import (
     phase_relation,
     reference_block,
     removes,
+    removes_base,
     replaced_bases,
     short,
     sv_record,
@@ -363,9 +364,18 @@ def catalog_sites(catalog: Catalog, build: str) -> tuple[Site, ...]:
 _SITES: dict[tuple[int, str], tuple[Catalog, tuple[Site, ...]]] = {}
 
 
-def _by_call(calls: Sequence[SampleCall]) -> list[tuple[SampleCall, Callable[[], list[int]]]]:
-    """The distinct call objects of a record (a cohort's equal calls share one), each with a
-    function that lists the samples that have it (listed only when asked: most are reference)."""
+def _by_call(calls: Sequence[SampleCall]) -> tuple[list[tuple[SampleCall, int, int]], Sequence]:
+    """The distinct call objects of a record (a cohort's equal calls share one), each with the
+    bounds of the samples that have it in the returned order of samples (a numpy array for a
+    cohort, listed only when asked: most samples are reference)."""
+    codes = getattr(calls, "codes", None)  # a CallColumn: the reader knows the groups
+    if codes is not None:
+        import numpy as np
+
+        order = np.argsort(codes, kind="stable")
+        ends = np.cumsum(np.bincount(codes, minlength=len(calls.distinct))).tolist()
+        groups = zip(calls.distinct, [0, *ends[:-1]], ends, strict=True)
+        return [g for g in groups if g[2] > g[1]], order
     if len(calls) >= _ARRAYS_FROM:  # numpy, imported only for a cohort
         import numpy as np
 
@@ -373,14 +383,109 @@ def _by_call(calls: Sequence[SampleCall]) -> list[tuple[SampleCall, Callable[[],
         _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
         order = np.argsort(inverse.reshape(-1), kind="stable")
         ends = np.cumsum(np.bincount(inverse.reshape(-1))).tolist()
+        starts = [0, *ends[:-1]]
         return [
-            (calls[f], lambda a=a, b=b: order[a:b].tolist())
-            for f, a, b in zip(first.tolist(), [0, *ends[:-1]], ends, strict=True)
-        ]
+            (calls[f], a, b) for f, a, b in zip(first.tolist(), starts, ends, strict=True)
+        ], order
     out: dict[int, tuple[SampleCall, list[int]]] = {}
     for i, call in enumerate(calls):
         out.setdefault(id(call), (call, []))[1].append(i)
-    return [(call, where.copy) for call, where in out.values()]
+    flat: list[int] = []
+    groups = []
+    for call, where in out.values():
+        groups.append((call, len(flat), len(flat) + len(where)))
+        flat.extend(where)
+    return groups, flat
+
+
+_UNSEEN = object()
+#: From this many samples on, samples whose evidence is the same are called once (``_grouped``).
+GROUP_FROM = 2
+
+
+def _decisive(item: Seen) -> bool:
+    """Whether a call of an allele can change the sample's call or review reasons, rather than
+    only add a row to its variants: a catalog allele, a heterozygous deletion, another allele
+    over a site or a rearrangement, a novel loss of function (``call_sample`` reads nothing else
+    of the items but, for ``*`` alleles, the alleles removing a site's base, and for
+    ``_crowding``, the alleles of records over a site: the caller counts both as decisive)."""
+    a = item.annotated
+    return (
+        a.pathogenic or item.lost is not None or bool(item.other) or a.classification == NOVEL_LOF
+    )
+
+
+def _call_view(call: SampleCall, thresholds: Thresholds) -> tuple[object, ...]:
+    """What ``call_sample`` can read of a call: everything but a DP or GQ that passes its
+    threshold, whose value it never shows (it reads depth and GQ only through ``sample_flags``,
+    which names a failing value, and ``unmeasured_block``, which asks whether they are missing).
+    Calls with the same view give the same call, reasons and coverage."""
+    depth, gq = call.depth, call.gq
+    return (
+        call.alleles,
+        call.phased,
+        call.phase_set,
+        call.gt,
+        call.absent,
+        call.sample_filter,
+        call.quality_unknown,
+        call.copy_number,
+        depth if depth is None or depth < thresholds.min_dp else True,
+        gq if gq is None or gq < thresholds.min_gq else True,
+    )
+
+
+def _grouped(
+    names: Sequence[str],
+    items: Sequence[list[Seen]],
+    decisive: Sequence[list[Seen]],
+    site_records: Sequence[VariantRecord],
+    catalog: Catalog,
+    build: str,
+    thresholds: Thresholds,
+    sites: Sequence[Site],
+) -> list[SampleReport]:
+    """``call_sample`` for each sample, made once per distinct evidence: samples with the same
+    decisive alleles and the same views of their calls of them and at the site records
+    (``_call_view``) get the same call, reasons and coverage; each keeps its own name and
+    variant rows. A cohort's samples mostly carry benign variation only, so a few hundred calls
+    serve thousands of samples."""
+    made: dict[tuple[object, ...], SampleReport] = {}
+    views: dict[int, tuple[object, ...]] = {}
+
+    def view(call: SampleCall) -> tuple[object, ...]:
+        known = views.get(id(call))
+        if known is None:
+            known = views[id(call)] = _call_view(call, thresholds)
+        return known
+
+    reports = []
+    for i, name in enumerate(names):
+        key = (
+            *((id(s.annotated), view(s.call)) for s in decisive[i]),
+            None,
+            *(view(r.calls[i]) for r in site_records),
+        )
+        shared = made.get(key)
+        if shared is None:
+            chosen = decisive[i]
+            shared = made[key] = call_sample(
+                name, i, [s.annotated for s in chosen], site_records, catalog, build,
+                thresholds, False, (), sites, chosen,
+            )  # fmt: skip
+        lost = [s.lost for s in decisive[i] if s.lost is not None]
+        reports.append(
+            SampleReport(
+                sample=name,
+                dira_genotype=shared.dira_genotype,
+                needs_review=shared.needs_review,
+                review_reasons=list(shared.review_reasons),
+                coverage=replace(shared.coverage),
+                variants=sample_variants(items[i], lost),
+                notes=list(shared.notes),
+            )
+        )
+    return reports
 
 
 def call_samples(
@@ -402,41 +507,61 @@ def call_samples(
     site_records = [
         r for r in records if any(s.overlaps((r.pos, r.end)) for s in sites) and not sv_record(r)
     ]
-    relevant: list[list[AnnotatedAllele]] = [[] for _ in names]
+    at_sites = {id(r) for r in site_records}
     items: list[list[Seen]] = [[] for _ in names]
-    record, groups = None, []
+    # What can change a sample's call (``_decisive``), apart from its calls at site_records.
+    decisive: list[list[Seen]] = [[] for _ in names]
+    record, groups, order = None, [], []
     for annotated in alleles:
         deletes = None
         if annotated.alt.record is not record:  # the ALTs of a record come one after another
             record = annotated.alt.record
-            groups = _by_call(record.calls)
-        for call, where in groups:
+            groups, order = _by_call(record.calls)
+        # Whether any call of this allele decides a sample's call (``_decisive``): every allele
+        # of a record over a catalog site does (``_crowding`` reads them all).
+        removes_site = id(annotated.alt.record) in at_sites or any(
+            removes_base(annotated, r.pos) for r in site_records
+        )
+        always = annotated.pathogenic or annotated.classification == NOVEL_LOF
+        rows: dict[tuple[object, ...], tuple[str, int, int, tuple[str, ...]] | None] = {}
+        for call, start, end in groups:
             # A cohort's window holds mostly reference calls: they change no call but that of a
             # catalog allele's site.
             if call.alleles in _REFERENCE and not annotated.pathogenic:
                 continue
-            if deletes is None:
-                deletes = deleted_bases(annotated.alt) is not None
-            item = seen(annotated, call, thresholds, sites, deletes)
-            for i in where():
-                relevant[i].append(annotated)
+            # Calls that differ only in passing DP/GQ values see the allele alike: where all
+            # they give is a variant row, the row is made from the first one's (``seen``).
+            view = _call_view(call, thresholds)
+            row = rows.get(view, _UNSEEN)
+            if row is not _UNSEEN:
+                variant = None if row is None else SampleVariant(annotated, call, *row)
+                item = Seen(annotated, call, variant, None, ())
+                decides = removes_site or always  # (``_decisive`` of an item without lost, other)
+            else:
+                if deletes is None:
+                    deletes = deleted_bases(annotated.alt) is not None
+                item = seen(annotated, call, thresholds, sites, deletes)
+                if item.lost is None and not item.other:
+                    v = item.variant
+                    rows[view] = (
+                        None if v is None else (v.zygosity, v.copies, v.missing, v.quality_flags)
+                    )
+                decides = removes_site or _decisive(item)
+            where = order[start:end]
+            for i in where if isinstance(where, list) else where.tolist():
                 items[i].append(item)
-    reports = [
-        call_sample(
-            name,
-            i,
-            relevant[i],
-            site_records,
-            catalog,
-            build,
-            thresholds,
-            gvcf,
-            records,
-            sites,
-            items[i],
-        )
-        for i, name in enumerate(names)
-    ]
+            if decides:
+                for i in where if isinstance(where, list) else where.tolist():
+                    decisive[i].append(item)
+    if gvcf or len(names) < GROUP_FROM:
+        # A gVCF's coverage reads every record of the sample (``gvcf_coverage``).
+        reports = [
+            call_sample(name, i, [s.annotated for s in items[i]], site_records, catalog, build,
+                        thresholds, gvcf, records, sites, items[i])
+            for i, name in enumerate(names)
+        ]  # fmt: skip
+    else:
+        reports = _grouped(names, items, decisive, site_records, catalog, build, thresholds, sites)
     if interval is None or not context:
         return reports
     counts = pattern_counts(pattern_rows(context, interval), len(reports))

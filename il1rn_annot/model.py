@@ -59,6 +59,16 @@ class SampleCall:
         return sep.join("." if a is None else str(a) for a in self.alleles) or "."
 
 
+class CallColumn(tuple):
+    """A cohort record's calls (a tuple, one ``SampleCall`` per sample) that also says which
+    samples share each call: ``distinct[codes[i]]`` is sample i's call (``codes``: a numpy
+    integer array). The cohort reader knows the groups as it makes the calls; calling samples
+    by group (``genotype._by_call``) then need not find them again."""
+
+    distinct: tuple[SampleCall, ...]
+    codes: object
+
+
 @dataclass(frozen=True)
 class VariantRecord:
     """One VCF/BCF record of the window, read by ``reader`` and frozen before the core sees it."""

@@ -277,3 +277,43 @@ def test_writers_shared_texts_bounded(tmp_path, monkeypatch):
     monkeypatch.setattr(tsv_writer, "SHARED_TEXTS", 3)
     monkeypatch.setattr(json_writer, "SHARED_TEXTS", 3)
     assert (tsv_lines(report), render_json(report)) == whole
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_distinct_rows_are_numpys(seed):
+    """Rows told apart by one number per row (spans, codes and renumbering when the numbers
+    would overflow) are the rows ``numpy.unique`` finds, whatever their values."""
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(seed)
+    columns = [
+        rng.integers(-2, 3, 500),  # alleles
+        rng.choice([cohort_reader._NONE, 5, 30], 500),  # a missing number beside small ones
+        rng.integers(-(2**31) + 8, 2**31 - 1, 500) // rng.choice([1, 2**28], 500),  # wide
+        *(rng.choice([0, 2**40, -(2**40)], 500) for _ in range(6)),  # forces renumbering
+        np.full(500, 7),
+    ]
+    matrix = np.stack(columns, axis=1).astype(np.int64)
+    matrix = np.concatenate([matrix, matrix[::3]])  # repeated rows
+    rows, which = cohort_reader._distinct_rows(matrix)
+    expected = np.unique(matrix, axis=0)
+    assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, expected.tolist()))
+    assert (rows[which] == matrix).all()
+
+
+def test_the_reader_hands_over_which_samples_share_each_call(tmp_path, monkeypatch):
+    """A record read as arrays says which samples share each call (``CallColumn``); the
+    groups are the calls themselves, and a worker process can send them back (pickle)."""
+    import pickle
+
+    from il1rn_annot.model import CallColumn
+
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
+    path = write_input(tmp_path, "cohort", cohort_text(6), "vcf.gz+tbi")
+    data = reader.read_window(str(path), detail_sites=[(113129600, 113129630)])
+    columns = [r.calls for r in data.records if isinstance(r.calls, CallColumn)]
+    assert columns
+    for calls in columns:
+        assert [calls.distinct[k] for k in calls.codes.tolist()] == list(calls)
+        assert all(calls.distinct[k] is c for k, c in zip(calls.codes.tolist(), calls, strict=True))
+        again = pickle.loads(pickle.dumps(calls))
+        assert again == calls and (again.codes == calls.codes).all()

@@ -5,12 +5,14 @@ of call the rules look at."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 
 import pytest
 from conftest import vcf_text, write_input
 
+from il1rn_annot import genotype
 from il1rn_annot.catalog import load_catalog
 from il1rn_annot.deletions import _ARRAYS_FROM
 from il1rn_annot.model import Options
@@ -138,3 +140,77 @@ def test_streamed_json_is_json_dumps_byte_for_byte(tmp_path):
     report = annotate(path, Options())
     assert any(s.variants for s in report.samples) and any(not s.variants for s in report.samples)
     assert render_json(report) == json.dumps(report_dict(report), indent=2) + "\n"
+
+
+def _reports_with_grouping(monkeypatch, path: str, group_from: int, **options) -> tuple:
+    monkeypatch.setattr(genotype, "GROUP_FROM", group_from)
+    made = []
+    real = genotype.call_sample
+
+    def counted(*args, **kwargs):
+        made.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(genotype, "call_sample", counted)
+    report = annotate(path, Options(**options))
+    return tsv_lines(report), render_json(report), len(made)
+
+
+def _twins(text: str) -> str:
+    """``text`` with a twin of every sample: the same calls, and DP/GQ of 20 or more one higher
+    (both still pass the thresholds), so that twins share the evidence but not the rows."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("##"):
+            out.append(line)
+            continue
+        fields = line.split("\t")
+        if line.startswith("#"):
+            out.append("\t".join([*fields, *(f"{n}_twin" for n in fields[9:])]))
+            continue
+        keys = fields[8].split(":")
+        twins = []
+        for cell in fields[9:]:
+            values = cell.split(":")
+            for i, key in enumerate(keys[: len(values)]):
+                if key in ("DP", "GQ") and values[i].isdigit() and int(values[i]) >= 20:
+                    values[i] = str(int(values[i]) + 1)
+            twins.append(":".join(values))
+        out.append("\t".join([*fields, *twins]))
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("odd", [False, True])
+def test_samples_with_the_same_evidence_are_called_once(tmp_path, monkeypatch, seed, odd):
+    """``genotype._grouped`` calls one sample per distinct evidence and gives the others its
+    call, reasons and coverage: the reports are those of calling every sample on its own, over
+    cohorts with every call shape the rules read (DP/GQ at the thresholds, FT, PS, MIN_DP, CN,
+    <DEL>, ALT equal to REF, multi-allelic; ``odd``: ploidy 3, a gVCF block, GT not first)."""
+    from test_cohort_columns import cohort_text
+
+    texts = [_cohort_text(seed), cohort_text(seed, n_samples=30, odd=odd)]
+    for n, text in enumerate(texts):
+        path = str(write_input(tmp_path, f"cohort{n}", _twins(text)))
+        *alone, calls_alone = _reports_with_grouping(monkeypatch, path, 10**9)
+        *grouped, calls_grouped = _reports_with_grouping(monkeypatch, path, 2)
+        assert grouped == alone
+        assert "_twin" in grouped[0]
+        assert calls_alone == 2 * (N_SAMPLES, 30)[n]
+        # Twins share their evidence; a gVCF (the block of ``odd``) is called sample by sample.
+        assert calls_grouped == (calls_alone if odd and n else calls_alone // 2)
+
+
+def test_writers_give_the_plain_rows_and_json_dumps(tmp_path):
+    """The writers' shortcuts (rows joined per sample, an allele's and a call's cells written
+    once, the keys after a sample's name written once for samples that share them) give
+    ``json.dumps(indent=2)`` and the rows of ``sample_rows``, cell for cell."""
+    from il1rn_annot.report.tsv import _KEPT, _line, sample_rows
+
+    names = [f'S{i} "Ünal" =1' if i % 3 else f"S{i}" for i in range(N_SAMPLES)]
+    path = str(write_input(tmp_path, "cohort", _twins(_cohort_text(2, names))))
+    report = annotate(path, Options())
+    bodies = {json.dumps(dataclasses.asdict(s.coverage)) for s in report.samples}
+    assert len(bodies) < len(report.samples) // 2  # samples share their coverage
+    assert render_json(report) == json.dumps(report_dict(report), indent=2) + "\n"
+    assert tsv_lines(report) == "".join(_line(row, _KEPT) for row in sample_rows(report))

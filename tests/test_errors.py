@@ -535,3 +535,49 @@ def test_successful_run_replaces_earlier_report(tmp_path, run):
     report = json.loads(out.read_text())
     assert {s["sample"]: s["dira_genotype"] for s in report["samples"]} == CALLS
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _bad_gt_column_by_column(line: str) -> str:
+    """``vcftext.bad_gt`` as it read a line before its one-scan shortcut: every column."""
+    from il1rn_annot.vcftext import is_gt, shown
+
+    cells = line.rstrip("\r\n").split("\t")
+    if len(cells) < 10:
+        return ""
+    keys = cells[8].split(":")
+    if "GT" not in keys:
+        return ""
+    at = keys.index("GT")
+    for column, value in enumerate(cells[9:], 1):
+        values = value.split(":")
+        if at < len(values) and not is_gt(values[at]):
+            return (
+                f"malformed GT {shown(values[at])!r} in sample column {column} "
+                f"at {shown(cells[0])}:{shown(cells[1])}"
+            )
+    return ""
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_gt_grammar_shortcut_finds_what_every_column_finds(seed):
+    """The one-scan check of a cohort line's GTs (``vcftext.bad_gt``) names the same first bad
+    GT as a look at every column, for GTs good and bad, first or not, with CR/LF endings."""
+    import random
+
+    from il1rn_annot.vcftext import bad_gt
+
+    rng = random.Random(seed)
+    gts = ["0/1", "1|0", ".", "./.", "1", "10/2", "|0/1", "0/0", "+1/1", "01/1", "1//1", "0/x",
+           "", " 1/1", "1/1\r", "0/1 ", "2", "0|0|1", "\n"]  # fmt: skip
+    for _ in range(200):
+        formats = rng.choice(["GT", "GT:DP", "DP:GT", "GT:AD:DP", "DP", "GTX:DP"])
+        keys = formats.split(":")
+        columns = []
+        for _ in range(rng.randint(0, 6)):
+            values = [rng.choice(gts[:8] * 6 + gts) if k == "GT" else "30" for k in keys]
+            while len(values) > 1 and rng.random() < 0.2:
+                values.pop()
+            columns.append(":".join(values))
+        line = "\t".join(["chr2", "100", ".", "A", "C", "50", "PASS", ".", formats, *columns])
+        line += rng.choice(["", "\n", "\r\n"])
+        assert bad_gt(line) == _bad_gt_column_by_column(line), repr(line)

@@ -116,35 +116,84 @@ def json_chunks(report: Report) -> Iterator[str]:
         return
     yield text[:-2] + ',\n  "samples": ['
     indexes = record_indexes(report)
-    texts: dict[int, str] = {}  # each shared variant row's text (alive as long as the report)
+    texts = _Texts()
     for n, sample in enumerate(report.samples):
         one = _sample_text(sample, indexes, texts)
         yield ("\n    " if not n else ",\n    ") + one.replace("\n", "\n    ")
     yield "\n  ]\n}\n"
 
 
-def _sample_text(
-    sample: SampleReport, indexes: dict[tuple[int, int], int], texts: dict[int, str]
-) -> str:
+class _Texts:
+    """Text a report's samples share, kept while the report is written (and at most
+    ``SHARED_TEXTS`` of each kind): each variant row's, by row object; each allele's and each
+    call's part of a row; a sample's keys after its name, by their values (a cohort's samples
+    mostly share their call, reasons and coverage)."""
+
+    def __init__(self) -> None:
+        self.variants: dict[int, str] = {}
+        self.alleles: dict[int, str] = {}
+        self.calls: dict[tuple[object, ...], str] = {}
+        self.bodies: dict[tuple[object, ...], str] = {}
+
+    def bounded(self) -> None:
+        for kept in (self.variants, self.alleles, self.calls, self.bodies):
+            if len(kept) >= SHARED_TEXTS:
+                kept.clear()
+
+
+def _sample_text(sample: SampleReport, indexes: dict[tuple[int, int], int], texts: _Texts) -> str:
     """``json.dumps(sample_dict(sample, indexes), indent=2)``, byte for byte, without
     ``json.dumps``'s per-call set-up for each variant (millions in a cohort); a variant row that
-    samples with the same call share (``texts``, by row object) is written once."""
-    text = json.dumps(sample_dict(replace(sample, variants=[]), indexes), indent=2)
+    samples with the same call share is written once, and so are the keys after the name of
+    samples whose call, reasons and coverage are the same."""
+    texts.bounded()
+    name = '{\n  "sample": ' + _quoted(sample.sample) + ",\n"
+    key = None
+    if sample.depth is None:
+        key = (
+            sample.dira_genotype,
+            sample.needs_review,
+            tuple(sample.review_reasons),
+            tuple(sample.notes),
+            *(tuple(v) if isinstance(v, list) else v for v in vars(sample.coverage).values()),
+        )
+    body = texts.bodies.get(key) if key is not None else None
+    if body is None:
+        text = json.dumps(sample_dict(replace(sample, variants=[]), indexes), indent=2)
+        assert text.startswith(name)  # the first key of sample_dict
+        body = text[len(name) :]
+        if key is not None:
+            texts.bodies[key] = body
     if not sample.variants:
-        return text
-    assert text.endswith('\n  "variants": []\n}')  # the last key of sample_dict
+        return name + body
+    assert body.endswith('\n  "variants": []\n}')  # the last key of sample_dict
     items = []
     for variant in sample.variants:
         # A cohort's samples with one call of an allele share its row object: written once.
-        item = texts.get(id(variant))
+        item = texts.variants.get(id(variant))
         if item is None:
-            if len(texts) >= SHARED_TEXTS:  # memory stays bounded
-                texts.clear()
-            fields = sample_variant(variant, indexes)
-            lines = [_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS]
-            item = texts[id(variant)] = "    {\n" + ",\n".join(lines) + "\n    }"
+            item = texts.variants[id(variant)] = _variant_text(variant, indexes, texts)
         items.append(item)
-    return text[: -len("[]\n}")] + "[\n" + ",\n".join(items) + "\n  ]\n}"
+    return name + body[: -len("[]\n}")] + "[\n" + ",\n".join(items) + "\n  ]\n}"
+
+
+def _variant_text(
+    variant: SampleVariant, indexes: dict[tuple[int, int], int], texts: _Texts
+) -> str:
+    """One variant entry of a sample as ``json.dumps(indent=2)`` writes it there: the allele's
+    keys (``record``, ``dira_id``) formatted once per allele, the call's once per call."""
+    allele = texts.alleles.get(id(variant.annotated))
+    if allele is None:
+        fields = sample_variant(variant, indexes)
+        allele = texts.alleles[id(variant.annotated)] = ",\n".join(
+            _line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS[:2]
+        )
+    mine = (id(variant.call), variant.zygosity, tuple(variant.quality_flags))
+    own = texts.calls.get(mine)
+    if own is None:
+        fields = call_fields(variant)
+        own = texts.calls[mine] = ",\n".join(_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS[2:])
+    return "    {\n" + allele + ",\n" + own + "\n    }"
 
 
 def _line(key: str, value: object) -> str:

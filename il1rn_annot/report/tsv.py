@@ -200,7 +200,7 @@ def tsv_chunks(report: Report) -> Iterator[str]:
         if not sample.variants:
             yield head + TAB + empty + TAB + tail
             continue
-        lines = []
+        texts = []
         for variant in sample.variants:
             # A cohort's samples with one call of an allele share its row object: its cells
             # are formatted once.
@@ -212,8 +212,10 @@ def tsv_chunks(report: Report) -> Iterator[str]:
                 text = variant_texts[id(variant)] = _variant_cells(
                     variant, runs, allele_cells, own_texts
                 )
-            lines.append(head + TAB + text + TAB + tail)
-        yield "".join(lines)
+            texts.append(text)
+        # The sample's rows, head + TAB + text + TAB + tail each, in one join.
+        start, end = head + TAB, TAB + tail
+        yield start + (end + start).join(texts) + end
 
 
 def _variant_cells(
@@ -223,27 +225,42 @@ def _variant_cells(
     own_texts: dict[tuple[int, str, tuple[str, ...]], list[str]],
 ) -> str:
     """A variant's cells of ``VARIANT_FIELDS``: the allele's formatted once per allele, the
-    sample's own once per call, zygosity and flags (cohort calls are shared objects)."""
+    sample's own once per call, zygosity and flags (cohort calls are shared objects). The
+    allele's runs of cells are kept with the tabs around them, so that a row is the allele's
+    pieces and the call's in turn (``runs`` alternate)."""
     key = id(variant.annotated)
-    cached = allele_cells.get(key)
-    if cached is None:
+    pieces = allele_cells.get(key)
+    if pieces is None:
         fields = allele_fields(variant.annotated)
-        cached = allele_cells[key] = [
-            "" if own else _line(_joined_all(map(fields.get, names)), kept)[:-1]
-            for own, names, kept in runs
-        ]
+        pieces = allele_cells[key] = _allele_pieces(fields, runs)
     mine = (id(variant.call), variant.zygosity, tuple(variant.quality_flags))
     own_cells = own_texts.get(mine)
     if own_cells is None:
         own_fields = call_fields(variant)
         own_cells = own_texts[mine] = [
-            _line(_joined_all(map(own_fields.get, names)), kept)[:-1] if own else ""
+            _line(_joined_all(map(own_fields.get, names)), kept)[:-1]
             for own, names, kept in runs
+            if own
         ]
-    return TAB.join(
-        mine_text if own else text
-        for (own, _, _), text, mine_text in zip(runs, cached, own_cells, strict=True)
-    )
+    if len(own_cells) == 2:  # VARIANT_FIELDS as they are: allele, own, allele, own, allele
+        return pieces[0] + own_cells[0] + pieces[1] + own_cells[1] + pieces[2]
+    out = [pieces[0]]
+    for text, piece in zip(own_cells, pieces[1:], strict=True):
+        out += (text, piece)
+    return "".join(out)
+
+
+def _allele_pieces(fields: dict, runs: list[tuple[bool, list[str], tuple[bool, ...]]]) -> list[str]:
+    """The allele's cells between the call's runs, with the tabs that join them to those runs:
+    one piece before the first run of the call's cells, one between each two, one after."""
+    pieces = [""]
+    for n, (own, names, kept) in enumerate(runs):
+        if own:
+            pieces[-1] += TAB if n else ""
+            pieces.append(TAB if n < len(runs) - 1 else "")
+        else:
+            pieces[-1] += _line(_joined_all(map(fields.get, names)), kept)[:-1]
+    return pieces
 
 
 def _report_tail(report: Report) -> list[object]:
