@@ -1,0 +1,140 @@
+"""Rules of catalog matching and of naming a deletion (match.py) that a mutant could change with
+no other test failing (`make mutate`, docs/mutation-testing.md). Each test names the rule it pins.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import pos, sample, vcf_text
+
+from il1rn_annot.match import same_haplotype
+from il1rn_annot.model import Allele
+
+SV_HEADER = (
+    '##INFO=<ID=SVLEN,Number=.,Type=Integer,Description="SV length">',
+    '##INFO=<ID=CIPOS,Number=2,Type=Integer,Description="CI around POS">',
+    '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="CI around END">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+)
+
+
+def _deletion(start: int, end: int, gt: str, build: str = "GRCh38", info: str = "") -> str:
+    """A symbolic deletion of bases ``start``..``end`` (GRCh38; POS is the base before)."""
+    return f"{start - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={pos(build, end)}{info} GT {gt}"
+
+
+def _sample(annotate, rows, *args, build="GRCh38"):
+    return sample(annotate(vcf_text(["S"], rows, build=build, header=SV_HEADER), *args), "S")
+
+
+# -- the founder deletion DIRA04: contains the catalogued interval within CIEND ---------------
+
+#: DIRA04's catalogued gene-content interval (GRCh38); the deletion is reported as ~175 kb.
+DIRA04_FIRST, DIRA04_LAST = 112973203, 113134016
+
+
+@pytest.mark.parametrize(
+    ("ciend", "dira04"),
+    [
+        ((-50, 50), True),  # called 40 bases short of the interval's end, CIEND reaches past it
+        ((-50, 30), False),  # CIEND stops 10 bases short: the gene's end may be left
+        ((0, 0), False),
+    ],
+)
+def test_founder_deletion_whose_ciend_reaches_the_end_of_the_interval(annotate, ciend, dira04):
+    """A homozygous 174-kb deletion called 40 bases short of DIRA04's interval end: its CIEND
+    decides whether it may contain the interval (DIRA04, biallelic) or is another deletion of
+    the coding exons (a novel loss of function: it removes the catalog sites, indeterminate)."""
+    start, end = DIRA04_FIRST - 13_000, DIRA04_LAST - 40
+    info = f";SVLEN=-{end - start + 1};CIEND={ciend[0]},{ciend[1]}"
+    s = _sample(annotate, [_deletion(start, end, "1/1", info=info)])
+    (variant,) = s["variants"]
+    if dira04:
+        assert variant["dira_id"] == "DIRA04"
+        assert s["dira_genotype"] == "biallelic"
+    else:
+        assert variant["dira_id"] is None
+        assert variant["classification"] == "novel_predicted_lof"
+        assert s["dira_genotype"] == "indeterminate"
+
+
+# -- a deletion's effect on NM_173842 is read on the input's build ---------------------------
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_a_deletion_inside_a_coding_exon_is_read_on_the_inputs_build(annotate, build):
+    """A 61-base symbolic deletion inside coding exon 4 (no catalog site in it) is a frameshift
+    on either build: a novel loss of function, reviewed, and counted with --count-novel-lof. On
+    GRCh38 coordinates a GRCh37 record lies 757 kb away from the gene and would spare it."""
+    row = _deletion(113132740, 113132800, "1/1", build)
+    s = _sample(annotate, [row], build=build)
+    (variant,) = s["variants"]
+    assert variant["consequence"] == "frameshift_variant"
+    assert variant["classification"] == "novel_predicted_lof"
+    assert variant["location"] == "deletes NM_173842 coding exon 4"
+    assert s["dira_genotype"] == "none"
+    assert any("novel predicted loss-of-function" in r for r in s["review_reasons"])
+    counted = _sample(annotate, [row], "--count-novel-lof", build=build)
+    assert counted["dira_genotype"] == "biallelic"
+
+
+# -- the first and the last coding base belong to the coding exons ----------------------------
+
+#: c.1 (the A of the start codon) and c.534 (the last base of the stop codon), GRCh38.
+CDS_FIRST, CDS_LAST = 113127625, 113132871
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "consequence", "classification", "location"),
+    [
+        # ends on c.1: the start codon is lost
+        (113127500, CDS_FIRST, "start_lost&coding_sequence_variant", "novel_predicted_lof",
+         "deletes NM_173842 coding exon 1"),
+        (113127500, CDS_FIRST - 1, "5_prime_UTR_variant", "not_in_catalog",
+         "spares the NM_173842 coding exons"),
+        # starts on c.534: the stop codon is lost
+        (CDS_LAST, 113133000, "coding_sequence_variant&stop_lost", "uncertain",
+         "deletes NM_173842 coding exon 4"),
+        (CDS_LAST + 1, 113133000, "3_prime_UTR_variant", "not_in_catalog",
+         "spares the NM_173842 coding exons"),
+    ],
+)  # fmt: skip
+def test_a_deletion_that_reaches_one_coding_base_removes_coding_sequence(
+    annotate, start, end, consequence, classification, location
+):
+    """A deletion from the 5' UTR that ends on the start codon's first base, or one into the 3'
+    UTR that starts on the stop codon's last base, removes coding sequence: never "spares the
+    coding exons". One base less, it is an untranslated-region deletion."""
+    s = _sample(annotate, [_deletion(start, end, "0/1")])
+    (variant,) = s["variants"]
+    assert (variant["consequence"], variant["classification"], variant["location"]) == (
+        consequence,
+        classification,
+        location,
+    )
+    lof = classification == "novel_predicted_lof"
+    assert any("novel predicted loss-of-function" in r for r in s["review_reasons"]) == lof
+
+
+# -- two alleles are the same haplotype only when provably so --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "why"),
+    [
+        (Allele(100, "A", "<DEL>"), Allele(100, "A", "<DEL>"), "symbolic: no sequence to compare"),
+        (Allele(100, "AC", "A"), Allele(100, "GC", "G"), "their REFs disagree on base 100"),
+        (Allele(100, "NN", "N"), Allele(101, "NT", "T"), "unknown bases at 100 and at 101"),
+        (Allele(100, "A", "AN"), Allele(100, "A", "AN"), "an inserted base nobody knows"),
+    ],
+)
+def test_same_haplotype_only_when_proven(a, b, why):
+    """Two alleles match only when applying both to the reference provably gives one sequence:
+    a base nobody knows is a symbol of its own position, equal to nothing but itself."""
+    assert not same_haplotype(a, b), why
+
+
+def test_same_haplotype_of_one_deletion_written_two_ways():
+    """The deletion of one C from AAC-AA, written at either A: one haplotype."""
+    known = {113129613 + i: base for i, base in enumerate("AACAA")}
+    assert same_haplotype(Allele(113129613, "AAC", "A"), Allele(113129614, "ACA", "A"), known)
