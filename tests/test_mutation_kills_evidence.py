@@ -1,0 +1,73 @@
+"""Rules of what a sample's records say about a catalog allele (evidence.py) and of the call made
+from it (genotype.py) that a mutant could change with no other test failing (`make mutate`,
+docs/mutation-testing.md). Each test names the rule it pins."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import sample, vcf_text
+
+#: E77X (DIRA01, G>T, GRCh38); G>A at its base is another allele, not in the catalog.
+E77X_SITE = 113131068
+OTHER_ALLELE = f"{E77X_SITE} G A"
+
+
+def _sample(annotate, rows, *args, header=()):
+    return sample(annotate(vcf_text(["S"], rows, header=header), *args), "S")
+
+
+def _range(s) -> list[str]:
+    return [r for r in s["review_reasons"] if r.startswith("the evidence allows anything")]
+
+
+# -- a record of another allele at a catalog site proves no copy of the catalog allele ----------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "why", "most"),
+    [
+        ("GT ./.", "no-call at the site", "biallelic"),
+        ("GT 0/0/0", "GT of ploidy 3 on chr2", "biallelic"),
+        ("GT:FT 0/0:LowQual", "reference call fails FT=LowQual", "biallelic"),
+        ("GT:FT:GQ 0/0:LowQual:5", "reference call fails FT=LowQual, GQ=5<20", "biallelic"),
+        ("GT ./0", "half-missing GT at the site", "monoallelic"),
+        ("GT 0/.", "half-missing GT at the site", "monoallelic"),
+        ("GT 0", "haploid GT on chr2 at the site: the other copy may be deleted", "monoallelic"),
+    ],
+)
+def test_another_alleles_record_that_cannot_prove_the_site_proves_no_copy(
+    annotate, fmt, why, most
+):
+    """A record of G>A at E77X's base whose call leaves E77X open (no-call, ploidy 3, a failing
+    reference call, a half-missing or haploid GT) proves no copy of E77X: the review range
+    starts at none. It allows two copies where both haplotypes are unknown, one where only one
+    is (the other GT slot is a passing reference call, or the only slot of a haploid GT)."""
+    s = _sample(annotate, [f"{OTHER_ALLELE} PASS {fmt}"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert f"DIRA01 site, record 2:{E77X_SITE} ({fmt.split()[1].split(':')[0]}): {why}" in (
+        s["review_reasons"]
+    )
+    assert _range(s) == [f"the evidence allows anything from none to {most}"]
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
+def test_another_alleles_passing_reference_call_proves_the_site_reference(annotate):
+    """The same record called 0/0 and passing: E77X is absent, nothing to review."""
+    s = _sample(annotate, [f"{OTHER_ALLELE} PASS GT 0/0"])
+    assert s["dira_genotype"] == "none"
+    assert s["needs_review"] is False
+    assert "DIRA01" in s["coverage"]["sites_called"]
+
+
+def test_a_reference_block_that_states_no_quality_proves_no_copy(annotate):
+    """A gVCF reference block over E77X (its REF G is DIRA06's context base) with neither GQ nor
+    DP proves nothing there: the site is open, and the review line says why."""
+    header = ('##ALT=<ID=NON_REF,Description="Any possible alternative allele">',)
+    block = f"{E77X_SITE - 10} G <NON_REF> PASS INFO=END={E77X_SITE + 10} GT 0/0"
+    s = _sample(annotate, [block], header=header)
+    assert s["dira_genotype"] == "indeterminate"
+    assert (
+        f"DIRA01 site, record 2:{E77X_SITE - 10} (0/0): reference call fails a reference block "
+        "without GQ or depth"
+    ) in s["review_reasons"]
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
