@@ -35,17 +35,16 @@ def _range(s) -> list[str]:
         ("GT 0", "haploid GT on chr2 at the site: the other copy may be deleted", "monoallelic"),
     ],
 )
-def test_another_alleles_record_that_cannot_prove_the_site_proves_no_copy(
-    annotate, fmt, why, most
-):
+def test_another_alleles_record_that_cannot_prove_the_site_proves_no_copy(annotate, fmt, why, most):
     """A record of G>A at E77X's base whose call leaves E77X open (no-call, ploidy 3, a failing
     reference call, a half-missing or haploid GT) proves no copy of E77X: the review range
     starts at none. It allows two copies where both haplotypes are unknown, one where only one
     is (the other GT slot is a passing reference call, or the only slot of a haploid GT)."""
     s = _sample(annotate, [f"{OTHER_ALLELE} PASS {fmt}"])
     assert s["dira_genotype"] == "indeterminate"
-    assert f"DIRA01 site, record 2:{E77X_SITE} ({fmt.split()[1].split(':')[0]}): {why}" in (
-        s["review_reasons"]
+    assert (
+        f"DIRA01 site, record 2:{E77X_SITE} ({fmt.split()[1].split(':')[0]}): {why}"
+        in s["review_reasons"]
     )
     assert _range(s) == [f"the evidence allows anything from none to {most}"]
     assert "DIRA01" in s["coverage"]["sites_not_assessed"]
