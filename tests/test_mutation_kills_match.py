@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import pos, sample, vcf_text
+from test_overlay import CATALOG, overlay
 
 from il1rn_annot.match import same_haplotype
 from il1rn_annot.model import Allele
@@ -56,6 +57,40 @@ def test_founder_deletion_whose_ciend_reaches_the_end_of_the_interval(annotate, 
         assert variant["dira_id"] is None
         assert variant["classification"] == "novel_predicted_lof"
         assert s["dira_genotype"] == "indeterminate"
+
+
+# -- a catalogued deletion carries its catalog row into the report and the review -------------
+
+#: DIRA11: published breakpoints (GRCh38, first and last deleted base).
+DIRA11_FIRST, DIRA11_LAST = 113107434, 113129650
+
+
+def test_a_deletion_named_after_a_lab_overrides_row_says_so(annotate, tmp_path):
+    """DIRA11 called homozygous, with a lab overlay that reclassifies DIRA11: the call rests on
+    the lab's row, so it needs review, naming the allele; the variant carries the row's names,
+    evidence level, location and source (as a small variant's catalog match does)."""
+    row = {
+        **CATALOG.get("DIRA11").row,
+        "classification": "pathogenic",
+        "classification_basis": "lab: upgraded (synthetic test row)",
+    }
+    lab = overlay(tmp_path, row)
+    s = _sample(annotate, [_deletion(DIRA11_FIRST, DIRA11_LAST, "1/1")], "--catalog-overlay", lab)
+    assert s["dira_genotype"] == "biallelic"
+    assert s["needs_review"] is True
+    assert s["review_reasons"] == [
+        f"DIRA11 (22,216-bp deletion) is classified pathogenic by the lab's catalog overlay "
+        f"({lab}), which overrides the bundled row"
+    ]
+    (variant,) = s["variants"]
+    entry = CATALOG.get("DIRA11")
+    assert variant["dira_id"] == "DIRA11"
+    assert variant["catalog_source"] == "overlay_override"
+    assert variant["dira_name"] == entry.name
+    assert variant["dira_legacy_names"] == list(entry.legacy_names)
+    assert variant["evidence_level"] == entry.evidence_level
+    assert variant["location"] == entry.location
+    assert variant["match"] == "overlap"
 
 
 # -- a deletion's effect on NM_173842 is read on the input's build ---------------------------
