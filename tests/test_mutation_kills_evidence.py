@@ -70,3 +70,39 @@ def test_a_reference_block_that_states_no_quality_proves_no_copy(annotate):
         "without GQ or depth"
     ) in s["review_reasons"]
     assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
+# -- an allele outside the catalog that may hide a site, or break the gene, is named -------------
+
+BND_HEADER = (
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
+    "##contig=<ID=5,length=181538259>",
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (
+            f"{E77X_SITE - 1} AG A PASS GT 0/1",
+            f"DIRA01 site, record 2:{E77X_SITE - 1} (0/1): another allele ({E77X_SITE - 1} "
+            "AG>A, not in the catalog) changes the site: it may hide or remove the catalog allele",
+        ),
+        (
+            "113131100 A A[5:1000[ PASS GT 0/1",
+            "novel 2:113131100 A>A[5:1000[, record 2:113131100 (0/1): a breakend in IL1RN exon 3 "
+            "joined to 5:1000 (another chromosome): a structural rearrangement that may disrupt "
+            "IL1RN",
+        ),
+    ],
+)
+def test_an_allele_that_may_hide_a_site_or_break_the_gene_is_named_with_its_record(
+    annotate, row, reason
+):
+    """A deletion of E77X's base that is not in the catalog, or a breakend in exon 3 joined to
+    another chromosome: the call stays open, and the review line names the catalog site (or the
+    rearranged allele) and the record, so that a person can find it."""
+    s = _sample(annotate, [row], header=BND_HEADER)
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"][0] == reason
+    assert _range(s) == ["the evidence allows anything from none to monoallelic"]
