@@ -74,10 +74,7 @@ def test_a_reference_block_that_states_no_quality_proves_no_copy(annotate):
 
 # -- an allele outside the catalog that may hide a site, or break the gene, is named -------------
 
-BND_HEADER = (
-    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
-    "##contig=<ID=5,length=181538259>",
-)
+BND_HEADER = ("##contig=<ID=5,length=181538259>",)
 
 
 @pytest.mark.parametrize(
@@ -106,3 +103,19 @@ def test_an_allele_that_may_hide_a_site_or_break_the_gene_is_named_with_its_reco
     assert s["dira_genotype"] == "indeterminate"
     assert s["review_reasons"][0] == reason
     assert _range(s) == ["the evidence allows anything from none to monoallelic"]
+
+
+# -- records that disagree on an allele are named, each with what it says ------------------------
+
+
+def test_two_records_that_disagree_on_e77x_are_named_with_what_each_says(annotate):
+    """E77X in two records of one sample, called 0/1 in one and 0/0 in the other: one record
+    proves it present, the other absent, so neither decides (none to monoallelic), and the
+    review line says which record says what."""
+    rows = [f"{E77X_SITE} G T PASS GT 0/1", f"{E77X_SITE} G T PASS GT 0/0"]
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"] == [
+        f"records disagree on DIRA01 (2:{E77X_SITE} (0/1) carrier, 2:{E77X_SITE} (0/0) reference)",
+        "the evidence allows anything from none to monoallelic",
+    ]

@@ -151,6 +151,62 @@ def test_a_deletion_that_reaches_one_coding_base_removes_coding_sequence(
     assert any("novel predicted loss-of-function" in r for r in s["review_reasons"]) == lof
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "consequence", "location"),
+    [
+        # the whole of intron 1: both splice sites, no coding base
+        (113127741, 113129575, "splice_donor_variant&splice_acceptor_variant",
+         "deletes NM_173842 splice donor and splice acceptor site"),
+        # coding exons 2 and 3 with their splice sites
+        (113129000, 113131500,
+         "exon_loss_variant&splice_acceptor_variant&splice_donor_variant"
+         "&splice_acceptor_variant&splice_donor_variant",
+         "deletes NM_173842 coding exon 2, exon 3"),
+    ],
+)  # fmt: skip
+def test_a_deletion_of_coding_exons_or_splice_sites_names_what_it_removes(
+    annotate, start, end, consequence, location
+):
+    """A novel loss of function says what of NM_173842 it removes: every coding exon, or, when
+    it removes no coding base, every splice site."""
+    s = _sample(annotate, [_deletion(start, end, "0/1")])
+    (variant,) = s["variants"]
+    assert (variant["consequence"], variant["location"]) == (consequence, location)
+    assert variant["classification"] == "novel_predicted_lof"
+
+
+def test_a_deletion_named_after_a_known_copy_number_loss_carries_its_label(annotate):
+    """nsv532471 (CTRL11), which spares the coding exons: named, with its label, not DIRA."""
+    s = _sample(annotate, [_deletion(112924872, 113105404, "1/1")])
+    (variant,) = s["variants"]
+    assert (variant["non_dira_id"], variant["non_dira_name"], variant["classification"]) == (
+        "CTRL11",
+        "ClinVar copy-number loss sparing the sIL-1Ra coding exons",
+        "uncertain",
+    )
+    assert s["dira_genotype"] == "none"
+
+
+# -- a breakend in IL1RN says where it lies ----------------------------------------------------
+
+BND_HEADER = (*SV_HEADER, "##contig=<ID=5,length=181538259>")
+
+
+@pytest.mark.parametrize(
+    ("row", "location"),
+    [
+        ("113131100 A A[5:1000[", "exon 3"),  # in exon 3, joined to chromosome 5
+        ("113100000 A A]2:113131100]", "mate in exon 3"),  # upstream, its mate in exon 3
+    ],
+)
+def test_a_breakend_in_il1rn_says_where_it_lies(annotate, row, location):
+    """A rearrangement is located by its own end in NM_173842, else by its mate's."""
+    s = _sample(annotate, [f"{row} PASS INFO=SVTYPE=BND GT 0/1"])
+    (variant,) = s["variants"]
+    assert (variant["location"], variant["consequence"]) == (location, "feature_truncation")
+    assert s["dira_genotype"] == "indeterminate"
+
+
 # -- two alleles are the same haplotype only when provably so --------------------------------
 
 
