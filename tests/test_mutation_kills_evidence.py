@@ -119,3 +119,12 @@ def test_two_records_that_disagree_on_e77x_are_named_with_what_each_says(annotat
         f"records disagree on DIRA01 (2:{E77X_SITE} (0/1) carrier, 2:{E77X_SITE} (0/0) reference)",
         "the evidence allows anything from none to monoallelic",
     ]
+
+
+@pytest.mark.parametrize(("gt", "most"), [("0/1", "monoallelic"), ("1/.", "biallelic")])
+def test_a_breakend_in_il1rn_allows_a_break_on_every_haplotype_it_may_be_on(annotate, gt, most):
+    """A breakend in exon 3 called on one haplotype with the other missing (1/.) may break the
+    gene on both: the call is open up to biallelic, never none."""
+    s = _sample(annotate, [f"113131100 A A[5:1000[ PASS GT {gt}"], header=BND_HEADER)
+    assert s["dira_genotype"] == "indeterminate"
+    assert _range(s) == [f"the evidence allows anything from none to {most}"]
