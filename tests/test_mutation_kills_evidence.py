@@ -128,3 +128,55 @@ def test_a_breakend_in_il1rn_allows_a_break_on_every_haplotype_it_may_be_on(anno
     s = _sample(annotate, [f"113131100 A A[5:1000[ PASS GT {gt}"], header=BND_HEADER)
     assert s["dira_genotype"] == "indeterminate"
     assert _range(s) == [f"the evidence allows anything from none to {most}"]
+
+
+# -- E77X's own record: what each kind of call proves and allows --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filt", "fmt", "why", "least", "most"),
+    [
+        ("PASS", "GT 0/1/0", "GT of ploidy 3 on chr2", "none", "monoallelic"),
+        ("PASS", "GT 1/1/1", "GT of ploidy 3 on chr2", "none", "biallelic"),
+        ("PASS", "GT:FT 0/0:LowQual", "reference call fails FT=LowQual", "none", "biallelic"),
+        ("PASS", "GT:FT:DP:GQ 0/0:LowQual:9:19",
+         "reference call fails FT=LowQual, DP=9<10, GQ=19<20", "none", "biallelic"),
+        ("PASS", "GT 0", "haploid reference call on chr2: the other copy may be deleted", "none",
+         "monoallelic"),
+        ("PASS", "GT 1", "hemizygous (haploid GT on chr2): the other allele may be deleted",
+         "monoallelic", "biallelic"),
+        ("PASS", "GT ./.", "no-call", "none", "biallelic"),
+        ("PASS", "GT .", "no-call", "none", "biallelic"),
+        ("PASS", "GT ./1", "half-missing GT", "monoallelic", "biallelic"),
+        ("PASS", "GT:FT 0/1:LowQual", "fails FT=LowQual", "none", "monoallelic"),
+        ("LowQual", "GT 0/1", "fails FILTER=LowQual", "none", "monoallelic"),
+        ("PASS", "GT:FT 1:LowQual", "fails FT=LowQual", "none", "biallelic"),
+        ("PASS", "GT:FT ./1:LowQual", "fails FT=LowQual", "none", "biallelic"),
+        ("PASS", "GT:GQ 1/1:19", "fails GQ=19<20", "none", "biallelic"),
+    ],
+)  # fmt: skip
+def test_what_a_call_of_e77x_proves_and_allows(annotate, filt, fmt, why, least, most):
+    """E77X's own record, called so that it does not decide the call: ploidy 3, a failing
+    reference or carrier call, a haploid GT, a no-call or a half-missing GT. The review line
+    says why, and the range gives the copies proven (least) and allowed (most): a failing call
+    proves nothing, and a haploid GT on chr2 allows the other copy to be deleted."""
+    s = _sample(annotate, [f"{E77X_SITE} G T {filt} {fmt}"])
+    gt = fmt.split()[1].split(":")[0]
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"] == [
+        f"DIRA01 site, record 2:{E77X_SITE} ({gt}): {why}",
+        f"the evidence allows anything from {least} to {most}",
+    ]
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
+@pytest.mark.parametrize(("filt", "gt", "call"), [("PASS", "0/1", "monoallelic"),
+                                                   ("PASS", "1/1", "biallelic"),
+                                                   ("PASS", "0/0", "none"),
+                                                   ("LowQual", "0/0", "none")])  # fmt: skip
+def test_a_passing_call_of_e77x_decides(annotate, filt, gt, call):
+    """A passing call decides, with nothing to review; a site FILTER does not make a sample's
+    good reference call unusable."""
+    s = _sample(annotate, [f"{E77X_SITE} G T {filt} GT {gt}"])
+    assert (s["dira_genotype"], s["review_reasons"]) == (call, [])
+    assert "DIRA01" in s["coverage"]["sites_called"]
