@@ -207,6 +207,46 @@ def test_a_breakend_in_il1rn_says_where_it_lies(annotate, row, location):
     assert s["dira_genotype"] == "indeterminate"
 
 
+# -- the intron 2 VNTR: whole repeats, clear of the exons' splice margins ------------------------
+
+#: NM_173842 intron 2 (GRCh38) and the bases kept clear of each exon (match.VNTR_EXON_MARGIN).
+EXON2_LAST, EXON3_FIRST, MARGIN = 113129664, 113131045, 20
+REPEAT = "ACGT" * 21 + "AC"  # 86 inserted bases: one repeat more
+
+
+@pytest.mark.parametrize(
+    ("row", "name"),
+    [
+        # two repeats fewer, the first deleted base 21 (named) or 20 (not) bases past exon 2
+        (f"{EXON2_LAST + MARGIN} N <DEL> PASS INFO=SVTYPE=DEL;END={EXON2_LAST + MARGIN + 172}",
+         "IL1RN*2"),
+        (f"{EXON2_LAST + MARGIN - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={EXON2_LAST + MARGIN + 171}",
+         None),
+        # one repeat more, duplicated from 21 (named) or 20 (not) bases past exon 2
+        (f"{EXON2_LAST + MARGIN} N <DUP> PASS INFO=SVTYPE=DUP;END={EXON2_LAST + MARGIN + 86}",
+         "IL1RN*3"),
+        (f"{EXON2_LAST + MARGIN - 1} N <DUP> PASS INFO=SVTYPE=DUP;END={EXON2_LAST + MARGIN + 85}",
+         None),
+        # one repeat inserted 21 (named) or 20 (not) bases before exon 3
+        (f"{EXON3_FIRST - MARGIN - 2} A A{REPEAT} PASS", "IL1RN*3"),
+        (f"{EXON3_FIRST - MARGIN - 1} A A{REPEAT} PASS", None),
+    ],
+)  # fmt: skip
+def test_a_vntr_allele_is_named_only_clear_of_the_exons(annotate, row, name):
+    """A change of whole 86-bp repeats in intron 2 is named as a VNTR allele only when it stays
+    more than 20 bases from both exons: nearer, it may touch a splice site, and is not."""
+    header = (*SV_HEADER, '##ALT=<ID=DUP,Description="Duplication">')
+    s = sample(annotate(vcf_text(["S"], [f"{row} GT 0/1"], header=header)), "S")
+    (variant,) = s["variants"]
+    if name is None:
+        assert variant["non_dira_id"] is None
+    else:
+        assert variant["non_dira_id"] == "CTRL12"
+        assert variant["non_dira_name"].startswith(f"{name} (")
+        assert variant["classification"] == "not_dira_risk_factor"
+    assert s["dira_genotype"] == "none"
+
+
 # -- two alleles are the same haplotype only when provably so --------------------------------
 
 
