@@ -230,11 +230,21 @@ REPEAT = "ACGT" * 21 + "AC"  # 86 inserted bases: one repeat more
         # one repeat inserted 21 (named) or 20 (not) bases before exon 3
         (f"{EXON3_FIRST - MARGIN - 2} A A{REPEAT} PASS", "IL1RN*3"),
         (f"{EXON3_FIRST - MARGIN - 1} A A{REPEAT} PASS", None),
+        # one repeat deleted, its bases written out: three repeats
+        (f"113130600 A{REPEAT} A PASS", "IL1RN*4"),
+        # three or four repeats deleted: one repeat left (no IL1RN* name), or none
+        ("113130528 N <DEL> PASS INFO=SVTYPE=DEL;END=113130786",
+         "a VNTR allele with no IL1RN* name"),
+        ("113130528 N <DEL> PASS INFO=SVTYPE=DEL;END=113130872", None),
+        # a base change in intron 2 changes no repeat
+        ("113130600 A G PASS", None),
     ],
 )  # fmt: skip
 def test_a_vntr_allele_is_named_only_clear_of_the_exons(annotate, row, name):
-    """A change of whole 86-bp repeats in intron 2 is named as a VNTR allele only when it stays
-    more than 20 bases from both exons: nearer, it may touch a splice site, and is not."""
+    """A change of whole 86-bp repeats in intron 2 is named as a VNTR allele (by the repeats
+    left of a 4-repeat reference) only when it stays more than 20 bases from both exons:
+    nearer, it may touch a splice site, and is not. No repeat left, or no length changed: no
+    VNTR allele."""
     header = (*SV_HEADER, '##ALT=<ID=DUP,Description="Duplication">')
     s = sample(annotate(vcf_text(["S"], [f"{row} GT 0/1"], header=header)), "S")
     (variant,) = s["variants"]
