@@ -187,3 +187,14 @@ def test_a_passing_call_of_e77x_decides(annotate, filt, gt, call):
     s = _sample(annotate, [f"{E77X_SITE} G T {filt} GT {gt}"])
     assert (s["dira_genotype"], s["review_reasons"]) == (call, [])
     assert "DIRA01" in s["coverage"]["sites_called"]
+
+
+def test_a_record_of_e77x_without_gt_is_a_no_call_of_two_copies(annotate):
+    """E77X's record whose FORMAT has no GT (only DP): a diploid no-call, not a GT of another
+    ploidy. Nothing is proven, two copies allowed."""
+    s = _sample(annotate, [f"{E77X_SITE} G T PASS DP 30"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"] == [
+        f"DIRA01 site, record 2:{E77X_SITE} (.): no-call",
+        "the evidence allows anything from none to biallelic",
+    ]
