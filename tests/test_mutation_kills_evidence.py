@@ -60,7 +60,8 @@ def test_another_alleles_passing_reference_call_proves_the_site_reference(annota
 
 def test_a_reference_block_that_states_no_quality_proves_no_copy(annotate):
     """A gVCF reference block over E77X (its REF G is DIRA06's context base) with neither GQ nor
-    DP proves nothing there: the site is open, and the review line says why."""
+    DP proves nothing there: the site is open, and the review line says why. A site the gVCF
+    has no record over is open too, and its line names no record."""
     header = ('##ALT=<ID=NON_REF,Description="Any possible alternative allele">',)
     block = f"{E77X_SITE - 10} G <NON_REF> PASS INFO=END={E77X_SITE + 10} GT 0/0"
     s = _sample(annotate, [block], header=header)
@@ -69,6 +70,7 @@ def test_a_reference_block_that_states_no_quality_proves_no_copy(annotate):
         f"DIRA01 site, record 2:{E77X_SITE - 10} (0/0): reference call fails a reference block "
         "without GQ or depth"
     ) in s["review_reasons"]
+    assert "DIRA02 site: the gVCF has no record there" in s["review_reasons"]
     assert "DIRA01" in s["coverage"]["sites_not_assessed"]
 
 

@@ -253,6 +253,9 @@ def test_a_vntr_allele_is_named_only_clear_of_the_exons(annotate, row, name):
     else:
         assert variant["non_dira_id"] == "CTRL12"
         assert variant["non_dira_name"].startswith(f"{name} (")
+        assert variant["non_dira_name"].endswith(
+            " repeats) relative to a 4-repeat reference (VNTR placement inferred)"
+        )
         assert variant["classification"] == "not_dira_risk_factor"
     assert s["dira_genotype"] == "none"
 
