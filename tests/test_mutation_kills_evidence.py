@@ -200,3 +200,40 @@ def test_a_record_of_e77x_without_gt_is_a_no_call_of_two_copies(annotate):
         f"DIRA01 site, record 2:{E77X_SITE} (.): no-call",
         "the evidence allows anything from none to biallelic",
     ]
+
+
+# -- a multi-allelic site split into records (bcftools norm -m-) --------------------------------
+
+
+@pytest.mark.parametrize("other", ["0/0", "1/0"])
+def test_a_split_sibling_record_does_not_contradict_e77x(annotate, other):
+    """A 0/2 (or 1/2) call at E77X's base split into one record per ALT: G>A called 0/0 (or 1/0)
+    beside G>T called 0/1. The G>A record's reference slots are the T record's business, so it
+    contradicts nothing: one copy of E77X, monoallelic, nothing to review."""
+    rows = [f"{OTHER_ALLELE} PASS GT {other}", f"{E77X_SITE} G T PASS GT 0/1"]
+    s = _sample(annotate, rows)
+    assert (s["dira_genotype"], s["review_reasons"]) == ("monoallelic", [])
+
+
+# -- a homozygous-looking call inside a heterozygous deletion is one copy -----------------------
+
+NOVEL_EXON3_DELETION = "113130999 N <DEL> PASS INFO=SVTYPE=DEL;END=113131100 GT 0/1"
+
+
+@pytest.mark.parametrize(
+    ("args", "call"), [((), "indeterminate"), (("--count-novel-lof",), "biallelic")]
+)
+def test_e77x_homozygous_inside_a_novel_heterozygous_deletion_is_one_copy(annotate, args, call):
+    """E77X called 1/1 inside a heterozygous 102-bp deletion of exon 3 (not in the catalog):
+    the deletion surely removes E77X's base from one haplotype, so E77X is one copy, on the
+    other (hemizygous), and needs no 'one copy or two' review. The deletion may hide catalog
+    alleles itself, so the call is open, unless --count-novel-lof counts it."""
+    header = ('##ALT=<ID=DEL,Description="Deletion">',)
+    s = _sample(annotate, [NOVEL_EXON3_DELETION, f"{E77X_SITE} G T PASS GT 1/1"], *args,
+                header=header)  # fmt: skip
+    assert s["dira_genotype"] == call
+    assert not [r for r in s["review_reasons"] if "one copy or two" in r]
+    e77x = next(v for v in s["variants"] if v["dira_id"] == "DIRA01")
+    assert e77x["zygosity"] == "hemizygous"
+    if not args:
+        assert _range(s) == ["the evidence allows anything from monoallelic to biallelic"]
