@@ -237,3 +237,73 @@ def test_e77x_homozygous_inside_a_novel_heterozygous_deletion_is_one_copy(annota
     assert e77x["zygosity"] == "hemizygous"
     if not args:
         assert _range(s) == ["the evidence allows anything from monoallelic to biallelic"]
+
+
+# -- gVCF: a reference block over a record that calls the allele contradicts it -----------------
+
+GVCF_HEADER = ('##ALT=<ID=NON_REF,Description="Any possible alternative allele">',)
+WINDOW_FIRST, WINDOW_LAST = 113094315, 113139016  # the GRCh38 window around IL1RN
+GOOD = "GT:GQ:DP 0/0:99:30"
+
+
+def _block(first: int, last: int) -> str:
+    return f"{first} A <NON_REF> PASS INFO=END={last} {GOOD}"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "block"),
+    [
+        (E77X_SITE - 1, E77X_SITE + 1, None),  # the blocks stop at the record
+        (E77X_SITE, E77X_SITE + 1, f"2:{WINDOW_FIRST} (0/0) reference block to {E77X_SITE}"),
+        (E77X_SITE - 1, E77X_SITE, f"2:{E77X_SITE} (0/0) reference block to {WINDOW_LAST}"),
+    ],
+)
+def test_a_gvcf_block_that_reaches_a_carrier_record_contradicts_it(annotate, before, after, block):
+    """A gVCF whose reference blocks cover the window around E77X called 0/1: a block ending
+    on, or starting at, the record's position says the sample is reference where the record
+    says it carries E77X. A correct gVCF never writes that: neither is trusted."""
+    rows = [
+        _block(WINDOW_FIRST, before),
+        f"{E77X_SITE} G T,<NON_REF> PASS GT:GQ:DP 0/1:99:30",
+        _block(after, WINDOW_LAST),
+    ]
+    s = _sample(annotate, sorted(rows, key=lambda r: int(r.split()[0])), header=GVCF_HEADER)
+    if block is None:
+        assert (s["dira_genotype"], s["review_reasons"]) == ("monoallelic", [])
+    else:
+        assert s["dira_genotype"] == "indeterminate"
+        assert s["review_reasons"] == [
+            f"records disagree on DIRA01 (2:{E77X_SITE} (0/1) carrier, {block})",
+            "the evidence allows anything from none to monoallelic",
+        ]
+
+
+# -- one deletion called by several SV records ----------------------------------------------------
+
+SV_HEADER = ('##ALT=<ID=DEL,Description="Deletion">',)
+#: Two callers' records of DIRA04 (the founder deletion): 180 kb, and 200 bases less.
+FOUNDER = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000"
+FOUNDER_INNER = "112960100 N <DEL> PASS INFO=SVTYPE=DEL;END=113139900"
+
+
+@pytest.mark.parametrize(
+    ("rows", "call"),
+    [
+        ([f"{FOUNDER} GT 0/1", f"{FOUNDER_INNER} GT 0/1"], "monoallelic"),  # they agree
+        ([f"{FOUNDER} GT 1/1", f"{FOUNDER_INNER} GT 1/1"], "biallelic"),
+        # they disagree: heterozygous in one, homozygous in the other, nested either way
+        ([f"{FOUNDER} GT 0/1", f"{FOUNDER} GT 1/1"], "indeterminate"),
+        ([f"{FOUNDER} GT 0/1", f"{FOUNDER_INNER} GT 1/1"], "indeterminate"),
+        ([f"{FOUNDER} GT 1/1", f"{FOUNDER_INNER} GT 0/1"], "indeterminate"),
+    ],
+)
+def test_the_founder_deletion_in_two_sv_records_counts_once(annotate, rows, call):
+    """DIRA04 called by two SV callers (two records of one event): the copies are what both
+    say, not one per record; where one says 0/1 and the other 1/1, the sample may be a carrier
+    or homozygous: indeterminate. (A 1/1 inside the 0/1 used to read as one copy on the other
+    haplotype, as for a small variant inside a deletion: monoallelic, with no review.)"""
+    s = _sample(annotate, rows, header=SV_HEADER)
+    assert s["dira_genotype"] == call
+    assert s["needs_review"] == (call == "indeterminate")
+    if call == "indeterminate":
+        assert _range(s) == ["the evidence allows anything from monoallelic to biallelic"]
