@@ -307,3 +307,31 @@ def test_the_founder_deletion_in_two_sv_records_counts_once(annotate, rows, call
     assert s["needs_review"] == (call == "indeterminate")
     if call == "indeterminate":
         assert _range(s) == ["the evidence allows anything from monoallelic to biallelic"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "why", "least"),
+    [
+        ("GT 1/1", "", "biallelic_unphased"),
+        ("GT:GQ 1/1:5", "fails GQ=5<20; ", "monoallelic"),
+    ],
+)
+def test_a_homozygous_call_at_a_deletions_uncertain_end_says_why_in_full(annotate, fmt, why, least):
+    """Q54X (DIRA02) called 1/1 31 bases inside the end of a heterozygous DIRA11 whose CIEND
+    (-50,50) leaves open whether it removes Q54X's base: one copy or two. A failing call says
+    both why it fails and why its copies are open."""
+    header = (
+        '##ALT=<ID=DEL,Description="Deletion">',
+        '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="CI around END">',
+    )
+    rows = [
+        "113107433 N <DEL> PASS INFO=SVTYPE=DEL;END=113129650;CIEND=-50,50 GT 0/1",
+        f"113129619 C T PASS {fmt}",
+    ]
+    s = _sample(annotate, rows, header=header)
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"] == [
+        f"DIRA02 site, record 2:113129619 (1/1): {why}homozygous call at the edge of, or beside "
+        "a failing, heterozygous deletion (113107434-113129650): one copy or two",
+        f"the evidence allows anything from {least} to biallelic",
+    ]
