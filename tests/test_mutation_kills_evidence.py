@@ -147,6 +147,7 @@ def test_a_breakend_in_il1rn_allows_a_break_on_every_haplotype_it_may_be_on(anno
     [
         ("PASS", "GT 0/1/0", "GT of ploidy 3 on chr2", "none", "monoallelic"),
         ("PASS", "GT 1/1/1", "GT of ploidy 3 on chr2", "none", "biallelic"),
+        ("PASS", "GT ./1/.", "GT of ploidy 3 on chr2", "none", "biallelic"),
         ("PASS", "GT:FT 0/0:LowQual", "reference call fails FT=LowQual", "none", "biallelic"),
         ("PASS", "GT:FT:DP:GQ 0/0:LowQual:9:19",
          "reference call fails FT=LowQual, DP=9<10, GQ=19<20", "none", "biallelic"),
@@ -334,4 +335,24 @@ def test_a_homozygous_call_at_a_deletions_uncertain_end_says_why_in_full(annotat
         f"DIRA02 site, record 2:113129619 (1/1): {why}homozygous call at the edge of, or beside "
         "a failing, heterozygous deletion (113107434-113129650): one copy or two",
         f"the evidence allows anything from {least} to biallelic",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "why", "most"),
+    [
+        ("GT 0/1/0", "GT of ploidy 3 on chr2", "monoallelic"),
+        ("GT:FT 0/0:LowQual", "reference call fails FT=LowQual", "biallelic"),
+    ],
+)
+def test_an_open_call_of_a_low_confidence_allele_names_it(annotate, fmt, why, most):
+    """DIRA07 (evidence level low, read two ways with DIRA07B) in a record whose call leaves it
+    open: the review says that the call may rest on it."""
+    s = _sample(annotate, [f"113132730 CC C PASS {fmt}"])
+    gt = fmt.split()[1].split(":")[0]
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"] == [
+        f"DIRA07 site, record 2:113132730 ({gt}): {why}",
+        f"the evidence allows anything from none to {most}",
+        "call rests on DIRA07 (c.396del), evidence level low; alternative reading of DIRA07B",
     ]
