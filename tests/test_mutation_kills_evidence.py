@@ -343,6 +343,7 @@ def test_a_homozygous_call_at_a_deletions_uncertain_end_says_why_in_full(annotat
     [
         ("GT 0/1/0", "GT of ploidy 3 on chr2", "monoallelic"),
         ("GT:FT 0/0:LowQual", "reference call fails FT=LowQual", "biallelic"),
+        ("GT 0", "haploid reference call on chr2: the other copy may be deleted", "monoallelic"),
     ],
 )
 def test_an_open_call_of_a_low_confidence_allele_names_it(annotate, fmt, why, most):
