@@ -158,6 +158,7 @@ def test_a_breakend_in_il1rn_allows_a_break_on_every_haplotype_it_may_be_on(anno
         ("PASS", "GT ./.", "no-call", "none", "biallelic"),
         ("PASS", "GT .", "no-call", "none", "biallelic"),
         ("PASS", "GT ./1", "half-missing GT", "monoallelic", "biallelic"),
+        ("PASS", "GT ./0", "no-call", "none", "monoallelic"),
         ("PASS", "GT:FT 0/1:LowQual", "fails FT=LowQual", "none", "monoallelic"),
         ("LowQual", "GT 0/1", "fails FILTER=LowQual", "none", "monoallelic"),
         ("PASS", "GT:FT 1:LowQual", "fails FT=LowQual", "none", "biallelic"),
@@ -344,6 +345,7 @@ def test_a_homozygous_call_at_a_deletions_uncertain_end_says_why_in_full(annotat
         ("GT 0/1/0", "GT of ploidy 3 on chr2", "monoallelic"),
         ("GT:FT 0/0:LowQual", "reference call fails FT=LowQual", "biallelic"),
         ("GT 0", "haploid reference call on chr2: the other copy may be deleted", "monoallelic"),
+        ("GT ./.", "no-call", "biallelic"),
     ],
 )
 def test_an_open_call_of_a_low_confidence_allele_names_it(annotate, fmt, why, most):
