@@ -346,6 +346,7 @@ def test_a_homozygous_call_at_a_deletions_uncertain_end_says_why_in_full(annotat
         ("GT:FT 0/0:LowQual", "reference call fails FT=LowQual", "biallelic"),
         ("GT 0", "haploid reference call on chr2: the other copy may be deleted", "monoallelic"),
         ("GT ./.", "no-call", "biallelic"),
+        ("GT:FT 0/1:LowQual", "fails FT=LowQual", "monoallelic"),
     ],
 )
 def test_an_open_call_of_a_low_confidence_allele_names_it(annotate, fmt, why, most):
