@@ -158,7 +158,8 @@ def _carrier_evidence(
 ) -> Evidence:
     """Evidence from a record whose ALT is the catalog allele. Copies are counted by haplotype:
     a homozygous-looking call inside a heterozygous deletion is one copy (the deletion is the
-    other haplotype, and counts by its own classification)."""
+    other haplotype, and counts by its own classification), unless it is itself a deletion that
+    may be the same event (two callers: one says 0/1, the other 1/1)."""
     record, index = annotated.alt.record, annotated.alt.alt_index
     dira_id = annotated.key
     _, copies, missing = zygosity(call, index)
@@ -166,13 +167,18 @@ def _carrier_evidence(
     span = affected_span(annotated.alt)
     around = [d for d in lost if d.touches(span)]
     if ploidy == 2 and copies == 2 and around:
-        sure = next((d for d in around if d.holds(span)), None)
+        twice = next((d for d in around if _maybe_one_event(annotated, d)), None)
+        sure = None if twice else next((d for d in around if d.holds(span)), None)
         one = _carrier_evidence(annotated, one_copy(call, index, sure or around[0]), thresholds)
         if sure is not None:
             return one
         why = (
             f"homozygous call at the edge of, or beside a failing, heterozygous deletion "
             f"({around[0].start}-{around[0].end}): one copy or two"
+            if twice is None
+            else f"homozygous call of a deletion that may be the heterozygous deletion "
+            f"{twice.start}-{twice.end} called again (two callers or files disagree): one copy "
+            "or two"
         )
         return replace(one, allowed=2, reason=f"{one.reason}; {why}" if one.reason else why)
     if ploidy > 2:
@@ -205,6 +211,15 @@ def _carrier_evidence(
     return Evidence(
         dira_id, record, call, index, copies, copies + missing + extra, reason, annotated=annotated
     )
+
+
+def _maybe_one_event(annotated: AnnotatedAllele, lost: LostHaplotype) -> bool:
+    """A deletion inside a heterozygous deletion and more than half its length: perhaps one
+    event written twice (as ``zygosity.removes`` reads it), not a copy on the other haplotype."""
+    bases = deleted_bases(annotated.alt)
+    if bases is None or not (lost.start <= bases[0] and bases[1] <= lost.end):
+        return False
+    return (bases[1] - bases[0] + 1) * 2 > lost.end - lost.start + 1
 
 
 def _site_evidence(
