@@ -582,19 +582,25 @@ def annotate_deletion(
 def annotate_alleles(
     alts: Iterable[AltAllele], catalog: Catalog, build: str, base_at: BaseFetcher | None = None
 ) -> list[AnnotatedAllele]:
-    """Every allele; of the two breakend records of one deletion, only the first describes it
-    (the mate is listed as a plain breakend), so the deletion is not counted twice."""
-    alts = _with_mate_ci(list(alts))
-    out, seen = [], set()
-    for alt in alts:
-        key = _breakend_deletion(alt)
-        if key is not None and key in seen:
-            annotated = AnnotatedAllele(alt=alt, location="mate breakend of a deletion", mate=True)
-        else:
-            annotated = annotate_allele(alt, catalog, build, base_at)
+    """Every allele; of the breakend records of one deletion, only the first describes it, told
+    its mates' CIPOS (their positions are the deletion's other end); each mate is listed as a
+    plain breakend, so the deletion is not counted twice."""
+    alts = list(alts)
+    keys = [_breakend_deletion(alt) for alt in alts]
+    ends: dict[tuple[int, int], list[int]] = {}
+    for i, key in enumerate(keys):
         if key is not None:
-            seen.add(key)
-        out.append(annotated)
+            ends.setdefault(key, []).append(i)
+    out = []
+    for i, (alt, key) in enumerate(zip(alts, keys, strict=True)):
+        pair = ends[key] if key is not None else [i]
+        if pair[0] != i:
+            out.append(AnnotatedAllele(alt=alt, location="mate breakend of a deletion", mate=True))
+            continue
+        if len(pair) > 1:
+            mates = [alts[j].record.cipos for j in pair[1:]]
+            alt = replace(alt, mate_ci=(min(c[0] for c in mates), max(c[1] for c in mates)))
+        out.append(annotate_allele(alt, catalog, build, base_at))
     return out
 
 
@@ -604,26 +610,3 @@ def _breakend_deletion(alt: AltAllele) -> tuple[int, int] | None:
         return None
     deletion = deletion_of(alt)
     return None if deletion is None else (deletion.start, deletion.end)
-
-
-def _with_mate_ci(alts: list[AltAllele]) -> list[AltAllele]:
-    """The first breakend of each deletion, told its mates' CIPOS: it alone describes the
-    deletion, and the mate's position is the deletion's other end."""
-    mates: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for alt in alts:
-        key = _breakend_deletion(alt)
-        if key is not None:
-            mates.setdefault(key, []).append(alt.record.cipos)
-    if not any(len(v) > 1 for v in mates.values()):
-        return alts
-    out, seen = [], set()
-    for alt in alts:
-        key = _breakend_deletion(alt)
-        if key is not None and key not in seen and len(mates[key]) > 1:
-            others = mates[key][1:]
-            ci = (min(c[0] for c in others), max(c[1] for c in others))
-            alt = replace(alt, mate_ci=ci)
-        if key is not None:
-            seen.add(key)
-        out.append(alt)
-    return out
