@@ -548,10 +548,11 @@ def call_samples(
                     )
                 decides = removes_site or _decisive(item)
             where = order[start:end]
-            for i in where if isinstance(where, list) else where.tolist():
+            sharing = where if isinstance(where, list) else where.tolist()
+            for i in sharing:
                 items[i].append(item)
             if decides:
-                for i in where if isinstance(where, list) else where.tolist():
+                for i in sharing:
                     decisive[i].append(item)
     if gvcf or len(names) < GROUP_FROM:
         # A gVCF's coverage reads every record of the sample (``gvcf_coverage``).
