@@ -747,12 +747,16 @@ def _write_table(results: Path, table: str, when: str) -> None:
     text = results.read_text() if results.exists() else "# Benchmark results\n"
     title = f"## The latest `make bench` table\n\n{when}, one run."
     part = f"{TABLE_START}\n{title}\n\n{table}\n{TABLE_END}"
-    if TABLE_START in text and TABLE_END in text:
-        head, rest = text.split(TABLE_START, 1)
-        text = head + part + rest.split(TABLE_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + part + "\n"
-    results.write_text(text)
+    results.write_text(between(text, TABLE_START, TABLE_END, part))
+
+
+def between(text: str, start: str, end: str, part: str) -> str:
+    """``text`` with what lies from marker ``start`` to ``end`` replaced by ``part`` (which
+    carries the markers), or ``part`` added at its end when the markers are not there."""
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        return head + part + rest.split(end, 1)[1]
+    return text.rstrip("\n") + "\n\n" + part + "\n"
 
 
 #: Control targets of the benchmark kit: more than the 500 the tool reads, so that the cap acts.

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench import _machine, measure
+from bench import _machine, between, measure
 from cohort_data import cohort
 
 BIN = Path(sys.executable).parent
@@ -99,13 +99,7 @@ def main() -> None:
         ]
     )
     results = Path(__file__).parent / "results.md"
-    text = results.read_text()
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + table + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + table + "\n"
-    results.write_text(text)
+    results.write_text(between(results.read_text(), START, END, table))
     subprocess.run(["rm", "-rf", str(work)], check=False)
     if not same:
         raise SystemExit("the Hail calls differ from the CLI's")
