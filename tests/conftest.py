@@ -253,7 +253,14 @@ def shared_files(tmp_path_factory, name: str, make: Callable[[Path], T]) -> T:
 #: run first: the direct tests of the call rules, then the rest by the time each took in
 #: mutmut's clean run (mutmut-stats.json); without FILE_CACHE, tests whose fixtures write
 #: alignments or a reference run last.
-_FIRST = ("test_call_boundaries.py", "test_mutation_kills.py", "test_genotype.py")
+_FIRST = (
+    "test_call_boundaries.py",
+    "test_mutation_kills.py",
+    "test_mutation_kills_depth_family.py",
+    "test_mutation_kills_match.py",
+    "test_mutation_kills_evidence.py",
+    "test_genotype.py",
+)
 _SLOW_FIXTURES = {"fasta", "files", "cram", "bams", "partial_bams"}
 
 
