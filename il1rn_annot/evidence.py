@@ -140,12 +140,14 @@ def sample_variants(items: Sequence[Seen], lost: Sequence[LostHaplotype]) -> lis
     """The alleles this sample carries or could not be called for, in file order (``lost``: the
     sample's heterozygous deletions, ``lost_haplotypes``)."""
     rows = [i.variant for i in items if i.variant is not None]
-    # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous.
+    # A homozygous-looking call inside a heterozygous deletion is one copy: hemizygous. Not
+    # when it may be that deletion called again (one copy or two): the row keeps its GT's word.
     for n, v in enumerate(rows if lost else ()):
         if v.zygosity != "hom_alt":
             continue
         start, end = affected_span(v.annotated.alt)
-        if any(d.start <= start and end <= d.end for d in lost):
+        inside = [d for d in lost if d.start <= start and end <= d.end]
+        if inside and not any(_maybe_one_event(v.annotated, d) for d in inside):
             rows[n] = replace(v, zygosity="hemizygous", copies=1)  # this sample's own row
     return rows
 

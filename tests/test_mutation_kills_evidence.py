@@ -309,6 +309,12 @@ def test_the_founder_deletion_in_two_sv_records_counts_once(annotate, rows, call
     assert s["needs_review"] == (call == "indeterminate")
     if call == "indeterminate":
         assert _range(s) == ["the evidence allows anything from monoallelic to biallelic"]
+    # Each record's row says what its GT says: the 1/1 is not turned into one copy on the
+    # other haplotype (hemizygous), which the call leaves open.
+    zygosities = [(v["genotype"], v["zygosity"]) for v in s["variants"]]
+    assert len(zygosities) == 2
+    for gt, zygosity in zygosities:
+        assert zygosity == {"0/1": "het", "1/1": "hom_alt"}[gt]
 
 
 @pytest.mark.parametrize(
