@@ -267,15 +267,13 @@ def test_damaged_cohort_same_outcome(tmp_path, monkeypatch, seed, encoding):
 def test_writers_shared_texts_bounded(tmp_path, monkeypatch):
     """The writers keep the text of rows shared by samples up to ``SHARED_TEXTS`` rows, then
     start again: the same bytes however small the bound."""
-    from il1rn_annot.report import json as json_writer
-    from il1rn_annot.report import tsv as tsv_writer
+    from il1rn_annot.report import rows
 
     monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
     path = write_input(tmp_path, "cohort", cohort_text(4, n_samples=120), "vcf.gz+tbi")
     report = annotate(str(path), Options())
     whole = tsv_lines(report), render_json(report)
-    monkeypatch.setattr(tsv_writer, "SHARED_TEXTS", 3)
-    monkeypatch.setattr(json_writer, "SHARED_TEXTS", 3)
+    monkeypatch.setattr(rows, "SHARED_TEXTS", 3)
     assert (tsv_lines(report), render_json(report)) == whole
 
 
