@@ -106,6 +106,29 @@ class CohortFile:
         if extra is not None:
             raise Misaligned(f"cyvcf2 read a record at {extra.POS} that pysam did not")
 
+    def fetch_kept(
+        self, name: str, start: int, end: int, keep: Callable[[object], bool]
+    ) -> Iterator[CohortRecord]:
+        """The records of a region that ``keep`` keeps, as ``fetch`` gives them; ``keep`` reads
+        only what pysam reads (no sample column). The others are read without their columns:
+        the look-around for breakends reaching the window (a megabase each side) would have
+        cyvcf2 parse every record there with every sample, to keep a few."""
+        rows = self._lean.fetch(name, start, end)  # a ValueError for an unknown contig
+        return (self._columns_of(name, rec) for rec in rows if keep(rec))
+
+    def _columns_of(self, name: str, rec) -> CohortRecord:
+        """One record with its columns, read by cyvcf2 at its position; a record another one
+        there cannot be told from (same POS, REF and ALTs) is left to pysam (``Misaligned``)."""
+        region = f"{name}:{rec.pos}-{rec.pos}"
+        site = (rec.pos, rec.ref, list(rec.alts or ()))
+        try:
+            same = [v for v in self._vcf(region) if site == (v.POS, v.REF, v.ALT)]
+        except Exception as exc:  # cyvcf2 raises bare Exceptions
+            raise Misaligned(f"cyvcf2 cannot query {region}: {exc!r}") from None
+        if len(same) != 1:
+            raise Misaligned(f"cyvcf2 read {len(same)} records like the one at {rec.pos}")
+        return CohortRecord(rec, same[0], self._n, self._types, self._memo)
+
     def close(self) -> None:
         """Close both; htslib fails to close some damaged files, which the reader's own file
         reports (``opening.closing``), or an error already on its way out has said."""
