@@ -451,6 +451,27 @@ with open(sys.argv[3], "w") as out:
 #: The rows floor's case name, after the cohort's.
 ROWS_FLOOR = "python: cyvcf2 arrays, one TSV line per non-reference genotype"
 
+#: Where the 2,500-sample cohort's time goes, measured by hand (cProfile, and in-process CPU
+#: timings of each part; 2026-11-28, a loaded 2-core machine, so the parts are approximate).
+COHORT_TIME = (
+    "Where the 2,500 x 1,500 cohort's TSV run goes (CPU s, in-process timings and cProfile, "
+    "2026-11-28, a loaded machine): start-up and imports (pysam, click, numpy, cyvcf2) ~0.35; "
+    "the window's text read a third time for the GT grammar check (opening.check_gt_text: "
+    "tabix read and UTF-8 decoding 0.23, the check 0.12); the site fields through pysam (no "
+    "sample columns) 0.23; cyvcf2's parse of every sample column (GT:AD:DP:GQ:PL) 0.9 and its "
+    "GT/DP/GQ arrays 0.25; the calls made from the arrays (cohort_reader.sample_calls, one "
+    "object per distinct row) ~0.55; matching (match.annotate_alleles) ~0.2; calling the "
+    "samples by group (genotype.call_samples) ~0.75; the TSV writer ~0.4 and writing 93 MiB; "
+    "the garbage collector ~0.06 (it was ~0.5 before it was held off during an input). The "
+    "rows floor (cyvcf2 arrays and one line per non-reference genotype) costs about as much "
+    "as the first and the cyvcf2 parts: what stays above it is the window read three times "
+    "(pysam, cyvcf2, the GT check) and the Python objects that calling and reporting make "
+    "per distinct call and per sample. Instructions (valgrind callgrind, steady however loaded "
+    "the machine) over a 337-record slice of the window (chr2:113128000-113132000, 2,500 "
+    "samples): `bcftools view -r` 2.58 G, the rows floor 4.34 G, il1rn-annot TSV 9.62 G "
+    "(11.14 G before the 2026-11-28 round: the GT check at sight, the collector held off)."
+)
+
 #: (samples, records) of the cohort windows; the quick run has the first only.
 COHORTS = ((2_500, 1_500), (100_000, 150))
 
@@ -506,6 +527,7 @@ def cohort_cases(work: Path) -> tuple[list[Case], list[str]]:
         )
     if not has_cyvcf2():
         notes.append("cyvcf2 is not installed: no cyvcf2 anchor (pip install cyvcf2).")
+    notes.append(COHORT_TIME)
     return cases, notes
 
 
