@@ -49,10 +49,10 @@ def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector held off while one input is annotated (and, in a
     batch, until its report is written), then back as it was. A cohort's window makes millions
     of small objects that live until the report is written, and the collector looked at them
-    again and again as they were made and written: 0.5-0.9 s of the 2,500 x 1,500 bench
-    cohort's 4.5-5 s (CPU). Reference counting frees the rest as before, and peak memory is the
-    same (measured at 2,500 and 100,000 samples); what is left when the collector is back is
-    collected on its next run."""
+    again and again as they were made and written: about 0.5 s of the 2,500 x 1,500 bench
+    cohort's 5 s (CPU), 0.06 s now. Reference counting frees the rest as before, and peak memory
+    is the same (measured at 2,500 and 100,000 samples); what is left when the collector is
+    back is collected on its next run."""
     paused = gc.isenabled()
     if paused:
         gc.disable()
