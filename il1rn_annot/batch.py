@@ -360,7 +360,12 @@ def run_batch(
                     _resume_one(task, entry, sinks)
                     result.skipped += 1
                 else:
-                    _finish_one(written, task, next(outcomes), made_from)
+                    from il1rn_annot.pipeline import collector_paused
+
+                    # Until the report is written and let go: the collector then looks only
+                    # at what is left (pipeline.collector_paused).
+                    with collector_paused():
+                        _finish_one(written, task, next(outcomes), made_from)
                 if progress is not None:
                     progress.update(
                         result.done,

@@ -106,6 +106,29 @@ class CohortFile:
         if extra is not None:
             raise Misaligned(f"cyvcf2 read a record at {extra.POS} that pysam did not")
 
+    def fetch_kept(
+        self, name: str, start: int, end: int, keep: Callable[[object], bool]
+    ) -> Iterator[CohortRecord]:
+        """The records of a region that ``keep`` keeps, as ``fetch`` gives them; ``keep`` reads
+        only what pysam reads (no sample column). The others are read without their columns:
+        the look-around for breakends reaching the window (a megabase each side) would have
+        cyvcf2 parse every record there with every sample, to keep a few."""
+        rows = self._lean.fetch(name, start, end)  # a ValueError for an unknown contig
+        return (self._columns_of(name, rec) for rec in rows if keep(rec))
+
+    def _columns_of(self, name: str, rec) -> CohortRecord:
+        """One record with its columns, read by cyvcf2 at its position; a record another one
+        there cannot be told from (same POS, REF and ALTs) is left to pysam (``Misaligned``)."""
+        region = f"{name}:{rec.pos}-{rec.pos}"
+        site = (rec.pos, rec.ref, list(rec.alts or ()))
+        try:
+            same = [v for v in self._vcf(region) if site == (v.POS, v.REF, v.ALT)]
+        except Exception as exc:  # cyvcf2 raises bare Exceptions
+            raise Misaligned(f"cyvcf2 cannot query {region}: {exc!r}") from None
+        if len(same) != 1:
+            raise Misaligned(f"cyvcf2 read {len(same)} records like the one at {rec.pos}")
+        return CohortRecord(rec, same[0], self._n, self._types, self._memo)
+
     def close(self) -> None:
         """Close both; htslib fails to close some damaged files, which the reader's own file
         reports (``opening.closing``), or an error already on its way out has said."""
@@ -189,15 +212,22 @@ def sample_calls(
     # GT, phase, the numbers the FORMAT has and FT (the others are missing in every row).
     codes = np.empty(len(first), dtype=np.int32)
     distinct: list[SampleCall] = []
+    made = memo.get((tuple(keys), n_alts, declared))  # calls by (row, FT), across records
+    if made is None:
+        made = memo[(tuple(keys), n_alts, declared)] = {}
     rest = None  # every sample
     if not detail:  # a reference call is only its GT (reader._detail_predicate)
         reference = (first == 0) & ((second == 0) | haploid)
-        kinds = second * 2 + phased  # 0/0, 0|0 or haploid 0
-        for kind in np.unique(kinds[reference]).tolist():
-            where = reference & (kinds == kind)
-            row = (0, int(second[where][0]), int(phased[where][0]), *[_NONE] * len(_NUMBERS))
-            codes[where] = len(distinct)
-            distinct.append(_call(row, None, keys, n_alts, declared, memo))
+        # Which reference call: 0/0, 0|0 or a haploid 0 (whose phase is 0 by now).
+        kind = np.where(haploid, 2, phased != 0)[reference]
+        present = np.bincount(kind, minlength=3).tolist()
+        number = np.zeros(3, dtype=np.int32)
+        for k, (second_allele, phase) in _REFERENCE_KINDS:
+            if present[k]:
+                number[k] = len(distinct)
+                row = (0, second_allele, phase, *[_NONE] * len(_NUMBERS))
+                distinct.append(_call(row, None, keys, n_alts, declared, made))
+        codes[reference] = number[kind]
         rest = np.flatnonzero(~reference)
         if not len(rest):
             return _column(distinct, codes)
@@ -215,14 +245,20 @@ def sample_calls(
     matrix = np.stack(columns if rest is None else [c[rest] for c in columns], axis=1)
     rows, inverse = _distinct_rows(matrix)
     codes[slice(None) if rest is None else rest] = inverse + len(distinct)
-    at = [3 + _NUMBERS.index(key) for key in numbers]  # where the row's numbers go
-    for row in rows.tolist():
-        full = [*row[:3], *[_NONE] * len(_NUMBERS)]
-        for n, i in enumerate(at, 3):
-            full[i] = row[n]
-        ft = str(filters[row[-1]]) if has_ft else None
-        distinct.append(_call(tuple(full), ft, keys, n_alts, declared, memo))
+    # The rows as _call takes them: GT, phase, then every number of _NUMBERS (missing where
+    # the FORMAT has none).
+    full = np.full((len(rows), 3 + len(_NUMBERS)), _NONE, dtype=np.int64)
+    full[:, :3] = rows[:, :3]
+    full[:, [3 + _NUMBERS.index(key) for key in numbers]] = rows[:, 3 : 3 + len(numbers)]
+    fts = [str(filters[i]) for i in rows[:, -1].tolist()] if has_ft else [None] * len(rows)
+    for row, ft in zip(map(tuple, full.tolist()), fts, strict=True):
+        distinct.append(_call(row, ft, keys, n_alts, declared, made))
     return _column(distinct, codes)
+
+
+#: The reference calls apart from their GT: (kind, (second allele, phase)), in the order their
+#: calls are made: a haploid 0, 0/0, 0|0.
+_REFERENCE_KINDS = ((2, (-2, 0)), (0, (0, 0)), (1, (0, 1)))
 
 
 def _column(distinct: list[SampleCall], codes) -> CallColumn:
@@ -280,12 +316,12 @@ def _call(
     keys: list[str],
     n_alts: int,
     declared: frozenset[str],
-    memo: dict,
+    made: dict,
 ) -> SampleCall:
     """One distinct row of the key matrix (GT, phase, the numbers) and FT as the call
-    ``records._sample_call`` makes of its text; equal ones across records share one object."""
-    key = (row, ft, tuple(keys), n_alts, declared)
-    known = memo.get(key)
+    ``records._sample_call`` makes of its text; equal ones across records share one object
+    (``made``: the calls so far of records with these ``keys``, ``n_alts`` and ``declared``)."""
+    known = made.get((row, ft))
     if known is not None:
         return known
     first, second, phased, dp, _min_dp, gq, ps, cn = row
@@ -306,7 +342,7 @@ def _call(
         key for key, value in ((depth_key, depth), ("GQ", quality))
         if value is None and key in expected
     )  # fmt: skip
-    call = memo[key] = SampleCall(
+    call = made[(row, ft)] = SampleCall(
         alleles=alleles,
         phased=bool(phased) and len(alleles) > 1,
         phase_set=None if ps == _NONE else ps if ps >= 0 else str(ps),

@@ -512,6 +512,9 @@ def call_samples(
     # What can change a sample's call (``_decisive``), apart from its calls at site_records.
     decisive: list[list[Seen]] = [[] for _ in names]
     record, groups, order = None, [], []
+    # What call_sample can read of each call (``_call_view``), by call object: a cohort's equal
+    # calls share one object, across records too.
+    views: dict[int, tuple[object, ...]] = {}
     for annotated in alleles:
         deletes = None
         if annotated.alt.record is not record:  # the ALTs of a record come one after another
@@ -531,7 +534,9 @@ def call_samples(
                 continue
             # Calls that differ only in passing DP/GQ values see the allele alike: where all
             # they give is a variant row, the row is made from the first one's (``seen``).
-            view = _call_view(call, thresholds)
+            view = views.get(id(call))
+            if view is None:
+                view = views[id(call)] = _call_view(call, thresholds)
             row = rows.get(view, _UNSEEN)
             if row is not _UNSEEN:
                 variant = None if row is None else SampleVariant(annotated, call, *row)

@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 from il1rn_annot import __version__
@@ -42,8 +44,32 @@ SCHEMA_VERSION = "2.0"
 log = logging.getLogger(__name__)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while one input is annotated (and, in a
+    batch, until its report is written), then back as it was. A cohort's window makes millions
+    of small objects that live until the report is written, and the collector looked at them
+    again and again as they were made and written: about 0.5 s of the 2,500 x 1,500 bench
+    cohort's 5 s (CPU), 0.06 s now. Reference counting frees the rest as before, and peak memory
+    is the same (measured at 2,500 and 100,000 samples); what is left when the collector is
+    back is collected on its next run."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def annotate(source: str, options: Options) -> Report:
     """Annotate one VCF/BCF (or ``-`` for stdin) and call every sample."""
+    with collector_paused():
+        return _annotate(source, options)
+
+
+def _annotate(source: str, options: Options) -> Report:
     catalog = load_catalog(overlay=options.catalog_overlay)
     founder = founder_intervals(catalog)
     data = read_window(

@@ -348,21 +348,30 @@ def _fetch(
     counts); breakend records, one base long, and deletions without a usable END are looked for
     up to LOOKBACK around it."""
     out: list[VariantRecord] = []
+
+    def reaching(rec) -> bool:  # reads the site fields only (cohort_reader's fetch_kept)
+        return (is_breakend(rec.alts) or unknown_extent(rec)) and _reaches(rec, window)
+
+    # A cohort's reader reads the sample columns of the records kept only.
+    kept = getattr(vf, "fetch_kept", None)
     for name in names:
         try:
             iterator = vf.fetch(name, window.start - 1, window.end)
-            wide = vf.fetch(name, max(0, window.start - 1 - LOOKBACK), window.end + LOOKBACK)
+            around = (name, max(0, window.start - 1 - LOOKBACK), window.end + LOOKBACK)
+            if not breakends:
+                wide = ()
+            elif kept is not None:
+                wide = kept(*around, reaching)
+            else:
+                wide = (r for r in vf.fetch(*around) if reaching(r))
         except ValueError:
             continue  # contig absent from the index: no records there
         out.extend(convert_all(iterator, label, problem, detail, notes))
         if not breakends:
             continue
-        reaching = (
-            r for r in wide if (is_breakend(r.alts) or unknown_extent(r)) and _reaches(r, window)
-        )
         out.extend(
             r
-            for r in convert_all(reaching, label, problem, detail, notes)
+            for r in convert_all(iter(wide), label, problem, detail, notes)
             if not _inside(r, window)
         )
     return sorted(out, key=lambda r: (r.pos, r.end))

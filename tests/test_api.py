@@ -217,3 +217,56 @@ def test_the_api_takes_the_cli_options_added_since(tmp_path):
     (sample,) = report.samples
     assert sample.dira_genotype == "biallelic"
     assert sample.depth.targeted.consistent_with == "DIRA04"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_annotate_leaves_the_garbage_collector_as_it_was(tmp_path, monkeypatch, enabled):
+    """The cyclic collector is held off while an input is annotated (``pipeline``: a cohort's
+    millions of objects) and left as the caller had it, whether annotate returns or raises."""
+    import gc
+
+    import il1rn_annot.pipeline as pipeline
+
+    during = []
+    window = pipeline.annotate_window
+
+    def watched(*args, **kwargs):
+        during.append(gc.isenabled())
+        return window(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "annotate_window", watched)
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        annotate(EXAMPLES / "dira_example.vcf.gz")
+        assert during == [False]
+        assert gc.isenabled() is enabled
+        with pytest.raises(InputError):
+            annotate(tmp_path / "missing.vcf.gz")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_batch_writes_each_report_with_the_collector_held_off(tmp_path, run, monkeypatch):
+    """``annotate`` (the CLI's batch) holds the cyclic collector off until each input's report
+    is written, so that it never looks at a cohort's objects while they live, and turns it back
+    on after each input (``pipeline.collector_paused``)."""
+    import gc
+
+    import il1rn_annot.batch as batch
+
+    during = []
+    finish = batch._finish_one
+
+    def watched(*args, **kwargs):
+        finish(*args, **kwargs)
+        during.append(gc.isenabled())
+
+    monkeypatch.setattr(batch, "_finish_one", watched)
+    assert gc.isenabled()
+    example = EXAMPLES / "dira_example.vcf.gz"
+    result = run("annotate", example, example, "--format", "tsv", "-o", tmp_path / "out.tsv")
+    assert result.exit_code == 0, result.stderr
+    assert during == [False, False]
+    assert gc.isenabled()

@@ -267,15 +267,13 @@ def test_damaged_cohort_same_outcome(tmp_path, monkeypatch, seed, encoding):
 def test_writers_shared_texts_bounded(tmp_path, monkeypatch):
     """The writers keep the text of rows shared by samples up to ``SHARED_TEXTS`` rows, then
     start again: the same bytes however small the bound."""
-    from il1rn_annot.report import json as json_writer
-    from il1rn_annot.report import tsv as tsv_writer
+    from il1rn_annot.report import rows
 
     monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
     path = write_input(tmp_path, "cohort", cohort_text(4, n_samples=120), "vcf.gz+tbi")
     report = annotate(str(path), Options())
     whole = tsv_lines(report), render_json(report)
-    monkeypatch.setattr(tsv_writer, "SHARED_TEXTS", 3)
-    monkeypatch.setattr(json_writer, "SHARED_TEXTS", 3)
+    monkeypatch.setattr(rows, "SHARED_TEXTS", 3)
     assert (tsv_lines(report), render_json(report)) == whole
 
 
@@ -317,3 +315,54 @@ def test_the_reader_hands_over_which_samples_share_each_call(tmp_path, monkeypat
         assert all(calls.distinct[k] is c for k, c in zip(calls.codes.tolist(), calls, strict=True))
         again = pickle.loads(pickle.dumps(calls))
         assert again == calls and (again.codes == calls.codes).all()
+
+
+@pytest.mark.parametrize("twins", [False, True])
+def test_breakend_look_around_reads_the_columns_of_the_records_it_keeps(
+    tmp_path, monkeypatch, twins
+):
+    """A header that declares SV fields has the window's breakends looked for a megabase each
+    side: cyvcf2 reads the sample columns of the records that reach the window only (a breakend
+    whose mate is in it), never those of the records around it, and the reports are the
+    text's; with ``twins`` (two such records alike), the window is read by pysam alone."""
+    text = cohort_text(2, n_samples=30)
+    header, rows = text.split("\n#CHROM", 1)
+    head, *body = ("#CHROM" + rows).rstrip("\n").split("\n")
+    n = len(head.split("\t")) - 9
+    far = [
+        (112_500_000, "A", "G", "."),  # around the window: no breakend
+        (112_600_000, "N", "N[2:113131070[", "SVTYPE=BND"),  # its mate is in the window
+        (113_600_000, "C", "T", "."),
+        (113_700_000, "N", "]2:114500000]N", "SVTYPE=BND"),  # its mate is not
+    ]
+    lines = [
+        "\t".join(["2", str(pos), ".", ref, alt, "50", "PASS", info, "GT", *(["0/1"] * n)])
+        for pos, ref, alt, info in far
+    ]
+    ordered = sorted(lines[:2] + lines[1:2] * twins) + body + lines[2:]
+    path = write_input(tmp_path, "cohort", "\n".join([header, head, *ordered]) + "\n")
+    read: list[int] = []
+    real = cohort_reader.open_cohort
+
+    def counting(*args, **kwargs):
+        cohort = real(*args, **kwargs)
+        if cohort is not None:
+            vcf = cohort._vcf
+
+            def query(region):
+                for variant in vcf(region):
+                    read.append(variant.POS)
+                    yield variant
+
+            monkeypatch.setattr(cohort, "_vcf", query)
+        return cohort
+
+    monkeypatch.setattr(cohort_reader, "open_cohort", counting)
+    text_reports, array_reports, served = _both_ways(monkeypatch, _reports(path))
+    assert text_reports == array_reports
+    assert "112600000" in text_reports[0]  # the reaching breakend is a record of the report
+    if twins:
+        return
+    assert served >= len(ROWS) + 1  # the window's records and the breakend reaching it
+    assert 112_600_000 in read
+    assert not {112_500_000, 113_600_000, 113_700_000} & set(read)

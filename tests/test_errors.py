@@ -581,3 +581,29 @@ def test_gt_grammar_shortcut_finds_what_every_column_finds(seed):
         line = "\t".join(["chr2", "100", ".", "A", "C", "50", "PASS", ".", formats, *columns])
         line += rng.choice(["", "\n", "\r\n"])
         assert bad_gt(line) == _bad_gt_column_by_column(line), repr(line)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_gt_grammar_at_sight_finds_what_every_column_finds(seed):
+    """A cohort-wide line (thousands of columns) is looked at as bytes first (``vcftext``'s GTs
+    at sight): it names the same first bad GT as a look at every column, wherever the GT is
+    (first column, last, before the line's end), with multi-digit, haploid and non-ASCII text."""
+    import random
+
+    from il1rn_annot.vcftext import _ARRAY_FROM, bad_gt
+
+    rng = random.Random(seed)
+    gts = ["0/1", "1|0", ".", "./.", "1", "10/2", "|0/1", "0/0", "+1/1", "01/1", "1//1", "0/x",
+           "", " 1/1", "0/1 ", "2", "0|0|1", "é/1", "1/é", "0/\0", "9|.", "0/1/", "1/"]  # fmt: skip
+    for _ in range(30):
+        formats = rng.choice(["GT", "GT:DP", "GT:AD:DP"])
+        n_keys = len(formats.split(":"))
+        columns = [":".join(["0/0", "30", "12"][:n_keys]) for _ in range(6_000)]
+        for _ in range(rng.randint(0, 3)):  # a few other GTs anywhere, the last column too
+            at = rng.choice([0, len(columns) - 1, rng.randrange(len(columns))])
+            values = [rng.choice(gts), "30", "12"][: rng.randint(1, n_keys)]
+            columns[at] = ":".join(values)
+        line = "\t".join(["chr2", "100", ".", "A", "C", "50", "PASS", ".", formats, *columns])
+        line += rng.choice(["", "\n", "\r\n"])
+        assert len(line) > _ARRAY_FROM
+        assert bad_gt(line) == _bad_gt_column_by_column(line), repr(line[-200:])

@@ -8,8 +8,13 @@ from dataclasses import asdict, replace
 from json.encoder import encode_basestring_ascii as _quoted
 
 from il1rn_annot.model import Report, SampleReport, SampleVariant
-from il1rn_annot.report.rows import call_fields, record_fields, record_indexes, record_key
-from il1rn_annot.report.tsv import SHARED_TEXTS
+from il1rn_annot.report.rows import (
+    SharedTexts,
+    call_fields,
+    record_fields,
+    record_indexes,
+    record_key,
+)
 
 #: A sample's variant entry (schema 2.0, "records, once"): which entry of ``records`` it is
 #: (one ALT allele each, so the index names the record and the allele), the catalog id the
@@ -116,36 +121,25 @@ def json_chunks(report: Report) -> Iterator[str]:
         return
     yield text[:-2] + ',\n  "samples": ['
     indexes = record_indexes(report)
-    texts = _Texts()
+    texts = SharedTexts()
     for n, sample in enumerate(report.samples):
-        one = _sample_text(sample, indexes, texts)
-        yield ("\n    " if not n else ",\n    ") + one.replace("\n", "\n    ")
+        yield ("\n    " if not n else ",\n    ") + _sample_text(sample, indexes, texts)
     yield "\n  ]\n}\n"
 
 
-class _Texts:
-    """Text a report's samples share, kept while the report is written (and at most
-    ``SHARED_TEXTS`` of each kind): each variant row's, by row object; each allele's and each
-    call's part of a row; a sample's keys after its name, by their values (a cohort's samples
-    mostly share their call, reasons and coverage)."""
-
-    def __init__(self) -> None:
-        self.variants: dict[int, str] = {}
-        self.alleles: dict[int, str] = {}
-        self.calls: dict[tuple[object, ...], str] = {}
-        self.bodies: dict[tuple[object, ...], str] = {}
-
-    def bounded(self) -> None:
-        for kept in (self.variants, self.alleles, self.calls, self.bodies):
-            if len(kept) >= SHARED_TEXTS:
-                kept.clear()
+def _indented(text: str) -> str:
+    """A sample's text as it stands in ``samples``: four more spaces after each newline."""
+    return text.replace("\n", "\n    ")
 
 
-def _sample_text(sample: SampleReport, indexes: dict[tuple[int, int], int], texts: _Texts) -> str:
-    """``json.dumps(sample_dict(sample, indexes), indent=2)``, byte for byte, without
-    ``json.dumps``'s per-call set-up for each variant (millions in a cohort); a variant row that
-    samples with the same call share is written once, and so are the keys after the name of
-    samples whose call, reasons and coverage are the same."""
+def _sample_text(
+    sample: SampleReport, indexes: dict[tuple[int, int], int], texts: SharedTexts
+) -> str:
+    """``json.dumps(sample_dict(sample, indexes), indent=2)``, byte for byte, indented as it
+    stands in ``samples``, without ``json.dumps``'s per-call set-up for each variant (millions
+    in a cohort); a variant row that samples with the same call share is written once, and so
+    are the keys after the name of samples whose call, reasons and coverage are the same. The
+    shared pieces are kept indented, so that a sample's text is only joined."""
     texts.bounded()
     name = '{\n  "sample": ' + _quoted(sample.sample) + ",\n"
     key = None
@@ -161,39 +155,44 @@ def _sample_text(sample: SampleReport, indexes: dict[tuple[int, int], int], text
     if body is None:
         text = json.dumps(sample_dict(replace(sample, variants=[]), indexes), indent=2)
         assert text.startswith(name)  # the first key of sample_dict
-        body = text[len(name) :]
+        body = _indented(text[len(name) :])
         if key is not None:
             texts.bodies[key] = body
+    name = _indented(name)
     if not sample.variants:
         return name + body
-    assert body.endswith('\n  "variants": []\n}')  # the last key of sample_dict
+    assert body.endswith('\n      "variants": []\n    }')  # the last key of sample_dict
+    shared = texts.rows
     items = []
     for variant in sample.variants:
         # A cohort's samples with one call of an allele share its row object: written once.
-        item = texts.variants.get(id(variant))
+        item = shared.get(id(variant))
         if item is None:
-            item = texts.variants[id(variant)] = _variant_text(variant, indexes, texts)
+            item = shared[id(variant)] = _variant_text(variant, indexes, texts)
         items.append(item)
-    return name + body[: -len("[]\n}")] + "[\n" + ",\n".join(items) + "\n  ]\n}"
+    return name + body[: -len("[]\n    }")] + "[\n    " + ",\n    ".join(items) + "\n      ]\n    }"
 
 
 def _variant_text(
-    variant: SampleVariant, indexes: dict[tuple[int, int], int], texts: _Texts
+    variant: SampleVariant, indexes: dict[tuple[int, int], int], texts: SharedTexts
 ) -> str:
-    """One variant entry of a sample as ``json.dumps(indent=2)`` writes it there: the allele's
-    keys (``record``, ``dira_id``) formatted once per allele, the call's once per call."""
+    """One variant entry of a sample as ``json.dumps(indent=2)`` writes it there (indented as
+    the sample is in ``samples``): the allele's keys (``record``, ``dira_id``) formatted once
+    per allele, the call's once per call."""
     allele = texts.alleles.get(id(variant.annotated))
     if allele is None:
         fields = sample_variant(variant, indexes)
-        allele = texts.alleles[id(variant.annotated)] = ",\n".join(
-            _line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS[:2]
+        allele = texts.alleles[id(variant.annotated)] = _indented(
+            ",\n".join(_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS[:2])
         )
     mine = (id(variant.call), variant.zygosity, tuple(variant.quality_flags))
     own = texts.calls.get(mine)
     if own is None:
         fields = call_fields(variant)
-        own = texts.calls[mine] = ",\n".join(_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS[2:])
-    return "    {\n" + allele + ",\n" + own + "\n    }"
+        own = texts.calls[mine] = _indented(
+            ",\n".join(_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS[2:])
+        )
+    return "    {\n    " + allele + ",\n    " + own + "\n        }"
 
 
 def _line(key: str, value: object) -> str:

@@ -98,3 +98,29 @@ def _allele_fields(annotated: AnnotatedAllele) -> dict:
         "clinvar_significance": clinvar.significance or None if clinvar else None,
         "clinvar_review_status": clinvar.review_status or None if clinvar else None,
     }
+
+
+#: The most texts of one kind a writer keeps for the samples sharing them (a biobank window can
+#: have millions of distinct calls): beyond it, that kind starts again.
+SHARED_TEXTS = 50_000
+
+
+class SharedTexts:
+    """Text a report's samples share, kept while the report is written, for the TSV and JSON
+    writers alike: each variant row's, by row object (a cohort's samples with one call of an
+    allele share it); each allele's part of a row, by allele object; each call's part, by call
+    object, zygosity and flags; a sample's text after its name, by its values. ``bounded``
+    keeps each kind under ``SHARED_TEXTS`` (the texts are the same either way)."""
+
+    __slots__ = ("alleles", "bodies", "calls", "rows")
+
+    def __init__(self) -> None:
+        self.rows: dict[int, str] = {}
+        self.alleles: dict[int, object] = {}
+        self.calls: dict[tuple[object, ...], object] = {}
+        self.bodies: dict[tuple[object, ...], str] = {}
+
+    def bounded(self) -> None:
+        for kept in (self.rows, self.alleles, self.calls, self.bodies):
+            if len(kept) >= SHARED_TEXTS:
+                kept.clear()

@@ -23,6 +23,7 @@ from il1rn_annot.model import Report, SampleVariant
 from il1rn_annot.report.rows import (
     RECORD_FIELDS,
     VARIANT_FIELDS,
+    SharedTexts,
     allele_fields,
     call_fields,
     record_fields,
@@ -156,10 +157,6 @@ def tsv_lines(report: Report) -> str:
     return "".join(tsv_chunks(report))
 
 
-#: The most variant rows whose text a writer keeps for the other samples sharing them (a
-#: biobank window can have millions of distinct calls): beyond it, the texts start again.
-SHARED_TEXTS = 50_000
-
 #: A variant row's cells that are the sample's own (its call), in ``VARIANT_FIELDS``; the other
 #: cells say what the allele is, the same in every sample that carries it.
 _OWN = frozenset(("genotype", "zygosity", "phase_set", "depth", "gq", "quality_flags"))
@@ -180,9 +177,7 @@ def tsv_chunks(report: Report) -> Iterator[str]:
             runs.append((own, [], ()))
         runs[-1][1].append(name)
         runs[-1] = (own, runs[-1][1], (*runs[-1][2], kept))
-    allele_cells: dict[int, list[str]] = {}
-    own_texts: dict[tuple[int, str, tuple[str, ...]], list[str]] = {}
-    variant_texts: dict[int, str] = {}  # by row object, alive as long as the report
+    texts = SharedTexts()
     empty = _line([None] * len(VARIANT_FIELDS), kept_variant)[:-1]
     for sample in report.samples:
         head = _line(
@@ -200,44 +195,39 @@ def tsv_chunks(report: Report) -> Iterator[str]:
         if not sample.variants:
             yield head + TAB + empty + TAB + tail
             continue
-        texts = []
+        texts.bounded()  # memory stays bounded
+        shared = texts.rows
+        cells = []
         for variant in sample.variants:
             # A cohort's samples with one call of an allele share its row object: its cells
             # are formatted once.
-            text = variant_texts.get(id(variant))
+            text = shared.get(id(variant))
             if text is None:
-                if len(variant_texts) >= SHARED_TEXTS:  # memory stays bounded
-                    variant_texts.clear()
-                    own_texts.clear()
-                text = variant_texts[id(variant)] = _variant_cells(
-                    variant, runs, allele_cells, own_texts
-                )
-            texts.append(text)
+                text = shared[id(variant)] = _variant_cells(variant, runs, texts)
+            cells.append(text)
         # The sample's rows, head + TAB + text + TAB + tail each, in one join.
         start, end = head + TAB, TAB + tail
-        yield start + (end + start).join(texts) + end
+        yield start + (end + start).join(cells) + end
 
 
 def _variant_cells(
     variant: SampleVariant,
     runs: list[tuple[bool, list[str], tuple[bool, ...]]],
-    allele_cells: dict[int, list[str]],
-    own_texts: dict[tuple[int, str, tuple[str, ...]], list[str]],
+    texts: SharedTexts,
 ) -> str:
     """A variant's cells of ``VARIANT_FIELDS``: the allele's formatted once per allele, the
     sample's own once per call, zygosity and flags (cohort calls are shared objects). The
     allele's runs of cells are kept with the tabs around them, so that a row is the allele's
     pieces and the call's in turn (``runs`` alternate)."""
-    key = id(variant.annotated)
-    pieces = allele_cells.get(key)
+    pieces = texts.alleles.get(id(variant.annotated))
     if pieces is None:
         fields = allele_fields(variant.annotated)
-        pieces = allele_cells[key] = _allele_pieces(fields, runs)
+        pieces = texts.alleles[id(variant.annotated)] = _allele_pieces(fields, runs)
     mine = (id(variant.call), variant.zygosity, tuple(variant.quality_flags))
-    own_cells = own_texts.get(mine)
+    own_cells = texts.calls.get(mine)
     if own_cells is None:
         own_fields = call_fields(variant)
-        own_cells = own_texts[mine] = [
+        own_cells = texts.calls[mine] = [
             _line(_joined_all(map(own_fields.get, names)), kept)[:-1]
             for own, names, kept in runs
             if own
