@@ -1,0 +1,138 @@
+"""Rules of a call in evidence.py, zygosity.py and deletions.py that a mutant could change with no
+other test failing (`make mutate`, docs/mutation-testing.md, session 20). Each test names the
+rule it pins."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import sample, vcf_text
+from test_mutation_kills_depth_family import FLANKS, INSIDE, PATTERNS
+
+SV_HEADER = (
+    '##ALT=<ID=DEL,Description="Deletion">',
+    '##ALT=<ID=DUP,Description="Duplication">',
+    '##ALT=<ID=INV,Description="Inversion">',
+)
+#: DIRA06 (c.213_227del, 15 bases) written one step right, as a caller may; it is matched, and
+#: its bases read, as the catalog writes it (113131050-113131064: the repeat makes them one).
+DIRA06 = "113131050 ATAGATGTGGTACCCA A"
+DIRA06_FIRST, DIRA06_LAST = 113131050, 113131064
+Q54X = 113129619  # DIRA02, C>T
+
+
+def _sample(annotate, rows, *args):
+    rows = sorted(rows, key=lambda r: int(r.split()[0]))
+    return sample(annotate(vcf_text(["S"], rows, header=SV_HEADER), *args), "S")
+
+
+def _het_deletion(first: int, last: int) -> str:
+    """A novel heterozygous deletion of ``first``..``last``, symbolic (no bases written)."""
+    return f"{first - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={last} GT 0/1"
+
+
+# -- a homozygous deletion inside a heterozygous one: the same event twice, or one copy ----------
+
+CALLED_AGAIN = "homozygous call of a deletion that may be the heterozygous deletion"
+AT_THE_EDGE = "homozygous call at the edge of, or beside a failing, heterozygous deletion"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "why", "zygosity"),
+    [
+        # 29 bases: DIRA06's 15 are more than half of them, ending on its last base or starting
+        # on its first: perhaps the same deletion called again (one copy or two).
+        (DIRA06_LAST - 28, DIRA06_LAST, CALLED_AGAIN, "hom_alt"),
+        (DIRA06_FIRST, DIRA06_FIRST + 28, CALLED_AGAIN, "hom_alt"),
+        # 30 bases: 15 are exactly half, not more: another event, so DIRA06's 1/1 is one copy
+        # on the other haplotype.
+        (DIRA06_LAST - 29, DIRA06_LAST, None, "hemizygous"),
+        (DIRA06_FIRST, DIRA06_FIRST + 29, None, "hemizygous"),
+        (DIRA06_FIRST - 20, DIRA06_LAST + 20, None, "hemizygous"),
+        # 20 bases from DIRA06's fifth base on: it does not contain DIRA06 (it only overlaps
+        # it), so it is not DIRA06 again, and it may or may not remove DIRA06's bases.
+        (DIRA06_FIRST + 5, DIRA06_FIRST + 24, AT_THE_EDGE, "hom_alt"),
+        (DIRA06_LAST - 24, DIRA06_LAST - 5, AT_THE_EDGE, "hom_alt"),
+    ],
+)
+def test_a_homozygous_deletion_is_the_heterozygous_one_again_only_inside_it_and_over_half(
+    annotate, first, last, why, zygosity
+):
+    """DIRA06 called 1/1 beside a heterozygous deletion of other bases. Inside it and more than
+    half its length, the 1/1 may be that deletion called again (two callers disagree): one copy
+    or two, said so, and its row keeps its GT's word (hom_alt). Inside it and half its length or
+    less, the 1/1 is one copy on the other haplotype (hemizygous, no such review line). Over
+    its edge, whether the heterozygous deletion removes DIRA06 is open (the edge line). The
+    novel deletion itself may hide DIRA06: the call stays open from one copy to two."""
+    s = _sample(annotate, [_het_deletion(first, last), f"{DIRA06} PASS GT 1/1"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert "the evidence allows anything from monoallelic to biallelic" in s["review_reasons"]
+    lines = [r for r in s["review_reasons"] if CALLED_AGAIN in r or AT_THE_EDGE in r]
+    if why is None:
+        assert lines == []
+    else:
+        assert len(lines) == 1 and why in lines[0], lines
+        if why == CALLED_AGAIN:
+            assert f"deletion {first}-{last} called again" in lines[0]
+    (row,) = [v for v in s["variants"] if v["dira_id"] == "DIRA06"]
+    assert (row["genotype"], row["zygosity"]) == ("1/1", zygosity)
+
+
+# -- alleles on a site's bases: only alleles written with their bases are counted -----------------
+
+
+@pytest.mark.parametrize(
+    ("other", "call", "crowded"),
+    [
+        # A symbolic duplication or inversion whose padding base is Q54X's: its extent is not
+        # written base by base, so it is not counted on Q54X's base (and it starts after it).
+        (f"{Q54X} C <DUP> PASS INFO=SVTYPE=DUP;END={Q54X + 80} GT 0/1", "biallelic", False),
+        (f"{Q54X} C <INV> PASS INFO=SVTYPE=INV;END={Q54X + 80} GT 0/1", "biallelic", False),
+    ],
+)
+def test_a_symbolic_allele_is_not_counted_on_a_sites_bases(annotate, other, call, crowded):
+    """Q54X called 1/1 beside a heterozygous symbolic SV record at its base: the SV is not an
+    allele on Q54X's base, so two haplotypes hold everything: biallelic, nothing to review."""
+    s = _sample(annotate, [f"{Q54X} C T PASS GT 1/1", other])
+    assert s["dira_genotype"] == call
+    assert s["needs_review"] is crowded
+    lines = [r for r in s["review_reasons"] if r.endswith("need more than two haplotypes")]
+    assert bool(lines) == crowded
+
+
+# -- genotype patterns across the founder interval, for a cohort read as arrays --------------------
+
+
+def test_a_cohort_read_as_arrays_keeps_each_samples_deletion_pattern(annotate):
+    """From 100 samples on, a bgzipped and indexed cohort is read as arrays (each record's
+    distinct calls once, cohort_reader): the genotype pattern across the founder interval is
+    still each sample's own: no call inside while the flanks are called supports a homozygous
+    deletion; 12 homozygous calls and no heterozygous one, a hemizygous stretch; ordinary
+    samples have none. Each pattern is a review reason."""
+    named = {
+        k: v for k, v in PATTERNS.items() if not any(gt in ("0", "1") for gt in v)
+    }  # diploid GTs only
+    names = [*named, *(f"filler{i}" for i in range(100 - len(named)))]
+    gts = [named.get(name, PATTERNS["ordinary"]) for name in names]
+    positions = [FLANKS[0], *INSIDE, FLANKS[1]]
+    rows = [
+        f"{p} A G PASS GT {' '.join(sample_gts[k] for sample_gts in gts)}"
+        for k, p in enumerate(positions)
+    ]
+    report = annotate(vcf_text(names, rows))
+    expected = {
+        "homozygous_deletion": "(12 no-call records inside): supports a homozygous deletion",
+        "last_flank_missing": "(12 no-call records inside): supports a homozygous deletion",
+        "hemizygous_stretch": "12 homozygous and no heterozygous call across the 161 kb",
+        "called_then_missing": "",
+        "ordinary": "",
+        "nothing_called": "",
+        "phased_het_among_homozygous": "",
+        "het_then_homozygous": "",
+        "filler0": "",
+        "filler89": "",
+    }
+    for name, text in expected.items():
+        s = sample(report, name)
+        pattern = s["coverage"]["deletion_pattern"]
+        assert text in pattern if text else pattern == "", name
+        assert s["needs_review"] == bool(text), name
