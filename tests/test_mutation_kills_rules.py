@@ -77,26 +77,60 @@ def test_a_homozygous_deletion_is_the_heterozygous_one_again_only_inside_it_and_
     assert (row["genotype"], row["zygosity"]) == ("1/1", zygosity)
 
 
-# -- alleles on a site's bases: only alleles written with their bases are counted -----------------
+# -- alleles on a site's bases: more than two haplotypes hold is a contradiction ------------------
+
+DIRA03 = "113129613 AAC A"  # deletes 113129614-113129615
 
 
 @pytest.mark.parametrize(
-    ("other", "call", "crowded"),
+    ("rows", "call", "crowded", "review"),
     [
         # A symbolic duplication or inversion whose padding base is Q54X's: its extent is not
         # written base by base, so it is not counted on Q54X's base (and it starts after it).
-        (f"{Q54X} C <DUP> PASS INFO=SVTYPE=DUP;END={Q54X + 80} GT 0/1", "biallelic", False),
-        (f"{Q54X} C <INV> PASS INFO=SVTYPE=INV;END={Q54X + 80} GT 0/1", "biallelic", False),
+        (
+            [
+                f"{Q54X} C T PASS GT 1/1",
+                f"{Q54X} C <DUP> PASS INFO=SVTYPE=DUP;END={Q54X + 80} GT 0/1",
+            ],
+            "biallelic",
+            False,
+            False,
+        ),
+        (
+            [
+                f"{Q54X} C T PASS GT 1/1",
+                f"{Q54X} C <INV> PASS INFO=SVTYPE=INV;END={Q54X + 80} GT 0/1",
+            ],
+            "biallelic",
+            False,
+            False,
+        ),
+        # An insertion between two bases that DIRA06's (or DIRA03's) 1/1 deletes on both
+        # haplotypes: a third haplotype. In frame it is no loss of function of its own, and the
+        # call used to be a confident biallelic.
+        ([f"{DIRA06} PASS GT 1/1", "113131055 T TAAA PASS GT 0/1"], "indeterminate", True, True),
+        ([f"{DIRA03} PASS GT 1/1", "113129614 A AG PASS GT 0/1"], "indeterminate", True, True),
+        # An insertion at the deletion's edge (after its last base, before its first) sits
+        # beside it, on a haplotype that lacks the deleted bases: no contradiction (the
+        # frameshift insertion is reviewed as a novel loss of function, not counted).
+        ([f"{DIRA06} PASS GT 1/1", "113131064 C CG PASS GT 0/1"], "biallelic", False, True),
+        ([f"{DIRA03} PASS GT 1/1", "113129613 A AG PASS GT 0/1"], "biallelic", False, True),
     ],
 )
-def test_a_symbolic_allele_is_not_counted_on_a_sites_bases(annotate, other, call, crowded):
-    """Q54X called 1/1 beside a heterozygous symbolic SV record at its base: the SV is not an
-    allele on Q54X's base, so two haplotypes hold everything: biallelic, nothing to review."""
-    s = _sample(annotate, [f"{Q54X} C T PASS GT 1/1", other])
+def test_an_allele_is_on_a_sites_bases_only_where_its_record_writes_them(
+    annotate, rows, call, crowded, review
+):
+    """Passing calls that put more alleles on a catalog site's bases than two haplotypes hold
+    contradict each other: indeterminate, with a review line naming them. An allele is on the
+    bases its record writes: a symbolic SV is on none of them, an insertion is on a site only
+    between two of the site's bases (inside a deletion), not at its edge."""
+    s = _sample(annotate, rows)
     assert s["dira_genotype"] == call
-    assert s["needs_review"] is crowded
     lines = [r for r in s["review_reasons"] if r.endswith("need more than two haplotypes")]
     assert bool(lines) == crowded
+    if crowded:
+        assert "2 proven copies of it and " in lines[0]
+    assert s["needs_review"] is review
 
 
 # -- genotype patterns across the founder interval, for a cohort read as arrays --------------------
