@@ -170,3 +170,37 @@ def test_a_cohort_read_as_arrays_keeps_each_samples_deletion_pattern(annotate):
         pattern = s["coverage"]["deletion_pattern"]
         assert text in pattern if text else pattern == "", name
         assert s["needs_review"] == bool(text), name
+
+
+# -- a cohort's samples called once per distinct evidence ----------------------------------------
+
+
+def test_samples_with_different_alleles_alike_called_are_called_apart(annotate):
+    """Two samples of one file, each with a heterozygous novel deletion of its own, called alike
+    (0/1, passing): the evidence is which allele each carries, not only how it is called. A's
+    deletion removes exon 3 (E77X and DIRA06 may be hidden: indeterminate); B's lies past the
+    gene and changes nothing (none, nothing to review)."""
+    rows = [
+        "113131000 N <DEL> PASS INFO=SVTYPE=DEL;END=113131100 GT 0/1 0/0",
+        "113135000 N <DEL> PASS INFO=SVTYPE=DEL;END=113135100 GT 0/0 0/1",
+    ]
+    report = annotate(vcf_text(["A", "B"], rows, header=SV_HEADER))
+    a, b = sample(report, "A"), sample(report, "B")
+    assert (a["dira_genotype"], a["needs_review"]) == ("indeterminate", True)
+    assert (b["dira_genotype"], b["needs_review"], b["review_reasons"]) == ("none", False, [])
+
+
+def test_a_cohorts_samples_keep_their_notes(annotate):
+    """In a file of several samples (called once per distinct evidence), a sample's notes are
+    its own call's: Q54X and E77X phased in trans in one set say so."""
+    rows = [
+        f"{Q54X} C T PASS GT:PS 1|0:5 0/0:.",
+        "113131068 G T PASS GT:PS 0|1:5 0/0:.",
+    ]
+    report = annotate(vcf_text(["A", "B"], rows))
+    a, b = sample(report, "A"), sample(report, "B")
+    assert a["dira_genotype"] == "biallelic"
+    assert a["notes"] == [
+        "pathogenic alleles in trans (phased, or one inside the other's deletion)"
+    ]
+    assert (b["dira_genotype"], b["notes"]) == ("none", [])
