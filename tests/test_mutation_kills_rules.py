@@ -5,7 +5,7 @@ rule it pins."""
 from __future__ import annotations
 
 import pytest
-from conftest import sample, vcf_text
+from conftest import sample, vcf_text, write_input
 from test_mutation_kills_depth_family import FLANKS, INSIDE, PATTERNS
 
 SV_HEADER = (
@@ -204,3 +204,27 @@ def test_a_cohorts_samples_keep_their_notes(annotate):
         "pathogenic alleles in trans (phased, or one inside the other's deletion)"
     ]
     assert (b["dira_genotype"], b["notes"]) == ("none", [])
+
+
+# -- a phase conflict in a trio leaves the child's other notes -----------------------------------
+
+
+def test_a_phase_conflict_keeps_the_childs_other_notes(tmp_path, run):
+    """The child's reads put Q54X and E77X in cis, inheritance in trans: the phase is unknown
+    (biallelic_unphased), and the phase notes go; the child's other notes stay (here: the --sv
+    file has no column for the child)."""
+    ped = tmp_path / "trio.ped"
+    ped.write_text("fam1 kid dad mum 1 2\nfam1 dad 0 0 1 1\nfam1 mum 0 0 2 1\n")
+    fmt = "GT:GQ:DP:PS"
+    rows = [
+        f"{Q54X} C T PASS {fmt} 0|1:60:30:5 0/0:60:30:. 0/1:60:30:.",
+        f"113131068 G T PASS {fmt} 0|1:60:30:5 0/1:60:30:. 0/0:60:30:.",
+    ]
+    main = write_input(tmp_path, "main", vcf_text(["kid", "dad", "mum"], rows))
+    sv = write_input(tmp_path, "sv", vcf_text(["dad", "mum"], [], header=SV_HEADER))
+    result = run("annotate", main, "--sv", sv, "--ped", ped)
+    assert result.exit_code == 0, result.stderr
+    kid = sample(result.json(), "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert any(r.startswith("phase conflict") for r in kid["review_reasons"])
+    assert kid["notes"] == [f"no SV calls for this sample in {sv}"]
