@@ -105,6 +105,14 @@ DIRA03 = "113129613 AAC A"  # deletes 113129614-113129615
             False,
             False,
         ),
+        # Q54X 1/1 and C>A 0/1 at its base: three alleles on two haplotypes, also when the
+        # sample has another allele before them (an SNV of exon 2 off the site).
+        (
+            ["113129616 A G PASS GT 0/1", f"{Q54X} C T PASS GT 1/1", f"{Q54X} C A PASS GT 0/1"],
+            "indeterminate",
+            True,
+            True,
+        ),
         # An insertion between two bases that DIRA06's (or DIRA03's) 1/1 deletes on both
         # haplotypes: a third haplotype. In frame it is no loss of function of its own, and the
         # call used to be a confident biallelic.
