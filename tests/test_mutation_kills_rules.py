@@ -236,3 +236,36 @@ def test_a_phase_conflict_keeps_the_childs_other_notes(tmp_path, run):
     assert kid["dira_genotype"] == "biallelic_unphased"
     assert any(r.startswith("phase conflict") for r in kid["review_reasons"])
     assert kid["notes"] == [f"no SV calls for this sample in {sv}"]
+
+
+# -- a homozygous call inside the child's heterozygous deletion, in a trio -----------------------
+
+
+@pytest.mark.parametrize(
+    ("dad", "mum", "call", "phase"),
+    [
+        # The father gives DIRA04, the mother E77X: inheritance agrees with the deletion.
+        (("0/1", "0/0"), ("0/0", "0/1"), "biallelic", "in trans by inheritance"),
+        # The father carries both, the mother neither: inheritance says both came from the
+        # father, the deletion says E77X lies on the other haplotype: the phase is unknown.
+        (("0/1", "0/1"), ("0/0", "0/0"), "biallelic_unphased", "phase conflict"),
+    ],
+)
+def test_a_childs_homozygous_call_inside_its_deletion_is_one_allele_for_inheritance(
+    tmp_path, annotate, dad, mum, call, phase
+):
+    """The child's E77X 1/1 inside its heterozygous DIRA04 is one copy (its row hemizygous): with
+    DIRA04, one pair of heterozygous alleles, which inheritance checks like any other pair."""
+    ped = tmp_path / "trio.ped"
+    ped.write_text("fam1 kid dad mum 1 2\nfam1 dad 0 0 1 1\nfam1 mum 0 0 2 1\n")
+    cells = [f"{gt}:60:30" for gt in ("0/1", dad[0], mum[0])]
+    founder = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000 GT:GQ:DP " + " ".join(cells)
+    cells = [f"{gt}:60:30" for gt in ("1/1", dad[1], mum[1])]
+    e77x = "113131068 G T PASS GT:GQ:DP " + " ".join(cells)
+    report = annotate(
+        vcf_text(["kid", "dad", "mum"], [founder, e77x], header=SV_HEADER), "--ped", ped
+    )
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == call
+    said = [*kid["notes"], *kid["review_reasons"]]
+    assert any(phase in line and "DIRA01 and DIRA04" in line for line in said), said
