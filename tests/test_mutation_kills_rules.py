@@ -269,3 +269,18 @@ def test_a_childs_homozygous_call_inside_its_deletion_is_one_allele_for_inherita
     assert kid["dira_genotype"] == call
     said = [*kid["notes"], *kid["review_reasons"]]
     assert any(phase in line and "DIRA01 and DIRA04" in line for line in said), said
+
+
+# -- a haploid no-call of a catalog allele -------------------------------------------------------
+
+
+def test_a_haploid_no_call_of_e77x_allows_two_copies(annotate):
+    """E77X's record with a second ALT equal to REF, the sample called 2 (haploid): that ALT
+    is no variant, so the call is a haploid no-call. On chr2 a haploid GT may hide a deletion of
+    the other copy, so the evidence allows anything up to biallelic, not only one copy."""
+    s = _sample(annotate, ["113131068 G T,G PASS GT 2"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"] == [
+        "DIRA01 site, record 2:113131068 (2 (ALT equals REF)): no-call",
+        "the evidence allows anything from none to biallelic",
+    ]
