@@ -284,3 +284,19 @@ def test_a_haploid_no_call_of_e77x_allows_two_copies(annotate):
         "DIRA01 site, record 2:113131068 (2 (ALT equals REF)): no-call",
         "the evidence allows anything from none to biallelic",
     ]
+
+
+# -- copies proven by phased records of one allele ------------------------------------------------
+
+FOUNDER = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000"  # DIRA04, two callers' records
+FOUNDER_INNER = "112960100 N <DEL> PASS INFO=SVTYPE=DEL;END=113139900"
+
+
+@pytest.mark.parametrize(("sets", "call"), [((5, 5), "biallelic"), ((5, 9), "monoallelic")])
+def test_phased_records_prove_two_copies_only_within_one_phase_set(annotate, sets, call):
+    """DIRA04 in two SV records phased 0|1 and 1|0: in one phase set they lie on both
+    haplotypes (biallelic); in two sets their phases are unrelated, and two records of one
+    deletion prove one copy, as unphased ones do (monoallelic)."""
+    rows = [f"{FOUNDER} GT:PS 0|1:{sets[0]}", f"{FOUNDER_INNER} GT:PS 1|0:{sets[1]}"]
+    s = _sample(annotate, rows)
+    assert (s["dira_genotype"], s["needs_review"]) == (call, False)
