@@ -300,3 +300,13 @@ def test_phased_records_prove_two_copies_only_within_one_phase_set(annotate, set
     rows = [f"{FOUNDER} GT:PS 0|1:{sets[0]}", f"{FOUNDER_INNER} GT:PS 1|0:{sets[1]}"]
     s = _sample(annotate, rows)
     assert (s["dira_genotype"], s["needs_review"]) == (call, False)
+
+
+def test_an_insertion_inside_a_homozygous_deletion_is_a_contradiction_in_a_cohort_too(annotate):
+    """The same as a cohort's sample (samples called once per distinct evidence): DIRA06 1/1 and
+    an in-frame insertion inside it are three haplotypes; a sample with DIRA06 1/1 alone is
+    biallelic."""
+    rows = [f"{DIRA06} PASS GT 1/1 1/1", "113131055 T TAAA PASS GT 0/1 0/0"]
+    report = annotate(vcf_text(["A", "B"], rows))
+    assert sample(report, "A")["dira_genotype"] == "indeterminate"
+    assert sample(report, "B")["dira_genotype"] == "biallelic"
