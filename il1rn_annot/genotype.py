@@ -320,7 +320,7 @@ def _crowding(site: Site | None, copies: int, variants: Sequence[SampleVariant])
     for v in variants:
         if not v.copies or not v.passed or v.annotated.key == site.entry.id:
             continue
-        bases = replaced_bases(v.annotated)
+        bases = replaced_bases(v.annotated)  # (p, p - 1) for an insertion: see there
         if bases is None or bases[0] > site.end or site.start > bases[1]:
             continue
         if v.annotated.key not in others or v.copies > others[v.annotated.key].copies:

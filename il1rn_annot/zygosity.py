@@ -82,14 +82,16 @@ def affected_span(alt: AltAllele) -> tuple[int, int]:
 
 def replaced_bases(annotated: AnnotatedAllele) -> tuple[int, int] | None:
     """The reference bases an allele written with its bases (an SNV, an MNV, a deletion with
-    its full REF) replaces or deletes on its haplotype: no other allele sits on them there.
-    None for an insertion (it sits between two bases) and for symbolic alleles and breakends,
-    whose extent is uncertain and which two callers often write twice."""
+    its full REF) replaces or deletes on its haplotype: no other allele sits on them there. An
+    insertion sits between two bases, p-1 and p: the empty span (p, p-1), which lies on a
+    site's bases only where both are the site's (between two bases a deletion removes). None
+    for symbolic alleles and breakends, whose extent is uncertain and which two callers often
+    write twice."""
     allele = annotated.alt.allele
     if allele.symbolic or deletion_of(annotated.alt) is not None:
         return None
     start, ref, _ = minimal(allele)
-    return (start, start + len(ref) - 1) if ref else None
+    return start, start + len(ref) - 1
 
 
 def could_hide(annotated: AnnotatedAllele) -> bool:

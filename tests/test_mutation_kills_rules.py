@@ -1,0 +1,312 @@
+"""Rules of a call in evidence.py, zygosity.py and deletions.py that a mutant could change with no
+other test failing (`make mutate`, docs/mutation-testing.md, session 20). Each test names the
+rule it pins."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import sample, vcf_text, write_input
+from test_mutation_kills_depth_family import FLANKS, INSIDE, PATTERNS
+
+SV_HEADER = (
+    '##ALT=<ID=DEL,Description="Deletion">',
+    '##ALT=<ID=DUP,Description="Duplication">',
+    '##ALT=<ID=INV,Description="Inversion">',
+)
+#: DIRA06 (c.213_227del, 15 bases) written one step right, as a caller may; it is matched, and
+#: its bases read, as the catalog writes it (113131050-113131064: the repeat makes them one).
+DIRA06 = "113131050 ATAGATGTGGTACCCA A"
+DIRA06_FIRST, DIRA06_LAST = 113131050, 113131064
+Q54X = 113129619  # DIRA02, C>T
+
+
+def _sample(annotate, rows, *args):
+    rows = sorted(rows, key=lambda r: int(r.split()[0]))
+    return sample(annotate(vcf_text(["S"], rows, header=SV_HEADER), *args), "S")
+
+
+def _het_deletion(first: int, last: int) -> str:
+    """A novel heterozygous deletion of ``first``..``last``, symbolic (no bases written)."""
+    return f"{first - 1} N <DEL> PASS INFO=SVTYPE=DEL;END={last} GT 0/1"
+
+
+# -- a homozygous deletion inside a heterozygous one: the same event twice, or one copy ----------
+
+CALLED_AGAIN = "homozygous call of a deletion that may be the heterozygous deletion"
+AT_THE_EDGE = "homozygous call at the edge of, or beside a failing, heterozygous deletion"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "why", "zygosity"),
+    [
+        # 29 bases: DIRA06's 15 are more than half of them, ending on its last base or starting
+        # on its first: perhaps the same deletion called again (one copy or two).
+        (DIRA06_LAST - 28, DIRA06_LAST, CALLED_AGAIN, "hom_alt"),
+        (DIRA06_FIRST, DIRA06_FIRST + 28, CALLED_AGAIN, "hom_alt"),
+        # 30 bases: 15 are exactly half, not more: another event, so DIRA06's 1/1 is one copy
+        # on the other haplotype.
+        (DIRA06_LAST - 29, DIRA06_LAST, None, "hemizygous"),
+        (DIRA06_FIRST, DIRA06_FIRST + 29, None, "hemizygous"),
+        (DIRA06_FIRST - 20, DIRA06_LAST + 20, None, "hemizygous"),
+        # 20 bases from DIRA06's fifth base on: it does not contain DIRA06 (it only overlaps
+        # it), so it is not DIRA06 again, and it may or may not remove DIRA06's bases.
+        (DIRA06_FIRST + 5, DIRA06_FIRST + 24, AT_THE_EDGE, "hom_alt"),
+        (DIRA06_LAST - 24, DIRA06_LAST - 5, AT_THE_EDGE, "hom_alt"),
+    ],
+)
+def test_a_homozygous_deletion_is_the_heterozygous_one_again_only_inside_it_and_over_half(
+    annotate, first, last, why, zygosity
+):
+    """DIRA06 called 1/1 beside a heterozygous deletion of other bases. Inside it and more than
+    half its length, the 1/1 may be that deletion called again (two callers disagree): one copy
+    or two, said so, and its row keeps its GT's word (hom_alt). Inside it and half its length or
+    less, the 1/1 is one copy on the other haplotype (hemizygous, no such review line). Over
+    its edge, whether the heterozygous deletion removes DIRA06 is open (the edge line). The
+    novel deletion itself may hide DIRA06: the call stays open from one copy to two."""
+    s = _sample(annotate, [_het_deletion(first, last), f"{DIRA06} PASS GT 1/1"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert "the evidence allows anything from monoallelic to biallelic" in s["review_reasons"]
+    lines = [r for r in s["review_reasons"] if CALLED_AGAIN in r or AT_THE_EDGE in r]
+    if why is None:
+        assert lines == []
+    else:
+        assert len(lines) == 1 and why in lines[0], lines
+        if why == CALLED_AGAIN:
+            assert f"deletion {first}-{last} called again" in lines[0]
+    (row,) = [v for v in s["variants"] if v["dira_id"] == "DIRA06"]
+    assert (row["genotype"], row["zygosity"]) == ("1/1", zygosity)
+
+
+# -- alleles on a site's bases: more than two haplotypes hold is a contradiction ------------------
+
+DIRA03 = "113129613 AAC A"  # deletes 113129614-113129615
+
+
+@pytest.mark.parametrize(
+    ("rows", "call", "crowded", "review"),
+    [
+        # A symbolic duplication or inversion whose padding base is Q54X's: its extent is not
+        # written base by base, so it is not counted on Q54X's base (and it starts after it).
+        (
+            [
+                f"{Q54X} C T PASS GT 1/1",
+                f"{Q54X} C <DUP> PASS INFO=SVTYPE=DUP;END={Q54X + 80} GT 0/1",
+            ],
+            "biallelic",
+            False,
+            False,
+        ),
+        (
+            [
+                f"{Q54X} C T PASS GT 1/1",
+                f"{Q54X} C <INV> PASS INFO=SVTYPE=INV;END={Q54X + 80} GT 0/1",
+            ],
+            "biallelic",
+            False,
+            False,
+        ),
+        # Q54X 1/1 and C>A 0/1 at its base: three alleles on two haplotypes, also when the
+        # sample has another allele before them (an SNV of exon 2 off the site).
+        (
+            ["113129616 A G PASS GT 0/1", f"{Q54X} C T PASS GT 1/1", f"{Q54X} C A PASS GT 0/1"],
+            "indeterminate",
+            True,
+            True,
+        ),
+        # An insertion between two bases that DIRA06's (or DIRA03's) 1/1 deletes on both
+        # haplotypes: a third haplotype. In frame it is no loss of function of its own, and the
+        # call used to be a confident biallelic.
+        ([f"{DIRA06} PASS GT 1/1", "113131055 T TAAA PASS GT 0/1"], "indeterminate", True, True),
+        ([f"{DIRA03} PASS GT 1/1", "113129614 A AG PASS GT 0/1"], "indeterminate", True, True),
+        # An insertion at the deletion's edge (after its last base, before its first) sits
+        # beside it, on a haplotype that lacks the deleted bases: no contradiction (the
+        # frameshift insertion is reviewed as a novel loss of function, not counted).
+        ([f"{DIRA06} PASS GT 1/1", "113131064 C CG PASS GT 0/1"], "biallelic", False, True),
+        ([f"{DIRA03} PASS GT 1/1", "113129613 A AG PASS GT 0/1"], "biallelic", False, True),
+    ],
+)
+def test_an_allele_is_on_a_sites_bases_only_where_its_record_writes_them(
+    annotate, rows, call, crowded, review
+):
+    """Passing calls that put more alleles on a catalog site's bases than two haplotypes hold
+    contradict each other: indeterminate, with a review line naming them. An allele is on the
+    bases its record writes: a symbolic SV is on none of them, an insertion is on a site only
+    between two of the site's bases (inside a deletion), not at its edge."""
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == call
+    lines = [r for r in s["review_reasons"] if r.endswith("need more than two haplotypes")]
+    assert bool(lines) == crowded
+    if crowded:
+        assert "2 proven copies of it and " in lines[0]
+    assert s["needs_review"] is review
+
+
+# -- genotype patterns across the founder interval, for a cohort read as arrays --------------------
+
+
+def test_a_cohort_read_as_arrays_keeps_each_samples_deletion_pattern(annotate):
+    """From 100 samples on, a bgzipped and indexed cohort is read as arrays (each record's
+    distinct calls once, cohort_reader): the genotype pattern across the founder interval is
+    still each sample's own: no call inside while the flanks are called supports a homozygous
+    deletion; 12 homozygous calls and no heterozygous one, a hemizygous stretch; ordinary
+    samples have none. Each pattern is a review reason."""
+    named = {
+        k: v for k, v in PATTERNS.items() if not any(gt in ("0", "1") for gt in v)
+    }  # diploid GTs only
+    names = [*named, *(f"filler{i}" for i in range(100 - len(named)))]
+    gts = [named.get(name, PATTERNS["ordinary"]) for name in names]
+    positions = [FLANKS[0], *INSIDE, FLANKS[1]]
+    rows = [
+        f"{p} A G PASS GT {' '.join(sample_gts[k] for sample_gts in gts)}"
+        for k, p in enumerate(positions)
+    ]
+    report = annotate(vcf_text(names, rows))
+    expected = {
+        "homozygous_deletion": "(12 no-call records inside): supports a homozygous deletion",
+        "last_flank_missing": "(12 no-call records inside): supports a homozygous deletion",
+        "hemizygous_stretch": "12 homozygous and no heterozygous call across the 161 kb",
+        "called_then_missing": "",
+        "ordinary": "",
+        "nothing_called": "",
+        "phased_het_among_homozygous": "",
+        "het_then_homozygous": "",
+        "filler0": "",
+        "filler89": "",
+    }
+    for name, text in expected.items():
+        s = sample(report, name)
+        pattern = s["coverage"]["deletion_pattern"]
+        assert text in pattern if text else pattern == "", name
+        assert s["needs_review"] == bool(text), name
+
+
+# -- a cohort's samples called once per distinct evidence ----------------------------------------
+
+
+def test_samples_with_different_alleles_alike_called_are_called_apart(annotate):
+    """Two samples of one file, each with a heterozygous novel deletion of its own, called alike
+    (0/1, passing): the evidence is which allele each carries, not only how it is called. A's
+    deletion removes exon 3 (E77X and DIRA06 may be hidden: indeterminate); B's lies past the
+    gene and changes nothing (none, nothing to review)."""
+    rows = [
+        "113131000 N <DEL> PASS INFO=SVTYPE=DEL;END=113131100 GT 0/1 0/0",
+        "113135000 N <DEL> PASS INFO=SVTYPE=DEL;END=113135100 GT 0/0 0/1",
+    ]
+    report = annotate(vcf_text(["A", "B"], rows, header=SV_HEADER))
+    a, b = sample(report, "A"), sample(report, "B")
+    assert (a["dira_genotype"], a["needs_review"]) == ("indeterminate", True)
+    assert (b["dira_genotype"], b["needs_review"], b["review_reasons"]) == ("none", False, [])
+
+
+def test_a_cohorts_samples_keep_their_notes(annotate):
+    """In a file of several samples (called once per distinct evidence), a sample's notes are
+    its own call's: Q54X and E77X phased in trans in one set say so."""
+    rows = [
+        f"{Q54X} C T PASS GT:PS 1|0:5 0/0:.",
+        "113131068 G T PASS GT:PS 0|1:5 0/0:.",
+    ]
+    report = annotate(vcf_text(["A", "B"], rows))
+    a, b = sample(report, "A"), sample(report, "B")
+    assert a["dira_genotype"] == "biallelic"
+    assert a["notes"] == [
+        "pathogenic alleles in trans (phased, or one inside the other's deletion)"
+    ]
+    assert (b["dira_genotype"], b["notes"]) == ("none", [])
+
+
+# -- a phase conflict in a trio leaves the child's other notes -----------------------------------
+
+
+def test_a_phase_conflict_keeps_the_childs_other_notes(tmp_path, run):
+    """The child's reads put Q54X and E77X in cis, inheritance in trans: the phase is unknown
+    (biallelic_unphased), and the phase notes go; the child's other notes stay (here: the --sv
+    file has no column for the child)."""
+    ped = tmp_path / "trio.ped"
+    ped.write_text("fam1 kid dad mum 1 2\nfam1 dad 0 0 1 1\nfam1 mum 0 0 2 1\n")
+    fmt = "GT:GQ:DP:PS"
+    rows = [
+        f"{Q54X} C T PASS {fmt} 0|1:60:30:5 0/0:60:30:. 0/1:60:30:.",
+        f"113131068 G T PASS {fmt} 0|1:60:30:5 0/1:60:30:. 0/0:60:30:.",
+    ]
+    main = write_input(tmp_path, "main", vcf_text(["kid", "dad", "mum"], rows))
+    sv = write_input(tmp_path, "sv", vcf_text(["dad", "mum"], [], header=SV_HEADER))
+    result = run("annotate", main, "--sv", sv, "--ped", ped)
+    assert result.exit_code == 0, result.stderr
+    kid = sample(result.json(), "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert any(r.startswith("phase conflict") for r in kid["review_reasons"])
+    assert kid["notes"] == [f"no SV calls for this sample in {sv}"]
+
+
+# -- a homozygous call inside the child's heterozygous deletion, in a trio -----------------------
+
+
+@pytest.mark.parametrize(
+    ("dad", "mum", "call", "phase"),
+    [
+        # The father gives DIRA04, the mother E77X: inheritance agrees with the deletion.
+        (("0/1", "0/0"), ("0/0", "0/1"), "biallelic", "in trans by inheritance"),
+        # The father carries both, the mother neither: inheritance says both came from the
+        # father, the deletion says E77X lies on the other haplotype: the phase is unknown.
+        (("0/1", "0/1"), ("0/0", "0/0"), "biallelic_unphased", "phase conflict"),
+    ],
+)
+def test_a_childs_homozygous_call_inside_its_deletion_is_one_allele_for_inheritance(
+    tmp_path, annotate, dad, mum, call, phase
+):
+    """The child's E77X 1/1 inside its heterozygous DIRA04 is one copy (its row hemizygous): with
+    DIRA04, one pair of heterozygous alleles, which inheritance checks like any other pair."""
+    ped = tmp_path / "trio.ped"
+    ped.write_text("fam1 kid dad mum 1 2\nfam1 dad 0 0 1 1\nfam1 mum 0 0 2 1\n")
+    cells = [f"{gt}:60:30" for gt in ("0/1", dad[0], mum[0])]
+    founder = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000 GT:GQ:DP " + " ".join(cells)
+    cells = [f"{gt}:60:30" for gt in ("1/1", dad[1], mum[1])]
+    e77x = "113131068 G T PASS GT:GQ:DP " + " ".join(cells)
+    report = annotate(
+        vcf_text(["kid", "dad", "mum"], [founder, e77x], header=SV_HEADER), "--ped", ped
+    )
+    kid = sample(report, "kid")
+    assert kid["dira_genotype"] == call
+    said = [*kid["notes"], *kid["review_reasons"]]
+    assert any(phase in line and "DIRA01 and DIRA04" in line for line in said), said
+
+
+# -- a haploid no-call of a catalog allele -------------------------------------------------------
+
+
+def test_a_haploid_no_call_of_e77x_allows_two_copies(annotate):
+    """E77X's record with a second ALT equal to REF, the sample called 2 (haploid): that ALT
+    is no variant, so the call is a haploid no-call. On chr2 a haploid GT may hide a deletion of
+    the other copy, so the evidence allows anything up to biallelic, not only one copy."""
+    s = _sample(annotate, ["113131068 G T,G PASS GT 2"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"] == [
+        "DIRA01 site, record 2:113131068 (2 (ALT equals REF)): no-call",
+        "the evidence allows anything from none to biallelic",
+    ]
+
+
+# -- copies proven by phased records of one allele ------------------------------------------------
+
+FOUNDER = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000"  # DIRA04, two callers' records
+FOUNDER_INNER = "112960100 N <DEL> PASS INFO=SVTYPE=DEL;END=113139900"
+
+
+@pytest.mark.parametrize(("sets", "call"), [((5, 5), "biallelic"), ((5, 9), "monoallelic")])
+def test_phased_records_prove_two_copies_only_within_one_phase_set(annotate, sets, call):
+    """DIRA04 in two SV records phased 0|1 and 1|0: in one phase set they lie on both
+    haplotypes (biallelic); in two sets their phases are unrelated, and two records of one
+    deletion prove one copy, as unphased ones do (monoallelic)."""
+    rows = [f"{FOUNDER} GT:PS 0|1:{sets[0]}", f"{FOUNDER_INNER} GT:PS 1|0:{sets[1]}"]
+    s = _sample(annotate, rows)
+    assert (s["dira_genotype"], s["needs_review"]) == (call, False)
+
+
+def test_an_insertion_inside_a_homozygous_deletion_is_a_contradiction_in_a_cohort_too(annotate):
+    """The same as a cohort's sample (samples called once per distinct evidence): DIRA06 1/1 and
+    an in-frame insertion inside it are three haplotypes; a sample with DIRA06 1/1 alone is
+    biallelic."""
+    rows = [f"{DIRA06} PASS GT 1/1 1/1", "113131055 T TAAA PASS GT 0/1 0/0"]
+    report = annotate(vcf_text(["A", "B"], rows))
+    assert sample(report, "A")["dira_genotype"] == "indeterminate"
+    assert sample(report, "B")["dira_genotype"] == "biallelic"
