@@ -1,0 +1,220 @@
+"""Rules of catalog matching (match.py) that a mutant of the full mutmut run of 28 November
+changed with no test failing (`make mutate`, docs/mutation-testing.md, "Session 20"). Each test
+names the rule it pins.
+
+Records around positions the catalog leaves open use the SYNTHETIC reference of
+tests/reference.py (not IL1RN's real sequence); lab overlay rows are synthetic test rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import sample, shared_files, vcf_text
+from reference import synthetic_sequence, write_fasta
+from test_overlay import CATALOG, LAB_ROW, overlay
+
+from il1rn_annot.genome import GRCH37_OFFSET
+
+SV_HEADER = (
+    '##INFO=<ID=CIPOS,Number=2,Type=Integer,Description="CI around POS">',
+    '##INFO=<ID=CIEND,Number=2,Type=Integer,Description="CI around END">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+)
+
+
+@pytest.fixture(scope="session")
+def fasta(tmp_path_factory):
+    return shared_files(tmp_path_factory, "ref", write_fasta)
+
+
+def _sample(annotate, rows, *args, chrom="2", build="GRCh38"):
+    text = vcf_text(["s"], rows, chrom=chrom, build=build, header=SV_HEADER)
+    return sample(annotate(text, *args), "s")
+
+
+# -- a novel small allele is classified by its effect, read on the input's build ---------------
+
+#: Leu50's codon (c.148-150, 113129607-113129609) as the SYNTHETIC reference writes it: TTA.
+#: TTA>TAA is a stop; TTA>TTG keeps Leu.
+LEU50 = 113129607
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_a_novel_stop_is_read_on_the_inputs_build(annotate, build):
+    """A record that writes Leu50's whole codon and turns it into a stop is a novel loss of
+    function on either build: reviewed, and counted with --count-novel-lof. Read on GRCh38
+    coordinates, a GRCh37 record lies 757 kb from the gene and would change nothing."""
+    row = f"{LEU50} TTA TAA PASS GT 1/1"
+    s = _sample(annotate, [row], build=build)
+    (variant,) = s["variants"]
+    assert variant["consequence"] == "stop_gained"
+    assert variant["classification"] == "novel_predicted_lof"
+    assert variant["location"] == "exon 2"
+    assert s["dira_genotype"] == "none"
+    assert any("novel predicted loss-of-function" in r for r in s["review_reasons"])
+    assert _sample(annotate, [row], "--count-novel-lof", build=build)["dira_genotype"] == (
+        "biallelic"
+    )
+
+
+def test_the_reference_fasta_fixes_a_novel_stops_codon(annotate, fasta):
+    """c.149T>A written as a one-base SNV: without --fasta the codon's other bases are open
+    (a coding change of unknown effect, uncertain); with --fasta the reference gives TTA, so it
+    is a stop: a novel loss of function, reviewed."""
+    row = f"{LEU50 + 1} T A PASS GT 0/1"
+    assert "".join(synthetic_sequence()[p] for p in range(LEU50, LEU50 + 3)) == "TTA"
+    without = _sample(annotate, [row], chrom="chr2")
+    assert without["variants"][0]["classification"] == "uncertain"
+    s = _sample(annotate, [row], "--fasta", fasta, chrom="chr2")
+    (variant,) = s["variants"]
+    assert variant["consequence"] == "stop_gained"
+    assert variant["classification"] == "novel_predicted_lof"
+    assert s["needs_review"]
+
+
+def test_a_novel_change_that_keeps_the_protein_is_not_of_uncertain_significance(annotate):
+    """TTA>TTG keeps Leu50: a synonymous variant outside the catalog is listed as not in the
+    catalog, not as a variant of uncertain significance (which the summary lists apart)."""
+    s = _sample(annotate, [f"{LEU50} TTA TTG PASS GT 0/1"])
+    (variant,) = s["variants"]
+    assert variant["consequence"] == "synonymous_variant"
+    assert variant["classification"] == "not_in_catalog"
+    assert s["dira_genotype"] == "none"
+    assert not s["needs_review"]
+
+
+# -- a lab's own catalog row: matched as a bundled row, and the call says it rests on it ------
+
+
+def test_a_small_allele_matched_to_a_lab_row_says_so(annotate, tmp_path):
+    """c.229G>A, the lab's own row at E77X's site, called homozygous: the call counts it
+    (biallelic) and needs review naming the lab's overlay; the record carries its source."""
+    lab = overlay(tmp_path, LAB_ROW)
+    s = _sample(annotate, ["113131068 G A PASS GT 1/1"], "--catalog-overlay", lab)
+    assert s["dira_genotype"] == "biallelic"
+    assert s["needs_review"]
+    assert any("LAB-0001" in r and "lab's own catalog row" in r for r in s["review_reasons"])
+    (variant,) = s["variants"]
+    assert (variant["dira_id"], variant["catalog_source"]) == ("LAB-0001", "overlay")
+
+
+#: A synthetic lab row: one T inserted after c.156 (2:113129615, C, from DIRA03's context
+#: AACAA at 113129613), written as the catalog writes insertions (padding base first).
+LAB_INSERTION = {
+    **CATALOG.get("DIRA03").row,
+    "id": "LAB-0002",
+    "legacy_names": "family 7 private insertion",
+    "hgvs_c": "",
+    "hgvs_p": "",
+    "variant_type": "insertion",
+    "classification": "likely_pathogenic",
+    "classification_basis": "lab: segregates in family 7 (synthetic test row)",
+    "evidence_level": "derived_high",
+    "grch38_pos": "113129615",
+    "grch38_end": "113129615",
+    "grch38_ref": "C",
+    "grch38_alt": "CT",
+    "grch37_pos": str(113129615 + GRCH37_OFFSET),
+    "grch37_end": str(113129615 + GRCH37_OFFSET),
+    "grch37_ref": "C",
+    "grch37_alt": "CT",
+    "rsid": "",
+    "clinvar_id": "",
+    "clinvar_significance": "",
+    "pmids": "",
+    "sources": "lab report 2026-11 (synthetic)",
+}
+
+
+@pytest.mark.parametrize("alt", ["CT", "CN"])
+def test_a_lab_insertion_written_as_its_row_matches_it(annotate, tmp_path, alt):
+    """A lab row that inserts a base, and a record written exactly as the row: an exact match,
+    counted and reviewed as the lab's row. The comparison of the inserted bases reads past the
+    REF (no REF base to compare them with); an inserted N (a base the row leaves open) must
+    not break it either."""
+    row = {**LAB_INSERTION, "grch38_alt": alt, "grch37_alt": alt}
+    lab = overlay(tmp_path, row)
+    s = _sample(annotate, [f"113129615 C {alt} PASS GT 1/1"], "--catalog-overlay", lab)
+    (variant,) = s["variants"]
+    assert (variant["dira_id"], variant["match"]) == ("LAB-0002", "exact")
+    assert s["dira_genotype"] == "biallelic"
+    assert any("LAB-0002" in r and "lab's own catalog row" in r for r in s["review_reasons"])
+
+
+# -- REF bases: the reference's and the record's N ---------------------------------------------
+
+#: DIRA06 (c.213_227del): the bases it deletes; the catalog's context ends at 113131066, the
+#: base after it (113131067) is known only from --fasta (the SYNTHETIC reference).
+DIRA06_DELETED = "ATAGATGTGGTACCC"
+AFTER_CONTEXT = 113131067
+
+
+def test_a_fasta_base_at_a_records_last_ref_base_stops_a_catalog_match(annotate, fasta):
+    """DIRA06 written with three bases after it, the last one (113131067, past the catalog's
+    context) not the reference's: the record is not on this reference, so it names no catalog
+    allele (indeterminate). With the reference's own base it is DIRA06 (biallelic)."""
+    base = synthetic_sequence()[AFTER_CONTEXT]
+    wrong = next(b for b in "ACGT" if b != base)
+
+    def row(last: str) -> str:
+        return f"113131049 G{DIRA06_DELETED}AT{last} GAT{last} PASS GT 1/1"
+
+    s = _sample(annotate, [row(base)], "--fasta", fasta, chrom="chr2")
+    assert [v["dira_id"] for v in s["variants"]] == ["DIRA06"]
+    assert s["dira_genotype"] == "biallelic"
+    s = _sample(annotate, [row(wrong)], "--fasta", fasta, chrom="chr2")
+    assert [v["dira_id"] for v in s["variants"]] == [None]
+    assert s["dira_genotype"] == "indeterminate"
+
+
+def test_a_ref_n_second_in_a_record_over_a_catalog_site_proves_nothing(annotate):
+    """An MNV whose REF is NN over 113131067-113131068: its second base is E77X's (G in the
+    catalog). The record does not say what it changes there, so E77X is open: indeterminate,
+    with the ref_unknown review line naming the record."""
+    s = _sample(annotate, ["113131067 NN AA PASS GT 0/1"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert any(
+        r.startswith("DIRA01 site") and "has REF N over the catalog allele's bases" in r
+        for r in s["review_reasons"]
+    )
+    (variant,) = s["variants"]
+    assert any(w.startswith("ref_unknown") for w in variant["warnings"])
+
+
+# -- a breakend's far end: its uncertainty when the mate record is not in the file ------------
+
+#: DIRA11: published breakpoints (GRCh38, first and last deleted base), matched within one base
+#: widened by CIPOS/CIEND.
+DIRA11_FIRST, DIRA11_LAST = 113107434, 113129650
+
+
+def _left_breakend(last: int, info: str = "") -> str:
+    """The left breakend of a deletion of DIRA11_FIRST..``last`` whose mate is not in the file."""
+    return f"{DIRA11_FIRST - 1} N N[2:{last + 1}[ PASS INFO=SVTYPE=BND{info} GT 1/1"
+
+
+@pytest.mark.parametrize(
+    ("last", "info", "dira11"),
+    [
+        (DIRA11_LAST - 1, "", True),  # precise: within the one base of slack
+        (DIRA11_LAST - 2, "", False),  # precise, two bases short: no uncertainty reaches it
+        (DIRA11_LAST + 5, ";CIPOS=-5,0", True),  # the far end takes CIPOS both ways: -5,5
+        (DIRA11_LAST + 5, ";CIPOS=0,5", True),
+        (DIRA11_LAST + 7, ";CIPOS=-5,0", False),
+    ],
+)
+def test_a_lone_breakends_far_end_is_as_uncertain_as_its_cipos_both_ways(
+    annotate, last, info, dira11
+):
+    """A homozygous deletion written as one breakend (its mate record absent): the far end's
+    uncertainty is this record's CIPOS taken both ways (Manta mirrors it between mates), and a
+    precise breakend's is none. DIRA11 (biallelic) when the far end may lie within a base of the
+    published one; else a novel deletion of exon 1 (indeterminate)."""
+    s = _sample(annotate, [_left_breakend(last, info)])
+    (variant,) = s["variants"]
+    if dira11:
+        assert variant["dira_id"] == "DIRA11"
+        assert s["dira_genotype"] == "biallelic"
+    else:
+        assert variant["dira_id"] is None
+        assert s["dira_genotype"] == "indeterminate"
