@@ -98,8 +98,9 @@ def test_a_small_allele_matched_to_a_lab_row_says_so(annotate, tmp_path):
     assert (variant["dira_id"], variant["catalog_source"]) == ("LAB-0001", "overlay")
 
 
-#: A synthetic lab row: one T inserted after c.156 (2:113129615, C, from DIRA03's context
-#: AACAA at 113129613), written as the catalog writes insertions (padding base first).
+#: A synthetic lab row: bases inserted after a C the catalog knows (2:113129615, c.156, from
+#: DIRA03's context AACAA at 113129613; or 2:113127700, DIRA10's REF), written as the catalog
+#: writes insertions (padding base first).
 LAB_INSERTION = {
     **CATALOG.get("DIRA03").row,
     "id": "LAB-0002",
@@ -118,6 +119,8 @@ LAB_INSERTION = {
     "grch37_end": str(113129615 + GRCH37_OFFSET),
     "grch37_ref": "C",
     "grch37_alt": "CT",
+    "ref_context_grch38": "",
+    "ref_context_grch37": "",
     "rsid": "",
     "clinvar_id": "",
     "clinvar_significance": "",
@@ -126,19 +129,31 @@ LAB_INSERTION = {
 }
 
 
-@pytest.mark.parametrize("alt", ["CT", "CN"])
-def test_a_lab_insertion_written_as_its_row_matches_it(annotate, tmp_path, alt):
-    """A lab row that inserts a base, and a record written exactly as the row: an exact match,
+@pytest.mark.parametrize(
+    ("where", "alt"),
+    [
+        (113129615, "CT"),  # a frameshift
+        (113129615, "CN"),  # an inserted base the row leaves open (N)
+        (113127700, "CTTT"),  # after c.76 (DIRA10's C): without --fasta, in frame or a stop
+    ],
+)
+def test_a_lab_insertion_written_as_its_row_matches_it(annotate, tmp_path, where, alt):
+    """A lab row that inserts bases, and a record written exactly as the row: an exact match,
     counted and reviewed as the lab's row. The comparison of the inserted bases reads past the
-    REF (no REF base to compare them with); an inserted N (a base the row leaves open) must
-    not break it either."""
-    row = {**LAB_INSERTION, "grch38_alt": alt, "grch37_alt": alt}
+    REF (no REF base to compare them with), and an inserted N (a base the row leaves open) must
+    not break it; a catalog allele whose consequence stays open without --fasta keeps it (only
+    a curated nonsense name closes an open codon)."""
+    at = {"grch38_pos": str(where), "grch38_end": str(where)}
+    at |= {"grch37_pos": str(where + GRCH37_OFFSET), "grch37_end": str(where + GRCH37_OFFSET)}
+    row = {**LAB_INSERTION, **at, "grch38_alt": alt, "grch37_alt": alt}
     lab = overlay(tmp_path, row)
-    s = _sample(annotate, [f"113129615 C {alt} PASS GT 1/1"], "--catalog-overlay", lab)
+    s = _sample(annotate, [f"{where} C {alt} PASS GT 1/1"], "--catalog-overlay", lab)
     (variant,) = s["variants"]
     assert (variant["dira_id"], variant["match"]) == ("LAB-0002", "exact")
     assert s["dira_genotype"] == "biallelic"
     assert any("LAB-0002" in r and "lab's own catalog row" in r for r in s["review_reasons"])
+    if alt == "CTTT":
+        assert variant["consequence"] == "coding_sequence_variant"
 
 
 # -- REF bases: the reference's and the record's N ---------------------------------------------
