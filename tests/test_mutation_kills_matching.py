@@ -203,33 +203,61 @@ def test_a_ref_n_second_in_a_record_over_a_catalog_site_proves_nothing(annotate)
 DIRA11_FIRST, DIRA11_LAST = 113107434, 113129650
 
 
-def _left_breakend(last: int, info: str = "") -> str:
-    """The left breakend of a deletion of DIRA11_FIRST..``last`` whose mate is not in the file."""
-    return f"{DIRA11_FIRST - 1} N N[2:{last + 1}[ PASS INFO=SVTYPE=BND{info} GT 1/1"
+def _breakends(last: int, info: str = "", mate: str | None = None) -> list[str]:
+    """A deletion of DIRA11_FIRST..``last`` as its left breakend (``info`` added to its INFO),
+    and its right breakend with CIPOS ``mate`` (None: the mate record is not in the file)."""
+    rows = [f"{DIRA11_FIRST - 1} N N[2:{last + 1}[ PASS INFO=SVTYPE=BND{info} GT 1/1"]
+    if mate is not None:
+        rows.append(
+            f"{last + 1} N ]2:{DIRA11_FIRST - 1}]N PASS INFO=SVTYPE=BND;CIPOS={mate} GT 1/1"
+        )
+    return rows
 
 
 @pytest.mark.parametrize(
-    ("last", "info", "dira11"),
+    ("last", "info", "mate", "dira11"),
     [
-        (DIRA11_LAST - 1, "", True),  # precise: within the one base of slack
-        (DIRA11_LAST - 2, "", False),  # precise, two bases short: no uncertainty reaches it
-        (DIRA11_LAST + 5, ";CIPOS=-5,0", True),  # the far end takes CIPOS both ways: -5,5
-        (DIRA11_LAST + 5, ";CIPOS=0,5", True),
-        (DIRA11_LAST + 7, ";CIPOS=-5,0", False),
+        (DIRA11_LAST - 1, "", None, True),  # precise: within the one base of slack
+        (DIRA11_LAST - 2, "", None, False),  # precise, two bases short: nothing reaches it
+        (DIRA11_LAST + 5, ";CIPOS=-5,0", None, True),  # the far end takes CIPOS both ways
+        (DIRA11_LAST + 5, ";CIPOS=0,5", None, True),
+        (DIRA11_LAST + 7, ";CIPOS=-5,0", None, False),
+        # The mate's own CIPOS and this record's CIEND, always with the called end itself:
+        (DIRA11_LAST + 1, ";CIEND=3,10", "2,10", True),  # 2..10 bases out, or 0
+        (DIRA11_LAST - 1, ";CIEND=-10,-3", "-10,-2", True),  # 2..10 bases in, or 0
     ],
 )
-def test_a_lone_breakends_far_end_is_as_uncertain_as_its_cipos_both_ways(
-    annotate, last, info, dira11
-):
-    """A homozygous deletion written as one breakend (its mate record absent): the far end's
-    uncertainty is this record's CIPOS taken both ways (Manta mirrors it between mates), and a
+def test_a_breakends_far_end_is_as_uncertain_as_its_mate_says(annotate, last, info, mate, dira11):
+    """A homozygous deletion written as breakends. The far end's uncertainty is the mate
+    record's CIPOS, or, without the mate in the file, this record's CIPOS taken both ways (Manta
+    mirrors it between mates), widened by a CIEND; it always includes the called end, and a
     precise breakend's is none. DIRA11 (biallelic) when the far end may lie within a base of the
     published one; else a novel deletion of exon 1 (indeterminate)."""
-    s = _sample(annotate, [_left_breakend(last, info)])
-    (variant,) = s["variants"]
+    s = _sample(annotate, _breakends(last, info, mate))
+    variant = next(v for v in s["variants"] if v["location"] != "mate breakend of a deletion")
     if dira11:
         assert variant["dira_id"] == "DIRA11"
         assert s["dira_genotype"] == "biallelic"
     else:
         assert variant["dira_id"] is None
         assert s["dira_genotype"] == "indeterminate"
+
+
+#: DIRA07 (c.396del, low confidence): the catalog writes its padding base 113132730 as N and
+#: deletes the C after it, in the run 113132731-113132733 (context GGNCCCA from 113132728);
+#: the SYNTHETIC reference has C at 113132730, which makes the run CCCC.
+DIRA07_PAD = 113132730
+
+
+def test_a_deleted_n_that_the_fasta_and_the_catalog_leave_to_each_other(annotate, fasta):
+    """A record that deletes 113132730 writing its REF base as N, where the catalog also has N:
+    with --fasta the reference's C there makes it the same CCCC>CCC as DIRA07 (a match, and
+    the call rests on DIRA07 for review); without --fasta nothing proves that base a C."""
+    assert synthetic_sequence()[DIRA07_PAD] == "C"
+    row = f"{DIRA07_PAD - 1} GN G PASS GT 1/1"
+    s = _sample(annotate, [row], "--fasta", fasta, chrom="chr2")
+    (variant,) = s["variants"]
+    assert (variant["dira_id"], variant["match"]) == ("DIRA07", "normalized")
+    assert any(r.startswith("call rests on DIRA07") for r in s["review_reasons"])
+    without = _sample(annotate, [row], chrom="chr2")
+    assert [v["dira_id"] for v in without["variants"]] == [None]
