@@ -8,9 +8,12 @@ tests/reference.py (not IL1RN's real sequence); lab overlay rows are synthetic t
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pysam
 import pytest
 from conftest import sample, shared_files, vcf_text
-from reference import synthetic_sequence, write_fasta
+from reference import SLICE_END, SLICE_START, synthetic_sequence, write_fasta
 from test_overlay import CATALOG, LAB_ROW, overlay
 
 from il1rn_annot.genome import GRCH37_OFFSET
@@ -25,6 +28,26 @@ SV_HEADER = (
 @pytest.fixture(scope="session")
 def fasta(tmp_path_factory):
     return shared_files(tmp_path_factory, "ref", write_fasta)
+
+
+def _masked_fasta(directory: Path) -> Path:
+    """The synthetic reference with 113131067 masked as X (as RepeatMasker -x masks repeats):
+    plain FASTA with its .fai."""
+    bases = {**synthetic_sequence(), AFTER_CONTEXT: "X"}
+    path = directory / "synthetic_chr2_masked.fa"
+    with path.open("w") as fh:
+        fh.write(">chr2 SYNTHETIC test sequence, not GRCh38, one base masked as X\n")
+        full, rest = divmod(SLICE_START - 1, 100)
+        fh.write(("N" * 100 + "\n") * full)
+        seq = "N" * rest + "".join(bases[p] for p in range(SLICE_START, SLICE_END + 1))
+        fh.writelines(seq[i : i + 100] + "\n" for i in range(0, len(seq), 100))
+    pysam.faidx(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def masked_fasta(tmp_path_factory):
+    return shared_files(tmp_path_factory, "ref-masked-x", _masked_fasta)
 
 
 def _sample(annotate, rows, *args, chrom="2", build="GRCh38"):
@@ -180,6 +203,16 @@ def test_a_fasta_base_at_a_records_last_ref_base_stops_a_catalog_match(annotate,
     s = _sample(annotate, [row(wrong)], "--fasta", fasta, chrom="chr2")
     assert [v["dira_id"] for v in s["variants"]] == [None]
     assert s["dira_genotype"] == "indeterminate"
+
+
+def test_a_fasta_base_masked_as_x_proves_nothing(annotate, masked_fasta):
+    """A FASTA that masks 113131067 as X: like N, an unknown base, so it contradicts no REF:
+    DIRA06 written with a base of its own there is still DIRA06 (biallelic)."""
+    wrong = next(b for b in "ACGT" if b != synthetic_sequence()[AFTER_CONTEXT])
+    row = f"113131049 G{DIRA06_DELETED}AT{wrong} GAT{wrong} PASS GT 1/1"
+    s = _sample(annotate, [row], "--fasta", masked_fasta, chrom="chr2")
+    assert [v["dira_id"] for v in s["variants"]] == ["DIRA06"]
+    assert s["dira_genotype"] == "biallelic"
 
 
 def test_a_ref_n_second_in_a_record_over_a_catalog_site_proves_nothing(annotate):
