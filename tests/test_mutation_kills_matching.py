@@ -294,3 +294,20 @@ def test_a_deleted_n_that_the_fasta_and_the_catalog_leave_to_each_other(annotate
     assert any(r.startswith("call rests on DIRA07") for r in s["review_reasons"])
     without = _sample(annotate, [row], chrom="chr2")
     assert [v["dira_id"] for v in without["variants"]] == [None]
+
+
+# -- which symbolic ALTs are copy-number losses ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("alt", "gt", "call"), [("<CN1>", "0/1", "monoallelic"), ("<CN0>", "1/1", "biallelic")]
+)
+def test_a_copy_number_of_one_or_none_over_the_founder_interval_is_dira04(annotate, alt, gt, call):
+    """A CNV caller's <CN1> (one copy left) or <CN0> (none) over a 180-kb interval that contains
+    DIRA04's gene-content interval: a deletion, named DIRA04; one copy lost is a carrier."""
+    header = (f'##ALT=<ID={alt[1:-1]},Description="Copy number {alt[3]}">',)
+    row = f"112960000 N {alt} PASS INFO=SVTYPE=CNV;END=113140000 GT {gt}"
+    s = sample(annotate(vcf_text(["s"], [row], header=header)), "s")
+    (variant,) = s["variants"]
+    assert variant["dira_id"] == "DIRA04"
+    assert s["dira_genotype"] == call
