@@ -205,6 +205,27 @@ def test_a_fasta_base_at_a_records_last_ref_base_stops_a_catalog_match(annotate,
     assert s["dira_genotype"] == "indeterminate"
 
 
+#: CTRL08 (c.318+59A>T, intron 3), a known benign SNV of the non-DIRA table.
+CTRL08 = 113131216
+
+
+def test_a_fasta_base_that_contradicts_the_record_stops_a_non_dira_match(annotate, fasta):
+    """CTRL08 written with the base before it: with the reference's own base it is CTRL08
+    (known benign); with another base the record is not on this reference (--fasta), so it is
+    no known allele, only a variant not in the catalog."""
+    base = synthetic_sequence()[CTRL08 - 1]
+    wrong = next(b for b in "ACGT" if b != base)
+
+    def variant(before: str) -> dict:
+        row = f"{CTRL08 - 1} {before}A {before}T PASS GT 0/1"
+        (found,) = _sample(annotate, [row], "--fasta", fasta, chrom="chr2")["variants"]
+        return found
+
+    right, off = variant(base), variant(wrong)
+    assert (right["non_dira_id"], right["classification"]) == ("CTRL08", "known_benign")
+    assert (off["non_dira_id"], off["classification"]) == (None, "not_in_catalog")
+
+
 def test_a_fasta_base_masked_as_x_proves_nothing(annotate, masked_fasta):
     """A FASTA that masks 113131067 as X: like N, an unknown base, so it contradicts no REF:
     DIRA06 written with a base of its own there is still DIRA06 (biallelic)."""
