@@ -338,19 +338,23 @@ def test_a_copy_number_of_one_or_none_over_the_founder_interval_is_dira04(annota
 
 
 @pytest.mark.parametrize(
-    ("joined_to", "classification", "consequence"),
+    ("joined_to", "classification", "consequence", "call"),
     [
-        (113132741, "uncertain", "feature_truncation"),  # the next base: no base left out
-        (113132742, "novel_predicted_lof", "frameshift_variant"),  # one base (113132741) left out
+        # the next base: no base left out
+        (113132741, "uncertain", "feature_truncation", "indeterminate"),
+        # one base (113132741) left out
+        (113132742, "novel_predicted_lof", "frameshift_variant", "none"),
     ],
 )
 def test_a_breakend_joined_to_the_next_base_deletes_nothing(
-    annotate, joined_to, classification, consequence
+    annotate, joined_to, classification, consequence, call
 ):
     """A breakend in coding exon 4 joined to the next base leaves no base out: not a deletion
     but a junction (a rearrangement that may disrupt IL1RN, reviewed). Joined one base further,
-    it is the deletion of that base: a frameshift, a novel loss of function."""
+    it is the deletion of that base: a frameshift, a novel loss of function (reviewed, counted
+    only with --count-novel-lof)."""
     s = _sample(annotate, [f"113132740 N N[2:{joined_to}[ PASS INFO=SVTYPE=BND GT 0/1"])
     (variant,) = s["variants"]
     assert (variant["classification"], variant["consequence"]) == (classification, consequence)
+    assert s["dira_genotype"] == call
     assert s["needs_review"]
