@@ -338,23 +338,46 @@ def test_a_copy_number_of_one_or_none_over_the_founder_interval_is_dira04(annota
 
 
 @pytest.mark.parametrize(
-    ("joined_to", "classification", "consequence", "call"),
+    ("row", "classification", "consequence", "call"),
     [
-        # the next base: no base left out
-        (113132741, "uncertain", "feature_truncation", "indeterminate"),
+        # joined to the next base: no base left out
+        ("113132740 N N[2:113132741[", "uncertain", "feature_truncation", "indeterminate"),
+        ("113132741 N ]2:113132740]N", "uncertain", "feature_truncation", "indeterminate"),
         # one base (113132741) left out
-        (113132742, "novel_predicted_lof", "frameshift_variant", "none"),
+        ("113132740 N N[2:113132742[", "novel_predicted_lof", "frameshift_variant", "none"),
+        ("113132742 N ]2:113132740]N", "novel_predicted_lof", "frameshift_variant", "none"),
     ],
 )
 def test_a_breakend_joined_to_the_next_base_deletes_nothing(
-    annotate, joined_to, classification, consequence, call
+    annotate, row, classification, consequence, call
 ):
-    """A breakend in coding exon 4 joined to the next base leaves no base out: not a deletion
+    """A breakend in coding exon 4 joined to the next base (or, written from the right, to the
+    base before) leaves no base out: not a deletion
     but a junction (a rearrangement that may disrupt IL1RN, reviewed). Joined one base further,
     it is the deletion of that base: a frameshift, a novel loss of function (reviewed, counted
     only with --count-novel-lof)."""
-    s = _sample(annotate, [f"113132740 N N[2:{joined_to}[ PASS INFO=SVTYPE=BND GT 0/1"])
+    s = _sample(annotate, [f"{row} PASS INFO=SVTYPE=BND GT 0/1"])
     (variant,) = s["variants"]
     assert (variant["classification"], variant["consequence"]) == (classification, consequence)
     assert s["dira_genotype"] == call
     assert s["needs_review"]
+
+
+@pytest.mark.parametrize(
+    ("last", "info", "dira11"),
+    [(DIRA11_LAST, "", True), (DIRA11_LAST + 3, ";CIPOS=-5,0", True), (DIRA11_LAST + 3, "", False)],
+)
+def test_a_lone_right_breakend_describes_its_deletion(annotate, last, info, dira11):
+    """The right breakend of a deletion of DIRA11_FIRST..``last`` alone in the file (its mate
+    outside it): it describes the deletion, its CIPOS the uncertainty of the end it sits on and,
+    both ways, of the far one. DIRA11 (biallelic) when the ends may lie within a base of the
+    published ones; else a novel deletion of exon 1 (indeterminate)."""
+    row = f"{last + 1} N ]2:{DIRA11_FIRST - 1}]N PASS INFO=SVTYPE=BND{info} GT 1/1"
+    s = _sample(annotate, [row])
+    (variant,) = s["variants"]
+    if dira11:
+        assert variant["dira_id"] == "DIRA11"
+        assert s["dira_genotype"] == "biallelic"
+    else:
+        assert variant["dira_id"] is None
+        assert s["dira_genotype"] == "indeterminate"
