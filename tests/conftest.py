@@ -260,6 +260,7 @@ _FIRST = (
     "test_mutation_kills_match.py",
     "test_mutation_kills_evidence.py",
     "test_mutation_kills_rules.py",
+    "test_mutation_kills_matching.py",
     "test_genotype.py",
 )
 _SLOW_FIXTURES = {"fasta", "files", "cram", "bams", "partial_bams"}
