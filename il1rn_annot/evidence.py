@@ -49,6 +49,7 @@ class Site:
     entry: CatalogEntry
     start: int
     end: int
+    ref: str = ""  # the catalog's reference bases from ``start`` on (N: a base it leaves open)
 
     def overlaps(self, span: tuple[int, int]) -> bool:
         return span[0] <= self.end and span[1] >= self.start
@@ -333,6 +334,20 @@ def _spanned(
     return [Evidence(site.entry.id, record, call, None, 0, unseen, why, always=True)]
 
 
+def _ref_against_site(record: VariantRecord, site: Site) -> str:
+    """Where the record's REF contradicts the catalog's reference bases at the site, in words;
+    "" where it agrees (or either leaves the base open as N)."""
+    ref = record.ref.upper()
+    for p in range(max(site.start, record.pos), min(site.end, record.pos + len(ref) - 1) + 1):
+        mine, known = ref[p - record.pos], site.ref[p - site.start : p - site.start + 1].upper()
+        if known and "N" not in (mine, known) and mine != known:
+            return (
+                f"the record's REF has {mine} at {p} where the reference has {known}: a "
+                "misplaced or damaged record proves nothing about the site"
+            )
+    return ""
+
+
 def _other_record(
     site: Site, record: VariantRecord, call: SampleCall, thresholds: Thresholds
 ) -> list[Evidence]:
@@ -363,5 +378,10 @@ def _other_record(
                 Evidence(dira_id, record, call, None, 0, 2,
                          "reference call fails " + ", ".join(flags))
             ]  # fmt: skip
+        wrong = _ref_against_site(record, site)
+        if wrong:
+            # A record whose REF is not the reference there is misplaced or damaged (match's
+            # ref_mismatch warns of it): its reference call proves nothing about the site.
+            return [Evidence(dira_id, record, call, None, 0, 2, wrong)]
         return [Evidence(dira_id, record, call, None, 0, 0, reference=True)]
     return []  # another ALT called: handled with the alleles (could_hide) or irrelevant

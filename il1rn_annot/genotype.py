@@ -356,7 +356,7 @@ def catalog_sites(catalog: Catalog, build: str) -> tuple[Site, ...]:
         locus = entry.locus(build)
         if entry.counts and locus is not None:
             start, ref, _ = minimal(locus.allele)
-            sites.append(Site(entry, start, start + max(len(ref), 1) - 1))
+            sites.append(Site(entry, start, start + max(len(ref), 1) - 1, ref))
     _SITES[key] = (catalog, tuple(sites))  # the catalog is kept: its id is never reused
     return _SITES[key][1]
 

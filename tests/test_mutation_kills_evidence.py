@@ -58,6 +58,24 @@ def test_another_alleles_passing_reference_call_proves_the_site_reference(annota
     assert "DIRA01" in s["coverage"]["sites_called"]
 
 
+@pytest.mark.parametrize("ref", ["A", "X"])
+def test_a_reference_call_whose_ref_is_not_the_reference_proves_nothing(annotate, ref):
+    """A passing 0/0 record at E77X's base whose REF is not the G the catalog confirms there
+    (another base, or no base at all) is misplaced or damaged: it leaves E77X open (it used to
+    prove the site reference: `none`, nothing to review). Lower case is the same base."""
+    s = _sample(annotate, [f"{E77X_SITE} {ref} T PASS GT 0/0"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert (
+        f"DIRA01 site, record 2:{E77X_SITE} (0/0): the record's REF has {ref} at {E77X_SITE} "
+        "where the reference has G: a misplaced or damaged record proves nothing about the site"
+        in s["review_reasons"]
+    )
+    assert _range(s) == ["the evidence allows anything from none to biallelic"]
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+    lower = _sample(annotate, [f"{E77X_SITE} g a PASS GT 0/0"])
+    assert (lower["dira_genotype"], lower["needs_review"]) == ("none", False)
+
+
 def test_a_reference_block_that_states_no_quality_proves_no_copy(annotate):
     """A gVCF reference block over E77X (its REF G is DIRA06's context base) with neither GQ nor
     DP proves nothing there: the site is open, and the review line says why. A site the gVCF
@@ -249,7 +267,8 @@ GOOD = "GT:GQ:DP 0/0:99:30"
 
 
 def _block(first: int, last: int) -> str:
-    return f"{first} A <NON_REF> PASS INFO=END={last} {GOOD}"
+    ref = "G" if first == E77X_SITE else "A"  # the base the catalog confirms at E77X, else any
+    return f"{first} {ref} <NON_REF> PASS INFO=END={last} {GOOD}"
 
 
 @pytest.mark.parametrize(

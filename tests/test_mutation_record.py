@@ -4,8 +4,9 @@ verdict and a reason, and each `killed` row names a test that exists."""
 
 import csv
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "docs" / "mutation-survivors.tsv"
