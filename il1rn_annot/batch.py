@@ -315,6 +315,8 @@ def run_batch(
     tasks = [t if isinstance(t, Task) else Task(t, stem(t), options) for t in inputs]
     result = BatchResult(total=len(tasks))
     suffix = SUFFIXES[fmt]
+    from il1rn_annot.pipeline import collector_paused
+
     state = None
     splitter = None
     if output_dir is not None:
@@ -360,8 +362,6 @@ def run_batch(
                     _resume_one(task, entry, sinks)
                     result.skipped += 1
                 else:
-                    from il1rn_annot.pipeline import collector_paused
-
                     # Until the report is written and let go: the collector then looks only
                     # at what is left (pipeline.collector_paused).
                     with collector_paused():
