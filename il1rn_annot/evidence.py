@@ -336,11 +336,11 @@ def _spanned(
 
 def _ref_against_site(record: VariantRecord, site: Site) -> str:
     """Where the record's REF contradicts the catalog's reference bases at the site, in words;
-    "" where it agrees (or either leaves the base open as N)."""
+    "" where it agrees or the catalog leaves the base open (a REF N is met before this)."""
     ref = record.ref.upper()
     for p in range(max(site.start, record.pos), min(site.end, record.pos + len(ref) - 1) + 1):
         mine, known = ref[p - record.pos], site.ref[p - site.start : p - site.start + 1].upper()
-        if known and "N" not in (mine, known) and mine != known:
+        if known not in ("", "N") and mine != known:
             return (
                 f"the record's REF has {mine} at {p} where the reference has {known}: a "
                 "misplaced or damaged record proves nothing about the site"
@@ -369,7 +369,13 @@ def _other_record(
         ]  # fmt: skip
     if all(a == 0 for a in call.alleles):
         if ref_n_over(record, site.start, site.end):
-            return []  # REF N: the site stays open (match.REF_UNKNOWN warns of the record)
+            # Called against a reference that does not know the base (match.REF_UNKNOWN warns
+            # of the record): it proves nothing, and a VCF's silence would prove reference.
+            return [
+                Evidence(dira_id, record, call, None, 0, 2,
+                         "the record's REF has N (an unknown base) over the site: its "
+                         "reference call proves nothing about the site")
+            ]  # fmt: skip
         flags = sample_flags(call, thresholds)
         if unmeasured_block(record, call):
             flags.append("a reference block without GQ or depth")

@@ -76,6 +76,22 @@ def test_a_reference_call_whose_ref_is_not_the_reference_proves_nothing(annotate
     assert (lower["dira_genotype"], lower["needs_review"]) == ("none", False)
 
 
+@pytest.mark.parametrize("ref", ["N", "n", "TN"])
+def test_a_reference_call_with_an_unknown_base_at_the_site_proves_nothing(annotate, ref):
+    """A passing 0/0 record whose REF has N at E77X's G was called against a reference that
+    does not know the base: it leaves E77X open. It used to prove nothing and leave the site
+    open, which in a VCF (not a gVCF) is read as reference: `none`, nothing to review. Found
+    through mutants 29 and 30 of `_ref_against_site`, which the N check before it made dead."""
+    pos = E77X_SITE - len(ref) + 1
+    s = _sample(annotate, [f"{pos} {ref} . PASS GT 0/0"])
+    assert s["dira_genotype"] == "indeterminate"
+    assert (
+        f"DIRA01 site, record 2:{pos} (0/0): the record's REF has N (an unknown base) over the "
+        "site: its reference call proves nothing about the site"
+    ) in s["review_reasons"]
+    assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+
+
 def test_a_reference_block_that_states_no_quality_proves_no_copy(annotate):
     """A gVCF reference block over E77X (its REF G is DIRA06's context base) with neither GQ nor
     DP proves nothing there: the site is open, and the review line says why. A site the gVCF

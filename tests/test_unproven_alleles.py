@@ -224,6 +224,7 @@ def test_ref_n_is_a_report_warning_and_proves_no_reference(annotate):
     a = sample(report, "A")
     assert "DIRA01" not in a["coverage"]["sites_called"]  # a 0/0 of REF N proves no base
     assert "DIRA01" in a["coverage"]["sites_not_assessed"]
+    assert a["dira_genotype"] == "indeterminate"  # it was `none`, nothing to review
     assert sample(report, "B")["dira_genotype"] == "indeterminate"
 
 
