@@ -337,6 +337,41 @@ PATTERNS = {
     "haploid_reference": ["0/1", *["0"] * 12, "0/1"],
 }
 
+#: What each diploid pattern's sample says (its deletion_pattern, a review reason when not "").
+EXPECTED_PATTERNS = {
+    "homozygous_deletion": "(12 no-call records inside): supports a homozygous deletion",
+    "last_flank_missing": "(12 no-call records inside): supports a homozygous deletion",
+    "hemizygous_stretch": "12 homozygous and no heterozygous call across the 161 kb",
+    "called_then_missing": "",
+    "ordinary": "",
+    "nothing_called": "",
+    "phased_het_among_homozygous": "",
+    "het_then_homozygous": "",
+}
+
+
+def annotate_patterns(annotate, patterns: dict[str, list[str]], n_samples: int) -> dict:
+    """The report of a cohort of ``n_samples``: one sample per pattern, the rest ordinary
+    (``filler0``...), with a record at each flank and inside the founder interval."""
+    names = [*patterns, *(f"filler{i}" for i in range(n_samples - len(patterns)))]
+    gts = [patterns.get(name, PATTERNS["ordinary"]) for name in names]
+    positions = [FLANKS[0], *INSIDE, FLANKS[1]]
+    rows = [
+        f"{p} A G PASS GT {' '.join(sample_gts[k] for sample_gts in gts)}"
+        for k, p in enumerate(positions)
+    ]
+    return annotate(vcf_text(names, rows))
+
+
+def assert_patterns(report: dict, expected: dict[str, str]) -> None:
+    """Each named sample's deletion pattern holds its text (or is empty), and is its only
+    review reason."""
+    for name, text in expected.items():
+        s = sample(report, name)
+        pattern = s["coverage"]["deletion_pattern"]
+        assert text in pattern if text else pattern == "", name
+        assert s["needs_review"] == bool(text), name
+
 
 @pytest.mark.parametrize("n_samples", [len(PATTERNS), 32])
 def test_a_cohorts_deletion_patterns_are_each_samples_own(annotate, n_samples):
@@ -347,31 +382,15 @@ def test_a_cohorts_deletion_patterns_are_each_samples_own(annotate, n_samples):
     call, says nothing, as does a file with no call at all, or a phased heterozygous call
     (1|0) or one before them (0/1). A haploid ALT call is homozygous, a haploid reference call
     is not. Each pattern is a review reason."""
-    names = [*PATTERNS, *(f"filler{i}" for i in range(n_samples - len(PATTERNS)))]
-    gts = [PATTERNS.get(name, PATTERNS["ordinary"]) for name in names]
-    positions = [FLANKS[0], *INSIDE, FLANKS[1]]
-    rows = [
-        f"{p} A G PASS GT {' '.join(sample_gts[k] for sample_gts in gts)}"
-        for k, p in enumerate(positions)
-    ]
-    report = annotate(vcf_text(names, rows))
-    expected = {
-        "homozygous_deletion": "(12 no-call records inside): supports a homozygous deletion",
-        "last_flank_missing": "(12 no-call records inside): supports a homozygous deletion",
-        "hemizygous_stretch": "12 homozygous and no heterozygous call across the 161 kb",
-        "called_then_missing": "",
-        "ordinary": "",
-        "nothing_called": "",
-        "phased_het_among_homozygous": "",
-        "haploid_stretch": "12 homozygous and no heterozygous call",
-        "het_then_homozygous": "",
-        "haploid_reference": "",
-    }
-    for name, text in expected.items():
-        s = sample(report, name)
-        pattern = s["coverage"]["deletion_pattern"]
-        assert text in pattern if text else pattern == "", name
-        assert s["needs_review"] == bool(text), name
+    report = annotate_patterns(annotate, PATTERNS, n_samples)
+    assert_patterns(
+        report,
+        {
+            **EXPECTED_PATTERNS,
+            "haploid_stretch": "12 homozygous and no heterozygous call",
+            "haploid_reference": "",
+        },
+    )
 
 
 # -- a homozygous-looking call inside a heterozygous deletion: the copy's haplotype ----------

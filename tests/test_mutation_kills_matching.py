@@ -268,6 +268,16 @@ def _breakends(last: int, info: str = "", mate: str | None = None) -> list[str]:
     return rows
 
 
+def _assert_dira11_or_novel(s: dict, variant: dict, dira11: bool) -> None:
+    """DIRA11 homozygous (biallelic), or a novel deletion of exon 1 (indeterminate)."""
+    if dira11:
+        assert variant["dira_id"] == "DIRA11"
+        assert s["dira_genotype"] == "biallelic"
+    else:
+        assert variant["dira_id"] is None
+        assert s["dira_genotype"] == "indeterminate"
+
+
 @pytest.mark.parametrize(
     ("last", "info", "mate", "dira11"),
     [
@@ -289,12 +299,7 @@ def test_a_breakends_far_end_is_as_uncertain_as_its_mate_says(annotate, last, in
     published one; else a novel deletion of exon 1 (indeterminate)."""
     s = _sample(annotate, _breakends(last, info, mate))
     variant = next(v for v in s["variants"] if v["location"] != "mate breakend of a deletion")
-    if dira11:
-        assert variant["dira_id"] == "DIRA11"
-        assert s["dira_genotype"] == "biallelic"
-    else:
-        assert variant["dira_id"] is None
-        assert s["dira_genotype"] == "indeterminate"
+    _assert_dira11_or_novel(s, variant, dira11)
 
 
 #: DIRA07 (c.396del, low confidence): the catalog writes its padding base 113132730 as N and
@@ -375,9 +380,4 @@ def test_a_lone_right_breakend_describes_its_deletion(annotate, last, info, dira
     row = f"{last + 1} N ]2:{DIRA11_FIRST - 1}]N PASS INFO=SVTYPE=BND{info} GT 1/1"
     s = _sample(annotate, [row])
     (variant,) = s["variants"]
-    if dira11:
-        assert variant["dira_id"] == "DIRA11"
-        assert s["dira_genotype"] == "biallelic"
-    else:
-        assert variant["dira_id"] is None
-        assert s["dira_genotype"] == "indeterminate"
+    _assert_dira11_or_novel(s, variant, dira11)
