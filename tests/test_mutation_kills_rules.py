@@ -292,3 +292,25 @@ def test_an_insertion_inside_a_homozygous_deletion_is_a_contradiction_in_a_cohor
     report = annotate(vcf_text(["A", "B"], rows))
     assert sample(report, "A")["dira_genotype"] == "indeterminate"
     assert sample(report, "B")["dira_genotype"] == "biallelic"
+
+
+# -- the catalog's sites, kept per catalog and build -------------------------------------------
+
+
+def test_a_catalogs_sites_are_each_builds_own_in_one_process():
+    """A notebook or a batch may read a GRCh37 file and then a GRCh38 one: the sites kept for
+    the first build are never handed out for the second, nor one catalog's for another (a lab's
+    overlay is a catalog of its own). Each site starts at its allele's first changed base on
+    its build."""
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.genotype import catalog_sites
+
+    catalog, other = load_catalog(), load_catalog()
+    first = {s.entry.id: s.start for s in catalog_sites(catalog, "GRCh37")}
+    second = {s.entry.id: s.start for s in catalog_sites(catalog, "GRCh38")}
+    assert first.keys() == second.keys()
+    assert all(first[k] != second[k] for k in first)  # 757 kb apart
+    assert {s.entry.id: s.start for s in catalog_sites(catalog, "GRCh37")} == first
+    mine = catalog_sites(other, "GRCh38")
+    assert {s.entry.id: s.start for s in mine} == second
+    assert all(s.entry is other.get(s.entry.id) for s in mine)
