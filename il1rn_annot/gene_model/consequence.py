@@ -53,6 +53,10 @@ LOSS_OF_FUNCTION = frozenset(
 )
 
 
+#: The consequence of an allele whose REF or ALT is not bases (Sequence Ontology's most general
+#: term: a change, of unknown kind).
+UNKNOWN_CHANGE = "sequence_variant"
+
 #: The note of a change whose consequence depends on codon bases that are not known.
 CODON_OPEN = "codon not fixed without --fasta: the protein allows "
 
@@ -82,6 +86,11 @@ def effect(
     start, ref, alt = as_written(allele)
     if not ref and not alt:
         return None
+    odd = sorted(set(allele.ref.upper() + allele.alt.upper()) - set("ACGTN"))
+    if odd:  # REF X, ALT Q: no change anyone can name, so no name and no consequence
+        location = "-".join(allele_regions(tx, start, ref, alt))
+        note = f"{', '.join(odd)} is not a base: no HGVS name, and the consequence is not known"
+        return Effect(location, UNKNOWN_CHANGE, "", "", (note,))
     bases = dict(protein_fixed_bases(build))
     bases.update(known or {})
     bases.update((allele.pos + i, b) for i, b in enumerate(allele.ref.upper()) if b in "ACGT")
