@@ -150,3 +150,33 @@ def test_lower_case_bases_are_bases(annotate, upper, lower):
     assert not any("is not a base" in w for w in b["warnings"])
     assert calls(a) == calls(b)
 
+
+# -- a catalog row (a lab's overlay) whose ALT leaves a changed base open ----------------------
+
+
+def test_a_row_that_leaves_a_changed_base_open_is_refused(tmp_path, run, annotate):
+    """A lab row G>N at c.231 (any base): the N was compared as a letter, so a sample 1/1 for
+    G>T, which the row means, was `none` with nothing to review. The row is refused, naming
+    it; an insertion of an open base (C>CN) and the bundled padding N (DIRA06) load as before."""
+    from test_mutation_kills_matching import LAB_INSERTION
+    from test_overlay import overlay
+
+    from il1rn_annot.genome import GRCH37_OFFSET
+
+    at = {"grch38_pos": "113131070", "grch38_end": "113131070", "variant_type": "snv"}
+    at |= {
+        "grch37_pos": str(113131070 + GRCH37_OFFSET),
+        "grch37_end": str(113131070 + GRCH37_OFFSET),
+    }
+    row = {**LAB_INSERTION, **at, "grch38_ref": "G", "grch37_ref": "G"}
+    lab = overlay(tmp_path, {**row, "grch38_alt": "N", "grch37_alt": "N"})
+    text = vcf_text(["S"], ["113131070 G T PASS GT 1/1"])
+    (tmp_path / "in.vcf").write_text(text)
+    result = run("annotate", tmp_path / "in.vcf", "--catalog-overlay", lab)
+    assert result.exit_code == 3, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"il1rn-annot: error: {lab}: line 3 (LAB-0002): GRCh38 ALT N leaves")
+    assert "replaces G at 113131070" in line
+    assert result.stdout == ""
+    given = overlay(tmp_path, {**row, "grch38_alt": "T", "grch37_alt": "T"}, name="given.tsv")
+    assert calls(annotate(text, "--catalog-overlay", given)) == {"S": "biallelic"}
