@@ -11,8 +11,38 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from il1rn_annot.model import SampleReport, SampleVariant, VariantRecord
+from il1rn_annot.model import NOVEL_LOF, SampleReport, SampleVariant, VariantRecord
 from il1rn_annot.records import carried_unreadable, unreadable_alleles
+
+
+def with_possible_loss_reasons(sample: SampleReport) -> SampleReport:
+    """The sample with a review reason for each carried allele outside the catalog whose effect
+    the gene model leaves open between outcomes that include a loss of function (a stop the
+    codon allows without --fasta, an ALT base N in the coding sequence). A novel stop is
+    reviewed; one the tool cannot rule out must be too, or a homozygous possible stop would be
+    `none` with nothing to review."""
+    reasons = [r for v in sample.variants if v.copies for r in _possible_loss(v)]
+    if not reasons:
+        return sample
+    merged = list(dict.fromkeys([*sample.review_reasons, *reasons]))
+    return replace(sample, needs_review=True, review_reasons=merged)
+
+
+def _possible_loss(variant: SampleVariant) -> list[str]:
+    from il1rn_annot.gene_model.consequence import LOSS_OF_FUNCTION, UNKNOWN_ALT
+
+    a = variant.annotated
+    if a.dira_id or a.classification == NOVEL_LOF:
+        return []  # a catalog allele is judged by its row; a novel stop has its own reason
+    for note in a.warnings:
+        allowed = note.partition("the protein allows ")[2].split(" or ")
+        if note == UNKNOWN_ALT or any(k.split("&")[0] in LOSS_OF_FUNCTION for k in allowed):
+            return [
+                f"possible loss-of-function allele {a.key} ({a.location}, {variant.zygosity}): "
+                f"{note}; not counted in the call"
+                + ("; --fasta reads the codon" if "without --fasta" in note else "")
+            ]
+    return []
 
 
 def with_unreadable_reasons(

@@ -180,3 +180,33 @@ def test_a_row_that_leaves_a_changed_base_open_is_refused(tmp_path, run, annotat
     assert result.stdout == ""
     given = overlay(tmp_path, {**row, "grch38_alt": "T", "grch37_alt": "T"}, name="given.tsv")
     assert calls(annotate(text, "--catalog-overlay", given)) == {"S": "biallelic"}
+
+
+# -- an allele outside the catalog whose effect may be a loss of function ------------------------
+
+#: Leu50's codon c.148-150 (113129607-113129609), open without --fasta: TTA, TTG or CTN.
+#: c.149T>A makes a stop of TTA or TTG (TAA, TAG), a missense of CTN (CAN).
+LEU50_MIDDLE = 113129608
+
+
+@pytest.mark.parametrize("alt", ["A", "N"])
+def test_a_possible_stop_outside_the_catalog_is_reviewed(annotate, alt):
+    """A homozygous c.149T>A (the codon open without --fasta: a stop or a missense) or T>N was
+    `none` with nothing to review, while a novel stop is reviewed. Not counted either way."""
+    s = sample(annotate(vcf_text(["S"], [f"{LEU50_MIDDLE} T {alt} PASS GT 1/1"])), "S")
+    assert (s["dira_genotype"], s["needs_review"]) == ("none", True)
+    [reason] = s["review_reasons"]
+    assert reason.startswith(f"possible loss-of-function allele novel 2:{LEU50_MIDDLE} T>{alt}")
+    assert "stop_gained" in reason
+
+
+def test_an_n_that_cannot_make_a_stop_is_listed_only(annotate):
+    """Glu77's wobble base (GAN): an N there is Glu or Asp, never a stop."""
+    report = annotate(vcf_text(["S"], ["113131070 G N PASS GT 1/1"]))
+    record = _record(report, 113131070, "N")
+    assert record["hgvs_c"] == "NM_173842.3:c.231G>N"
+    assert record["warnings"] == [
+        "ALT has N, a base not known: the protein allows missense_variant or synonymous_variant"
+    ]
+    s = sample(report, "S")
+    assert (s["dira_genotype"], s["needs_review"]) == ("none", False)
