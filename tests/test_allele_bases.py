@@ -210,3 +210,20 @@ def test_an_n_that_cannot_make_a_stop_is_listed_only(annotate):
     ]
     s = sample(report, "S")
     assert (s["dira_genotype"], s["needs_review"]) == ("none", False)
+
+
+def test_a_sound_record_beside_an_unnamed_one_at_its_position_still_decides(annotate):
+    """Found by the fuzz suite (a relocated htslib file, one REF made X): E77X called 1/1 on its
+    own record, and at the same position a record with REF X called 0/0. The X record's calls
+    are missing; the sound record decides (`biallelic`), and the report's warning names the X
+    record by its REF, so that the fuzz check doubts that record only."""
+    from fuzz_inputs import assert_calls_rest_on_sound_records, malformed_records
+
+    rows = ["113131068 G T PASS GT 1/1", "113131068 X T PASS GT 0/0"]
+    report = annotate(vcf_text(["S"], rows))
+    assert calls(report) == {"S": "biallelic"}
+    sound = _record(report, 113131068, "T")
+    assert sound["ref"] == "G" and sound["dira_id"] == "DIRA01"
+    doubted = malformed_records(report)
+    assert [report["records"][i]["ref"] for i in doubted] == ["X"]
+    assert_calls_rest_on_sound_records(report)
