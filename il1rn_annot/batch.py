@@ -519,9 +519,32 @@ def _finish_one(written: _Written, task, outcome, made_from) -> None:
 
             files = [os.path.basename(path) for path, _ in targets]
             name = _entry_name(task, written.fmt, splitter is not None)
+            _remove_earlier(state, task, written.fmt, files)
             kept_plain = {k: to_plain(v) for k, v in kept.items()}
             state.record(name, made_from, kept_plain, files if splitter is not None else None)
     written.result.done += 1
+
+
+def _remove_earlier(state, task: Task, fmt: str, files: list[str]) -> None:
+    """Reports an earlier run wrote for this input that this run did not (a sample since left
+    out of the input or of --samples, or --split-samples given then and not now): removed, so
+    that every report in the directory is this run's; one changed since is named and left."""
+    forms = [_entry_name(task, fmt, split) for split in (False, True)]
+    removed, changed = state.remove_earlier(forms, task.source, files)
+    if removed:
+        log.warning(
+            "%s: removed %d report(s) an earlier run wrote that this run does not: %s",
+            task.source,
+            len(removed),
+            ", ".join(removed),
+        )
+    if changed:
+        log.warning(
+            "%s: %d report(s) an earlier run wrote, changed since, are not this run's: %s",
+            task.source,
+            len(changed),
+            ", ".join(changed),
+        )
 
 
 def _targets(task, report, fmt, output_dir, splitter) -> list[tuple[str, Report]]:

@@ -373,6 +373,19 @@ def _loci(path: Path, n: int, row: dict[str, str], contexts: bool) -> dict[str, 
                 raise row_error(path, n, row, "an indel must start with its padding base")
             if "N" in ref and not row["unverified"]:
                 raise row_error(path, n, row, "REF has open bases (N) but 'unverified' is empty")
+            changed = [i for i, b in enumerate(alt[: len(ref)]) if b == "N" and ref[i] != "N"]
+            if changed:
+                # An N in ALT is a padding base (the REF's own, written N in both); a changed
+                # base left open would be compared as the letter N, and a record's G>T would
+                # prove the row absent where the lab meant any base.
+                at, base = pos + changed[0], ref[changed[0]]
+                raise row_error(
+                    path,
+                    n,
+                    row,
+                    f"{build} ALT {alt} leaves open (N) the base that replaces {base} at {at}: "
+                    "a changed base must be given (one row per base)",
+                )
         context_start, context = None, ""
         if contexts and row[f"ref_context_{prefix}"]:
             start_text, _, context = row[f"ref_context_{prefix}"].partition(":")

@@ -108,7 +108,7 @@ def split_record(record: VariantRecord, base_at: BaseFetcher | None = None) -> l
     """One ``AltAllele`` per real ALT of the record, normalized; gVCF placeholders dropped."""
     alleles = []
     for index, alt in enumerate(record.alts, 1):
-        if alt.upper() in NOT_A_VARIANT or alt == record.ref:
+        if alt.upper() in NOT_A_VARIANT or alt.upper() == record.ref.upper():
             continue
         written = Allele(record.pos, record.ref, alt)
         notes: tuple[str, ...] = ()

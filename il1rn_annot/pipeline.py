@@ -36,7 +36,11 @@ from il1rn_annot.model import (
 from il1rn_annot.normalize import split_records
 from il1rn_annot.reader import WindowData, read_window
 from il1rn_annot.reference import open_reference
-from il1rn_annot.review import with_source_reasons
+from il1rn_annot.review import (
+    with_possible_loss_reasons,
+    with_source_reasons,
+    with_unreadable_reasons,
+)
 from il1rn_annot.side_inputs import pedigree_warnings, read_pedigree
 
 SCHEMA_VERSION = "2.0"
@@ -153,6 +157,8 @@ def annotate_window(data: WindowData, options: Options, catalog: Catalog | None 
         samples = _with_depth(samples, data.samples, data.build, options)
     if catalog.overlay_path or clinvar is not None:
         samples = [with_source_reasons(s, catalog.overlay_path) for s in samples]
+    samples = with_unreadable_reasons(samples, data.samples, records)
+    samples = [with_possible_loss_reasons(s) for s in samples]
     return Report(
         schema_version=SCHEMA_VERSION,
         tool=ToolInfo(

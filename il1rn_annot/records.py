@@ -1,9 +1,11 @@
 """Freeze pysam records into ``VariantRecord``s, and say which of them cannot be trusted.
 
 A record whose content the core would misread is kept, with its doubtful part made unknown, and
-a note for the report: an ALT equal to REF (its calls become missing), a deletion whose END was
-dropped by htslib or never given (its extent becomes unknown, so it may cover any site). A record
-that cannot be read at all (too few columns, a number that is not finite) is an ``InputError``.
+a note for the report: an ALT equal to REF (its calls become missing), a REF or ALT with a
+character that is not a base (its calls become missing: REF X, ALT Q or an IUPAC code such as
+R name no change anyone can check), a deletion whose END was dropped by htslib or never given
+(its extent becomes unknown, so it may cover any site). A record that cannot be read at all (too
+few columns, a number that is not finite) is an ``InputError``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
@@ -27,6 +29,14 @@ _REF_GTS = frozenset({"0/0", "0|0", "0"})
 #: The FORMAT fields ``_sample_call`` reads; two columns equal in these are the same call.
 _READ_KEYS = frozenset({"GT", "DP", "MIN_DP", "GQ", "FT", "PS", "CN"})
 _MATE = re.compile(r"[\[\]]([^:\[\]]+):(\d+)[\[\]]")
+#: REF as VCF defines it (bases, any case); an ALT may also be '*', '.', symbolic or a breakend.
+_REF_FORM = re.compile(r"^[ACGTN]+$", re.IGNORECASE)
+_ALT_FORM = re.compile(
+    r"^(?:[ACGTN]+|\*|\.|<[^<>]+>|\.[ACGTN]+|[ACGTN]+\."
+    r"|[ACGTN]+[\[\]][^\[\]]+[\[\]]|[\[\]][^\[\]]+[\[\]][ACGTN]+)$",
+    re.IGNORECASE,
+)
+_IUPAC = frozenset("RYSWKMBDHVU")
 
 
 @dataclass
@@ -243,7 +253,54 @@ def _without(call: SampleCall, bad: set[int], why: str) -> SampleCall:
     """The call made missing when it carries an ALT that cannot be read as a variant."""
     if not any(a in bad for a in call.alleles):
         return call
-    return replace(call, alleles=(None,) * len(call.alleles), gt=f"{call.gt} ({why})")
+    return replace(call, alleles=(None,) * len(call.alleles), gt=f"{call.gt_text} ({why})")
+
+
+def not_bases(allele: str, is_ref: bool) -> str:
+    """What is wrong with a REF (bases, any case) or an ALT (bases, '*', '.', symbolic, breakend)
+    that VCF does not allow, naming the first character that is not a base; '' when allowed.
+
+    >>> not_bases("X", True), not_bases("acgtN", True), not_bases("GQ", False)
+    ("'X' is not a base (A, C, G, T or N)", '', "'Q' is not a base (A, C, G, T or N)")
+    >>> not_bases("R", True)
+    "'R' is not a base (A, C, G, T or N): an IUPAC ambiguity code, which VCF does not allow"
+    >>> [not_bases(a, False) for a in ("<DEL>", "*", "A[2:5[", ".A", "]2:7]A")]
+    ['', '', '', '', '']
+    """
+    if (_REF_FORM if is_ref else _ALT_FORM).match(allele):
+        return ""
+    odd = next((c for c in allele if c.upper() not in "ACGTN"), "")
+    if not odd or (not is_ref and odd in "<>[].*:0123456789"):
+        return "not a form VCF allows for an allele"
+    why = f"{shown(odd)!r} is not a base (A, C, G, T or N)"
+    if odd.upper() in _IUPAC:
+        why += ": an IUPAC ambiguity code, which VCF does not allow"
+    return why
+
+
+def unreadable_alleles(ref: str, alts: Sequence[str]) -> dict[int, tuple[str, str]]:
+    """The alleles of a record (0 = REF, then each ALT as GT numbers it) that are not bases, each
+    with its name ('REF X', 'ALT Q') and what is wrong. A REF that is not bases leaves every
+    allele of the record unknown: what changed, and whether anything did."""
+    why = not_bases(ref, True)
+    if why:
+        return dict.fromkeys(range(len(alts) + 1), (f"REF {shown(ref, 20)}", why))
+    out = {}
+    for i, alt in enumerate(alts, 1):
+        why = not_bases(alt, False)
+        if why:
+            out[i] = (f"ALT {shown(alt, 20)}", why)
+    return out
+
+
+def carried_unreadable(call: SampleCall, unreadable: Mapping[int, tuple[str, str]]) -> str:
+    """What is wrong with the first non-reference allele a call carries, as the file wrote it,
+    that is not bases ('' when none is). The frozen call is missing by then; its GT text keeps
+    what was written, before the reason it was set aside."""
+    written = call.gt.partition(" (")[0] if call.gt else call.gt_text
+    carried = {int(a) for a in _GT_SPLIT.split(written.lstrip("|/")) if a.isdigit() and a != "0"}
+    found = [unreadable[i] for i in sorted(carried) if i in unreadable]
+    return f"{found[0][0]}: {found[0][1]}" if found else ""
 
 
 def _text_calls(
@@ -401,12 +458,29 @@ def _assembled(
         cipos=cipos or (0, 0),
         ciend=ciend or (0, 0),
     )
-    same = {i for i, a in enumerate(alts, 1) if a.upper() == ref.upper()}
+    unreadable = unreadable_alleles(ref, alts)
+    for name, _ in dict.fromkeys(unreadable.values()):
+        bad = {i for i, (n, _) in unreadable.items() if n == name}
+        why = f"{name}: not a base"
+        record = replace(record, calls=tuple(_without(c, bad, why) for c in record.calls))
+    same = {i for i, a in enumerate(alts, 1) if a.upper() == ref.upper()} - set(unreadable)
     if same:
         why = "ALT equals REF"
         record = replace(record, calls=tuple(_without(c, same, why) for c in record.calls))
     if notes is not None:
         where = f"{shown(record.chrom)}:{record.pos}"
+        for name, why in dict.fromkeys(unreadable.values()):
+            notes.add(
+                record,
+                f"{where}: {name}: {why}; "
+                + (
+                    "the record names no change anyone can check: every call on it is read as "
+                    "missing, and it has no HGVS name"
+                    if name.startswith("REF")
+                    else "it names no change anyone can check: the calls carrying it are read "
+                    "as missing, and it has no HGVS name"
+                ),
+            )
         if same:
             notes.add(
                 record,

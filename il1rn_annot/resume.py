@@ -78,6 +78,14 @@ def _indexes(path: str) -> tuple[str, ...]:
     return tuple(path + s for s in (".tbi", ".csi", ".crai", ".bai", ".fai", ".gzi"))
 
 
+def _input_of(entry: dict[str, Any]) -> str | None:
+    """The input (real path) an entry's report was made from."""
+    try:
+        return next(f[1] for f in entry["made_from"]["files"] if f[0] == "input")
+    except (KeyError, TypeError, IndexError, StopIteration):
+        return None
+
+
 def _file_id(path: str) -> list[int] | None:
     """A report's size, mtime and inode, and its index's (an annotated .vcf.gz or .bcf)."""
     ids = []
@@ -178,6 +186,39 @@ class BatchState:
             return None
         kept = entry.get("kept") or {}
         return entry if all(key in kept for key in sinks) else None
+
+    def remove_earlier(
+        self, names: Iterable[str], source: str, written: Iterable[str]
+    ) -> tuple[list[str], list[str]]:
+        """Reports that earlier runs of ``source`` wrote (the entries ``names``: its one report,
+        or its per-sample reports) and that this run has not ``written``: a sample no longer in
+        the input or the selection, or the other form (split or not). Left there, they would
+        look like this run's. Those unchanged since they were written are removed; returns
+        them, and those changed since (left as they are, not the tool's any more)."""
+        mine = set(written)
+        removed: list[str] = []
+        changed: list[str] = []
+        for name in names:
+            entry = self.entries.get(name)
+            if entry is None or _input_of(entry) != os.path.realpath(source):
+                continue
+            files = entry.get("files")
+            listed = files if isinstance(files, dict) else {name: entry.get("file")}
+            for file, ident in listed.items():
+                path = os.path.join(self.directory, file)
+                if file in mine or os.sep in file or not os.path.lexists(path):
+                    continue
+                if _file_id(path) != ident or os.path.islink(path):
+                    changed.append(file)
+                    continue
+                try:
+                    os.unlink(path)
+                except OSError as exc:
+                    raise OutputError(
+                        f"cannot remove a report of an earlier run: {exc.strerror}", path
+                    ) from None
+                removed.append(file)
+        return removed, changed
 
     def record(
         self,

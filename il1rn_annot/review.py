@@ -1,15 +1,80 @@
-"""Review reasons from sources beside the bundled catalog: a lab's overlay and a ClinVar file.
+"""Review reasons from beside the call: a lab's overlay, ClinVar, alleles not written in bases.
 
-Applied to each sample after its call, since neither changes what the call counts: an overlay
-row is matched like any catalog row (and counts if the lab classified it so), and ClinVar never
-counts. They only make sure that a person looks, and knows why.
+Applied to each sample after its call, since none changes what the call counts: an overlay row
+is matched like any catalog row (and counts if the lab classified it so), ClinVar never counts,
+and a call carrying an allele that is not bases is read as missing. They only make sure that a
+person looks, and knows why.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from il1rn_annot.model import SampleReport, SampleVariant
+from il1rn_annot.model import NOVEL_LOF, SampleReport, SampleVariant, VariantRecord
+from il1rn_annot.records import carried_unreadable, unreadable_alleles
+
+
+def with_possible_loss_reasons(sample: SampleReport) -> SampleReport:
+    """The sample with a review reason for each carried allele outside the catalog whose effect
+    the gene model leaves open between outcomes that include a loss of function (a stop the
+    codon allows without --fasta, an ALT base N in the coding sequence). A novel stop is
+    reviewed; one the tool cannot rule out must be too, or a homozygous possible stop would be
+    `none` with nothing to review."""
+    reasons = [r for v in sample.variants if v.copies for r in _possible_loss(v)]
+    if not reasons:
+        return sample
+    merged = list(dict.fromkeys([*sample.review_reasons, *reasons]))
+    return replace(sample, needs_review=True, review_reasons=merged)
+
+
+def _possible_loss(variant: SampleVariant) -> list[str]:
+    from il1rn_annot.gene_model.consequence import LOSS_OF_FUNCTION, UNKNOWN_ALT
+
+    a = variant.annotated
+    if a.dira_id or a.classification == NOVEL_LOF:
+        return []  # a catalog allele is judged by its row; a novel stop has its own reason
+    for note in a.warnings:
+        allowed = note.partition("the protein allows ")[2].split(" or ")
+        if note == UNKNOWN_ALT or any(k.split("&")[0] in LOSS_OF_FUNCTION for k in allowed):
+            return [
+                f"possible loss-of-function allele {a.key} ({a.location}, {variant.zygosity}): "
+                f"{note}; not counted in the call"
+                + ("; --fasta reads the codon" if "without --fasta" in note else "")
+            ]
+    return []
+
+
+def with_unreadable_reasons(
+    samples: list[SampleReport], names: Sequence[str], records: Sequence[VariantRecord]
+) -> list[SampleReport]:
+    """Each sample whose GT carries an allele written with a character that is not a base (ALT
+    Q, REF X) needs review, with the record and the character named. Its call was read as
+    missing, and a missing call off the catalog sites leaves the sample `none` or `monoallelic`
+    with nothing to say: yet the allele may be anything, a second pathogenic one included.
+    ``names`` are the samples in the order of the records' calls."""
+    flagged = [(r, u) for r in records if (u := unreadable_alleles(r.ref, r.alts))]
+    if not flagged:
+        return samples
+    column = {name: i for i, name in enumerate(names)}
+    out = []
+    for report in samples:
+        i = column.get(report.sample)
+        reasons = []
+        for record, unreadable in flagged:
+            call = record.calls[i] if i is not None and i < len(record.calls) else None
+            why = carried_unreadable(call, unreadable) if call is not None else ""
+            if why:
+                reasons.append(
+                    f"record {record.chrom}:{record.pos} ({call.gt.partition(' (')[0]}): {why}; "
+                    "the sample carries an allele the file does not name, read as a no-call: "
+                    "it may be anything, a pathogenic allele included"
+                )
+        if reasons:
+            merged = list(dict.fromkeys([*report.review_reasons, *reasons]))
+            report = replace(report, needs_review=True, review_reasons=merged)
+        out.append(report)
+    return out
 
 
 def with_source_reasons(sample: SampleReport, overlay: str | None) -> SampleReport:

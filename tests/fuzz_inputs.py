@@ -359,17 +359,34 @@ def check(
 NOT_DOUBT = ("out of POS order",)
 
 
+#: A report warning that names a record by position and by one of its alleles (``2:113131068:
+#: REF X: ...``, ``ALT Q``): it doubts the records at that position written with that allele.
+_NAMES_ALLELE = re.compile(r"^(\S+:\d+): (REF|ALT) (\S+): ")
+
+
 def malformed_records(report: dict) -> set[int]:
     """The records the report calls into doubt: those with a warning of their own, and those
-    a warning of the whole report names by position (``chrom:pos``, as in the input)."""
+    a warning of the whole report names by position (``chrom:pos``, as in the input), and by
+    allele where it names one (other records at that position are not doubted by it)."""
     doubts = [w for w in report["warnings"] if not any(n in w for n in NOT_DOUBT)]
     named = set()
     for record in report["records"]:
         where = f"{record['chrom']}:{record['input_pos'] or record['pos']}"
         pattern = re.compile(re.escape(where) + r"(?!\d)")
-        if record["warnings"] or any(pattern.search(w) for w in doubts):
+        if record["warnings"] or any(
+            pattern.search(w) and _names_this_allele(w, record) for w in doubts
+        ):
             named.add(record["index"])
     return named
+
+
+def _names_this_allele(warning: str, record: dict) -> bool:
+    match = _NAMES_ALLELE.match(warning)
+    if match is None:
+        return True  # named by position only
+    field = match.group(2).lower()
+    written = record[f"input_{field}"] or record[field]
+    return written.upper() == match.group(3).upper()
 
 
 def assert_calls_rest_on_sound_records(report: dict) -> None:

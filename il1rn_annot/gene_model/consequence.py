@@ -10,6 +10,7 @@ consequence is given as undetermined and named, unless ``--fasta`` supplies the 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -53,6 +54,10 @@ LOSS_OF_FUNCTION = frozenset(
 )
 
 
+#: The consequence of an allele whose REF or ALT is not bases (Sequence Ontology's most general
+#: term: a change, of unknown kind).
+UNKNOWN_CHANGE = "sequence_variant"
+
 #: The note of a change whose consequence depends on codon bases that are not known.
 CODON_OPEN = "codon not fixed without --fasta: the protein allows "
 
@@ -82,6 +87,11 @@ def effect(
     start, ref, alt = as_written(allele)
     if not ref and not alt:
         return None
+    odd = sorted(set(allele.ref.upper() + allele.alt.upper()) - set("ACGTN"))
+    if odd:  # REF X, ALT Q: no change anyone can name, so no name and no consequence
+        location = "-".join(allele_regions(tx, start, ref, alt))
+        note = f"{', '.join(odd)} is not a base: no HGVS name, and the consequence is not known"
+        return Effect(location, UNKNOWN_CHANGE, "", "", (note,))
     bases = dict(protein_fixed_bases(build))
     bases.update(known or {})
     bases.update((allele.pos + i, b) for i, b in enumerate(allele.ref.upper()) if b in "ACGT")
@@ -229,7 +239,8 @@ def _near_exon_edge(tx: Transcript, g: int) -> bool:
     return False
 
 
-_UNKNOWN_ALT = "ALT has a base other than A, C, G, T: its protein change is not known"
+#: The note of a coding ALT with N (a base not known), or more of them than are read one by one.
+UNKNOWN_ALT = "ALT has N, a base not known"
 _SITE_LOSS = ("start_lost", "splice_donor_variant", "splice_acceptor_variant")
 _CODING = ("frameshift_variant", "inframe_insertion", "inframe_deletion", "stop_gained",
            "stop_lost", "protein_altering_variant")  # fmt: skip
@@ -362,7 +373,7 @@ def _substitution_effect(
     """A coding substitution of one or more bases: the codons it touches, each either read from
     the reference (``--fasta``) or constrained by the protein and the record's REF bases."""
     if set(alt) - set("ACGT"):
-        return "coding_sequence_variant", "p.?", (_UNKNOWN_ALT,)
+        return _open_bases_effect(tx, first, ref, alt, base)
     indices = [coding_index(tx, first + i) for i in range(len(ref))]
     changed = {k: alt[i] for i, k in enumerate(indices) if ref[i] != alt[i]}
     numbers = sorted({k // 3 for k in changed})
@@ -424,6 +435,37 @@ def _substitution_effect(
         "stop_lost": f"p.({where}{THREE_LETTER[alt_aa]}extTer?)",
     }
     return kind, names.get(kind, f"p.({where}{THREE_LETTER[alt_aa]})"), ()
+
+
+#: Up to this many N in a coding ALT are read as every base they may be (4**3 readings).
+MAX_OPEN_BASES = 3
+
+
+def _open_bases_effect(
+    tx: Transcript, first: int, ref: str, alt: str, base: Callable[[int], str | None]
+) -> tuple[str, str, tuple[str, ...]]:
+    """A coding substitution whose ALT has N: each base it may be (the REF's own included) is
+    read as a substitution, and what they allow together is the effect, so that a possible
+    stop is said (c.149T>N in Leu50's TTA may be TAA)."""
+    where = [i for i, b in enumerate(alt) if b == "N"]
+    if len(where) > MAX_OPEN_BASES or set(alt) - set("ACGTN"):
+        return "coding_sequence_variant", "p.?", (UNKNOWN_ALT,)
+    kinds = set()
+    for bases in itertools.product("ACGT", repeat=len(where)):
+        chosen = list(alt)
+        for i, b in zip(where, bases, strict=True):
+            chosen[i] = b
+        reading = "".join(chosen)
+        if reading == ref:
+            kinds.add("synonymous_variant")  # the N may be the REF's own base: no change
+            continue
+        consequence, _, notes = _substitution_effect(tx, first, ref, reading, base)
+        if notes and notes[0].startswith("ref_mismatch"):
+            return consequence, "p.?", notes
+        opened = notes[0].partition(CODON_OPEN)[2] if notes else ""
+        kinds.update(opened.split(" or ") if opened else [consequence])
+    named = " or ".join(sorted(kinds))
+    return "coding_sequence_variant", "p.?", (f"{UNKNOWN_ALT}: the protein allows {named}",)
 
 
 def _consequence(ref_aa: str, alt_aa: str, number: int) -> str:
