@@ -261,8 +261,9 @@ class _State:
         if positions[0] < self.scan.order.previous[1] or positions != sorted(positions):
             return False
         first, last, _ = self.bounds
-        far_ends = data.find(b"END=", start, end) >= 0 or data.find(b"SVLEN=", start, end) >= 0
-        if positions[0] < first and far_ends:
+        if positions[0] < first and (
+            data.find(b"END=", start, end) >= 0 or data.find(b"SVLEN=", start, end) >= 0
+        ):
             return False  # a long deletion or block may reach the window from here
         # From the first line at ``first`` to the last one a breakend may reach it from.
         near = bisect_left(positions, first), bisect_right(positions, last + LOOKBACK)
