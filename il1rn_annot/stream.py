@@ -422,7 +422,8 @@ def spooled_stdin() -> Iterator[str]:
 
 def _whole_file(source: BinaryIO) -> str | None:
     """A path that reads ``source`` from its start, if ``source`` is a regular file not read
-    from yet (the shell's ``< file``); None for a pipe, a terminal, or without /proc."""
+    from yet (the shell's ``< file``) that this process may open; None for a pipe, a terminal,
+    or without /proc."""
     try:
         fd = source.fileno()
         if not stat.S_ISREG(os.fstat(fd).st_mode) or source.tell() != 0:
@@ -430,4 +431,8 @@ def _whole_file(source: BinaryIO) -> str | None:
     except (OSError, ValueError):  # io.UnsupportedOperation: no descriptor (a BytesIO)
         return None
     path = f"/proc/self/fd/{fd}"
-    return path if os.path.exists(path) else None
+    try:  # opened again by name: where a file is not this user's to open, it is copied
+        with open(path, "rb"):
+            return path
+    except OSError:
+        return None
