@@ -110,12 +110,20 @@ def indexed_blocks(path: str, size: int, compressed: bool = True) -> Iterator[tu
     inflated in parallel, whose blocks are its runs of BGZF blocks (their text, whole).
     An error of the inflater is raised here, after the blocks that came before it, as reading
     in one thread would (and, where it is raised, after blocks of ``size``)."""
-    index = os.path.getsize(path) >= NEWLINES_FROM
+    index = os.path.getsize(path) >= NEWLINES_FROM and _has_numpy()
     if index:
         keep_freed_memory()
     if compressed and is_bgzf(path):
         return _bgzf_blocks(path, size, index)
     return _read_ahead(path, size, compressed, index)
+
+
+@functools.cache
+def _has_numpy() -> bool:
+    """numpy comes with cyvcf2; without it the scan counts the newlines itself."""
+    import importlib.util
+
+    return importlib.util.find_spec("numpy") is not None
 
 
 @functools.cache

@@ -201,3 +201,13 @@ def test_a_scan_stopped_early_lets_every_inflating_thread_go(bgzf, monkeypatch):
     assert [t for t in threading.enumerate() if t.name.startswith("il1rn-inflate")]
     chunks.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("il1rn-inflate")]
+
+
+def test_without_numpy_the_scan_counts(tmp_path, monkeypatch):
+    """numpy missing (it comes with cyvcf2): blocks without newline offsets, the same text."""
+    monkeypatch.setattr(inflate, "NEWLINES_FROM", 0)
+    monkeypatch.setattr(inflate, "_has_numpy", lambda: False)
+    path = write_input(tmp_path, "in", genome(random.Random(3), per_contig=500), "vcf.gz")
+    pairs = list(inflate.indexed_blocks(str(path), 4096))
+    assert all(newlines is None for _, newlines in pairs)
+    assert b"".join(block for block, _ in pairs) == gzip.decompress(path.read_bytes())
