@@ -204,7 +204,7 @@ def _parallel(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any]]:
     from concurrent.futures import ThreadPoolExecutor
 
     inflate, crc32 = _inflaters()
-    pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="il1rn-inflate")
+    pool = ThreadPoolExecutor(min(_THREADS, _cores()), thread_name_prefix="il1rn-inflate")
     ahead: deque = deque()
     checked: deque[tuple[bytes, Any]] = deque()  # runs checked, not handed on yet
     have = done = 0  # bytes of text in ``checked``, and handed on
@@ -236,6 +236,14 @@ def _parallel(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any]]:
         yield from checked
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's or a job's share, where it is set)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _up(n: int, size: int) -> int:

@@ -211,3 +211,12 @@ def test_without_numpy_the_scan_counts(tmp_path, monkeypatch):
     pairs = list(inflate.indexed_blocks(str(path), 4096))
     assert all(newlines is None for _, newlines in pairs)
     assert b"".join(block for block, _ in pairs) == gzip.decompress(path.read_bytes())
+
+
+def test_one_core_one_inflating_thread(bgzf, monkeypatch):
+    """A process given one core (a container, a job's share) inflates on one thread."""
+    monkeypatch.setattr(inflate, "_cores", lambda: 1)
+    chunks = inflate.blocks(str(bgzf), 1024)
+    first = next(chunks)
+    assert len([t for t in threading.enumerate() if t.name.startswith("il1rn-inflate")]) == 1
+    assert first + b"".join(chunks) == gzip.decompress(bgzf.read_bytes())
