@@ -362,6 +362,30 @@ FETCH = [
     "    sys.stdout.write(''.join(str(r) for r in vf.fetch(chrom, start - 1, end)))",
 ]
 
+#: The least a Python tool reading a BGZF genome to its end does (what no stream of ours goes
+#: below): import what il1rn-annot imports for it (pysam, click, isal, numpy), inflate every BGZF
+#: block (isal, raw deflate) on N threads and count the newlines (numpy, on those threads).
+STREAM_FLOOR = [
+    sys.executable,
+    "-c",
+    "import sys, struct, click, pysam, numpy\n"
+    "from concurrent.futures import ThreadPoolExecutor\n"
+    "from isal import isal_zlib\n"
+    "data, at, starts = open(sys.argv[1], 'rb').read(), 0, []\n"
+    "while at < len(data):\n"
+    "    starts.append(at)\n"
+    "    at += struct.unpack_from('<H', data, at + 16)[0] + 1\n"
+    "starts.append(len(data))\n"
+    "def count(k):\n"
+    "    n = 0\n"
+    "    for a, b in zip(starts[k : k + 16], starts[k + 1 : k + 17]):\n"
+    "        text = isal_zlib.decompress(data[a + 18 : b - 8], -15, 65537)\n"
+    "        n += numpy.count_nonzero(numpy.frombuffer(text, numpy.uint8) == 10)\n"
+    "    return n\n"
+    "with ThreadPoolExecutor(int(sys.argv[2])) as pool:\n"
+    "    print(sum(pool.map(count, range(0, len(starts) - 1, 16))))",
+]
+
 
 def wgs_cases(cache: Path) -> tuple[list[Case], list[str]]:
     made = time.perf_counter()
@@ -393,6 +417,11 @@ def wgs_cases(cache: Path) -> tuple[list[Case], list[str]]:
             [Case("gzip -dc | wc -l", ["bash", "-c", f"gzip -dc '{bgzf}' | wc -l"], 3)]
             if dc != "gzip" and not QUICK
             else []
+        ),
+        *(
+            Case(f"python: BGZF inflate + newline count, {n} thread(s)", [*floor, n], _n(3, 1))
+            for floor in [[*STREAM_FLOOR, str(bgzf)]]
+            for n in ("1", "2")
         ),
         Case("wgs-stream", [*tool, str(bgzf)], _n(3, 1)),
         Case("wgs-stdin", [*tool, "-", "--build", "GRCh38"], _n(3, 1), stdin=plain),
@@ -629,6 +658,12 @@ def targets(results: dict[str, Runs]) -> list[tuple[str, str, str]]:
         "unindexed plain (--assume-sorted) <= 1.5 x indexed", "wgs-bisect-plain", "wgs-indexed", 1.5
     )
     ratio(f"unsorted (stream) <= 1.5 x `{dc}`", "wgs-stream", dc, 1.5)
+    for n in ("1", "2"):  # what no stream of ours goes below
+        floor = f"python: BGZF inflate + newline count, {n} thread(s)"
+        if floor in results and dc in results:
+            a, b = results[floor], results[dc]
+            shown = f"{a.wall / b.wall:.2f}x (CPU {a.cpu / b.cpu:.2f}x)"
+            rows.append((f"(the floor) {floor} vs `{dc}`", shown, "-"))
     memory("unsorted (stream): peak RSS < 300 MB", "wgs-stream", 300, strict=True)
     ratio(f"stdin <= 1.5 x `{dc}`", "wgs-stdin", dc, 1.5)
     memory("stdin: peak RSS < 300 MB", "wgs-stdin", 300, strict=True)

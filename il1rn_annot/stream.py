@@ -10,8 +10,10 @@ records are binary, is read through htslib to the end. Out-of-order records beco
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from bisect import bisect_left, bisect_right
@@ -22,7 +24,7 @@ from typing import BinaryIO
 
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import is_chr2_alias
-from il1rn_annot.inflate import blocks, copy_all, damaged_errors, open_gzip
+from il1rn_annot.inflate import copy_all, damaged_errors, indexed_blocks, open_gzip
 from il1rn_annot.vcftext import bad_gt, shown
 
 #: Records may start this far before the window and still reach into it (long deletions, END).
@@ -37,8 +39,9 @@ _MAYBE_CHR2 = re.compile(
 )
 _NO_TAB = re.compile(rb"\n[^\t\n]+\n")
 _BLOCK = 1 << 20
-#: POS cells of the lines of one chr2 name (see _State._sorted_far).
-_POS_OF: dict[bytes, re.Pattern[bytes]] = {}
+#: POS cells of the lines of one chr2 name, the first one and those after a newline (see
+#: _State._sorted_far).
+_POS_OF: dict[bytes, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
 
 
 @dataclass
@@ -115,7 +118,9 @@ def _scan(path: str, label: str, bounds: tuple[int, int, int], out: BinaryIO, sc
     state = _State(label, bounds, out, scan)
     rest, header = b"", True
     try:
-        for block in blocks(path, _BLOCK, _gzipped(path)):
+        for block, newlines in indexed_blocks(path, _BLOCK, _gzipped(path)):
+            if newlines is not None:
+                state.index(block, newlines)
             if rest and not header:  # the line cut by the last block's end, on its own
                 cut = block.find(b"\n") + 1
                 if not cut:
@@ -169,6 +174,14 @@ class _State:
     scan: Scan
     n: int = 0  # lines read so far
     chr2: dict[bytes, bool] = field(default_factory=dict)
+    newlines: tuple = ()  # a block, and numpy, the block as an array and where its newlines are
+
+    def index(self, block: bytes, newlines) -> None:
+        """Where the newlines of ``block`` are (numpy offsets, see ``inflate.indexed_blocks``):
+        its runs of one CHROM are then checked and counted without a pass over their bytes."""
+        import numpy as np  # imported by the inflating thread already
+
+        self.newlines = (block, np, np.frombuffer(block, np.uint8), newlines)
 
     def chunk(self, data: bytes, start: int = 0, end: int | None = None) -> None:
         """The whole lines of ``data[start:end]``, looked at in place (a slice would copy them),
@@ -188,8 +201,8 @@ class _State:
             mark = b"\n" + first + b"\t"
             last = data.rfind(mark, start, end)  # the newline before its last line
             split = data.find(b"\n", last + 1 if last >= 0 else newline, end) + 1
-            lines = data.count(b"\n", start, split)
-            if data.count(mark, start, split) == lines - 1:
+            lines = self._one_chrom(data, start, split, mark)
+            if lines:
                 if not self._is2(first):
                     self.scan.order.see_other(first.decode("utf-8", "replace"))
                     self.n += lines
@@ -205,6 +218,27 @@ class _State:
             self.n += chunk.count(b"\n")
         return end
 
+    def _one_chrom(self, data: bytes, start: int, split: int, mark: bytes) -> int:
+        """How many lines ``data[start:split]`` holds (whole lines, the first of the CHROM of
+        ``mark``), if every line after the first starts with ``mark``, else 0."""
+        index = self._newlines(data)
+        if index is not None:
+            np, array, newlines = index
+            first, stop = newlines.searchsorted(start), newlines.searchsorted(split)
+            heads = newlines[first : stop - 1] + 1  # where the lines after the first start
+            if not len(heads) or heads[-1] + len(mark) - 1 <= len(array):
+                for k, byte in enumerate(mark[1:]):
+                    if not np.all(array[heads + k] == byte):
+                        return 0
+                return int(stop - first)
+        lines = data.count(b"\n", start, split)
+        return lines if data.count(mark, start, split) == lines - 1 else 0
+
+    def _newlines(self, data: bytes) -> tuple | None:
+        """numpy, ``data`` as an array and the offsets of its newlines, if ``data`` is the block
+        last indexed."""
+        return self.newlines[1:] if self.newlines and self.newlines[0] is data else None
+
     def _lines(self, chunk: bytes) -> None:
         for line in chunk.splitlines(keepends=True):
             self.n += 1
@@ -215,18 +249,21 @@ class _State:
         with ``name``) in POS order, counted at C speed (its POS cells and their order only)
         but for the lines near the window, which are read one by one; False leaves it all to be
         read line by line."""
-        pattern = _POS_OF.get(name) or _POS_OF.setdefault(
-            name, re.compile(rb"(?m)^" + re.escape(name) + rb"\t([1-9][0-9]*)\t")
+        patterns = _POS_OF.get(name) or _POS_OF.setdefault(
+            name,
+            tuple(re.compile(b + re.escape(name) + rb"\t([1-9][0-9]*)\t") for b in (b"", b"\n")),
         )
-        cells = pattern.findall(data, start, end)
+        head = patterns[0].match(data, start, end)  # the first line; the others follow a newline
+        cells = [head[1], *patterns[1].findall(data, start, end)] if head else []
         if len(cells) != lines:
             return False  # a POS that _pos refuses, with its line number
         positions = list(map(int, cells))
         if positions[0] < self.scan.order.previous[1] or positions != sorted(positions):
             return False
         first, last, _ = self.bounds
-        far_ends = data.find(b"END=", start, end) >= 0 or data.find(b"SVLEN=", start, end) >= 0
-        if positions[0] < first and far_ends:
+        if positions[0] < first and (
+            data.find(b"END=", start, end) >= 0 or data.find(b"SVLEN=", start, end) >= 0
+        ):
             return False  # a long deletion or block may reach the window from here
         # From the first line at ``first`` to the last one a breakend may reach it from.
         near = bisect_left(positions, first), bisect_right(positions, last + LOOKBACK)
@@ -358,13 +395,20 @@ def _checked(line: bytes, n: int, label: str) -> bytes:
 @contextmanager
 def spooled_stdin() -> Iterator[str]:
     """Standard input copied to a temporary file, which htslib and the scan can both read
-    (and read to the end); plain gzip is decompressed on the way, since htslib needs BGZF."""
+    (and read to the end); plain gzip is decompressed on the way, since htslib needs BGZF.
+    Standard input that is a file from its start (``il1rn-annot annotate - < x.vcf``) is not
+    copied: it is read where it is, through /proc/self/fd (Linux)."""
     source = sys.stdin.buffer
     if not hasattr(source, "peek"):
         source = io.BufferedReader(source)  # a test runner's BytesIO
+    at = _whole_file(source)
     head = source.peek(18)[:18]
+    plain_gzip = head[:2] == b"\x1f\x8b" and head[12:14] != b"BC"
+    if at is not None and not plain_gzip:
+        yield at
+        return
     with tempfile.NamedTemporaryFile(prefix="il1rn-stdin-", suffix=".vcf") as spool:
-        if head[:2] == b"\x1f\x8b" and head[12:14] != b"BC":
+        if plain_gzip:
             try:
                 with open_gzip(source) as plain:
                     shutil.copyfileobj(plain, spool, _BLOCK)
@@ -374,3 +418,21 @@ def spooled_stdin() -> Iterator[str]:
             copy_all(source, spool)
         spool.flush()
         yield spool.name
+
+
+def _whole_file(source: BinaryIO) -> str | None:
+    """A path that reads ``source`` from its start, if ``source`` is a regular file not read
+    from yet (the shell's ``< file``) that this process may open; None for a pipe, a terminal,
+    or without /proc."""
+    try:
+        fd = source.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or source.tell() != 0:
+            return None
+    except (OSError, ValueError):  # io.UnsupportedOperation: no descriptor (a BytesIO)
+        return None
+    path = f"/proc/self/fd/{fd}"
+    try:  # opened again by name: where a file is not this user's to open, it is copied
+        with open(path, "rb"):
+            return path
+    except OSError:
+        return None

@@ -15,7 +15,7 @@ import pytest
 from conftest import write_input
 from test_bisect import genome
 
-from il1rn_annot import stream
+from il1rn_annot import inflate, stream
 from il1rn_annot.genome import il1rn_window
 
 SCRIPT = Path(sys.executable).parent / "il1rn-annot"
@@ -64,9 +64,14 @@ def scanned(path: Path) -> tuple[list[int], stream.Order, bytes]:
 @pytest.mark.parametrize("block", [61, 4096, 65_536, 1 << 20])
 @pytest.mark.parametrize("shuffled", [False, True])
 @pytest.mark.parametrize("encoding", ["vcf", "vcf.gz"])
-def test_blocks_find_what_lines_find(tmp_path, monkeypatch, block, shuffled, encoding):
-    """Any block size (61 bytes cuts every line and the header), sorted or not, plain or BGZF:
-    the same candidate lines, line numbers, order verdict and contigs as line by line."""
+@pytest.mark.parametrize("numpy", [False, True], ids=["counted", "numpy"])
+def test_blocks_find_what_lines_find(tmp_path, monkeypatch, block, shuffled, encoding, numpy):
+    """Any block size (61 bytes cuts every line and the header), sorted or not, plain or BGZF,
+    the runs of one CHROM counted or their newlines found with numpy by the inflating threads:
+    the same candidate lines, line numbers, order verdict and contigs as line by
+    line."""
+    if numpy:
+        monkeypatch.setattr(inflate, "NEWLINES_FROM", 0)
     text = shuffled_genome(5) if shuffled else genome(random.Random(5), per_contig=1_500)
     plain = tmp_path / "plain.vcf"
     plain.write_text(text)
@@ -128,7 +133,7 @@ def test_scan_stopped_early_lets_the_inflating_thread_go(tmp_path, monkeypatch):
     path = write_input(tmp_path, "in", text, "vcf.gz")
     with pytest.raises(stream.InputError, match="a header line among the records"):
         scanned(path)
-    assert not [t for t in threading.enumerate() if t.name == "il1rn-inflate"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("il1rn-inflate")]
 
 
 _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
@@ -163,3 +168,52 @@ def test_standard_input_of_a_real_process(tmp_path, report_validator, how):
         got = _report(report_validator, ["-", "--build", "GRCh38"], input=data)
     assert got == expected
     assert got["samples"] and got["warnings"]  # the shuffled chr2 lines: out of POS order
+
+
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz", "bcf"])
+def test_standard_input_from_a_file_is_read_where_it_is(tmp_path, report_validator, encoding):
+    """``- < file`` (read in place, through /proc/self/fd, not copied), the same bytes through
+    a pipe (copied first), and the file by its name: one report (a BCF's contigs are its
+    header's: not shuffled)."""
+    text = genome(random.Random(13), per_contig=1_500) if encoding == "bcf" else shuffled_genome(13)
+    path = write_input(tmp_path, "in", text, encoding)
+    expected = _report(report_validator, [str(path), "--build", "GRCh38"])
+    with path.open("rb") as fh:
+        in_place = _report(report_validator, ["-", "--build", "GRCh38"], stdin=fh)
+    piped = _report(report_validator, ["-", "--build", "GRCh38"], input=path.read_bytes())
+    assert in_place == piped == expected
+    assert expected["samples"]
+
+
+def test_standard_input_from_the_middle_of_a_file(tmp_path, report_validator):
+    """A file the caller has read part of: the rest, as a pipe would give it, not the file
+    from its start."""
+    text = shuffled_genome(17)
+    plain = write_input(tmp_path, "in", text, "vcf")
+    expected = _report(report_validator, [str(plain), "--build", "GRCh38"])
+    both = tmp_path / "both.vcf"
+    junk = b"not a VCF at all\n" * 100
+    both.write_bytes(junk + plain.read_bytes())
+    with both.open("rb", buffering=0) as fh:
+        assert fh.read(len(junk)) == junk
+        assert _report(report_validator, ["-", "--build", "GRCh38"], stdin=fh) == expected
+
+
+@pytest.mark.parametrize("damage", ["cut", "overwritten", "empty"])
+def test_a_damaged_standard_input_fails_the_same_from_a_file_or_a_pipe(tmp_path, damage):
+    path = write_input(tmp_path, "x", genome(random.Random(43), per_contig=3_000), "vcf.gz")
+    data = path.read_bytes()
+    if damage == "cut":
+        data = data[: len(data) // 2] + _BGZF_EOF
+    elif damage == "overwritten":
+        data = data[:5000] + bytes(300) + data[5300:]
+    else:
+        data = b""
+    path.write_bytes(data)
+    args = [*TOOL, "annotate", "-", "--build", "GRCh38"]
+    with path.open("rb") as fh:
+        in_place = subprocess.run(args, stdin=fh, capture_output=True, check=False)
+    piped = subprocess.run(args, input=data, capture_output=True, check=False)
+    assert in_place.returncode == piped.returncode == 3
+    assert in_place.stderr == piped.stderr
+    assert in_place.stderr.count(b"\n") == 1 and b"<stdin>" in in_place.stderr
