@@ -80,10 +80,16 @@ def parse_columns(
     work per column."""
     import numpy as np
 
-    text = np.frombuffer(b"\t" + b"\t".join(lines) + b"\t", dtype=np.uint8)  # tabs around
+    # A tab each side; three more after, read only by ``numbers`` (which looks two bytes ahead,
+    # from as far as the byte after the last tab).
+    padded = np.frombuffer(b"\t" + b"\t".join(lines) + b"\t\t\t\t", dtype=np.uint8)
+    text = padded[:-3]
     n_lines, n_columns = len(lines), len(lines) * n_file
-    digit = (text - np.uint8(_ZERO)) < 10
-    tab, colon, dot = text == _TAB, text == _COLON, text == _DOT
+    value = padded - np.uint8(_ZERO)  # a digit's value; 10 or more for any other byte
+    is_digit = value < 10
+    digit = is_digit[:-3]
+    is_dot = padded == _DOT
+    tab, colon, dot = text == _TAB, text == _COLON, is_dot[:-3]
     mark = (text == _SLASH) | (text == _BAR)
     sep = tab | colon | (text == _COMMA) | mark
     if not (sep | digit | dot).all() or int(np.count_nonzero(tab)) != n_columns + 1:
@@ -106,15 +112,23 @@ def parse_columns(
         return None  # a line with more or fewer columns than the header's samples
 
     def numbers(at, missing: int):
-        """The values starting at ``at``, and where each ends."""
-        out = np.where(dot[at], missing, 0)
-        going = digit[at]
-        end = at + 1
-        while going.any():
-            out = np.where(going, out * 10 + text[at] - _ZERO, out)
-            at = at + going
-            going &= digit[at]
-        return out, np.where(dot[end - 1], end, at)
+        """The values starting at ``at``, and where each ends. Most have one or two digits:
+        those are read at once, the others digit by digit."""
+        first = value[at].astype(np.int32)
+        second = value[at + 1]
+        two = second < 10
+        out = np.where(is_dot[at], missing, np.where(two, first * 10 + second, first))
+        end = at + 1 + two
+        longer = np.flatnonzero(two & is_digit[at + 2])
+        if len(longer):
+            number, at = out[longer], at[longer] + 2
+            going = np.ones(len(longer), dtype=bool)
+            while going.any():
+                number = np.where(going, number * 10 + value[at], number)
+                at = at + going
+                going &= is_digit[at]
+            out[longer], end[longer] = number, at
+        return out, end
 
     begin = tabs[:-1] + 1  # each column's first byte: its GT's first allele
     first, after = numbers(begin, -1)
@@ -122,27 +136,31 @@ def parse_columns(
     diploid = (stop == _SLASH) | (stop == _BAR)
     if (stop == _COMMA).any() or int(np.count_nonzero(mark)) != int(np.count_nonzero(diploid)):
         return None  # a list in GT, or a phase mark past a column's second allele
-    second, end = numbers(after[diploid] + 1, -1)
-    if not ((text[end] == _TAB) | (text[end] == _COLON)).all():
+    # Read after every column's first allele (past the next field's first byte where there is
+    # no second allele: a value then, kept only where the column is diploid).
+    second, end = numbers(after + 1, -1)
+    if not (~diploid | (padded[end] == _TAB) | (padded[end] == _COLON)).all():
         return None  # a third allele, or a list
     colons = np.flatnonzero(colon)
     first_colon = np.searchsorted(colons, tabs)
     n_colons = np.diff(first_colon)
     if int(n_colons.max()) >= len(keys):
         return None  # more fields than FORMAT has
-    second_allele = np.full(n_columns, -2, dtype=np.int64)
-    second_allele[diploid] = second
-    phase = np.ones(n_columns, dtype=np.int64)
-    phase[diploid] = stop[diploid] == _BAR
-    gt = np.stack([first, second_allele, phase], axis=1).reshape(n_lines, n_file, 3)
+    gt = np.empty((n_columns, 3), dtype=np.int32)
+    gt[:, 0] = first
+    gt[:, 1] = np.where(diploid, second, -2)
+    gt[:, 2] = ~diploid | (stop == _BAR)  # cyvcf2 says 1 for a haploid call
+    gt = gt.reshape(n_lines, n_file, 3)
     ploidy = diploid.reshape(n_lines, n_file).any(axis=1).tolist()
     fields = {}
     for k, key in enumerate(keys):
-        if k and key in wanted:
-            there = n_colons >= k
-            field = np.full(n_columns, _INT_MISSING, dtype=np.int32)
-            field[there] = numbers(colons[first_colon[:-1][there] + k - 1] + 1, _INT_MISSING)[0]
-            fields[key] = field.reshape(n_lines, n_file, 1)
+        if k and key in wanted and len(colons):
+            # The k-th colon's next byte; a column with fewer colons reads another's, unused.
+            at = colons[np.minimum(first_colon[:-1] + k - 1, len(colons) - 1)] + 1
+            field = np.where(n_colons >= k, numbers(at, _INT_MISSING)[0], _INT_MISSING)
+            fields[key] = field.astype(np.int32).reshape(n_lines, n_file, 1)
+        elif k and key in wanted:
+            fields[key] = np.full((n_lines, n_file, 1), _INT_MISSING, dtype=np.int32)
     if keep is not None:
         gt = gt[:, keep]
         fields = {key: values[:, keep] for key, values in fields.items()}
