@@ -281,3 +281,26 @@ def test_the_gt_check_skips_only_what_the_text_path_read(tmp_path, monkeypatch):
     monkeypatch.setattr(cohort_reader, "TEXT_COLUMNS", False)
     assert _outcome(path) == with_text
     assert skipped[-1] == set()
+
+
+@pytest.mark.parametrize("encoding", ["vcf.gz+csi", "bcf+csi"])
+def test_other_indexes_and_bcf(tmp_path, monkeypatch, encoding):
+    """A .csi-indexed .vcf.gz takes the text path too; a BCF has no text and takes the arrays
+    (cyvcf2): both give pysam's report."""
+    text, _ = window_text(0, n_samples=40)
+    path = write_input(tmp_path, "cohort", text, encoding)
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 10**9)
+    alone = _outcome(path)
+    served = []
+    real = cohort_text.parse_columns
+
+    def counted(*args, **kwargs):
+        parsed = real(*args, **kwargs)
+        served.append(parsed is not None)
+        return parsed
+
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
+    monkeypatch.setattr(cohort_text, "parse_columns", counted)
+    assert _outcome(path) == alone
+    assert alone[0] != "error"
+    assert all(served) and bool(served) == encoding.startswith("vcf.gz")
