@@ -234,6 +234,8 @@ def test_reports_from_the_text_are_pysams(tmp_path, monkeypatch, seed):
 
     monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
     monkeypatch.setattr(cohort_text, "parse_columns", counted)
+    if mode in ("clean", "multi"):
+        monkeypatch.setattr(cohort_reader, "open_cohort", _no_fallback)
     assert _outcome(path) == alone
     if mode in ("clean", "multi") and alone[0] != "error":
         assert served and all(served)
@@ -304,3 +306,37 @@ def test_other_indexes_and_bcf(tmp_path, monkeypatch, encoding):
     assert _outcome(path) == alone
     assert alone[0] != "error"
     assert all(served) and bool(served) == encoding.startswith("vcf.gz")
+
+
+def test_a_breakend_reaching_the_window_from_afar(tmp_path, monkeypatch):
+    """A breakend 600 kb before the window whose mate is in it (kept from the look-around,
+    ``fetch_kept``): its line is found at its position and parsed like the window's."""
+    text, _ = window_text(2, n_samples=40)
+    head, body = text.split("\n#CHROM", 1)
+    head += (
+        '\n##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">'
+        '\n##INFO=<ID=MATEID,Number=.,Type=String,Description="Mate">'
+    )
+    header_line, records = body.split("\n", 1)
+    cells = "\t".join("0/1:30:60" if i % 3 else "0/0:30:60" for i in range(40))
+    far = f"2\t112500000\tbnd_1\tN\tN[2:113131000[\t50\tPASS\tSVTYPE=BND\tGT:DP:GQ\t{cells}"
+    path = write_input(tmp_path, "cohort", f"{head}\n#CHROM{header_line}\n{far}\n{records}")
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 10**9)
+    alone = _outcome(path)
+    assert alone[0] != "error" and "112500000" in alone[0]
+    found = []
+    real = cohort_text.TextCohortFile._columns_of
+
+    def spy(self, name, rec):
+        found.append(rec.pos)
+        return real(self, name, rec)
+
+    monkeypatch.setattr(cohort_text.TextCohortFile, "_columns_of", spy)
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
+    monkeypatch.setattr(cohort_reader, "open_cohort", _no_fallback)
+    assert _outcome(path) == alone
+    assert 112500000 in found
+
+
+def _no_fallback(*args):
+    raise AssertionError("the text path fell back to cyvcf2")
