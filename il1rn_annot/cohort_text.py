@@ -18,7 +18,7 @@ that are not UTF-8, VCF 4.4) raises ``Misaligned`` and is read as before (cyvcf2
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import suppress
 
 from il1rn_annot import cohort_reader
@@ -28,6 +28,8 @@ from il1rn_annot.model import SampleCall
 log = logging.getLogger(__name__)
 
 _INT_MISSING = -(2**31)
+#: The fields ``sample_calls`` reads besides GT.
+_WANTED = (*_NUMBERS, "FT")
 #: The longest number read here (htslib's limits are past 9 digits).
 _DIGITS = 9
 _TAB, _COLON, _COMMA, _DOT, _SLASH, _BAR, _ZERO = b"\t:,./|0"
@@ -70,19 +72,25 @@ BATCH_LINES = 256
 
 
 def parse_columns(
-    lines: Sequence[bytes], keys: list[str], n_file: int, keep=None, wanted: Sequence[str] = ()
+    lines: Sequence[bytes],
+    keys: list[str],
+    n_file: int,
+    keep=None,
+    wanted: Sequence[str] = (),
+    strings: Collection[str] = (),
 ) -> list[TextVariant] | None:
     """The sample columns of lines of one FORMAT (each the text after its FORMAT column's tab)
     as arrays, for the samples ``keep`` (indices in the file, all when None); None when any
-    line is not of the plain kind of the module docstring. ``keys`` is the FORMAT (GT first, the
-    others Integer); only the fields ``wanted`` are parsed into values. The lines are parsed as
-    one text: a few passes over the bytes at C speed (comparisons, no per-byte lookup), then
-    work per column."""
+    line is not of the plain kind of the module docstring. ``keys`` is the FORMAT: GT first,
+    the others Integer but for ``strings``; only the fields ``wanted`` are parsed into values.
+    The lines are parsed as one text: a few passes over the bytes at C speed (comparisons, no
+    per-byte lookup), then work per column."""
     import numpy as np
 
     # A tab each side; three more after, read only by ``numbers`` (which looks two bytes ahead,
     # from as far as the byte after the last tab).
-    padded = np.frombuffer(b"\t" + b"\t".join(lines) + b"\t\t\t\t", dtype=np.uint8)
+    raw = b"\t" + b"\t".join(lines) + b"\t\t\t\t"
+    padded = np.frombuffer(raw, dtype=np.uint8)
     text = padded[:-3]
     n_lines, n_columns = len(lines), len(lines) * n_file
     value = padded - np.uint8(_ZERO)  # a digit's value; 10 or more for any other byte
@@ -91,9 +99,37 @@ def parse_columns(
     is_dot = padded == _DOT
     tab, colon, dot = text == _TAB, text == _COLON, is_dot[:-3]
     mark = (text == _SLASH) | (text == _BAR)
-    sep = tab | colon | (text == _COMMA) | mark
-    if not (sep | digit | dot).all() or int(np.count_nonzero(tab)) != n_columns + 1:
-        return None  # a byte no plain column has ('+', '-', 'e'), or not a column a sample
+    inner = (text == _COMMA) | mark  # separators inside a field
+    if int(np.count_nonzero(tab)) != n_columns + 1:
+        return None  # not a column a sample
+    tabs = np.flatnonzero(tab)
+    colons = np.flatnonzero(colon)
+    first_colon = np.searchsorted(colons, tabs)
+    n_colons = np.diff(first_colon)
+    if int(n_colons.max()) >= len(keys):
+        return None  # more fields than FORMAT has
+    texts = {}
+    string_fields = [k for k, key in enumerate(keys) if k and key in strings]
+    if string_fields:  # their bytes are any printable ones; the checks below skip them
+        delta = np.zeros(len(text) + 1, dtype=np.int8)
+        for k in string_fields:
+            begin, end = _field(np, k, colons, first_colon, n_colons, tabs)
+            delta[begin] += 1
+            delta[end] -= 1  # an empty field adds nothing: the check of '::' finds it
+            if keys[k] in wanted:
+                texts[keys[k]] = (begin, end, n_colons >= k)
+        inside = np.cumsum(delta[:-1], dtype=np.int8).view(bool)
+        if (inside & ((text < 0x21) | (text > 0x7E))).any():
+            return None  # a space, a control character or a byte past ASCII in a String
+        outside = ~inside
+        digit, dot, inner = digit & outside, dot & outside, inner & outside
+        mark &= outside
+        allowed = inside
+    else:
+        allowed = np.zeros(len(text), dtype=bool)
+    sep = tab | colon | inner
+    if not (sep | digit | dot | allowed).all():
+        return None  # a byte no plain column has ('+', '-', 'e')
     if (sep[1:] & sep[:-1]).any():
         return None  # an empty field or value ('::', ',,', a trailing ':', '|0/1')
     if (dot[1:-1] & ~(sep[:-2] & sep[2:])).any():
@@ -106,7 +142,6 @@ def parse_columns(
     if (run[2:] & run[:-2]).any():
         return None  # ten digits or more
     # Every value is now '.' or at most 9 digits, between two separators.
-    tabs = np.flatnonzero(tab)
     starts = np.cumsum([1] + [len(line) + 1 for line in lines[:-1]])
     if not (tabs[:n_columns:n_file] + 1 == starts).all():
         return None  # a line with more or fewer columns than the header's samples
@@ -141,11 +176,6 @@ def parse_columns(
     second, end = numbers(after + 1, -1)
     if not (~diploid | (padded[end] == _TAB) | (padded[end] == _COLON)).all():
         return None  # a third allele, or a list
-    colons = np.flatnonzero(colon)
-    first_colon = np.searchsorted(colons, tabs)
-    n_colons = np.diff(first_colon)
-    if int(n_colons.max()) >= len(keys):
-        return None  # more fields than FORMAT has
     gt = np.empty((n_columns, 3), dtype=np.int32)
     gt[:, 0] = first
     gt[:, 1] = np.where(diploid, second, -2)
@@ -154,6 +184,8 @@ def parse_columns(
     ploidy = diploid.reshape(n_lines, n_file).any(axis=1).tolist()
     fields = {}
     for k, key in enumerate(keys):
+        if key in texts:
+            continue
         if k and key in wanted and len(colons):
             # The k-th colon's next byte; a column with fewer colons reads another's, unused.
             at = colons[np.minimum(first_colon[:-1] + k - 1, len(colons) - 1)] + 1
@@ -161,6 +193,14 @@ def parse_columns(
             fields[key] = field.astype(np.int32).reshape(n_lines, n_file, 1)
         elif k and key in wanted:
             fields[key] = np.full((n_lines, n_file, 1), _INT_MISSING, dtype=np.int32)
+    for key, (begin, end, there) in texts.items():  # a String read (FT): '.' where left out
+        if not there.reshape(n_lines, n_file).any(axis=1).all():
+            return None  # a line none of whose columns has it (htslib stores no value)
+        spans = zip(begin.tolist(), end.tolist(), strict=True)
+        found = iter([raw[b:e].decode("ascii") for b, e in spans])
+        fields[key] = np.array([next(found) if t else "." for t in there.tolist()]).reshape(
+            n_lines, n_file
+        )
     if keep is not None:
         gt = gt[:, keep]
         fields = {key: values[:, keep] for key, values in fields.items()}
@@ -170,6 +210,16 @@ def parse_columns(
         TextVariant(keys, _Genotypes(gt[j], 2 if two else 1), {k: v[j] for k, v in fields.items()})
         for j, two in enumerate(ploidy)
     ]
+
+
+def _field(np, k: int, colons, first_colon, n_colons, tabs):
+    """Where field ``k`` (1 or more) of each column that has it begins and ends."""
+    there = n_colons >= k
+    first = first_colon[:-1][there]
+    begin = colons[first + k - 1] + 1
+    later = n_colons[there] > k  # another colon after it in the column
+    end = np.where(later, colons[np.minimum(first + k, len(colons) - 1)], tabs[1:][there])
+    return begin, end
 
 
 class TextRecord:
@@ -273,7 +323,8 @@ class TextCohortFile:
             variants = None
             if keys is not None:
                 columns = [c for _, _, c in group]
-                variants = parse_columns(columns, keys, self._n_file, self._keep, _NUMBERS)
+                strings = [k for k in keys if self._formats.get(k) == "String"]
+                variants = parse_columns(columns, keys, self._n_file, self._keep, _WANTED, strings)
             if variants is None:
                 raise Misaligned(f"the sample columns at {group[0][0].pos} are not plain text")
             for (rec, _, _), variant in zip(group, variants, strict=True):
@@ -281,14 +332,15 @@ class TextCohortFile:
             at = stop
 
     def _format(self, text: bytes) -> list[str] | None:
-        """FORMAT's keys when GT is first and every other key an Integer of the header."""
+        """FORMAT's keys when GT is first and every other key an Integer or a String of the
+        header."""
         if text not in self._keys:
             keys = text.decode("ascii", "replace").split(":")
             plain = (
                 keys[0] == "GT"
                 and self._formats.get("GT") == "String"
                 and len(set(keys)) == len(keys)
-                and all(self._formats.get(k) == "Integer" for k in keys[1:])
+                and all(self._formats.get(k) in ("Integer", "String") for k in keys[1:])
             )
             self._keys[text] = keys if plain else None
         return self._keys[text]
