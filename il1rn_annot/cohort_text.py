@@ -4,15 +4,16 @@ cyvcf2 parsing every sample column (2,500 columns of GT:AD:DP:GQ:PL) and the GT 
 reading the same text again cost most of a cohort's time. Here the window's lines are read once
 through tabix: each line's sample columns are checked and parsed with numpy into the arrays
 ``cohort_reader.sample_calls`` takes from cyvcf2 (GT, phase, the first value of each integer
-field), and pysam reads the site fields without the columns, as on the cyvcf2 path.
+field, FT), and pysam reads the site fields without the columns, as on the cyvcf2 path.
 
 Only text htslib cannot read two ways is parsed here: GT of one or two alleles ('.', 0, or a
-number of at most 9 digits without leading zeros, joined by / or |), every other FORMAT field
-an Integer of the header, each value '.' or at most 9 digits without leading zeros, no empty
-field, no more fields than FORMAT has, as many columns as the header has samples. Such a line's
-GTs are in the VCF grammar, so the GT check (``opening.check_gt_text``) need not read it again.
-A window with any other line (a String or Float field, '+1', '-5', '007', a third allele, bytes
-that are not UTF-8, VCF 4.4) raises ``Misaligned`` and is read as before (cyvcf2, or pysam).
+number of at most 9 digits without leading zeros, joined by / or |); every other FORMAT field
+an Integer of the header, each value '.' or at most 9 digits without leading zeros, or a String
+of printable ASCII; no empty field, no more fields than FORMAT has, as many columns as the
+header has samples. Such a line's GTs are in the VCF grammar, so the GT check
+(``opening.check_gt_text``) need not read it again. A window with any other line (a Float
+field, '+1', '-5', '007', a third allele, a space in a String, bytes that are not UTF-8, VCF
+4.4) raises ``Misaligned`` and is read as before (cyvcf2, or pysam).
 """
 
 from __future__ import annotations
