@@ -469,7 +469,7 @@ COHORT_TIME = (
     "Instructions (valgrind callgrind, steady however loaded the machine) over a 337-record "
     "slice of the window (chr2:113128000-113132000, 2,500 samples): `bcftools view -r` 2.58 G, "
     "the rows floor (cyvcf2 arrays and one line per non-reference genotype) 4.34 G, "
-    "il1rn-annot TSV 7.40 G (9.62 G with cyvcf2 and the GT check's own read; 11.14 G before "
+    "il1rn-annot TSV 7.44 G (9.62 G with cyvcf2 and the GT check's own read; 11.14 G before "
     "the GT check at sight and the collector held off)."
 )
 
