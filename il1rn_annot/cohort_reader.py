@@ -357,13 +357,29 @@ def _call(
 
 
 def read_cohort(
-    source: str, index: str | None, samples: Sequence[str], vf, label: str, fetched: Callable
+    source: str,
+    index: str | None,
+    samples: Sequence[str],
+    vf,
+    label: str,
+    fetched: Callable,
+    check: Callable | None = None,
 ):
-    """``fetched(reader, notes)`` (the reader's indexed read) through both readers, or through
-    pysam's ``vf`` alone for fewer than ``COLUMNS_FROM`` samples, or when the two readers cannot
-    serve the file or do not read it alike."""
+    """``fetched(reader, notes)`` (the reader's indexed read) with the sample columns parsed
+    from the window's text (``cohort_text``), else through both readers, else through pysam's
+    ``vf`` alone: for fewer than ``COLUMNS_FROM`` samples, or when the readers cannot serve
+    the file or do not read it alike. ``check(checked)`` is the GT check of a text file's lines
+    (``opening.check_gt_text``); the regions the text path read are not read again."""
     from il1rn_annot.records import Notes
 
+    if check is not None and TEXT_COLUMNS and len(samples) >= COLUMNS_FROM:
+        found = _from_text(source, index, samples, vf, label, fetched)
+        if found is not None:
+            result, text = found
+            check(text.covers)
+            return result
+    if check is not None:
+        check()
     if len(samples) < COLUMNS_FROM:
         return fetched(vf, Notes())
     cohort = open_cohort(source, index, samples, vf.header, label)
@@ -375,3 +391,26 @@ def read_cohort(
         finally:
             cohort.close()
     return fetched(vf, Notes())
+
+
+#: Whether a text file's sample columns are parsed from its text first (``cohort_text``).
+TEXT_COLUMNS = True
+
+
+def _from_text(source, index, samples, vf, label, fetched):
+    """``fetched`` through ``cohort_text``, and the reader (which says what it read), or None
+    when the text cannot serve. Any failure is left to the other paths, after the GT check,
+    so that the user sees the error they give."""
+    from il1rn_annot.cohort_text import open_text_cohort
+    from il1rn_annot.records import Notes
+
+    text = open_text_cohort(source, index, samples, vf.header, label)
+    if text is None:
+        return None
+    try:
+        return fetched(text, Notes()), text
+    except Exception as why:  # read again the other way, which words the error
+        log.debug("%s: sample columns not read from the text (%r)", label, why)
+        return None
+    finally:
+        text.close()

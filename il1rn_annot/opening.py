@@ -165,10 +165,16 @@ def choose_build(label: str, requested: str | None, evidence) -> tuple[str | Non
 
 
 def check_gt_text(
-    path: str, index: str | None, label: str, names: Sequence[str], regions: Sequence[Region]
+    path: str,
+    index: str | None,
+    label: str,
+    names: Sequence[str],
+    regions: Sequence[Region],
+    checked: Callable[[str, Region], bool] | None = None,
 ) -> None:
     """GTs of the text lines over ``regions``, read through ``index``, against the VCF grammar
-    (htslib reads ``+1/1`` as ``1/1``), with their bytes UTF-8."""
+    (htslib reads ``+1/1`` as ``1/1``), with their bytes UTF-8. A region ``checked`` says was
+    read and found in the grammar already (``cohort_text``) is not read again."""
     import pysam
 
     try:
@@ -184,6 +190,8 @@ def check_gt_text(
     with closing(tbx, label):
         for name in names:
             for region in merged:
+                if checked is not None and checked(name, region):
+                    continue
                 try:
                     rows = tbx.fetch(name, region.start - 1, region.end)
                     for line in rows:

@@ -222,9 +222,13 @@ def _read(
                 line.startswith(("##INFO=<ID=SVTYPE", "##INFO=<ID=MATEID")) for line in meta
             )
             index = index_of(source)
+            check = None
             if not vf.is_bcf:
                 regions = [il1rn_window(b) for b in BUILDS] + list(context.values())
-                check_gt_text(source, index, label, names, regions)
+
+                def check(checked=None) -> None:
+                    check_gt_text(source, index, label, names, regions, checked)
+
             problem = record_problem(vf, label, index)
 
             def fetched(reader, notes: Notes):
@@ -241,7 +245,7 @@ def _read(
                 return records, wide, notes
 
             # A cohort's sample columns are read as arrays, where they can be.
-            records, wide, notes = read_cohort(source, index, samples, vf, label, fetched)
+            records, wide, notes = read_cohort(source, index, samples, vf, label, fetched, check)
             chr2_names = list(dict.fromkeys(r.chrom for b in BUILDS for r in records[b]))
             if texts is not None:
                 texts = indexed_lines(vf, source, index, (r for b in BUILDS for r in records[b]))

@@ -358,6 +358,8 @@ def test_breakend_look_around_reads_the_columns_of_the_records_it_keeps(
         return cohort
 
     monkeypatch.setattr(cohort_reader, "open_cohort", counting)
+    # cyvcf2's look-around (the text path's is in test_cohort_text.py).
+    monkeypatch.setattr(cohort_reader, "TEXT_COLUMNS", False)
     text_reports, array_reports, served = _both_ways(monkeypatch, _reports(path))
     assert text_reports == array_reports
     assert "112600000" in text_reports[0]  # the reaching breakend is a record of the report
