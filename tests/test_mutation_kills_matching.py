@@ -381,3 +381,45 @@ def test_a_lone_right_breakend_describes_its_deletion(annotate, last, info, dira
     s = _sample(annotate, [row])
     (variant,) = s["variants"]
     _assert_dira11_or_novel(s, variant, dira11)
+
+
+# -- an overlay allele shaped like the intron 2 VNTR keeps its own classification ---------------
+
+#: 86 inserted bases (one VNTR repeat's length), synthetic: an insertion claims no genomic base.
+_REPEAT = "ACGT" * 21 + "AC"
+_INTRON_2 = 113130000  # GRCh38, inside intron 2 (exon 2 ends at 113129664, exon 3 starts 113131045)
+
+
+def test_an_overlay_allele_shaped_like_the_vntr_keeps_its_own_classification(tmp_path, annotate):
+    """A lab's overlay row that inserts one 86-bp repeat's length in intron 2 (synthetic) has the
+    shape of a VNTR allele; matched, it is the lab's likely-pathogenic allele, not the VNTR's
+    benign one: homozygous, the sample is biallelic. The VNTR name is given only to alleles the
+    catalog does not match."""
+    row = {
+        **LAB_ROW,
+        "id": "LAB-0002",
+        "hgvs_c": "c.",
+        "hgvs_p": "p.?",
+        "variant_type": "insertion",
+        "location": "intron 2",
+        "grch38_pos": str(_INTRON_2),
+        "grch38_end": str(_INTRON_2),
+        "grch38_ref": "N",
+        "grch38_alt": "N" + _REPEAT,
+        "grch37_pos": str(_INTRON_2 + GRCH37_OFFSET),
+        "grch37_end": str(_INTRON_2 + GRCH37_OFFSET),
+        "grch37_ref": "N",
+        "grch37_alt": "N" + _REPEAT,
+        "ref_context_grch38": "",
+        "ref_context_grch37": "",
+        "unverified": "synthetic test row: the padding base is not known (N)",
+    }
+    lab = overlay(tmp_path, row)
+    text = vcf_text(["s"], [f"{_INTRON_2} A A{_REPEAT} PASS GT 1/1"])
+    plain = sample(annotate(text), "s")
+    assert plain["dira_genotype"] == "none"  # the bundled catalog: a VNTR allele
+    assert "IL1RN*" in (plain["variants"][0]["non_dira_name"] or "")
+    s = sample(annotate(text, "--catalog-overlay", lab), "s")
+    (variant,) = s["variants"]
+    assert variant["dira_id"] == "LAB-0002"
+    assert s["dira_genotype"] == "biallelic"
