@@ -45,8 +45,9 @@ class Misaligned(Exception):
 
 
 class CohortRecord:
-    """A pysam record read without samples, and the cyvcf2 variant of the same record with all
-    of them. ``records.convert`` reads the record from the first, the calls from the second."""
+    """A pysam record read without samples, and the same record's sample columns as arrays
+    (cyvcf2's variant, or ``cohort_text.TextVariant`` parsed from its line). ``records.convert``
+    reads the record from the first, the calls from the second."""
 
     __slots__ = ("_memo", "_rec", "_types", "n_samples", "variant")
 

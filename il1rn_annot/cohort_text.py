@@ -23,8 +23,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import suppress
 
 from il1rn_annot import cohort_reader
-from il1rn_annot.cohort_reader import _NUMBERS, Misaligned
-from il1rn_annot.model import SampleCall
+from il1rn_annot.cohort_reader import _NUMBERS, CohortRecord, Misaligned
 
 log = logging.getLogger(__name__)
 
@@ -223,33 +222,6 @@ def _field(np, k: int, colons, first_colon, n_colons, tabs):
     return begin, end
 
 
-class TextRecord:
-    """A pysam record read without samples, with its sample columns parsed from its line."""
-
-    __slots__ = ("_memo", "_rec", "_types", "n_samples", "variant")
-
-    def __init__(self, rec, variant: TextVariant, n_samples: int, types, memo: dict) -> None:
-        self._rec = rec
-        self.variant = variant
-        self.n_samples = n_samples
-        self._types = types
-        self._memo = memo
-
-    def __getattr__(self, name: str):
-        return getattr(self._rec, name)
-
-    def __str__(self) -> str:
-        raise Misaligned(f"record at {self._rec.pos} read as text")
-
-    def columnar_calls(
-        self, n_alts: int, block: bool, declared: frozenset[str], detail: bool
-    ) -> tuple[SampleCall, ...] | None:
-        """The record's calls from the arrays, or None when its text must be parsed."""
-        return cohort_reader.sample_calls(
-            self.variant, self._types, self._memo, n_alts, block, declared, detail
-        )
-
-
 class TextCohortFile:
     """A multi-sample ``.vcf.gz`` read through pysam (site fields) and tabix (the lines whose
     columns are parsed here); ``fetch`` as pysam's. ``covers`` says which regions had every
@@ -267,7 +239,7 @@ class TextCohortFile:
         self._keys: dict[bytes, list[str] | None] = {}
         self._read: dict[str, list[tuple[int, int]]] = {}
 
-    def fetch(self, name: str, start: int, end: int) -> Iterator[TextRecord]:
+    def fetch(self, name: str, start: int, end: int) -> Iterator[CohortRecord]:
         rows = self._lean.fetch(name, start, end)  # a ValueError for an unknown contig, as pysam
         try:
             lines = self._tabix.fetch(name, start, end)
@@ -275,7 +247,7 @@ class TextCohortFile:
             raise Misaligned(f"tabix cannot fetch {name}:{start + 1}-{end}: {exc}") from None
         return self._paired(rows, lines, name, start, end)
 
-    def _paired(self, rows, lines, name: str, start: int, end: int) -> Iterator[TextRecord]:
+    def _paired(self, rows, lines, name: str, start: int, end: int) -> Iterator[CohortRecord]:
         """The records with their columns, parsed a batch of lines at a time."""
         batch: list = []
         size = 0
@@ -302,7 +274,7 @@ class TextCohortFile:
         except (UnicodeDecodeError, OSError, ValueError) as exc:
             raise Misaligned(f"tabix failed: {exc!r}") from None
 
-    def _parsed(self, batch: list) -> Iterator[TextRecord]:
+    def _parsed(self, batch: list) -> Iterator[CohortRecord]:
         """The records of ``batch`` ((pysam record, its line)), their columns parsed together
         where consecutive lines share a FORMAT."""
         split = []
@@ -329,7 +301,7 @@ class TextCohortFile:
             if variants is None:
                 raise Misaligned(f"the sample columns at {group[0][0].pos} are not plain text")
             for (rec, _, _), variant in zip(group, variants, strict=True):
-                yield TextRecord(rec, variant, self._n, self._types, self._memo)
+                yield CohortRecord(rec, variant, self._n, self._types, self._memo)
             at = stop
 
     def _format(self, text: bytes) -> list[str] | None:
@@ -348,13 +320,13 @@ class TextCohortFile:
 
     def fetch_kept(
         self, name: str, start: int, end: int, keep: Callable[[object], bool]
-    ) -> Iterator[TextRecord]:
+    ) -> Iterator[CohortRecord]:
         """The records of a region that ``keep`` keeps (it reads the site fields only), each
         with its line, found at its position (see ``cohort_reader.CohortFile.fetch_kept``)."""
         rows = self._lean.fetch(name, start, end)  # a ValueError for an unknown contig
         return (self._columns_of(name, rec) for rec in rows if keep(rec))
 
-    def _columns_of(self, name: str, rec) -> TextRecord:
+    def _columns_of(self, name: str, rec) -> CohortRecord:
         site = (str(rec.pos), rec.ref or "", ",".join(rec.alts or ()) or ".")
         try:
             same = [

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pickle
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -279,3 +280,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return (slow, item.path.name not in _FIRST, took.get(item.nodeid, 1.0))
 
     items.sort(key=rank)
+
+
+@pytest.fixture(params=["isal", "zlib"])
+def inflater(request, monkeypatch):
+    """Both inflaters: isal (a dependency), and zlib (Python's gzip) when isal is missing."""
+    if request.param == "zlib":
+        monkeypatch.setitem(sys.modules, "isal", None)  # `from isal import ...` fails
+    else:
+        pytest.importorskip("isal")
+    return request.param

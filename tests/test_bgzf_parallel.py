@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import random
-import sys
 import threading
 from pathlib import Path
 
@@ -37,16 +36,6 @@ def runs(request, monkeypatch):
         monkeypatch.setattr(inflate, "_RUN", 3)
         monkeypatch.setattr(inflate, "_RUNS_AHEAD", 2)
         monkeypatch.setattr(inflate, "_READ", 30_000)
-
-
-@pytest.fixture(params=["isal", "zlib"])
-def inflater(request, monkeypatch):
-    """Both inflaters: isal (a dependency), and zlib when isal is missing."""
-    if request.param == "zlib":
-        monkeypatch.setitem(sys.modules, "isal", None)  # `from isal import ...` fails
-    else:
-        pytest.importorskip("isal")
-    return request.param
 
 
 def outcome(chunks) -> tuple[bytes, str]:

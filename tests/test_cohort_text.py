@@ -233,15 +233,10 @@ def _outcome(path, **options):
         return ("error", type(error).__name__, str(error))
 
 
-@pytest.mark.parametrize("seed", range(15))
-def test_reports_from_the_text_are_pysams(tmp_path, monkeypatch, seed):
-    """The whole report (or error) with the columns parsed from the text is the one pysam
-    alone gives; clean windows take the text path for every record."""
-    text, mode = window_text(seed, n_samples=40)
-    path = write_input(tmp_path, "cohort", text, "vcf.gz+tbi")
-    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 10**9)
-    alone = _outcome(path)
-    served = []
+def _text_parses_counted(monkeypatch) -> list[bool]:
+    """From here on, every window of 1 sample or more is parsed from its text where it can be;
+    the list returned says, parse by parse, whether the text served it."""
+    served: list[bool] = []
     real = cohort_text.parse_columns
 
     def counted(*args, **kwargs):
@@ -251,6 +246,18 @@ def test_reports_from_the_text_are_pysams(tmp_path, monkeypatch, seed):
 
     monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
     monkeypatch.setattr(cohort_text, "parse_columns", counted)
+    return served
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_reports_from_the_text_are_pysams(tmp_path, monkeypatch, seed):
+    """The whole report (or error) with the columns parsed from the text is the one pysam
+    alone gives; clean windows take the text path for every record."""
+    text, mode = window_text(seed, n_samples=40)
+    path = write_input(tmp_path, "cohort", text, "vcf.gz+tbi")
+    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 10**9)
+    alone = _outcome(path)
+    served = _text_parses_counted(monkeypatch)
     if mode in ("clean", "multi"):
         monkeypatch.setattr(cohort_reader, "open_cohort", _no_fallback)
     assert _outcome(path) == alone
@@ -310,16 +317,7 @@ def test_other_indexes_and_bcf(tmp_path, monkeypatch, encoding):
     path = write_input(tmp_path, "cohort", text, encoding)
     monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 10**9)
     alone = _outcome(path)
-    served = []
-    real = cohort_text.parse_columns
-
-    def counted(*args, **kwargs):
-        parsed = real(*args, **kwargs)
-        served.append(parsed is not None)
-        return parsed
-
-    monkeypatch.setattr(cohort_reader, "COLUMNS_FROM", 1)
-    monkeypatch.setattr(cohort_text, "parse_columns", counted)
+    served = _text_parses_counted(monkeypatch)
     assert _outcome(path) == alone
     assert alone[0] != "error"
     assert all(served) and bool(served) == encoding.startswith("vcf.gz")

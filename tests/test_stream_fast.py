@@ -85,16 +85,6 @@ def test_blocks_find_what_lines_find(tmp_path, monkeypatch, block, shuffled, enc
     assert order == expected[1]
 
 
-@pytest.fixture(params=["isal", "zlib"])
-def inflater(request, monkeypatch):
-    """Both inflaters: isal (a dependency), and Python's gzip when isal is missing."""
-    if request.param == "zlib":
-        monkeypatch.setitem(sys.modules, "isal", None)  # `from isal import ...` fails
-    else:
-        pytest.importorskip("isal")
-    return request.param
-
-
 def test_either_inflater_finds_the_same(tmp_path, inflater):
     text = shuffled_genome(9)
     plain = tmp_path / "plain.vcf"
