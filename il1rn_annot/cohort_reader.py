@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 
 from il1rn_annot.model import CallColumn, SampleCall
+from il1rn_annot.records import sample_filter
 
 log = logging.getLogger(__name__)
 
@@ -350,7 +351,7 @@ def _call(
         depth=depth,
         gq=quality,
         quality_unknown=unknown if any(a is not None for a in alleles) else (),
-        sample_filter=None if ft in (None, ".") else ft,
+        sample_filter=sample_filter(ft),
         gt=gt,
         copy_number=None if cn == _NONE else cn,
     )

@@ -182,7 +182,6 @@ def _sample_call(
     unknown = tuple(
         key for key, value in ((depth_key, depth), ("GQ", gq)) if value is None and key in expected
     )
-    ft = values.get("FT")
     return SampleCall(
         alleles=alleles,
         phased="|" in gt and len(alleles) > 1,
@@ -190,10 +189,19 @@ def _sample_call(
         depth=depth,
         gq=gq,
         quality_unknown=unknown if any(a is not None for a in alleles) else (),
-        sample_filter=None if ft in (None, ".") else ft,
+        sample_filter=sample_filter(values.get("FT")),
         gt=gt,
         copy_number=_integer("CN", values.get("CN", ".")),
     )
+
+
+def sample_filter(ft: str | None) -> str | None:
+    """A sample's FT as its call keeps it, None when missing. htslib marks a missing BCF string
+    with the byte 0x07, and pysam pads an FT it was never given with it (``'\\x07\\x07'``...):
+    read as a filter, that would fail a good call and put control bytes in the reports."""
+    if ft is None or ft.strip("\x07") in ("", "."):
+        return None
+    return ft
 
 
 def _declared(header, alts: tuple[str, ...], block: bool, bases: int) -> frozenset[str]:
