@@ -15,17 +15,21 @@ from il1rn_annot.model import NOVEL_LOF, SampleReport, SampleVariant, VariantRec
 from il1rn_annot.records import carried_unreadable, unreadable_alleles
 
 
+def _reviewed(sample: SampleReport, reasons: list[str]) -> SampleReport:
+    """The sample needing review for ``reasons`` too (each reason once, the earlier first)."""
+    if not reasons:
+        return sample
+    merged = list(dict.fromkeys([*sample.review_reasons, *reasons]))
+    return replace(sample, needs_review=True, review_reasons=merged)
+
+
 def with_possible_loss_reasons(sample: SampleReport) -> SampleReport:
     """The sample with a review reason for each carried allele outside the catalog whose effect
     the gene model leaves open between outcomes that include a loss of function (a stop the
     codon allows without --fasta, an ALT base N in the coding sequence). A novel stop is
     reviewed; one the tool cannot rule out must be too, or a homozygous possible stop would be
     `none` with nothing to review."""
-    reasons = [r for v in sample.variants if v.copies for r in _possible_loss(v)]
-    if not reasons:
-        return sample
-    merged = list(dict.fromkeys([*sample.review_reasons, *reasons]))
-    return replace(sample, needs_review=True, review_reasons=merged)
+    return _reviewed(sample, [r for v in sample.variants if v.copies for r in _possible_loss(v)])
 
 
 def _possible_loss(variant: SampleVariant) -> list[str]:
@@ -70,21 +74,14 @@ def with_unreadable_reasons(
                     "the sample carries an allele the file does not name, read as a no-call: "
                     "it may be anything, a pathogenic allele included"
                 )
-        if reasons:
-            merged = list(dict.fromkeys([*report.review_reasons, *reasons]))
-            report = replace(report, needs_review=True, review_reasons=merged)
-        out.append(report)
+        out.append(_reviewed(report, reasons))
     return out
 
 
 def with_source_reasons(sample: SampleReport, overlay: str | None) -> SampleReport:
     """The sample with a review reason for each carried allele that rests on the lab's overlay
     or that ClinVar (but not the catalog) calls pathogenic, or that ClinVar disputes."""
-    reasons = [r for v in sample.variants if v.copies for r in _reasons(v, overlay)]
-    if not reasons:
-        return sample
-    merged = list(dict.fromkeys([*sample.review_reasons, *reasons]))
-    return replace(sample, needs_review=True, review_reasons=merged)
+    return _reviewed(sample, [r for v in sample.variants if v.copies for r in _reasons(v, overlay)])
 
 
 def _reasons(variant: SampleVariant, overlay: str | None) -> list[str]:
