@@ -404,3 +404,27 @@ def test_an_open_call_of_a_low_confidence_allele_names_it(annotate, fmt, why, mo
         f"the evidence allows anything from none to {most}",
         "call rests on DIRA07 (c.396del), evidence level low; alternative reading of DIRA07B",
     ]
+
+
+# -- one record over two catalog sites, one of them its own allele's ----------------------------
+
+
+def test_a_reference_call_over_two_sites_proves_both_in_a_gvcf(annotate):
+    """A gVCF record from DIRA03's first base to Q54X's (2:113129613-113129619), its ALT Q54X
+    written with the bases before it, called 0/0 between reference blocks: the one record
+    proves both sites reference, Q54X's as its own allele and DIRA03's as a site it spans
+    (evidence._site_evidence #32 stopped at the first site its own allele counted for, and
+    left DIRA03 a coverage hole: indeterminate). The REF is DIRA03's confirmed context AACAA,
+    an N where no source gives the base (113129618), and Q54X's C."""
+    from test_gvcf import GVCF_HEADER, WINDOW, block
+
+    rows = [
+        block(WINDOW[0], 113129612),
+        "113129613 AACAANC AACAANT,<NON_REF> PASS GT:GQ:DP 0/0:50:30",
+        block(113129620, WINDOW[1]),
+    ]
+    s = _sample(annotate, rows, header=GVCF_HEADER)
+    assert s["dira_genotype"] == "none"
+    assert not s["needs_review"]
+    assert {"DIRA02", "DIRA03"} <= set(s["coverage"]["sites_called"])
+    assert s["coverage"]["sites_not_assessed"] == []

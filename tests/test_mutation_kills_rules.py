@@ -1,6 +1,6 @@
-"""Rules of a call in evidence.py, zygosity.py and deletions.py that a mutant could change with no
-other test failing (`make mutate`, docs/mutation-testing.md, session 20). Each test names the
-rule it pins."""
+"""Rules of a call in evidence.py, zygosity.py, coverage.py, deletions.py and genotype.classify
+that a mutant could change with no other test failing (`make mutate`, docs/mutation-testing.md,
+session 20). Each test names the rule it pins."""
 
 from __future__ import annotations
 
@@ -314,3 +314,43 @@ def test_a_catalogs_sites_are_each_builds_own_in_one_process():
     mine = catalog_sites(other, "GRCh38")
     assert {s.entry.id: s.start for s in mine} == second
     assert all(s.entry is other.get(s.entry.id) for s in mine)
+
+
+# -- coverage: the note of a variant-only VCF whose records call every catalog site ------------
+
+
+def test_every_site_called_reference_in_a_vcf_says_only_deletions_stay_open(annotate):
+    """A VCF (not a gVCF) with a passing 0/0 record over each counting catalog site, its REF the
+    catalog's bases there, proves every site: the coverage note then says that only a large
+    deletion is not excluded, not that a site with no passing call is unproven
+    (coverage.site_coverage #38 wrote the open-site note whatever the sites)."""
+    from il1rn_annot.catalog import load_catalog
+    from il1rn_annot.coverage import NO_DELETION_NOTE
+    from il1rn_annot.genotype import catalog_sites
+
+    sites = catalog_sites(load_catalog(), "GRCh38")
+    rows = [
+        f"{site.start} {site.ref} {'T' if site.ref[0] != 'T' else 'C'} PASS "
+        "GT:DP:GQ 0/0:40:99"
+        for site in sites
+    ]
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == "none"
+    coverage = s["coverage"]
+    assert coverage["evidence"] == "variant_calls"
+    assert coverage["sites_not_assessed"] == []
+    assert coverage["proven_reference"] is True
+    assert coverage["note"] == NO_DELETION_NOTE
+
+
+# -- classify: a call by dosage alone has no note -----------------------------------------------
+
+
+@pytest.mark.parametrize(("gt", "call"), [("0/1", "monoallelic"), ("1/1", "biallelic")])
+def test_a_call_by_dosage_alone_has_no_note(annotate, gt, call):
+    """One allele at one or two copies: the call needs no phase, so it carries no note
+    (genotype.classify #7 and #12 gave such calls a note of their own)."""
+    s = _sample(annotate, [f"{Q54X} C T PASS GT:DP:GQ {gt}:40:99"])
+    assert s["dira_genotype"] == call
+    assert s["notes"] == []
+    assert not s["needs_review"]
