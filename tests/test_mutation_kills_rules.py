@@ -330,8 +330,7 @@ def test_every_site_called_reference_in_a_vcf_says_only_deletions_stay_open(anno
 
     sites = catalog_sites(load_catalog(), "GRCh38")
     rows = [
-        f"{site.start} {site.ref} {'T' if site.ref[0] != 'T' else 'C'} PASS "
-        "GT:DP:GQ 0/0:40:99"
+        f"{site.start} {site.ref} {'T' if site.ref[0] != 'T' else 'C'} PASS GT:DP:GQ 0/0:40:99"
         for site in sites
     ]
     s = _sample(annotate, rows)
