@@ -353,3 +353,35 @@ def test_a_call_by_dosage_alone_has_no_note(annotate, gt, call):
     assert s["dira_genotype"] == call
     assert s["notes"] == []
     assert not s["needs_review"]
+
+
+# -- the review reason of a phase that contradicts a deletion: the deletion named first --------
+
+FOUNDER_WIDE = "112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000"
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        (  # no PS: the file's phased calls are one phase set, and no PS is named
+            [f"{FOUNDER_WIDE} GT 0|1", "113131068 G T PASS GT 0|1"],
+            "phase contradicts a deletion: DIRA04 (record 2:112960000 (0|1)) deletes the bases "
+            "of DIRA01 (record 2:113131068 (0|1)), yet the GTs phase both on one haplotype: the "
+            "phase, the deletion or DIRA01 is miscalled",
+        ),
+        (  # DIRA10 sorts after DIRA04: the deletion is first without a swap
+            ["113127700 C T PASS GT:PS 0|1:7", f"{FOUNDER_WIDE} GT:PS 0|1:7"],
+            "phase contradicts a deletion: DIRA04 (record 2:112960000 (0|1)) deletes the bases "
+            "of DIRA10 (record 2:113127700 (0|1)), yet the GTs phase both on one haplotype "
+            "(PS 7): the phase, the deletion or DIRA10 is miscalled",
+        ),
+    ],
+    ids=["DIRA01-no-PS", "DIRA10-PS-7"],
+)
+def test_a_phase_conflict_names_the_deletion_first(annotate, rows, reason):
+    """The reason says which record deletes which allele's bases, whichever id sorts first, and
+    names the phase set only where the file gives one (genotype._phase_conflicts #14, #16, #17:
+    the allele named as the deletion; #28, #30: '(PS None)' or other text for no PS)."""
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    assert [r for r in s["review_reasons"] if r.startswith("phase contradicts")] == [reason]
