@@ -385,3 +385,24 @@ def test_a_phase_conflict_names_the_deletion_first(annotate, rows, reason):
     s = _sample(annotate, rows)
     assert s["dira_genotype"] == "indeterminate"
     assert [r for r in s["review_reasons"] if r.startswith("phase contradicts")] == [reason]
+
+
+# -- three alleles at Q54X's base, one of them Q54X: one proven copy, trusted by no reading -----
+
+
+def test_one_copy_crowded_by_two_other_alleles_decides_nothing(annotate):
+    """Q54X 0/1 beside C>A 0/1 and C>G 0/1 at its base: three alleles on two haplotypes. The
+    records disagree, so the one proven copy is trusted by no reading (none to monoallelic:
+    indeterminate), the site is not assessed, and the reason says 'copy'
+    (genotype.call_sample #153 kept the copy: a confident monoallelic; #154 left the site
+    called; #143-#149 the reason's 'copy')."""
+    rows = [f"{Q54X} C T PASS GT 0/1", f"{Q54X} C A PASS GT 0/1", f"{Q54X} C G PASS GT 0/1"]
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    assert s["review_reasons"] == [
+        f"records disagree on DIRA02: 1 proven copy of it and {Q54X} C>A (0/1), {Q54X} C>G "
+        "(0/1) at its bases need more than two haplotypes",
+        "the evidence allows anything from none to monoallelic",
+    ]
+    assert "DIRA02" in s["coverage"]["sites_not_assessed"]
+    assert "DIRA02" not in s["coverage"]["sites_called"]
