@@ -83,8 +83,19 @@ def _kind(e: Evidence) -> str:
     return "reference"
 
 
-def _relation(a: Evidence, b: Evidence) -> str:
-    """TRANS, CIS, UNKNOWN or CONFLICT for two heterozygous pathogenic alleles."""
+def _relation(a: Sequence[Evidence], b: Sequence[Evidence]) -> str:
+    """TRANS, CIS, UNKNOWN or CONFLICT for two heterozygous pathogenic alleles, from every
+    proven record of each (``a``, ``b``): an allele called in two records (merged call sets)
+    is phased by whichever of them says, whatever their order, and records that phase the
+    pair both ways contradict each other (CONFLICT: the call must stand in both readings)."""
+    said = {_pair_relation(x, y) for x in a for y in b} - {UNKNOWN}
+    if not said:
+        return UNKNOWN
+    return said.pop() if len(said) == 1 else CONFLICT
+
+
+def _pair_relation(a: Evidence, b: Evidence) -> str:
+    """What one record of each allele says of their phase."""
     if a.annotated is None or b.annotated is None or a.call is None or b.call is None:
         return UNKNOWN
     return phase_relation(a.annotated, a.call, b.annotated, b.call)
@@ -105,12 +116,13 @@ def _proven_copies(items: list[Evidence]) -> int:
     return min(2, max([proven, *(len(s) for s in groups.values())]))
 
 
-def classify(dosage: dict[str, int], carriers: dict[str, Evidence]) -> tuple[str, str]:
+def classify(dosage: dict[str, int], carriers: dict[str, list[Evidence]]) -> tuple[str, str]:
     """The dira_genotype for one dosage assignment, and a note on phase.
 
-    ``dosage`` maps catalog id -> pathogenic copies; ``carriers`` the evidence that shows each
-    allele (for phase). A pair whose phase contradicts a deletion is read both ways: the call
-    stands only if both readings give it, else it is indeterminate.
+    ``dosage`` maps catalog id -> pathogenic copies; ``carriers`` the records that prove each
+    allele (for phase). A pair whose phase contradicts a deletion, or that its records phase
+    both ways, is read both ways: the call stands only if both readings give it, else it is
+    indeterminate.
     """
     present = [i for i, n in dosage.items() if n > 0]
     if any(n >= 2 for n in dosage.values()):
@@ -143,29 +155,38 @@ def _by_phase(relations: list[str]) -> str:
     return BIALLELIC_UNPHASED
 
 
-def _phase_conflicts(carriers: dict[str, Evidence]) -> list[str]:
-    """Review reasons for pairs of carried alleles whose phase contradicts a deletion."""
+def _phase_conflicts(carriers: dict[str, list[Evidence]]) -> list[str]:
+    """Review reasons for pairs of carried alleles whose phase contradicts a deletion, or that
+    the records of one of them phase both ways."""
     out = []
     ids = sorted(carriers)
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
-            ea, eb = carriers[a], carriers[b]
-            if _relation(ea, eb) != CONFLICT:
-                continue
-            if (
-                ea.annotated is not None
-                and eb.annotated is not None
-                and removes(eb.annotated, ea.annotated)
-            ):
-                ea, eb = eb, ea  # name the deletion first
-            ps = ea.call.phase_set if ea.call is not None else None
-            out.append(
-                f"phase contradicts a deletion: {ea.dira_id} (record {ea.where}) deletes the "
-                f"bases of {eb.dira_id} (record {eb.where}), yet the GTs phase both on one "
-                f"haplotype{'' if ps is None else f' (PS {ps})'}: the phase, the deletion or "
-                f"{eb.dira_id} is miscalled"
-            )
-    return out
+            pairs = [(x, y, _pair_relation(x, y)) for x in carriers[a] for y in carriers[b]]
+            for ea, eb, relation in pairs:
+                if relation != CONFLICT:
+                    continue
+                if (
+                    ea.annotated is not None
+                    and eb.annotated is not None
+                    and removes(eb.annotated, ea.annotated)
+                ):
+                    ea, eb = eb, ea  # name the deletion first
+                ps = ea.call.phase_set if ea.call is not None else None
+                out.append(
+                    f"phase contradicts a deletion: {ea.dira_id} (record {ea.where}) deletes the "
+                    f"bases of {eb.dira_id} (record {eb.where}), yet the GTs phase both on one "
+                    f"haplotype{'' if ps is None else f' (PS {ps})'}: the phase, the deletion or "
+                    f"{eb.dira_id} is miscalled"
+                )
+            if {r for *_, r in pairs} >= {TRANS, CIS}:
+                said = ", ".join(
+                    f"records {x.where} and {y.where} in {'trans' if r == TRANS else 'cis'}"
+                    for x, y, r in pairs
+                    if r in (TRANS, CIS)
+                )
+                out.append(f"records disagree on the phase of {a} and {b}: {said}")
+    return list(dict.fromkeys(out))
 
 
 def call_sample(
@@ -205,7 +226,7 @@ def call_sample(
         by_id.setdefault(e.dira_id, []).append(e)
     low: dict[str, int] = {}
     high: dict[str, int] = {}
-    carriers: dict[str, Evidence] = {}
+    carriers: dict[str, list[Evidence]] = {}  # the records that prove each allele, for phase
     reasons: list[str] = [_reason_line(e, catalog) for e in evidence if e.always]
     disputed: set[str] = set()
     site_of = {site.entry.id: site for site in sites}
@@ -237,10 +258,9 @@ def call_sample(
             )
             low[dira_id] = 0  # more alleles than haplotypes at its bases: trust none of them
             disputed.add(dira_id)
-        for e in items:
-            best = carriers.get(dira_id)
-            if e.slots and e.proven and (best is None or (best.reason and not e.reason)):
-                carriers[dira_id] = e
+        proving = [e for e in items if e.slots and e.proven]
+        if proving:
+            carriers[dira_id] = proving
     reasons.extend(_phase_conflicts(carriers))
     call_low, note_low = classify(low, carriers)
     call_high, note_high = classify(high, carriers)

@@ -406,3 +406,55 @@ def test_one_copy_crowded_by_two_other_alleles_decides_nothing(annotate):
     ]
     assert "DIRA02" in s["coverage"]["sites_not_assessed"]
     assert "DIRA02" not in s["coverage"]["sites_called"]
+
+
+# -- an allele called in two records: every record that proves it speaks for its phase ----------
+
+E77X_AT = "113131068 G T PASS GT:PS:DP:GQ"
+Q54X_AT = f"{Q54X} C T PASS GT:PS:DP:GQ"
+TRANS_NOTE = "pathogenic alleles in trans (phased, or one inside the other's deletion)"
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["in-order", "reversed"])
+@pytest.mark.parametrize(
+    ("q54x", "e77x"),
+    [
+        (["1|0:5:30:50"], ["0|1:5:30:50", "0/1:.:30:50"]),  # phased in trans, and unphased
+        (["1|0:5:30:50"], ["0|1:5:30:50", "0|1:9:30:50"]),  # in trans, and in another set
+        (["0|1:5:30:50"], ["1|.:5:30:50", "0/1:.:30:50"]),  # half-missing in trans, unphased
+    ],
+    ids=["then-unphased", "then-other-phase-set", "half-missing-then-unphased"],
+)
+def test_an_allele_called_twice_is_phased_by_whichever_record_says(annotate, q54x, e77x, reverse):
+    """E77X in two records (merged call sets), one of them phased in trans with Q54X: the
+    copies are uncertain (one or two), and both readings are biallelic, in either order of
+    the records. One record used to speak for the allele's phase, chosen by order (the first
+    without a review reason), so the same records gave biallelic one way round and
+    indeterminate the other (genotype.call_sample #155-#162)."""
+    e77x = e77x[::-1] if reverse else e77x
+    rows = [*(f"{Q54X_AT} {gt}" for gt in q54x), *(f"{E77X_AT} {gt}" for gt in e77x)]
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == "biallelic"
+    assert s["notes"] == [TRANS_NOTE]
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["in-order", "reversed"])
+def test_records_that_phase_two_alleles_both_ways_decide_nothing(annotate, reverse):
+    """Q54X and E77X each in two records: in phase set 5 in trans, in phase set 7 in cis. The
+    records contradict each other, and each allele may be one copy or two: cis gives
+    monoallelic, trans biallelic, so the call is indeterminate, with both phasings named. It
+    was a confident biallelic when the phase set 5 records came first."""
+    rows = [f"{Q54X_AT} 1|0:5:30:50", f"{Q54X_AT} 0|1:7:30:50"]
+    rows += [f"{E77X_AT} 0|1:5:30:50", f"{E77X_AT} 0|1:7:30:50"]
+    if reverse:
+        rows = [rows[1], rows[0], rows[3], rows[2]]
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    (disagree,) = [r for r in s["review_reasons"] if r.startswith("records disagree on the phase")]
+    assert disagree.startswith("records disagree on the phase of DIRA01 and DIRA02: ")
+    assert f"2:113131068 (0|1) and 2:{Q54X} (1|0) in trans" in disagree
+    assert f"2:113131068 (0|1) and 2:{Q54X} (0|1) in cis" in disagree
+    assert (
+        "the phase conflict allows monoallelic (in cis) or biallelic (in trans)"
+        in (s["review_reasons"])
+    )
