@@ -458,3 +458,27 @@ def test_records_that_phase_two_alleles_both_ways_decide_nothing(annotate, rever
         "the phase conflict allows monoallelic (in cis) or biallelic (in trans)"
         in (s["review_reasons"])
     )
+
+
+# -- a low-evidence catalog allele is named as what the call rests on only if it was seen -------
+
+DIRA16 = 113127686  # c.62C>G, evidence level low
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [f"{DIRA16} C A PASS GT ./."],
+        [f"{DIRA16} C G PASS GT:DP:GQ 0/0:30:50", f"{DIRA16} C A PASS GT ./."],
+    ],
+    ids=["no-call-of-another-allele", "and-dira16-called-reference"],
+)
+def test_a_no_call_at_a_low_evidence_site_is_not_what_the_call_rests_on(annotate, rows):
+    """A no-call of another allele at DIRA16's base leaves DIRA16 open (none to biallelic), but
+    the call does not rest on DIRA16: no record carries it, so the review names the no-call,
+    not 'call rests on DIRA16 (..., evidence level low)' (genotype.call_sample #207, #209 and
+    #212 named it for any evidence at its site)."""
+    s = _sample(annotate, rows)
+    assert s["dira_genotype"] == "indeterminate"
+    assert "the evidence allows anything from none to biallelic" in s["review_reasons"]
+    assert not [r for r in s["review_reasons"] if r.startswith("call rests on")]
