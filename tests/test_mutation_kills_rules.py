@@ -482,3 +482,12 @@ def test_a_no_call_at_a_low_evidence_site_is_not_what_the_call_rests_on(annotate
     assert s["dira_genotype"] == "indeterminate"
     assert "the evidence allows anything from none to biallelic" in s["review_reasons"]
     assert not [r for r in s["review_reasons"] if r.startswith("call rests on")]
+
+
+def test_a_call_resting_on_a_low_evidence_allele_says_so_in_one_line(annotate):
+    """DIRA16 0/1 (evidence level low, no alternative reading): monoallelic, reviewed with one
+    line naming the allele and its evidence level, and no alternative reading (it has none;
+    genotype.call_sample #224 and #225 wrote '; alternative reading of None' or other text)."""
+    s = _sample(annotate, [f"{DIRA16} C G PASS GT:DP:GQ 0/1:30:50"])
+    assert s["dira_genotype"] == "monoallelic"
+    assert s["review_reasons"] == ["call rests on DIRA16 (c.62C>G), evidence level low"]
