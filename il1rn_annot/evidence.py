@@ -30,6 +30,7 @@ from il1rn_annot.zygosity import (
     ref_n_over,
     ref_unknown,
     removes_base,
+    replaced_bases,
     sample_flags,
     short,
     spanning_slots,
@@ -248,6 +249,7 @@ def _site_evidence(
             found.extend(item.other)
     # Records over a catalog site whose ALT is some other allele: they can still leave the site
     # open (no-call, failing reference call, odd ploidy) or prove it reference.
+    by_alt = {(a.alt.record.index, a.alt.alt_index): a for a in alleles}
     for record in records:
         call = record.calls[sample_index]
         for site in sites:
@@ -256,8 +258,26 @@ def _site_evidence(
             found.extend(_spanned(site, record, call, sample_index, alleles))
             if (record.index, site.entry.id) in counted:
                 continue
-            found.extend(_other_record(site, record, call, thresholds))
+            elsewhere = _elsewhere(site, record, by_alt)
+            found.extend(_other_record(site, record, call, thresholds, elsewhere))
     return found
+
+
+def _elsewhere(
+    site: Site, record: VariantRecord, by_alt: dict[tuple[int, int], AnnotatedAllele]
+) -> frozenset[int]:
+    """The ALTs of ``record`` (GT numbers) that change none of the site's bases, though the
+    record spans them: a haplotype that carries one has the site's reference bases, as a
+    reference call's has (Q54X written with the bases of DIRA03 before it; an SNV in a record
+    whose REF spans the site for another ALT, a deletion). An ALT not known as bases (symbolic,
+    ``*``, not among ``by_alt``) may change them."""
+    out = set()
+    for k in range(1, len(record.alts) + 1):
+        annotated = by_alt.get((record.index, k))
+        bases = None if annotated is None else replaced_bases(annotated)
+        if bases is not None and (bases[0] > site.end or site.start > bases[1]):
+            out.add(k)
+    return frozenset(out)
 
 
 def _other_allele(
@@ -349,8 +369,15 @@ def _ref_against_site(record: VariantRecord, site: Site) -> str:
 
 
 def _other_record(
-    site: Site, record: VariantRecord, call: SampleCall, thresholds: Thresholds
+    site: Site,
+    record: VariantRecord,
+    call: SampleCall,
+    thresholds: Thresholds,
+    elsewhere: frozenset[int] = frozenset(),
 ) -> list[Evidence]:
+    """What a record over a catalog site that is not its allele's says of the site: a passing
+    call whose every allele keeps the site's reference bases (REF, or an ALT ``elsewhere``)
+    proves it reference; a no-call, odd ploidy or failing call leaves it open."""
     dira_id = site.entry.id
     if call.absent:
         return []
@@ -367,7 +394,7 @@ def _other_record(
             Evidence(dira_id, record, call, None, 0, 1,
                      "haploid GT on chr2 at the site: the other copy may be deleted")
         ]  # fmt: skip
-    if all(a == 0 for a in call.alleles):
+    if all(a == 0 or a in elsewhere for a in call.alleles):
         if ref_n_over(record, site.start, site.end):
             # Called against a reference that does not know the base (match.REF_UNKNOWN warns
             # of the record): it proves nothing, and a VCF's silence would prove reference.

@@ -157,3 +157,44 @@ def test_reference_block_against_a_record_of_the_sv_file(tmp_path, run):
     s = sample(result.json(), "S")
     assert s["dira_genotype"] == "indeterminate"
     assert any(r.startswith("records disagree on DIRA01") for r in s["review_reasons"])
+
+
+# -- a record over a catalog site whose carried ALT leaves the site's bases alone -----------------
+
+
+@pytest.mark.parametrize(
+    ("gt", "call"), [("0/0", "none"), ("0/1", "monoallelic"), ("1/1", "biallelic")]
+)
+def test_q54x_written_with_dira03s_bases_proves_dira03_reference(annotate, gt, call):
+    """Q54X written with the bases before it (REF from DIRA03's first base, 113129613-619: the
+    confirmed context AACAA, an N where no source gives the base, Q54X's C), between reference
+    blocks. Its ALT keeps DIRA03's bases, so every haplotype of the call has them: DIRA03 is
+    proven reference and Q54X decides the call. The record used to prove nothing about DIRA03
+    unless called 0/0: a coverage hole ("the gVCF has no record there"), indeterminate."""
+    rows = [
+        block(WINDOW[0], 113129612),
+        f"113129613 AACAANC AACAANT,<NON_REF> PASS GT:GQ:DP {gt}:50:30",
+        block(113129620, WINDOW[1]),
+    ]
+    s = sample(_report(annotate, rows), "S")
+    assert s["dira_genotype"] == call
+    assert s["coverage"]["sites_not_assessed"] == []
+    assert {"DIRA02", "DIRA03"} <= set(s["coverage"]["sites_called"])
+    assert not any("no record there" in r for r in s["review_reasons"])
+
+
+@pytest.mark.parametrize(("gt", "open_site"), [("0/2", False), ("0/1", True), ("1/2", True)])
+def test_an_alt_beside_a_site_proves_it_and_one_over_it_does_not(annotate, gt, open_site):
+    """A record whose REF spans DIRA03 for a deletion ALT (AACAA>A, not in the catalog) also
+    has an SNV ALT at its first base (A>G, 113129613). A sample carrying only the SNV has
+    DIRA03's bases on both haplotypes: proven reference. One carrying the deletion may lack
+    the catalog allele's bases: DIRA03 stays open (indeterminate)."""
+    rows = [
+        block(WINDOW[0], 113129612),
+        f"113129613 AACAA A,GACAA,<NON_REF> PASS GT:GQ:DP {gt}:50:30",
+        block(113129618, WINDOW[1]),
+    ]
+    s = sample(_report(annotate, rows), "S")
+    assert ("DIRA03" in s["coverage"]["sites_not_assessed"]) is open_site
+    assert s["dira_genotype"] == ("indeterminate" if open_site else "none")
+    assert not any("no record there" in r for r in s["review_reasons"])
