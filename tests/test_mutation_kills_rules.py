@@ -491,3 +491,15 @@ def test_a_call_resting_on_a_low_evidence_allele_says_so_in_one_line(annotate):
     s = _sample(annotate, [f"{DIRA16} C G PASS GT:DP:GQ 0/1:30:50"])
     assert s["dira_genotype"] == "monoallelic"
     assert s["review_reasons"] == ["call rests on DIRA16 (c.62C>G), evidence level low"]
+
+
+def test_a_novel_loss_of_function_allele_not_counted_says_how_to_count_it(annotate):
+    """A novel deletion of coding exon 3 (0/1): not counted without --count-novel-lof, and the
+    review says so in words a user can act on (genotype.call_sample #233 and #234 changed
+    them)."""
+    deletion = "113130000 N <DEL> PASS INFO=SVTYPE=DEL;END=113132000 GT 0/1"
+    s = _sample(annotate, [deletion])
+    assert s["review_reasons"][-1] == (
+        "novel predicted loss-of-function allele novel 2:113130000 N><DEL> (deletes NM_173842 "
+        "coding exon 3, het): not counted in the call; --count-novel-lof counts it"
+    )
