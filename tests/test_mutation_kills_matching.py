@@ -423,3 +423,22 @@ def test_an_overlay_allele_shaped_like_the_vntr_keeps_its_own_classification(tmp
     (variant,) = s["variants"]
     assert variant["dira_id"] == "LAB-0002"
     assert s["dira_genotype"] == "biallelic"
+
+
+def test_alleles_after_a_deletions_mate_breakend_are_annotated(annotate):
+    """A novel deletion upstream of IL1RN written as two breakends (both 0/1), then E77X 1/1:
+    the mate is listed as a plain breakend, and E77X, after it in the file, is annotated and
+    counted (match.annotate_alleles #38 stopped at the first mate: E77X was never matched).
+    The mate's row says what it is (#30-#36 changed or dropped its location)."""
+    from test_call_boundaries import BND_HEADER, _breakend_pair
+
+    rows = [
+        *_breakend_pair(113120000, 113121000, "0/1", (0, 0), (0, 0)),
+        "113131068 G T PASS GT 1/1",
+    ]
+    report = annotate(vcf_text(["S"], rows, header=BND_HEADER))
+    s = sample(report, "S")
+    assert s["dira_genotype"] == "biallelic"
+    assert [v["dira_id"] for v in s["variants"] if v["dira_id"]] == ["DIRA01"]
+    (mate,) = [v for v in s["variants"] if v["pos"] == 113121001]
+    assert mate["location"] == "mate breakend of a deletion"
