@@ -13,6 +13,7 @@ from test_mutation_kills_depth_family import (
     assert_patterns,
 )
 
+FORMAT_DP = '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">'
 SV_HEADER = (
     '##ALT=<ID=DEL,Description="Deletion">',
     '##ALT=<ID=DUP,Description="Duplication">',
@@ -503,3 +504,26 @@ def test_a_novel_loss_of_function_allele_not_counted_says_how_to_count_it(annota
         "novel predicted loss-of-function allele novel 2:113130000 N><DEL> (deletes NM_173842 "
         "coding exon 3, het): not counted in the call; --count-novel-lof counts it"
     )
+
+
+# -- a cohort whose only record is a deletion call: every carrier's call sees it -----------------
+
+
+@pytest.mark.parametrize(
+    ("deletion", "call"),
+    [
+        ("112960000 N <DEL> PASS INFO=SVTYPE=DEL;END=113140000", "biallelic"),  # DIRA04
+        ("113130000 N <DEL> PASS INFO=SVTYPE=DEL;END=113132000", "indeterminate"),  # novel
+    ],
+    ids=["founder", "novel-exon-3"],
+)
+def test_every_sample_sharing_a_homozygous_deletion_call_is_called_on_it(annotate, deletion, call):
+    """Three samples, the window's one record a deletion: two call it 1/1 with passing depths
+    that differ (30, 40), one 0/0. No record lies on a catalog site, so only the allele's own
+    class (catalog, or novel loss of function) makes its call decide the samples' calls; the
+    second call is another object that reads the same (genotype.call_samples #35 and #36
+    dropped the allele from the second sample's call: none)."""
+    rows = [f"{deletion} GT:DP 1/1:30 1/1:40 0/0:30"]
+    text = vcf_text(["A", "B", "C"], rows, header=[*SV_HEADER, FORMAT_DP])
+    report = annotate(text)
+    assert [sample(report, n)["dira_genotype"] for n in "ABC"] == [call, call, "none"]
