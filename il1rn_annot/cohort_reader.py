@@ -295,7 +295,7 @@ class BatchRows:
         what = (tuple(numbers), has_ft)
         if self._found is None or self._what != what:
             self._found, self._what = self._rows(numbers, has_ft), what
-        kind, present, top, starts, samples, inverse, rows, fts = self._found
+        kind, present, top, starts, samples, local, found, rows, fts = self._found
         if top[line] > n_alts:
             return None
         distinct: list[SampleCall] = []
@@ -308,10 +308,9 @@ class BatchRows:
         codes = number[kind[line]]  # the calls that are not reference are set below
         start, end = starts[line], starts[line + 1]
         if end > start:
-            found, local = np.unique(inverse[start:end], return_inverse=True)
-            codes[samples[start:end]] = local.reshape(-1) + len(distinct)
+            codes[samples[start:end]] = local[start:end] + len(distinct)
             known = self._calls.setdefault((tuple(keys), n_alts, declared), {})
-            for at in found.tolist():
+            for at in found[line]:
                 call = known.get(at)
                 if call is None:
                     call = known[at] = _call(rows[at], fts[at], keys, n_alts, declared, made)
@@ -319,9 +318,10 @@ class BatchRows:
         return _column(distinct, codes)
 
     def _rows(self, numbers: list[str], has_ft: bool) -> tuple:
-        """Per record: which reference call each sample has, how many of each, the most allele
-        any GT names; the samples whose calls are not reference, record after record, and
-        their rows (numbered across the batch, as ``sample_calls`` numbers a record's)."""
+        """Per record: which reference call each sample has, whether each kind is there, the
+        most allele any GT names; the samples whose calls are not reference, record after
+        record, each with its row's place among the record's rows, and those rows (numbered
+        across the batch; a record's in the order ``sample_calls`` numbers them)."""
         import numpy as np
 
         gt = self._gt.astype(np.int64)
@@ -359,7 +359,16 @@ class BatchRows:
         full[:, [3 + _NUMBERS.index(key) for key in numbers]] = rows[:, 3 : 3 + len(numbers)]
         fts = [str(filters[i]) for i in rows[:, -1].tolist()] if has_ft else [None] * len(rows)
         row_tuples = list(map(tuple, full.tolist()))
-        return kind, present, top.tolist(), starts, samples, inverse, row_tuples, fts
+        # Each record's distinct rows, in the order of the batch's (sorted, as numpy.unique
+        # sorts a record's), and each sample's place among them: one numpy.unique of (record,
+        # row) for the batch.
+        pairs, local = np.unique(lines * max(len(rows), 1) + inverse, return_inverse=True)
+        bounds = np.searchsorted(pairs // max(len(rows), 1), np.arange(n_records + 1))
+        local = local.reshape(-1) - bounds[lines]
+        found_rows = (pairs % max(len(rows), 1)).tolist()
+        bounds = bounds.tolist()
+        found = [found_rows[bounds[j] : bounds[j + 1]] for j in range(n_records)]
+        return kind, present, top.tolist(), starts, samples, local, found, row_tuples, fts
 
 
 #: The reference calls apart from their GT: (kind, (second allele, phase)), in the order their
