@@ -199,6 +199,15 @@ def sample_calls(
     genotypes = variant.genotype
     if genotypes is None or genotypes.ploidy != 2:
         return None
+    made = memo.get((tuple(keys), n_alts, declared))  # calls by (row, FT), across records
+    if made is None:
+        made = memo[(tuple(keys), n_alts, declared)] = {}
+    batch = getattr(variant, "batch", None)
+    if batch is not None and not detail:
+        numbers = [key for key in _NUMBERS if key in read]
+        found = batch.calls(variant.line, keys, numbers, "FT" in read, n_alts, declared, made)
+        if found is not None:
+            return found
     gt = genotypes.array().astype(np.int64)  # first, second allele (-1 '.', -2 none), phased
     if (gt[:, :2] < -2).any():
         return None  # not a GT htslib could have parsed: leave it to the text
@@ -214,9 +223,6 @@ def sample_calls(
     # GT, phase, the numbers the FORMAT has and FT (the others are missing in every row).
     codes = np.empty(len(first), dtype=np.int32)
     distinct: list[SampleCall] = []
-    made = memo.get((tuple(keys), n_alts, declared))  # calls by (row, FT), across records
-    if made is None:
-        made = memo[(tuple(keys), n_alts, declared)] = {}
     rest = None  # every sample
     if not detail:  # a reference call is only its GT (reader._detail_predicate)
         reference = (first == 0) & ((second == 0) | haploid)
@@ -256,6 +262,113 @@ def sample_calls(
     for row, ft in zip(map(tuple, full.tolist()), fts, strict=True):
         distinct.append(_call(row, ft, keys, n_alts, declared, made))
     return _column(distinct, codes)
+
+
+class BatchRows:
+    """The calls of a batch of records of one FORMAT (``cohort_text`` parses lines a batch at a
+    time), for records whose reference calls are only their GT: the rows of the calls that are
+    not reference (GT, phase, the numbers, FT) are found once for the batch, and each record
+    then only picks its own, with the same calls ``sample_calls`` makes one record at a time.
+    numpy's work per operation cost more than the operations themselves, record by record."""
+
+    def __init__(self, gt, fields: dict) -> None:
+        self._gt = gt  # (records, samples, 3): first and second allele, phase
+        self._fields = fields  # key -> (records, samples, 1) integers, or (records, samples) FT
+        self._found: tuple | None = None  # the batch's rows, for ``_what``
+        self._what: tuple[tuple[str, ...], bool] | None = None
+        self._calls: dict[tuple[object, ...], dict[int, SampleCall]] = {}
+
+    def calls(
+        self,
+        line: int,
+        keys: list[str],
+        numbers: list[str],
+        has_ft: bool,
+        n_alts: int,
+        declared: frozenset[str],
+        made: dict,
+    ) -> CallColumn | None:
+        """Record ``line``'s calls, as ``sample_calls`` makes them without detail; None when its
+        GTs name an allele the record does not have (``sample_calls`` words the error)."""
+        import numpy as np
+
+        what = (tuple(numbers), has_ft)
+        if self._found is None or self._what != what:
+            self._found, self._what = self._rows(numbers, has_ft), what
+        kind, present, top, starts, samples, local, found, rows, fts = self._found
+        if top[line] > n_alts:
+            return None
+        distinct: list[SampleCall] = []
+        number = np.zeros(3, dtype=np.int32)
+        for k, (second_allele, phase) in _REFERENCE_KINDS:
+            if present[k][line]:
+                number[k] = len(distinct)
+                row = (0, second_allele, phase, *[_NONE] * len(_NUMBERS))
+                distinct.append(_call(row, None, keys, n_alts, declared, made))
+        codes = number[kind[line]]  # the calls that are not reference are set below
+        start, end = starts[line], starts[line + 1]
+        if end > start:
+            codes[samples[start:end]] = local[start:end] + len(distinct)
+            known = self._calls.setdefault((tuple(keys), n_alts, declared), {})
+            for at in found[line]:
+                call = known.get(at)
+                if call is None:
+                    call = known[at] = _call(rows[at], fts[at], keys, n_alts, declared, made)
+                distinct.append(call)
+        return _column(distinct, codes)
+
+    def _rows(self, numbers: list[str], has_ft: bool) -> tuple:
+        """Per record: which reference call each sample has, whether each kind is there, the
+        most allele any GT names; the samples whose calls are not reference, record after
+        record, each with its row's place among the record's rows, and those rows (numbered
+        across the batch; a record's in the order ``sample_calls`` numbers them)."""
+        import numpy as np
+
+        gt = self._gt.astype(np.int64)
+        n_records, n_samples = gt.shape[:2]
+        first, second, phased = gt[..., 0], gt[..., 1], gt[..., 2]
+        haploid = second == -2
+        first[first == -2] = -1  # no allele at all: htslib writes '.'
+        phased[haploid] = 0
+        low = (gt[..., :2] < -2).any(axis=(1, 2))  # not a GT htslib could have parsed
+        top = np.where(low, np.iinfo(np.int64).max, np.maximum(first, second).max(axis=1))
+        reference = (first == 0) & ((second == 0) | haploid)
+        kind = np.where(haploid, 2, phased != 0)
+        present = [((kind == k) & reference).any(axis=1).tolist() for k in range(3)]
+        entries = np.flatnonzero(~reference.reshape(-1))
+        lines, samples = np.divmod(entries, n_samples)
+        starts = np.searchsorted(lines, np.arange(n_records + 1)).tolist()
+        columns = [first.reshape(-1)[entries], second.reshape(-1)[entries]]
+        columns.append(phased.reshape(-1)[entries])
+        for key in numbers:
+            values = self._fields[key].reshape(-1)[entries].astype(np.int64)
+            values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
+            columns.append(values)
+        filters: Sequence[str] = ()
+        if has_ft:
+            filters, ft_codes = np.unique(
+                self._fields["FT"].reshape(-1)[entries], return_inverse=True
+            )
+            columns.append(ft_codes.reshape(-1).astype(np.int64))
+        if len(entries):
+            rows, inverse = _distinct_rows(np.stack(columns, axis=1))
+        else:
+            rows, inverse = np.zeros((0, len(columns)), dtype=np.int64), entries
+        full = np.full((len(rows), 3 + len(_NUMBERS)), _NONE, dtype=np.int64)
+        full[:, :3] = rows[:, :3]
+        full[:, [3 + _NUMBERS.index(key) for key in numbers]] = rows[:, 3 : 3 + len(numbers)]
+        fts = [str(filters[i]) for i in rows[:, -1].tolist()] if has_ft else [None] * len(rows)
+        row_tuples = list(map(tuple, full.tolist()))
+        # Each record's distinct rows, in the order of the batch's (sorted, as numpy.unique
+        # sorts a record's), and each sample's place among them: one numpy.unique of (record,
+        # row) for the batch.
+        pairs, local = np.unique(lines * max(len(rows), 1) + inverse, return_inverse=True)
+        bounds = np.searchsorted(pairs // max(len(rows), 1), np.arange(n_records + 1))
+        local = local.reshape(-1) - bounds[lines]
+        found_rows = (pairs % max(len(rows), 1)).tolist()
+        bounds = bounds.tolist()
+        found = [found_rows[bounds[j] : bounds[j + 1]] for j in range(n_records)]
+        return kind, present, top.tolist(), starts, samples, local, found, row_tuples, fts
 
 
 #: The reference calls apart from their GT: (kind, (second allele, phase)), in the order their

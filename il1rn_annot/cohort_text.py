@@ -54,12 +54,16 @@ class TextVariant:
     and for a haploid call, as cyvcf2's) and ``format(key)``, the first value of an integer
     field (htslib's missing value for '.' and for a field the column leaves out)."""
 
-    __slots__ = ("FORMAT", "_fields", "genotype")
+    __slots__ = ("FORMAT", "_fields", "batch", "genotype", "line")
 
-    def __init__(self, keys: list[str], genotype: _Genotypes, fields: dict) -> None:
+    def __init__(
+        self, keys: list[str], genotype: _Genotypes, fields: dict, batch=None, line: int = 0
+    ) -> None:
         self.FORMAT = keys
         self.genotype = genotype
         self._fields = fields
+        self.batch = batch  # the lines parsed with this one (``cohort_reader.BatchRows``)
+        self.line = line  # which of them this is
 
     def format(self, key: str):
         return self._fields[key]
@@ -206,8 +210,15 @@ def parse_columns(
         fields = {key: values[:, keep] for key, values in fields.items()}
         if any(two and not (gt[j, :, 1] != -2).any() for j, two in enumerate(ploidy)):
             return None  # the samples read are all haploid where others are not
+    batch = cohort_reader.BatchRows(gt, fields)
     return [
-        TextVariant(keys, _Genotypes(gt[j], 2 if two else 1), {k: v[j] for k, v in fields.items()})
+        TextVariant(
+            keys,
+            _Genotypes(gt[j], 2 if two else 1),
+            {k: v[j] for k, v in fields.items()},
+            batch,
+            j,
+        )
         for j, two in enumerate(ploidy)
     ]
 

@@ -200,6 +200,19 @@ def test_a_possible_stop_outside_the_catalog_is_reviewed(annotate, alt):
     assert "stop_gained" in reason
 
 
+def test_samples_sharing_a_possible_stop_each_get_their_own_reason(annotate):
+    """The allele's note is looked at once per report (``review.with_possible_loss_reasons``);
+    each carrier's reason still names its own zygosity, and a sample with the reference call
+    gets none."""
+    row = f"{LEU50_MIDDLE} T A PASS GT 1/1 0/1 0/0 1/1"
+    report = annotate(vcf_text(["HOM", "HET", "REF", "HOM2"], [row]))
+    for name, zygosity in (("HOM", "hom_alt"), ("HET", "het"), ("HOM2", "hom_alt")):
+        [reason] = sample(report, name)["review_reasons"]
+        assert reason.startswith(f"possible loss-of-function allele novel 2:{LEU50_MIDDLE} T>A")
+        assert f", {zygosity}): " in reason
+    assert sample(report, "REF")["review_reasons"] == []
+
+
 def test_an_n_that_cannot_make_a_stop_is_listed_only(annotate):
     """Glu77's wobble base (GAN): an N there is Glu or Asp, never a stop."""
     report = annotate(vcf_text(["S"], ["113131070 G N PASS GT 1/1"]))

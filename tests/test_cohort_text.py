@@ -355,3 +355,53 @@ def test_a_breakend_reaching_the_window_from_afar(tmp_path, monkeypatch):
 
 def _no_fallback(*args):
     raise AssertionError("the text path fell back to cyvcf2")
+
+
+def _calls_or_error(variant, n_alts: int, declared: frozenset[str]):
+    types = {"DP": "Integer", "MIN_DP": "Integer", "GQ": "Integer", "PS": "Integer",
+             "CN": "Integer", "FT": "String"}  # fmt: skip
+    try:
+        column = cohort_reader.sample_calls(variant, types, {}, n_alts, False, declared, False)
+    except ValueError as error:
+        return str(error)
+    if column is None:
+        return None
+    # Each sample's call, and which samples share one object (as the writers rely on).
+    first = {}
+    return [(repr(call), first.setdefault(id(call), i)) for i, call in enumerate(column)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_batchs_calls_are_each_records_alone(seed):
+    """The calls ``cohort_reader.BatchRows`` finds for lines parsed together are those of each
+    line's own arrays, call for call and shared alike; a GT naming an allele the record does
+    not have is the same error."""
+    text, mode = window_text(seed, n_samples=120, n_records=20)
+    records = [line for line in text.splitlines() if not line.startswith("#")]
+    n_file = len(text.splitlines()[len(HEADER)].split("\t")) - 9
+    by_format: dict[str, list[bytes]] = {}
+    for line in records:
+        keys, columns = _columns(line)
+        by_format.setdefault(":".join(keys), []).append(columns)
+    compared = 0
+    for fmt, lines in by_format.items():
+        keys = fmt.split(":")
+        together = cohort_text.parse_columns(
+            lines, keys, n_file, None, cohort_text._WANTED, STRINGS
+        )
+        if together is None:
+            continue
+        for n, columns in enumerate(lines):
+            alone = cohort_text.parse_columns([columns], keys, n_file, None, cohort_text._WANTED,
+                                              STRINGS)  # fmt: skip
+            assert together[n].batch is not None and alone is not None
+            alone[0].batch = None  # the record's own arrays, as cyvcf2 gives them
+            for n_alts, declared in (
+                (1, frozenset()),
+                (2, frozenset({"DP", "GQ"})),
+                (12, frozenset({"DP"})),
+            ):
+                expected = _calls_or_error(alone[0], n_alts, declared)
+                assert _calls_or_error(together[n], n_alts, declared) == expected
+                compared += expected is not None and not isinstance(expected, str)
+    assert compared or mode == "odd"  # an odd window may have no plain line

@@ -162,14 +162,9 @@ def _sample_text(
     if not sample.variants:
         return name + body
     assert body.endswith('\n      "variants": []\n    }')  # the last key of sample_dict
-    shared = texts.rows
-    items = []
-    for variant in sample.variants:
-        # A cohort's samples with one call of an allele share its row object: written once.
-        item = shared.get(id(variant))
-        if item is None:
-            item = shared[id(variant)] = _variant_text(variant, indexes, texts)
-        items.append(item)
+    # A cohort's samples with one call of an allele share its row object: written once.
+    known = texts.rows.get
+    items = [known(id(v)) or _variant_text(v, indexes, texts) for v in sample.variants]
     return name + body[: -len("[]\n    }")] + "[\n    " + ",\n    ".join(items) + "\n      ]\n    }"
 
 
@@ -177,8 +172,8 @@ def _variant_text(
     variant: SampleVariant, indexes: dict[tuple[int, int], int], texts: SharedTexts
 ) -> str:
     """One variant entry of a sample as ``json.dumps(indent=2)`` writes it there (indented as
-    the sample is in ``samples``): the allele's keys (``record``, ``dira_id``) formatted once
-    per allele, the call's once per call."""
+    the sample is in ``samples``; kept in ``texts.rows``): the allele's keys (``record``,
+    ``dira_id``) formatted once per allele, the call's once per call."""
     allele = texts.alleles.get(id(variant.annotated))
     if allele is None:
         fields = sample_variant(variant, indexes)
@@ -192,7 +187,8 @@ def _variant_text(
         own = texts.calls[mine] = _indented(
             ",\n".join(_line(k, fields[k]) for k in SAMPLE_VARIANT_FIELDS[2:])
         )
-    return "    {\n    " + allele + ",\n    " + own + "\n        }"
+    text = texts.rows[id(variant)] = "".join(("    {\n    ", allele, ",\n    ", own, "\n        }"))
+    return text
 
 
 def _line(key: str, value: object) -> str:

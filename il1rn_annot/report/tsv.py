@@ -196,15 +196,10 @@ def tsv_chunks(report: Report) -> Iterator[str]:
             yield head + TAB + empty + TAB + tail
             continue
         texts.bounded()  # memory stays bounded
-        shared = texts.rows
-        cells = []
-        for variant in sample.variants:
-            # A cohort's samples with one call of an allele share its row object: its cells
-            # are formatted once.
-            text = shared.get(id(variant))
-            if text is None:
-                text = shared[id(variant)] = _variant_cells(variant, runs, texts)
-            cells.append(text)
+        # A cohort's samples with one call of an allele share its row object: its cells are
+        # formatted once (never empty: they hold tabs).
+        known = texts.rows.get
+        cells = [known(id(v)) or _variant_cells(v, runs, texts) for v in sample.variants]
         # The sample's rows, head + TAB + text + TAB + tail each, in one join.
         start, end = head + TAB, TAB + tail
         yield start + (end + start).join(cells) + end
@@ -215,10 +210,10 @@ def _variant_cells(
     runs: list[tuple[bool, list[str], tuple[bool, ...]]],
     texts: SharedTexts,
 ) -> str:
-    """A variant's cells of ``VARIANT_FIELDS``: the allele's formatted once per allele, the
-    sample's own once per call, zygosity and flags (cohort calls are shared objects). The
-    allele's runs of cells are kept with the tabs around them, so that a row is the allele's
-    pieces and the call's in turn (``runs`` alternate)."""
+    """A variant's cells of ``VARIANT_FIELDS`` (kept in ``texts.rows``): the allele's formatted
+    once per allele, the sample's own once per call, zygosity and flags (cohort calls are
+    shared objects). The allele's runs of cells are kept with the tabs around them, so that a
+    row is the allele's pieces and the call's in turn (``runs`` alternate)."""
     pieces = texts.alleles.get(id(variant.annotated))
     if pieces is None:
         fields = allele_fields(variant.annotated)
@@ -233,11 +228,14 @@ def _variant_cells(
             if own
         ]
     if len(own_cells) == 2:  # VARIANT_FIELDS as they are: allele, own, allele, own, allele
-        return pieces[0] + own_cells[0] + pieces[1] + own_cells[1] + pieces[2]
-    out = [pieces[0]]
-    for text, piece in zip(own_cells, pieces[1:], strict=True):
-        out += (text, piece)
-    return "".join(out)
+        text = "".join((pieces[0], own_cells[0], pieces[1], own_cells[1], pieces[2]))
+    else:
+        out = [pieces[0]]
+        for own, piece in zip(own_cells, pieces[1:], strict=True):
+            out += (own, piece)
+        text = "".join(out)
+    texts.rows[id(variant)] = text
+    return text
 
 
 def _allele_pieces(fields: dict, runs: list[tuple[bool, list[str], tuple[bool, ...]]]) -> list[str]:
