@@ -186,13 +186,15 @@ def _bgzf_blocks(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any
         yield block
 
 
-def _inflaters() -> tuple[Callable, Callable]:
-    """Raw inflate and CRC32, from isal when it is installed (both let go of the GIL)."""
+def _inflaters() -> tuple[Callable, Callable, Callable | None]:
+    """Raw inflate and CRC32, from isal when it is installed (both let go of the GIL); and
+    isal's gzip inflater of a series of members, each checked against its CRC32 and length, in
+    one call that lets go of the GIL once (else None)."""
     try:
-        from isal import isal_zlib
+        from isal import igzip, isal_zlib
     except ImportError:
-        return zlib.decompress, zlib.crc32
-    return isal_zlib.decompress, isal_zlib.crc32
+        return zlib.decompress, zlib.crc32, None
+    return isal_zlib.decompress, isal_zlib.crc32, igzip.decompress
 
 
 def _parallel(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any]]:
@@ -203,7 +205,7 @@ def _parallel(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any]]:
     nowhere before."""
     from concurrent.futures import ThreadPoolExecutor
 
-    inflate, crc32 = _inflaters()
+    inflaters = _inflaters()
     pool = ThreadPoolExecutor(min(_THREADS, _cores()), thread_name_prefix="il1rn-inflate")
     ahead: deque = deque()
     checked: deque[tuple[bytes, Any]] = deque()  # runs checked, not handed on yet
@@ -216,7 +218,7 @@ def _parallel(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any]]:
                     run = next(runs, None)
                     if run is None:
                         break
-                    ahead.append(pool.submit(_inflate_run, *run, inflate, crc32, index))
+                    ahead.append(pool.submit(_inflate_run, *run, inflaters, index))
                 if not ahead:
                     break
                 text, newlines, whole = ahead.popleft().result()
@@ -281,12 +283,22 @@ def _runs(fh: BinaryIO) -> Iterator[tuple[bytes, list[int]]]:
 
 
 def _inflate_run(
-    data: bytes, bounds: list[int], inflate: Callable, crc32: Callable, index: bool
+    data: bytes, bounds: list[int], inflaters: tuple, index: bool
 ) -> tuple[bytes, Any, bool]:
     """The text of the blocks of ``data`` from ``bounds[0]`` on, up to the first that does not
     inflate to its stated size and CRC32; the offsets of its newlines (when ``index``); and
-    whether all blocks did."""
+    whether all blocks did. The run is inflated in one call where it can be (isal's gzip
+    members: the GIL is taken back once a run, not twice a block, so the thread reading the
+    text does not hold it up); at the first doubt, block by block."""
+    inflate, crc32, members = inflaters
     view, texts, whole = memoryview(data), [], bool(bounds)
+    if members is not None and whole:
+        try:  # gzip members, one after another, each checked as below (their text the same)
+            text = members(view[bounds[0] : bounds[-1]])
+        except Exception:  # block by block, below, finds where and says it
+            pass
+        else:
+            return text, newlines_of(text) if index and text else None, True
     for start, end in pairwise(bounds):
         crc, length = struct.unpack_from("<II", data, end - 8)
         try:
