@@ -145,6 +145,32 @@ def test_odd_pos_cells_as_line_by_line(tmp_path, monkeypatch, cell, where, encod
         assert "leading zero" in expected
 
 
+_ACCESSIONS = {"1": "NC_000001.11", "2": "NC_000002.12", "3": "NC_000003.12", "X": "NC_000023.11"}
+
+
+@pytest.mark.parametrize("block", [4096, 65_536])
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz"])
+def test_long_contig_names_as_line_by_line(tmp_path, monkeypatch, block, encoding):
+    """Contigs named by RefSeq accession (longer than a 64-bit word with their tab: the runs
+    of one CHROM are checked a byte at a time), chromosome 2's lines among the others: the
+    same as line by line."""
+    monkeypatch.setattr(inflate, "NEWLINES_FROM", 0)
+    monkeypatch.setattr(stream, "_BLOCK", block)
+    monkeypatch.setattr(inflate, "_RUN", 2)
+    lines = shuffled_genome(7).splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        chrom, tab, rest = line.partition("\t")
+        if chrom in _ACCESSIONS and tab:
+            lines[i] = _ACCESSIONS[chrom] + tab + rest
+    text = "".join(lines)
+    plain = tmp_path / "plain.vcf"
+    plain.write_text(text)
+    expected = line_by_line(plain)
+    assert expected[0] and expected[1].count
+    assert set(expected[1].names) == {"NC_000002.12", "chr2"}
+    assert scanned(write_input(tmp_path, "in", text, encoding)) == expected
+
+
 def test_either_inflater_finds_the_same(tmp_path, inflater):
     text = shuffled_genome(9)
     plain = tmp_path / "plain.vcf"
