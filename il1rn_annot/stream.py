@@ -179,7 +179,7 @@ class _State:
     def index(self, block: bytes, newlines) -> None:
         """Where the newlines of ``block`` are (numpy offsets, see ``inflate.indexed_blocks``):
         its runs of one CHROM are then checked and counted without a pass over their bytes."""
-        import numpy as np  # imported by the inflating thread already
+        import numpy as np  # imported already: the newlines come from numpy
 
         self.newlines = (block, np, np.frombuffer(block, np.uint8), newlines)
 
