@@ -170,7 +170,8 @@ def _import_numpy_soon() -> None:
     of coming before it (the blocks inflated meanwhile have their newlines found after it)."""
     if _NUMPY_READY.is_set() or not _NUMPY_STARTED.acquire(blocking=False):
         return  # ready, or being imported
-    if "numpy" in sys.modules:  # imported before, by this thread: whole
+    if "numpy" in sys.modules:  # imported before (one that another thread is importing is
+        # waited for by ``import numpy`` in newlines_of)
         _NUMPY_READY.set()
         return
 
