@@ -352,7 +352,8 @@ def _line_at(data: bytes, start: int, end: int, name: bytes, positions: list, k:
 
 #: POS cells read by numpy: up to 15 digits (int64 holds 18); a longer one goes to the regex.
 _WIDTH = 16
-#: What _positions_at returns for a POS that ``_pos`` refuses.
+#: What _positions_at returns for a POS cell it cannot take: the lines are then read one by one
+#: (``_pos`` says which, and takes POS 0).
 _REFUSED: Any = object()
 
 
