@@ -25,6 +25,7 @@ import queue
 import shutil
 import stat
 import struct
+import sys
 import threading
 import zlib
 from collections import deque
@@ -42,6 +43,9 @@ _BC = b"\x06\x00BC\x02\x00"
 #: read at a time: a few MiB of memory.
 _RUN = 16
 _RUNS_AHEAD = 6
+#: Tasks in flight while numpy is being imported (``_import_numpy_soon``): the inflating
+#: threads go on meanwhile (about 40 MiB of text held, once).
+_RUNS_AHEAD_AT_START = 32
 _THREADS = 2
 _READ = 1 << 20
 #: Text held back before handing it on: more than the sequential reader reads ahead (its
@@ -106,13 +110,15 @@ def blocks(path: str, size: int, compressed: bool = True) -> Iterator[bytes]:
 def indexed_blocks(path: str, size: int, compressed: bool = True) -> Iterator[tuple[bytes, Any]]:
     """The bytes of ``path`` (decompressed when ``compressed``) in blocks, read ahead: BGZF by
     two threads, anything else by one; each with the offsets of its newlines (a numpy array)
-    for a large input, else None. Blocks of ``size`` (the last one shorter), but for BGZF
-    inflated in parallel, whose blocks are its runs of BGZF blocks (their text, whole).
+    for a large input once numpy is imported, else None. Blocks of ``size`` (the last one
+    shorter), but for BGZF inflated in parallel, whose blocks are its runs of BGZF blocks (their
+    text, whole).
     An error of the inflater is raised here, after the blocks that came before it, as reading
     in one thread would (and, where it is raised, after blocks of ``size``)."""
     index = os.path.getsize(path) >= NEWLINES_FROM and _has_numpy()
     if index:
         keep_freed_memory()
+        _import_numpy_soon()
     if compressed and is_bgzf(path):
         return _bgzf_blocks(path, size, index)
     return _read_ahead(path, size, compressed, index)
@@ -152,6 +158,45 @@ def _bgzf_at(data: bytes, at: int) -> bool:
     return data.startswith(_BGZF, at) and data.startswith(_BC, at + 10)
 
 
+#: Set once numpy is imported (or its import failed), by ``_import_numpy_soon``'s thread or
+#: before it.
+_NUMPY_READY = threading.Event()
+_NUMPY_STARTED = threading.Lock()
+
+
+def _import_numpy_soon() -> None:
+    """Import numpy on a thread of its own, unless it is imported already: its import (50-80 ms
+    of CPU, most of it holding the GIL) then overlaps the inflating of the first blocks instead
+    of coming before it (the blocks inflated meanwhile have their newlines found after it)."""
+    if _NUMPY_READY.is_set() or not _NUMPY_STARTED.acquire(blocking=False):
+        return  # ready, or being imported
+    if "numpy" in sys.modules:  # imported before (one that another thread is importing is
+        # waited for by ``import numpy`` in newlines_of)
+        _NUMPY_READY.set()
+        return
+
+    def load() -> None:
+        try:
+            import numpy  # noqa: F401
+        finally:  # a failed import is raised where the newlines are found (newlines_of)
+            _NUMPY_READY.set()
+
+    threading.Thread(target=load, name="il1rn-import-numpy", daemon=True).start()
+
+
+def _newlines(text: bytes, index: bool, wait: bool = True) -> Any:
+    """The offsets of the newlines of ``text`` when ``index``, else None; once numpy is
+    imported (waited for without the GIL), or None at once if it is not yet and not ``wait``."""
+    if not (index and text):
+        return None
+    if not _NUMPY_READY.is_set():
+        if not wait:
+            return None
+        _import_numpy_soon()
+        _NUMPY_READY.wait()
+    return newlines_of(text)
+
+
 def newlines_of(text: bytes) -> Any:
     """Where the newlines of ``text`` are: numpy offsets (numpy lets go of the GIL meanwhile)."""
     import numpy as np
@@ -186,13 +231,15 @@ def _bgzf_blocks(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any
         yield block
 
 
-def _inflaters() -> tuple[Callable, Callable]:
-    """Raw inflate and CRC32, from isal when it is installed (both let go of the GIL)."""
+def _inflaters() -> tuple[Callable, Callable, Callable | None]:
+    """Raw inflate and CRC32, from isal when it is installed (both let go of the GIL); and
+    isal's gzip inflater of a series of members, each checked against its CRC32 and length, in
+    one call that lets go of the GIL once (else None)."""
     try:
-        from isal import isal_zlib
+        from isal import igzip, isal_zlib
     except ImportError:
-        return zlib.decompress, zlib.crc32
-    return isal_zlib.decompress, isal_zlib.crc32
+        return zlib.decompress, zlib.crc32, None
+    return isal_zlib.decompress, isal_zlib.crc32, igzip.decompress
 
 
 def _parallel(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any]]:
@@ -203,7 +250,7 @@ def _parallel(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any]]:
     nowhere before."""
     from concurrent.futures import ThreadPoolExecutor
 
-    inflate, crc32 = _inflaters()
+    inflaters = _inflaters()
     pool = ThreadPoolExecutor(min(_THREADS, _cores()), thread_name_prefix="il1rn-inflate")
     ahead: deque = deque()
     checked: deque[tuple[bytes, Any]] = deque()  # runs checked, not handed on yet
@@ -212,14 +259,17 @@ def _parallel(path: str, size: int, index: bool) -> Iterator[tuple[bytes, Any]]:
         with open(path, "rb") as fh:
             runs = _runs(fh)
             while True:
-                while len(ahead) < _RUNS_AHEAD:
+                starting = index and not _NUMPY_READY.is_set()
+                while len(ahead) < (_RUNS_AHEAD_AT_START if starting else _RUNS_AHEAD):
                     run = next(runs, None)
                     if run is None:
                         break
-                    ahead.append(pool.submit(_inflate_run, *run, inflate, crc32, index))
+                    ahead.append(pool.submit(_inflate_run, *run, inflaters, index))
                 if not ahead:
                     break
                 text, newlines, whole = ahead.popleft().result()
+                if whole and newlines is None:  # inflated while numpy was being imported
+                    newlines = _newlines(text, index)
                 if text:
                     checked.append((text, newlines))
                     have += len(text)
@@ -281,12 +331,22 @@ def _runs(fh: BinaryIO) -> Iterator[tuple[bytes, list[int]]]:
 
 
 def _inflate_run(
-    data: bytes, bounds: list[int], inflate: Callable, crc32: Callable, index: bool
+    data: bytes, bounds: list[int], inflaters: tuple, index: bool
 ) -> tuple[bytes, Any, bool]:
     """The text of the blocks of ``data`` from ``bounds[0]`` on, up to the first that does not
     inflate to its stated size and CRC32; the offsets of its newlines (when ``index``); and
-    whether all blocks did."""
+    whether all blocks did. The run is inflated in one call where it can be (isal's gzip
+    members: the GIL is taken back once a run, not twice a block, so the thread reading the
+    text does not hold it up); at the first doubt, block by block."""
+    inflate, crc32, members = inflaters
     view, texts, whole = memoryview(data), [], bool(bounds)
+    if members is not None and whole:
+        try:  # gzip members, one after another, each checked as below (their text the same)
+            text = members(view[bounds[0] : bounds[-1]])
+        except Exception:  # block by block, below, finds where and says it
+            pass
+        else:
+            return text, _newlines(text, index, wait=False), True
     for start, end in pairwise(bounds):
         crc, length = struct.unpack_from("<II", data, end - 8)
         try:
@@ -299,7 +359,7 @@ def _inflate_run(
             break
         texts.append(text)
     text = texts[0] if len(texts) == 1 else b"".join(texts)
-    return text, newlines_of(text) if index and whole and text else None, whole
+    return text, _newlines(text, index and whole, wait=False), whole
 
 
 def _read_ahead(
@@ -315,7 +375,7 @@ def _read_ahead(
         try:
             while not stop.is_set():
                 block = fh.read(size)
-                ahead.put((block, newlines_of(block) if index and block else None))
+                ahead.put((block, _newlines(block, index)))
                 if not block:
                     return
         except BaseException as exc:  # handed over to the reading thread, raised there

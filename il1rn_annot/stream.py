@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import is_chr2_alias
@@ -179,7 +179,7 @@ class _State:
     def index(self, block: bytes, newlines) -> None:
         """Where the newlines of ``block`` are (numpy offsets, see ``inflate.indexed_blocks``):
         its runs of one CHROM are then checked and counted without a pass over their bytes."""
-        import numpy as np  # imported by the inflating thread already
+        import numpy as np  # imported already: the newlines come from numpy
 
         self.newlines = (block, np, np.frombuffer(block, np.uint8), newlines)
 
@@ -201,12 +201,12 @@ class _State:
             mark = b"\n" + first + b"\t"
             last = data.rfind(mark, start, end)  # the newline before its last line
             split = data.find(b"\n", last + 1 if last >= 0 else newline, end) + 1
-            lines = self._one_chrom(data, start, split, mark)
+            lines, heads = self._one_chrom(data, start, split, mark)
             if lines:
                 if not self._is2(first):
                     self.scan.order.see_other(first.decode("utf-8", "replace"))
                     self.n += lines
-                elif not self._sorted_far(data, start, split, first, lines):
+                elif not self._sorted_far(data, start, split, first, lines, heads):
                     self._lines(data[start:split])
                 return split
         chunk = data[start:end]
@@ -218,21 +218,21 @@ class _State:
             self.n += chunk.count(b"\n")
         return end
 
-    def _one_chrom(self, data: bytes, start: int, split: int, mark: bytes) -> int:
+    def _one_chrom(self, data: bytes, start: int, split: int, mark: bytes) -> tuple[int, Any]:
         """How many lines ``data[start:split]`` holds (whole lines, the first of the CHROM of
-        ``mark``), if every line after the first starts with ``mark``, else 0."""
+        ``mark``), if every line after the first starts with ``mark``, else 0; and where its
+        lines start (numpy offsets) when ``data`` is indexed, else None."""
         index = self._newlines(data)
         if index is not None:
             np, array, newlines = index
             first, stop = newlines.searchsorted(start), newlines.searchsorted(split)
             heads = newlines[first : stop - 1] + 1  # where the lines after the first start
             if not len(heads) or heads[-1] + len(mark) - 1 <= len(array):
-                for k, byte in enumerate(mark[1:]):
-                    if not np.all(array[heads + k] == byte):
-                        return 0
-                return int(stop - first)
+                if not _all_start_with(np, data, array, heads, mark[1:]):
+                    return 0, None
+                return int(stop - first), np.concatenate(([start], heads))
         lines = data.count(b"\n", start, split)
-        return lines if data.count(mark, start, split) == lines - 1 else 0
+        return (lines if data.count(mark, start, split) == lines - 1 else 0), None
 
     def _newlines(self, data: bytes) -> tuple | None:
         """numpy, ``data`` as an array and the offsets of its newlines, if ``data`` is the block
@@ -244,21 +244,21 @@ class _State:
             self.n += 1
             self.line(line)
 
-    def _sorted_far(self, data: bytes, start: int, end: int, name: bytes, lines: int) -> bool:
+    def _sorted_far(
+        self, data: bytes, start: int, end: int, name: bytes, lines: int, heads: Any = None
+    ) -> bool:
         """A chunk of chromosome 2 alone (``lines`` lines of ``data[start:end]``, each starting
-        with ``name``) in POS order, counted at C speed (its POS cells and their order only)
-        but for the lines near the window, which are read one by one; False leaves it all to be
-        read line by line."""
-        patterns = _POS_OF.get(name) or _POS_OF.setdefault(
-            name,
-            tuple(re.compile(b + re.escape(name) + rb"\t([1-9][0-9]*)\t") for b in (b"", b"\n")),
-        )
-        head = patterns[0].match(data, start, end)  # the first line; the others follow a newline
-        cells = [head[1], *patterns[1].findall(data, start, end)] if head else []
-        if len(cells) != lines:
-            return False  # a POS that _pos refuses, with its line number
-        positions = list(map(int, cells))
-        if positions[0] < self.scan.order.previous[1] or positions != sorted(positions):
+        with ``name``, at ``heads`` when they are known) in POS order, counted at C speed (its
+        POS cells and their order only) but for the lines near the window, which are read one
+        by one; False leaves it all to be read line by line."""
+        positions = None if heads is None else _positions_at(data, heads + len(name) + 1)
+        if positions is None:
+            positions = _positions_of(data, start, end, name, lines)
+            if positions is None or positions != sorted(positions):
+                return False  # a POS that _pos refuses (with its line number), or out of order
+        elif positions is _REFUSED or not _ascending(positions):
+            return False
+        if positions[0] < self.scan.order.previous[1]:
             return False
         first, last, _ = self.bounds
         if positions[0] < first and (
@@ -267,26 +267,23 @@ class _State:
             return False  # a long deletion or block may reach the window from here
         # From the first line at ``first`` to the last one a breakend may reach it from.
         near = bisect_left(positions, first), bisect_right(positions, last + LOOKBACK)
-        begin, stop = (self._line_at(data, start, end, name, positions, k) for k in near)
-        self._counted(name, positions[: near[0]])
+        if heads is None:
+            begin, stop = (_line_at(data, start, end, name, positions, k) for k in near)
+        else:
+            begin, stop = (int(heads[k]) if k < lines else end for k in near)
+        self._counted(name, near[0], positions[near[0] - 1])
         self._lines(data[begin:stop])
-        self._counted(name, positions[near[1] :])
+        self._counted(name, lines - near[1], positions[-1])
         return True
 
-    @staticmethod
-    def _line_at(data: bytes, start: int, end: int, name: bytes, positions: list, k: int) -> int:
-        """Where line ``k`` of a sorted run starts: the first line with its POS."""
-        if k in (0, len(positions)):
-            return start if k == 0 else end
-        return data.find(b"\n%b\t%d\t" % (name, positions[k]), start, end) + 1
-
-    def _counted(self, name: bytes, positions: list[int]) -> None:
-        """Lines of ``name`` in POS order, past or before the window: counted, order noted."""
-        if positions:
+    def _counted(self, name: bytes, lines: int, last: int) -> None:
+        """``lines`` lines of ``name`` in POS order up to ``last``, past or before the window:
+        counted, order noted."""
+        if lines:
             shown_name = name.decode("utf-8", "replace")
             self.scan.order.names.setdefault(shown_name, None)
-            self.n += len(positions)
-            self.scan.order.previous = (shown_name, positions[-1], self.n)
+            self.n += lines
+            self.scan.order.previous = (shown_name, int(last), self.n)
 
     def _is2(self, chrom: bytes) -> bool:
         is2 = self.chr2.get(chrom)
@@ -322,6 +319,72 @@ class _State:
         if _candidate(line, pos, *self.bounds):
             self.out.write(_checked(line, n, label))
             self.scan.lines.append(n)
+
+
+def _all_start_with(np: Any, data: bytes, array: Any, heads: Any, prefix: bytes) -> bool:
+    """Whether ``prefix`` is at each of the offsets ``heads`` of ``data`` (``array``): its
+    bytes read as one 64-bit word per line where they fit in one, else one byte at a time."""
+    if len(heads) and len(prefix) <= 8 and heads[-1] + 8 <= len(data):
+        words = np.ndarray((len(data) - 7,), "<u8", data, 0, (1,))  # a word at every byte
+        kept = np.uint64((1 << 8 * len(prefix)) - 1)
+        return bool(((words[heads] & kept) == np.uint64(int.from_bytes(prefix, "little"))).all())
+    return all(np.all(array[heads + k] == byte) for k, byte in enumerate(prefix))
+
+
+def _positions_of(data: bytes, start: int, end: int, name: bytes, lines: int) -> list | None:
+    """The POS of each of the ``lines`` lines of ``name`` in ``data[start:end]``, found by a
+    regular expression; None if one is not digits without a leading zero, followed by a tab."""
+    patterns = _POS_OF.get(name) or _POS_OF.setdefault(
+        name,
+        tuple(re.compile(b + re.escape(name) + rb"\t([1-9][0-9]*)\t") for b in (b"", b"\n")),
+    )
+    head = patterns[0].match(data, start, end)  # the first line; the others follow a newline
+    cells = [head[1], *patterns[1].findall(data, start, end)] if head else []
+    return list(map(int, cells)) if len(cells) == lines else None
+
+
+def _line_at(data: bytes, start: int, end: int, name: bytes, positions: list, k: int) -> int:
+    """Where line ``k`` of a sorted run starts: the first line with its POS."""
+    if k in (0, len(positions)):
+        return start if k == 0 else end
+    return data.find(b"\n%b\t%d\t" % (name, positions[k]), start, end) + 1
+
+
+#: POS cells read by numpy: up to 15 digits (int64 holds 18); a longer one goes to the regex.
+_WIDTH = 16
+#: What _positions_at returns for a POS cell it cannot take: the lines are then read one by one
+#: (``_pos`` says which, and takes POS 0).
+_REFUSED: Any = object()
+
+
+def _positions_at(data: bytes, at: Any) -> Any:
+    """The POS cells starting at offsets ``at`` of ``data`` (numpy), as numbers (numpy int64),
+    read a column of digits at a time, without a Python object per line; _REFUSED if one is not
+    ``[1-9][0-9]*`` followed by a tab (the regex of ``_positions_of``); None if one is longer
+    than numpy reads here."""
+    import numpy as np  # imported already: ``at`` is numpy's
+
+    array = np.frombuffer(data, np.uint8)
+    value = np.zeros(len(at), np.int64)
+    going = np.ones(len(at), bool)  # the cells whose digits go on
+    for column in range(_WIDTH):
+        cells = array[np.minimum(at + column, len(array) - 1)]
+        digits = cells - np.uint8(48)  # a byte that is not a digit wraps past 9
+        is_digit = digits < 10
+        if column == 0 and not (is_digit.all() and digits.all()):
+            return _REFUSED  # empty, or a leading zero
+        if not (cells[going & ~is_digit] == 9).all():
+            return _REFUSED
+        going &= is_digit
+        if not going.any():
+            return value
+        value = np.where(going, value * 10 + digits, value)
+    return None
+
+
+def _ascending(positions: Any) -> bool:
+    """Whether numpy ``positions`` never go down (``sorted`` would leave them as they are)."""
+    return bool((positions[1:] >= positions[:-1]).all())
 
 
 def _pos(cell: bytes, n: int, label: str) -> int:

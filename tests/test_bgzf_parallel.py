@@ -209,3 +209,46 @@ def test_one_core_one_inflating_thread(bgzf, monkeypatch):
     first = next(chunks)
     assert len([t for t in threading.enumerate() if t.name.startswith("il1rn-inflate")]) == 1
     assert first + b"".join(chunks) == gzip.decompress(bgzf.read_bytes())
+
+
+_FRESH_SCAN = """
+import json, sys
+from il1rn_annot import inflate, stream
+assert "numpy" not in sys.modules  # imported by the scan, on a thread of its own
+inflate.NEWLINES_FROM, inflate._RUN = 0, 2
+blocks = list(inflate.indexed_blocks(sys.argv[1], 4096))
+with stream.scan_text(sys.argv[1], "x", *map(int, sys.argv[2:5])) as scan:
+    window = open(scan.path, "rb").read().decode()
+print(json.dumps({
+    "blocks": [[len(b), None if nl is None else nl.tolist()] for b, nl in blocks],
+    "scan": [scan.lines, scan.order.count, list(scan.order.names), window],
+}))
+"""
+
+
+def test_a_fresh_process_finds_newlines_while_numpy_is_imported(bgzf):
+    """In a process that has not imported numpy, the inflating threads start before its import
+    is done (on a thread of its own): every block still comes with its newlines, and the scan
+    finds what line by line finds."""
+    import json
+    import subprocess
+    import sys
+
+    from test_stream_fast import line_by_line
+
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH_SCAN, str(bgzf), *map(str, _bounds())],
+        capture_output=True,
+        check=True,
+    )
+    got = json.loads(done.stdout)
+    text = gzip.decompress(bgzf.read_bytes())
+    assert sum(size for size, _ in got["blocks"]) == len(text)
+    at = 0
+    for size, newlines in got["blocks"]:
+        assert newlines == [i for i, byte in enumerate(text[at : at + size]) if byte == 10]
+        at += size
+    plain = bgzf.parent / "fresh.vcf"
+    plain.write_bytes(text)
+    lines, order, window = line_by_line(plain)
+    assert lines and got["scan"] == [lines, order.count, list(order.names), window.decode()]

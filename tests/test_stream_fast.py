@@ -85,6 +85,92 @@ def test_blocks_find_what_lines_find(tmp_path, monkeypatch, block, shuffled, enc
     assert order == expected[1]
 
 
+def _outcome(scan) -> tuple | str:
+    """What a scan found, or the error it stopped at."""
+    try:
+        return scan()
+    except stream.InputError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "0",  # refused by _pos: POS 0 is read line by line, with its line number
+        "0{pos}",  # a leading zero, its number in order: an error all the same
+        "{pos}a",
+        "+{pos}",
+        "{pos} ",  # a space, not the tab, after the digits
+        "",
+        "999999999999999",  # 15 digits: numpy reads it (then out of order)
+        "1000000000000000",  # 16: the regular expression reads it
+        "123456789012345678901234",  # past int64
+        "{before}",  # the line before's POS, twice in a row: still in order
+    ],
+)
+@pytest.mark.parametrize("where", ["far", "near"])
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz"])
+def test_odd_pos_cells_as_line_by_line(tmp_path, monkeypatch, cell, where, encoding):
+    """A POS cell of chromosome 2 that is not plain digits, or is long, far from IL1RN (in a
+    run counted with numpy, its POS read a column of digits at a time) or near it: the same
+    lines, order and contigs as line by line, or the same error. Blocks of 8 KiB (plain) or
+    of two BGZF blocks, so that the runs of chromosome 2 are in blocks with their newlines
+    found by numpy (the first block, with the header, has none)."""
+    monkeypatch.setattr(inflate, "NEWLINES_FROM", 0)
+    monkeypatch.setattr(stream, "_BLOCK", 8192)
+    monkeypatch.setattr(inflate, "_RUN", 2)
+    read = stream._positions_at
+    numpy_read: list = []
+    monkeypatch.setattr(stream, "_positions_at", lambda *a: numpy_read.append(1) or read(*a))
+    lines = genome(random.Random(21), per_contig=3_000).splitlines(keepends=True)
+    chr2 = [i for i, line in enumerate(lines) if line.startswith("2\t")]
+    window = il1rn_window("GRCh38")
+    near = [i for i in chr2 if window.start <= int(lines[i].split("\t")[1]) <= window.end]
+    at = near[len(near) // 2] if where == "near" else chr2[len(chr2) // 4]
+    columns = lines[at].split("\t")
+    columns[1] = cell.format(pos=columns[1], before=lines[at - 1].split("\t")[1])
+    lines[at] = "\t".join(columns)
+    text = "".join(lines)
+    plain = tmp_path / "plain.vcf"
+    plain.write_text(text)
+    expected = _outcome(lambda: line_by_line(plain))
+    got = _outcome(lambda: scanned(write_input(tmp_path, "in", text, encoding)))
+    assert got == expected
+    assert numpy_read
+    if cell in ("0", "{before}"):
+        assert isinstance(expected, tuple) and expected[0]  # read to the end, no error
+    else:
+        assert isinstance(expected, str) or expected[1].count  # an error, or out of order
+    if cell == "0{pos}":
+        assert "leading zero" in expected
+
+
+_ACCESSIONS = {"1": "NC_000001.11", "2": "NC_000002.12", "3": "NC_000003.12", "X": "NC_000023.11"}
+
+
+@pytest.mark.parametrize("block", [4096, 65_536])
+@pytest.mark.parametrize("encoding", ["vcf", "vcf.gz"])
+def test_long_contig_names_as_line_by_line(tmp_path, monkeypatch, block, encoding):
+    """Contigs named by RefSeq accession (longer than a 64-bit word with their tab: the runs
+    of one CHROM are checked a byte at a time), chromosome 2's lines among the others: the
+    same as line by line."""
+    monkeypatch.setattr(inflate, "NEWLINES_FROM", 0)
+    monkeypatch.setattr(stream, "_BLOCK", block)
+    monkeypatch.setattr(inflate, "_RUN", 2)
+    lines = shuffled_genome(7).splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        chrom, tab, rest = line.partition("\t")
+        if chrom in _ACCESSIONS and tab:
+            lines[i] = _ACCESSIONS[chrom] + tab + rest
+    text = "".join(lines)
+    plain = tmp_path / "plain.vcf"
+    plain.write_text(text)
+    expected = line_by_line(plain)
+    assert expected[0] and expected[1].count
+    assert set(expected[1].names) == {"NC_000002.12", "chr2"}
+    assert scanned(write_input(tmp_path, "in", text, encoding)) == expected
+
+
 def test_either_inflater_finds_the_same(tmp_path, inflater):
     text = shuffled_genome(9)
     plain = tmp_path / "plain.vcf"
