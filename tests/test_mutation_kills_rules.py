@@ -527,3 +527,21 @@ def test_every_sample_sharing_a_homozygous_deletion_call_is_called_on_it(annotat
     text = vcf_text(["A", "B", "C"], rows, header=[*SV_HEADER, FORMAT_DP])
     report = annotate(text)
     assert [sample(report, n)["dira_genotype"] for n in "ABC"] == [call, call, "none"]
+
+
+def test_every_sample_with_a_heterozygous_deletion_reads_its_homozygous_call_as_one_copy(annotate):
+    """Two samples with the founder deletion heterozygous (passing depths 30 and 40: two calls
+    that read alike) and E77X 1/1 inside it: in each, the 1/1 is one copy on the other
+    haplotype (hemizygous), and the sample is biallelic by the deletion and E77X
+    (genotype.call_samples #96 handed the second sample the first one's row without its lost
+    haplotype: E77X homozygous, two copies, in a sample that has one)."""
+    rows = [
+        f"{FOUNDER_WIDE} GT:DP 0/1:30 0/1:40",
+        "113131068 G T PASS GT:DP 1/1:30 1/1:30",
+    ]
+    report = annotate(vcf_text(["A", "B"], rows, header=[*SV_HEADER, FORMAT_DP]))
+    for name in "AB":
+        s = sample(report, name)
+        assert s["dira_genotype"] == "biallelic", name
+        (e77x,) = [v for v in s["variants"] if v["dira_id"] == "DIRA01"]
+        assert e77x["zygosity"] == "hemizygous", name
