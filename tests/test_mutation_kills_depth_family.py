@@ -371,6 +371,8 @@ def assert_patterns(report: dict, expected: dict[str, str]) -> None:
         pattern = s["coverage"]["deletion_pattern"]
         assert text in pattern if text else pattern == "", name
         assert s["needs_review"] == bool(text), name
+        reasons = [r for r in s["review_reasons"] if r.startswith("deletion pattern: ")]
+        assert reasons == ([f"deletion pattern: {pattern}"] if text else []), name
 
 
 @pytest.mark.parametrize("n_samples", [len(PATTERNS), 32])
