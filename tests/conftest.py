@@ -135,6 +135,16 @@ def report_validator():
 
 
 @pytest.fixture(autouse=True)
+def _catalog_sites_worked_out_afresh():
+    """Each test works out the catalog's sites itself (``genotype.catalog_sites`` keeps them per
+    catalog and build for a process): `make mutate` forks each mutant's tests from a process
+    that ran them all, and an inherited entry hid a mutated ``catalog_sites`` from them."""
+    from il1rn_annot import genotype
+
+    genotype._SITES.clear()
+
+
+@pytest.fixture(autouse=True)
 def _every_json_report_matches_the_schema(monkeypatch, report_validator):
     """Every JSON report made in-process (CLI runs, batch files, render calls) passes through
     ``json_chunks`` (``render_json`` joins them): each is validated there, whole, before its
