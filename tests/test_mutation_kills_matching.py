@@ -442,3 +442,17 @@ def test_alleles_after_a_deletions_mate_breakend_are_annotated(annotate):
     assert [v["dira_id"] for v in s["variants"] if v["dira_id"]] == ["DIRA01"]
     (mate,) = [v for v in s["variants"] if v["pos"] == 113121001]
     assert mate["location"] == "mate breakend of a deletion"
+
+
+def test_a_row_the_lab_downgrades_is_no_catalog_site(annotate, tmp_path):
+    """The lab's overlay downgrades Q54X (DIRA02) to uncertain: it no longer counts, so its base
+    is no catalog site. A no-call of another allele there leaves nothing that counts open: the
+    sample is none, and DIRA02 is neither called nor not assessed
+    (genotype.catalog_sites #13 gave every matchable row a site, counting or not)."""
+    from test_overlay import OVERRIDE_ROW
+
+    lab = overlay(tmp_path, OVERRIDE_ROW)
+    report = annotate(vcf_text(["s"], ["113129619 C A PASS GT ./."]), "--catalog-overlay", lab)
+    s = sample(report, "s")
+    assert s["dira_genotype"] == "none"
+    assert "DIRA02" not in s["coverage"]["sites_not_assessed"] + s["coverage"]["sites_called"]
