@@ -373,7 +373,7 @@ def _other_record(
     record: VariantRecord,
     call: SampleCall,
     thresholds: Thresholds,
-    elsewhere: frozenset[int] = frozenset(),
+    elsewhere: frozenset[int],
 ) -> list[Evidence]:
     """What a record over a catalog site that is not its allele's says of the site: a passing
     call whose every allele keeps the site's reference bases (REF, or an ALT ``elsewhere``)

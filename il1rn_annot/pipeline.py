@@ -158,8 +158,7 @@ def annotate_window(data: WindowData, options: Options, catalog: Catalog | None 
     if catalog.overlay_path or clinvar is not None:
         samples = [with_source_reasons(s, catalog.overlay_path) for s in samples]
     samples = with_unreadable_reasons(samples, data.samples, records)
-    found: dict = {}  # each allele looked at once, whichever samples carry it
-    samples = [with_possible_loss_reasons(s, found) for s in samples]
+    samples = with_possible_loss_reasons(samples)
     return Report(
         schema_version=SCHEMA_VERSION,
         tool=ToolInfo(
