@@ -163,22 +163,7 @@ def _phase_conflicts(carriers: dict[str, list[Evidence]]) -> list[str]:
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             pairs = [(x, y, _pair_relation(x, y)) for x in carriers[a] for y in carriers[b]]
-            for ea, eb, relation in pairs:
-                if relation != CONFLICT:
-                    continue
-                if (
-                    ea.annotated is not None
-                    and eb.annotated is not None
-                    and removes(eb.annotated, ea.annotated)
-                ):
-                    ea, eb = eb, ea  # name the deletion first
-                ps = ea.call.phase_set if ea.call is not None else None
-                out.append(
-                    f"phase contradicts a deletion: {ea.dira_id} (record {ea.where}) deletes the "
-                    f"bases of {eb.dira_id} (record {eb.where}), yet the GTs phase both on one "
-                    f"haplotype{'' if ps is None else f' (PS {ps})'}: the phase, the deletion or "
-                    f"{eb.dira_id} is miscalled"
-                )
+            out += [_deletion_conflict(x, y) for x, y, r in pairs if r == CONFLICT]
             if {r for *_, r in pairs} >= {TRANS, CIS}:
                 said = ", ".join(
                     f"records {x.where} and {y.where} in {'trans' if r == TRANS else 'cis'}"
@@ -187,6 +172,19 @@ def _phase_conflicts(carriers: dict[str, list[Evidence]]) -> list[str]:
                 )
                 out.append(f"records disagree on the phase of {a} and {b}: {said}")
     return list(dict.fromkeys(out))
+
+
+def _deletion_conflict(a: Evidence, b: Evidence) -> str:
+    """The review line for a pair phased on one haplotype although one deletes the other."""
+    if a.annotated is not None and b.annotated is not None and removes(b.annotated, a.annotated):
+        a, b = b, a  # name the deletion first
+    ps = a.call.phase_set if a.call is not None else None
+    return (
+        f"phase contradicts a deletion: {a.dira_id} (record {a.where}) deletes the "
+        f"bases of {b.dira_id} (record {b.where}), yet the GTs phase both on one "
+        f"haplotype{'' if ps is None else f' (PS {ps})'}: the phase, the deletion or "
+        f"{b.dira_id} is miscalled"
+    )
 
 
 def call_sample(
