@@ -201,3 +201,25 @@ def test_an_alt_beside_a_site_proves_it_and_one_over_it_does_not(annotate, gt, o
     assert ("DIRA03" in s["coverage"]["sites_not_assessed"]) is open_site
     assert s["dira_genotype"] == ("indeterminate" if open_site else "none")
     assert not any("no record there" in r for r in s["review_reasons"])
+
+
+@pytest.mark.parametrize(
+    "alt",
+    ["AGCAANC", "AAGAANC", "AAGTANC"],
+    ids=["snv-at-the-first-base", "snv-at-the-last-base", "mnv-from-the-last-base-on"],
+)
+def test_an_alt_on_a_sites_first_or_last_base_leaves_it_open(annotate, alt):
+    """The same record with an ALT that changes DIRA03's first base (A>G at 113129614), its last
+    (C>G at 113129615) or its last and the base after it (CA>GT): the carried haplotype may
+    hide the catalog allele, so DIRA03 stays open (indeterminate). Q54X, beyond the ALT's bases,
+    is proven reference. Pins the bounds of ``evidence._elsewhere`` (its mutants #20 and #21 read
+    an SNV on the site's edge as leaving the site alone)."""
+    rows = [
+        block(WINDOW[0], 113129612),
+        f"113129613 AACAANC {alt},<NON_REF> PASS GT:GQ:DP 0/1:50:30",
+        block(113129620, WINDOW[1]),
+    ]
+    s = sample(_report(annotate, rows), "S")
+    assert s["coverage"]["sites_not_assessed"] == ["DIRA03"]
+    assert "DIRA02" in s["coverage"]["sites_called"]
+    assert s["dira_genotype"] == "indeterminate"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import sample, vcf_text
+from test_overlay import CATALOG, overlay
 
 #: E77X (DIRA01, G>T, GRCh38); G>A at its base is another allele, not in the catalog.
 E77X_SITE = 113131068
@@ -93,6 +94,8 @@ def test_a_reference_call_with_an_unknown_base_at_the_site_proves_nothing(annota
         "site: its reference call proves nothing about the site"
     ) in s["review_reasons"]
     assert "DIRA01" in s["coverage"]["sites_not_assessed"]
+    # It proves no copy either (`_other_record` #105 made it prove one: from monoallelic on).
+    assert _range(s) == ["the evidence allows anything from none to biallelic"]
 
 
 def test_a_reference_block_that_states_no_quality_proves_no_copy(annotate):
@@ -428,3 +431,57 @@ def test_a_reference_call_over_two_sites_proves_both_in_a_gvcf(annotate):
     assert not s["needs_review"]
     assert {"DIRA02", "DIRA03"} <= set(s["coverage"]["sites_called"])
     assert s["coverage"]["sites_not_assessed"] == []
+
+
+# -- the catalog's own unknown bases: an insertion's empty span, an N a lab leaves open --------
+
+#: DIRA06's confirmed context (GRCh38 113131047-066: AANATAGATGTGGTACCCAT; 049 is not known).
+DIRA06_ROW = CATALOG.get("DIRA06").row
+
+
+def _lab_row(lab_id: str, pos: int, ref: str, alt: str, hgvs_c: str) -> dict:
+    """A synthetic lab allele over DIRA06's context (its GRCh37 position by the same offset)."""
+    return {
+        **DIRA06_ROW,
+        "id": lab_id,
+        "legacy_names": "synthetic test row",
+        "hgvs_c": hgvs_c,
+        "hgvs_p": "",
+        "variant_type": "insertion" if len(alt) > len(ref) else "deletion",
+        "classification": "likely_pathogenic",
+        "classification_basis": "lab: synthetic test row",
+        "grch38_pos": str(pos),
+        "grch38_end": str(pos + len(ref) - 1),
+        "grch38_ref": ref,
+        "grch38_alt": alt,
+        "grch37_pos": str(pos + 757577),
+        "grch37_end": str(pos + 757577 + len(ref) - 1),
+        "grch37_ref": ref,
+        "grch37_alt": alt,
+        "clinvar_significance": "",
+        "pmids": "",
+        "sources": "lab report (synthetic)",
+    }
+
+
+@pytest.mark.parametrize(
+    ("row", "record"),
+    [
+        (_lab_row("LAB-INS", 113131055, "T", "TA", "c.219_220insA"), "113131055 TG . PASS GT 0/0"),
+        (_lab_row("LAB-N", 113131047, "AAN", "A", "c.208_209del"), "113131048 AA . PASS GT 0/0"),
+    ],
+    ids=["insertion-between-two-bases", "deletion-over-an-unknown-base"],
+)
+def test_a_lab_site_with_no_known_base_is_proven_by_a_reference_call(
+    tmp_path, annotate, row, record
+):
+    """A lab's insertion (after 113131055's T) has no reference base of its own, and a lab's
+    deletion over 113131048-049 leaves 049 open (N): a passing 0/0 record over either, whose
+    REF has bases there (this test's, not a claim about IL1RN), proves the lab allele absent.
+    `_ref_against_site` #29-#31 read the empty or unknown base as one the record contradicts
+    (`indeterminate`, "a misplaced or damaged record")."""
+    lab = overlay(tmp_path, row)
+    s = _sample(annotate, [record], "--catalog-overlay", str(lab))
+    assert row["id"] in s["coverage"]["sites_called"]
+    assert not any("misplaced" in r for r in s["review_reasons"])
+    assert s["dira_genotype"] == "none"
