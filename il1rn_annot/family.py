@@ -221,27 +221,31 @@ def _phase(
         return child, None
     if len(parents) != 2:
         return child, None
-    het: dict[str, SampleVariant] = {}
+    het: dict[str, list[SampleVariant]] = {}
     for v in child.variants:
         if v.annotated.pathogenic and v.copies == 1 and v.passed and not v.missing:
-            het.setdefault(v.annotated.key, v)
+            het.setdefault(v.annotated.key, []).append(v)
         elif v.annotated.pathogenic and (v.copies or v.missing):
             return child, None  # the call does not rest on one pair of heterozygous alleles
     if len(het) != 2:
         return child, None
-    (a, va), (b, vb) = sorted(het.items())
+    (a, records_a), (b, records_b) = sorted(het.items())
+    said = _reads_say(records_a, records_b)
+    if said is None:
+        return child, None  # the child's records phase the pair both ways: the call says so
+    by_reads, va, vb = said
     first, second = va.annotated, vb.annotated
-    by_reads = phase_relation(first, va.call, second, vb.call)
     if _BY_PHASE.get(by_reads) != child.dira_genotype:
         return child, None  # a conflict of the GTs themselves: the genotype call handles it
     reads = _read_phase(va, vb)
 
-    # Each parent's copies of each allele, once (the branches below ask for them repeatedly).
-    proven = {
-        (role, x.key): _copies(member, x, thresholds)
-        for role, member in parents.items()
-        for x in (first, second)
-    }
+    # Each parent's copies of each allele, once (the branches below ask for them repeatedly):
+    # what the parent's calls in every record of the child's allele agree on, else unknown.
+    proven = {}
+    for role, member in parents.items():
+        for x, records in ((first, records_a), (second, records_b)):
+            copies = {_copies(member, v.annotated, thresholds) for v in records}
+            proven[role, x.key] = copies.pop() if len(copies) == 1 else None
 
     def has(role: str, allele: AnnotatedAllele) -> int | None:
         return proven[role, allele.key]
@@ -285,6 +289,21 @@ def _phase(
         )
         return _with(child, notes=[note]), None
     return child, None
+
+
+def _reads_say(
+    records_a: Sequence[SampleVariant], records_b: Sequence[SampleVariant]
+) -> tuple[str, SampleVariant, SampleVariant] | None:
+    """What the child's GTs say of the pair's phase, from every record of each allele (merged
+    call sets write an allele twice), with a pair of records that says it; None where records
+    phase the pair both ways. Any record that phases the pair speaks, whatever the order."""
+    pairs = [(phase_relation(x.annotated, x.call, y.annotated, y.call), x, y)
+             for x in records_a for y in records_b]  # fmt: skip
+    known = {relation for relation, _, _ in pairs} - {UNKNOWN}
+    if len(known) > 1:
+        return None
+    by_reads = known.pop() if known else UNKNOWN
+    return next(p for p in pairs if p[0] == by_reads)
 
 
 def _read_phase(va: SampleVariant, vb: SampleVariant) -> str:

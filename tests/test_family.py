@@ -310,3 +310,43 @@ def test_summary_does_not_advise_phasing_again_after_a_phase_conflict(tmp_path, 
     kid = summary.split("\nkid", 1)[1].split("\ndad", 1)[0]
     assert "next: the child's own phase and inheritance disagree" in kid
     assert "parents with --ped" not in kid
+
+
+@pytest.mark.parametrize(
+    "phased_first", [True, False], ids=["phased-record-first", "unphased-first"]
+)
+def test_an_allele_called_twice_is_checked_by_inheritance_whatever_the_order(
+    annotate, ped, phased_first
+):
+    """E77X in two records (merged call sets): phased in trans with Q54X in one, unphased in the
+    other; both alleles came from the father. The child's reads say trans (biallelic), and
+    inheritance says cis: a phase conflict, whichever record comes first. Inheritance used to
+    check only the first record of each allele, so with the unphased one first the child kept a
+    confident biallelic."""
+    phased = f"{E77X}:PS 0|1:60:30:5 0/1:60:30:. 0/0:60:30:."
+    unphased = f"{E77X}:PS 0/1:60:30:. 0/1:60:30:. 0/0:60:30:."
+    rows = [f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:."]
+    rows += [phased, unphased] if phased_first else [unphased, phased]
+    kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+    assert kid["dira_genotype"] == "biallelic_unphased"
+    assert kid["needs_review"]
+    (reason,) = [r for r in kid["review_reasons"] if r.startswith("phase conflict")]
+    assert "the child's read-backed phase (2:113131068 0|1, 2:113129619 1|0, PS 5)" in reason
+    assert "both from the father, the mother has neither" in reason
+
+
+@pytest.mark.parametrize("order", ["dad-first", "mum-first"])
+def test_parents_whose_records_of_an_allele_disagree_prove_no_phase(annotate, ped, order):
+    """E77X in two records: the child phased in trans with Q54X in one and unphased in the
+    other; the father is 0/1 in one and 0/0 in the other, the mother the other way round. The
+    parents' records contradict each other, so inheritance proves nothing and the child keeps
+    the call its reads give, whichever record comes first. Inheritance used to read the parents
+    in the first record only: cis against the reads (a phase conflict) one way, trans the other."""
+    dad_has = f"{E77X}:PS 0|1:60:30:5 0/1:60:30:. 0/0:60:30:."
+    mum_has = f"{E77X}:PS 0/1:60:30:. 0/0:60:30:. 0/1:60:30:."
+    rows = [f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:."]
+    rows += [dad_has, mum_has] if order == "dad-first" else [mum_has, dad_has]
+    kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+    assert kid["dira_genotype"] == "biallelic"
+    assert not any(r.startswith("phase conflict") for r in kid["review_reasons"])
+    assert not any("by inheritance" in n for n in kid["notes"])
