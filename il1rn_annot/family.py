@@ -299,10 +299,10 @@ def _reads_say(
     phase the pair both ways. Any record that phases the pair speaks, whatever the order."""
     pairs = [(phase_relation(x.annotated, x.call, y.annotated, y.call), x, y)
              for x in records_a for y in records_b]  # fmt: skip
-    known = {relation for relation, _, _ in pairs} - {UNKNOWN}
+    known = list(dict.fromkeys(relation for relation, _, _ in pairs if relation != UNKNOWN))
     if len(known) > 1:
         return None
-    by_reads = known.pop() if known else UNKNOWN
+    by_reads = known[0] if known else UNKNOWN
     return next(p for p in pairs if p[0] == by_reads)
 
 
