@@ -4,7 +4,8 @@ cyvcf2 parsing every sample column (2,500 columns of GT:AD:DP:GQ:PL) and the GT 
 reading the same text again cost most of a cohort's time. Here the window's lines are read once
 through tabix: each line's sample columns are checked and parsed with numpy into the arrays
 ``cohort_reader.sample_calls`` takes from cyvcf2 (GT, phase, the first value of each integer
-field, FT), and pysam reads the site fields without the columns, as on the cyvcf2 path.
+field, FT), and htslib parses the same lines' site fields from their first eight columns
+(``cohort_sites``), so that the window is inflated and scanned once.
 
 Only text htslib cannot read two ways is parsed here: GT of one or two alleles ('.', 0, or a
 number of at most 9 digits without leading zeros, joined by / or |); every other FORMAT field
