@@ -17,7 +17,6 @@ the header lacks is only a name: htslib adds it, as any reader of the file does.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
@@ -78,6 +77,8 @@ def _anonymous_file(data: bytes) -> Iterator[int]:
         with suppress(OSError):
             fd = create("il1rn-annot-sites", getattr(os, "MFD_CLOEXEC", 0))
     if fd < 0:
+        import tempfile
+
         with tempfile.TemporaryFile() as handle:  # unlinked at once (O_TMPFILE on Linux)
             fd = os.dup(handle.fileno())
     try:
