@@ -281,6 +281,7 @@ class TextCohortFile:
         by htslib in one go (each go reads the header again), the columns a batch at a time."""
         chunk: list[list[bytes]] = []
         size = 0
+        chrom = name.encode("utf-8")
         while True:
             line = self._next(lines)
             if line is None or size >= SITE_BYTES or len(chunk) >= SITE_LINES:
@@ -289,8 +290,8 @@ class TextCohortFile:
             if line is None:
                 break
             parts = line.encode("utf-8").split(b"\t", 9)
-            if len(parts) < 10:
-                raise Misaligned(f"a line of {name} without sample columns")
+            if len(parts) < 10 or parts[0] != chrom:
+                raise Misaligned(f"a line of {name} without sample columns, or of another contig")
             chunk.append(parts)
             size += len(parts[9])
         self._read.setdefault(name, []).append((start, end))
