@@ -297,6 +297,8 @@ class TextCohortFile:
         self._read.setdefault(name, []).append((start, end))
 
     def _chunk(self, chunk: list[list[bytes]]) -> Iterator[CohortRecord]:
+        """The records of lines split at their first nine tabs: the site fields from htslib in
+        one go, the columns parsed a batch at a time."""
         if not chunk:
             return
         sites = b"".join(b"\t".join(parts[:SITE_COLUMNS]) + b"\n" for parts in chunk)
