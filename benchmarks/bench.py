@@ -510,8 +510,10 @@ COHORT_TIME = (
     "writers joined each row once. Of the 25.37 G, htslib reading the window twice (pysam's site "
     "fields and tabix's lines, each inflating it with zlib and scanning every byte of every line "
     "in tbx_parse1) was 7.0 G. Reading it once (2026-11-28 12:00, bytecode cached as here): over "
-    "the whole window TSV 24.76 -> 21.34 G (htslib's reading 7.02 -> 3.51 G), over the slice TSV "
-    "6.78 -> 6.15 G; reader.read_window 1.97-2.03 -> 1.69-1.70 s CPU in-process."
+    "the whole window TSV 24.76 -> 21.34 G and JSON 25.12 -> 21.64 G (htslib's reading 7.02 -> "
+    "3.51 G), over the slice TSV 6.78 -> 6.15 G; reader.read_window 1.97-2.03 -> 1.69-1.70 s CPU "
+    "in-process; wall on a quiet machine TSV 4.75 -> 4.46 x and JSON 4.65 -> 4.29 x `bcftools "
+    "view -r` (0.72 s)."
 )
 
 #: (samples, records) of the cohort windows; the quick run has the first only.
