@@ -488,7 +488,9 @@ COHORT_TIME = (
     "the text path leaves a window) ~0.3; the window's text read once through tabix (inflating "
     "and UTF-8 decoding ~0.24) and its sample columns checked and parsed with numpy into GT/DP/GQ"
     " arrays (cohort_text.parse_columns, ~0.55-0.7; the lines it parsed need no GT grammar check "
-    "of their own); the site fields through pysam (no sample columns) 0.22; the calls made from "
+    "of their own); the site fields parsed by htslib from the same lines' first eight columns "
+    "(cohort_sites: a VCF without samples in an anonymous in-memory file) ~0.01, where pysam "
+    "reading the window a second time cost 0.22 until 2026-11-28 12:00; the calls made from "
     "the arrays (cohort_reader.sample_calls, one object per distinct row; the rows of a batch of "
     "lines parsed together found together) ~0.4-0.5; matching (match.annotate_alleles) ~0.2; "
     "calling the samples by group (genotype.call_samples) ~0.75; the review reasons of possible "
@@ -507,7 +509,11 @@ COHORT_TIME = (
     " batch of lines at a time, the loss-of-function review looked at each allele once and the "
     "writers joined each row once. Of the 25.37 G, htslib reading the window twice (pysam's site "
     "fields and tabix's lines, each inflating it with zlib and scanning every byte of every line "
-    "in tbx_parse1) is 7.0 G."
+    "in tbx_parse1) was 7.0 G. Reading it once (2026-11-28 12:00, bytecode cached as here): over "
+    "the whole window TSV 24.76 -> 21.34 G and JSON 25.12 -> 21.64 G (htslib's reading 7.02 -> "
+    "3.51 G), over the slice TSV 6.78 -> 6.15 G; reader.read_window 1.97-2.03 -> 1.69-1.70 s CPU "
+    "in-process; wall on a quiet machine TSV 4.75 -> 4.46 x and JSON 4.65 -> 4.29 x `bcftools "
+    "view -r` (0.72 s)."
 )
 
 #: (samples, records) of the cohort windows; the quick run has the first only.

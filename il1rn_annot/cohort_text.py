@@ -4,7 +4,8 @@ cyvcf2 parsing every sample column (2,500 columns of GT:AD:DP:GQ:PL) and the GT 
 reading the same text again cost most of a cohort's time. Here the window's lines are read once
 through tabix: each line's sample columns are checked and parsed with numpy into the arrays
 ``cohort_reader.sample_calls`` takes from cyvcf2 (GT, phase, the first value of each integer
-field, FT), and pysam reads the site fields without the columns, as on the cyvcf2 path.
+field, FT), and htslib parses the same lines' site fields from their first eight columns
+(``cohort_sites``), so that the window is inflated and scanned once.
 
 Only text htslib cannot read two ways is parsed here: GT of one or two alleles ('.', 0, or a
 number of at most 9 digits without leading zeros, joined by / or |); every other FORMAT field
@@ -24,6 +25,7 @@ from contextlib import suppress
 
 from il1rn_annot import cohort_reader
 from il1rn_annot.cohort_reader import _NUMBERS, CohortRecord, Misaligned
+from il1rn_annot.cohort_sites import SITE_COLUMNS, SiteReader, header_without_samples
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,10 @@ class TextVariant:
 #: memory stays bounded however many samples a line has.
 BATCH_BYTES = 1 << 20
 BATCH_LINES = 256
+#: The most sample-column text whose lines' site fields htslib parses in one go (each go reads
+#: the header again: a few ms for a header of 3,000 contigs).
+SITE_BYTES = 16 << 20
+SITE_LINES = 4096
 
 
 def parse_columns(
@@ -234,13 +240,24 @@ def _field(np, k: int, colons, first_colon, n_colons, tabs):
 
 
 class TextCohortFile:
-    """A multi-sample ``.vcf.gz`` read through pysam (site fields) and tabix (the lines whose
-    columns are parsed here); ``fetch`` as pysam's. ``covers`` says which regions had every
-    line read and checked."""
+    """A multi-sample ``.vcf.gz`` whose window lines are read once, through tabix: their sample
+    columns parsed here, their site fields by htslib (``cohort_sites``); ``fetch`` as pysam's.
+    ``covers`` says which regions had every line read and checked."""
 
-    def __init__(self, lean, tabix, n_file: int, keep, formats: dict[str, str]) -> None:
-        self._lean = lean
+    def __init__(
+        self,
+        tabix,
+        sites: SiteReader,
+        n_file: int,
+        keep,
+        formats: dict[str, str],
+        open_lean: Callable[[], object],
+    ) -> None:
         self._tabix = tabix
+        self._sites = sites
+        self._contigs = frozenset(tabix.contigs)
+        self._open_lean = open_lean
+        self._lean = None  # pysam without samples, opened for ``fetch_kept`` only
         self._n_file = n_file
         self._keep = keep
         self._n = n_file if keep is None else len(keep)
@@ -251,48 +268,65 @@ class TextCohortFile:
         self._read: dict[str, list[tuple[int, int]]] = {}
 
     def fetch(self, name: str, start: int, end: int) -> Iterator[CohortRecord]:
-        rows = self._lean.fetch(name, start, end)  # a ValueError for an unknown contig, as pysam
+        if name not in self._contigs:
+            raise ValueError(f"invalid contig `{name}`")  # as pysam's fetch says it
         try:
             lines = self._tabix.fetch(name, start, end)
         except ValueError as exc:
             raise Misaligned(f"tabix cannot fetch {name}:{start + 1}-{end}: {exc}") from None
-        return self._paired(rows, lines, name, start, end)
+        return self._records(lines, name, start, end)
 
-    def _paired(self, rows, lines, name: str, start: int, end: int) -> Iterator[CohortRecord]:
-        """The records with their columns, parsed a batch of lines at a time."""
-        batch: list = []
+    def _records(self, lines, name: str, start: int, end: int) -> Iterator[CohortRecord]:
+        """The records of ``lines`` with their columns: the site fields of many lines parsed
+        by htslib in one go (each go reads the header again), the columns a batch at a time."""
+        chunk: list[list[bytes]] = []
         size = 0
-        for rec in rows:
-            line = self._next(lines, rec.pos).encode("utf-8")
-            if batch and (size + len(line) > BATCH_BYTES or len(batch) >= BATCH_LINES):
-                yield from self._parsed(batch)
-                batch, size = [], 0
-            batch.append((rec, line))
-            size += len(line)
-        yield from self._parsed(batch)
-        if self._next(lines, None) is not None:
-            raise Misaligned(f"tabix read a record in {name} that pysam did not")
+        chrom = name.encode("utf-8")
+        while True:
+            line = self._next(lines)
+            if line is None or size >= SITE_BYTES or len(chunk) >= SITE_LINES:
+                yield from self._chunk(chunk)
+                chunk, size = [], 0
+            if line is None:
+                break
+            parts = line.encode("utf-8").split(b"\t", 9)
+            if len(parts) < 10 or parts[0] != chrom:
+                raise Misaligned(f"a line of {name} without sample columns, or of another contig")
+            chunk.append(parts)
+            size += len(parts[9])
         self._read.setdefault(name, []).append((start, end))
 
+    def _chunk(self, chunk: list[list[bytes]]) -> Iterator[CohortRecord]:
+        """The records of lines split at their first nine tabs: the site fields from htslib in
+        one go, the columns parsed a batch at a time."""
+        if not chunk:
+            return
+        sites = b"".join(b"\t".join(parts[:SITE_COLUMNS]) + b"\n" for parts in chunk)
+        records = self._sites.records(sites, len(chunk))
+        batch: list = []
+        size = 0
+        for rec, parts in zip(records, chunk, strict=True):
+            if batch and (size + len(parts[9]) > BATCH_BYTES or len(batch) >= BATCH_LINES):
+                yield from self._parsed(batch)
+                batch, size = [], 0
+            batch.append((rec, parts))
+            size += len(parts[9])
+        yield from self._parsed(batch)
+
     @staticmethod
-    def _next(lines, pos):
+    def _next(lines) -> str | None:
         try:
             return next(lines)
         except StopIteration:
-            if pos is None:
-                return None
-            raise Misaligned(f"tabix stopped before {pos}") from None
+            return None
         except (UnicodeDecodeError, OSError, ValueError) as exc:
             raise Misaligned(f"tabix failed: {exc!r}") from None
 
     def _parsed(self, batch: list) -> Iterator[CohortRecord]:
-        """The records of ``batch`` ((pysam record, its line)), their columns parsed together
-        where consecutive lines share a FORMAT."""
+        """The records of ``batch`` ((pysam record, its line split at its first nine tabs)),
+        their columns parsed together where consecutive lines share a FORMAT."""
         split = []
-        for rec, line in batch:
-            parts = line.split(b"\t", 9)
-            if len(parts) < 10:
-                raise Misaligned(f"no sample column at {rec.pos}")
+        for rec, parts in batch:
             if (parts[1], parts[3]) != (str(rec.pos).encode(), (rec.ref or "").encode()):
                 raise Misaligned(f"tabix read {parts[1]!r} where pysam read {rec.pos}")
             split.append((rec, parts[8], parts[9]))
@@ -333,7 +367,13 @@ class TextCohortFile:
         self, name: str, start: int, end: int, keep: Callable[[object], bool]
     ) -> Iterator[CohortRecord]:
         """The records of a region that ``keep`` keeps (it reads the site fields only), each
-        with its line, found at its position (see ``cohort_reader.CohortFile.fetch_kept``)."""
+        with its line, found at its position (see ``cohort_reader.CohortFile.fetch_kept``).
+        pysam reads the region without its sample columns."""
+        if self._lean is None:
+            try:
+                self._lean = self._open_lean()
+            except (OSError, ValueError) as exc:
+                raise Misaligned(f"pysam cannot open the file again: {exc}") from None
         rows = self._lean.fetch(name, start, end)  # a ValueError for an unknown contig
         return (self._columns_of(name, rec) for rec in rows if keep(rec))
 
@@ -349,7 +389,10 @@ class TextCohortFile:
             raise Misaligned(f"tabix cannot read {name}:{rec.pos}: {exc!r}") from None
         if len(same) != 1:
             raise Misaligned(f"tabix read {len(same)} records like the one at {rec.pos}")
-        return next(self._parsed([(rec, same[0].encode("utf-8"))]))
+        parts = same[0].encode("utf-8").split(b"\t", 9)
+        if len(parts) < 10:
+            raise Misaligned(f"no sample column at {rec.pos}")
+        return next(self._parsed([(rec, parts)]))
 
     def covers(self, name: str, region) -> bool:
         """Whether every line of ``region`` (1-based, inclusive) was read and checked."""
@@ -362,27 +405,40 @@ class TextCohortFile:
 
     def close(self) -> None:
         for opened in (self._lean, self._tabix):
-            with suppress(Exception):
-                opened.close()
+            if opened is not None:
+                with suppress(Exception):
+                    opened.close()
 
 
 def open_text_cohort(
     source: str, index: str | None, samples: Sequence[str], header, label: str
 ) -> TextCohortFile | None:
-    """pysam and tabix on ``source``, or None where its text cannot serve (VCF 4.4, tabix
-    failing to open it)."""
+    """tabix on ``source``, or None where its text cannot serve (VCF 4.4, tabix failing to
+    open it, a header without its #CHROM line)."""
     import pysam
 
     version = next((r.value for r in header.records if r.key == "fileformat"), "") or ""
     if not version.startswith(("VCFv4.0", "VCFv4.1", "VCFv4.2", "VCFv4.3")):
         return None  # 4.4 may write a leading phase mark ('|0/1')
-    lean = tabix = None
-    try:
+
+    def open_lean():
         lean = pysam.VariantFile(source, index_filename=index)
-        every = list(lean.header.samples)
         lean.subset_samples([])  # the site fields only: the columns are parsed here
+        return lean
+
+    tabix = lean = None
+    try:
         tabix = pysam.TabixFile(source, index=index, encoding="utf-8")
-    except (OSError, ValueError) as exc:
+        lines = list(tabix.header)
+        sites = header_without_samples(lines)
+        if sites is None:
+            raise ValueError("no #CHROM line where tabix ends the header")
+        every = lines[-1].split("\t")[9:]
+        if list(samples) != every:  # a subset: its place among htslib's own list of samples
+            lean = pysam.VariantFile(source, index_filename=index)
+            every = list(lean.header.samples)
+            lean.close()
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError included
         log.debug("%s: sample columns not read from the text (%s)", label, exc)
         for opened in (lean, tabix):
             if opened is not None:
@@ -396,4 +452,4 @@ def open_text_cohort(
         at = {name: i for i, name in enumerate(every)}
         keep = np.array([at[name] for name in samples], dtype=np.int64)
     formats = {key: header.formats[key].type for key in header.formats}
-    return TextCohortFile(lean, tabix, len(every), keep, formats)
+    return TextCohortFile(tabix, SiteReader(sites), len(every), keep, formats, open_lean)
