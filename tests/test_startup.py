@@ -59,8 +59,8 @@ NOT_FOR_ONE_JSON = (
 
 #: Not imported when one sample's file is read through its index (issue #11: what a one-sample
 #: run costs above reading its window): the readers of files without an index, the batch's
-#: workers' pool, the rules of options not given (--ped, --clinvar, --bam, --targets, --sv
-#: needs none of its own), gzip (the index check inflates with zlib).
+#: workers' pool, the rules and data classes of options not given (--ped, --clinvar, --bam,
+#: --targets; --sv needs none of its own), gzip (the index check inflates with zlib).
 NOT_FOR_ONE_INDEXED_SAMPLE = (
     *NOT_FOR_ONE_JSON,
     "il1rn_annot.bisection",
@@ -69,6 +69,7 @@ NOT_FOR_ONE_INDEXED_SAMPLE = (
     "il1rn_annot.family",
     "il1rn_annot.clinvar",
     "il1rn_annot.depth",
+    "il1rn_annot.model_depth",
     "il1rn_annot.targets",
     "il1rn_annot.cohort_depth",
     "il1rn_annot.cohort_text",
