@@ -1,6 +1,8 @@
 """The stages in order: read the window, normalize, match, call genotypes. Nothing else.
 
 ``annotate`` is the one entry point: the CLI, batch runs and workflow wrappers all call it.
+What only an option needs (--clinvar, --ped, --bam, --targets) is imported under that option:
+start-up is most of a one-sample run (tests/test_startup.py).
 """
 
 from __future__ import annotations
