@@ -429,9 +429,27 @@ def wgs_cases(cache: Path) -> tuple[list[Case], list[str]]:
     size = plain.stat().st_size / 2**20
     notes = [
         f"Whole genome: {WGS_RECORDS / 1e6:.1f} M records, {size:.0f} MiB as text, "
-        f"{bgzf.stat().st_size / 2**20:.0f} MiB bgzipped; `bcftools view -r {WGS_WINDOW}`."
+        f"{bgzf.stat().st_size / 2**20:.0f} MiB bgzipped; `bcftools view -r {WGS_WINDOW}`.",
+        WGS_INDEXED_NOTE,
     ]
     return cases, notes
+
+
+#: Where the one-sample indexed run goes (measured by hand; see results.md's notes).
+WGS_INDEXED_NOTE = (
+    "Where wgs-indexed goes, in instructions (valgrind callgrind, steady however loaded the "
+    "machine; 2026-11-28 12:00, .vcf.gz+tbi): `bcftools view -r` 0.50 G; the bare pysam fetch "
+    "0.85 G (starting Python with click and pysam 0.23 G; htslib loads the 6-MB .tbi twice in "
+    "VariantFile.open, once for the header's contig names, 0.27 G each, and frees both at the "
+    "end); il1rn-annot 1.97 G (2.20 G before the start-up work of 2026-11-28): importing "
+    "il1rn_annot about 0.30 G (half of it Python compiling the methods of some 40 data classes), "
+    "the stale-index check 0.22 G (0.46 G: the index inflated block by block and runs of "
+    "one-chunk bins stepped over by a regular expression), the GT check of the window's text "
+    "lines 0.31 G (htslib loading the same index a third time for pysam.TabixFile, and freeing "
+    "it; not for BCF), and reading the window's and the founder-deletion context's records, "
+    "annotating them and writing the report about 0.28 G. BCF+csi: 1.34 G (1.56 G), the bare "
+    "fetch 0.53 G, `bcftools view -r` 0.24 G."
+)
 
 
 _CYVCF2_LOOP = """

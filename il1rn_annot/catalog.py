@@ -6,7 +6,6 @@ Loading validates the tables, because a wrong row is a wrong diagnosis: every ch
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 
+from il1rn_annot.catalog_version import sha256_hex
 from il1rn_annot.errors import CatalogError
 from il1rn_annot.genome import BUILDS, GRCH37, GRCH37_OFFSET, GRCH38
 from il1rn_annot.model import Allele
@@ -292,7 +292,7 @@ def _load_bundled(directory: str | None = None) -> Catalog:
         _non_dira(non_path, n, row) for n, row in read_rows(non_path, non_text, NON_DIRA_COLUMNS)
     )
     check_ids(non_path, [e.id for e in non_dira] + [e.id for e in entries])
-    return Catalog(version, hashlib.sha256(raw).hexdigest(), str(path), entries, non_dira)
+    return Catalog(version, sha256_hex(raw), str(path), entries, non_dira)
 
 
 def _by_id(entries: tuple[CatalogEntry, ...], entry_id: str) -> CatalogEntry:

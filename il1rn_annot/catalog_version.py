@@ -23,14 +23,20 @@ def catalog_path() -> str:
     )
 
 
-def catalog_identity() -> tuple[str, str] | None:
-    """(version, sha256) of the bundled catalog, or None if it cannot be read or has no version
-    line."""
-    try:  # the builtin module: hashlib would load OpenSSL first (a few ms of --version)
+def sha256_hex(raw: bytes) -> str:
+    """The SHA-256 of ``raw`` from Python's builtin module: hashlib would load OpenSSL first, a
+    few ms of every start-up (``--version``, a one-sample run)."""
+    try:
         from _sha256 import sha256  # type: ignore[import-not-found]
     except ImportError:  # Python 3.12+: _sha2
         from hashlib import sha256
 
+    return sha256(raw).hexdigest()
+
+
+def catalog_identity() -> tuple[str, str] | None:
+    """(version, sha256) of the bundled catalog, or None if it cannot be read or has no version
+    line."""
     try:
         with open(catalog_path(), "rb") as handle:
             raw = handle.read()
@@ -41,5 +47,5 @@ def catalog_identity() -> tuple[str, str] | None:
             break
         match = VERSION_LINE.match(line)
         if match:
-            return match.group(1), sha256(raw).hexdigest()
+            return match.group(1), sha256_hex(raw)
     return None

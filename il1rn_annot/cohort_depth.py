@@ -22,13 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from il1rn_annot.depth import STATUS_OK, STATUS_UNCLEAR, copies_from_ratio
-from il1rn_annot.model import (
-    CaptureTarget,
-    DepthEvidence,
-    ExonDepth,
-    TargetDepth,
-    TargetDepthEvidence,
-)
+from il1rn_annot.model import DepthEvidence
+from il1rn_annot.model_depth import CaptureTarget, ExonDepth, TargetDepth, TargetDepthEvidence
 from il1rn_annot.targets import (
     LOCUS_ROLES,
     ROLE_CONTROL,

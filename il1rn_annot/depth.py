@@ -31,7 +31,8 @@ from il1rn_annot.genome import (
     find_chr2,
     to_build,
 )
-from il1rn_annot.model import ControlDepth, DepthEvidence, ExonDepth
+from il1rn_annot.model import DepthEvidence
+from il1rn_annot.model_depth import ControlDepth, ExonDepth
 
 if TYPE_CHECKING:
     import pysam

@@ -57,6 +57,9 @@ def coding_exons(build: str) -> tuple[tuple[int, int, int], ...]:
 
 
 WINDOW_FLANK = 5_000
+#: Records may start this far before the window and still reach into it (long deletions, END);
+#: breakends are looked for this far around it.
+LOOKBACK = 1_000_000
 
 _HINTS = (
     ("NCBI36", re.compile(r"ncbi36|hg18|\bb36\b", re.IGNORECASE)),

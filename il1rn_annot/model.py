@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas
 
+    from il1rn_annot.model_depth import ControlDepth, ExonDepth, TargetDepthEvidence
+
 # dira_genotype values, from least to most severe (design.md).
 NONE = "none"
 MONOALLELIC = "monoallelic"
@@ -373,76 +375,6 @@ class Options:
 
 
 @dataclass(frozen=True)
-class CaptureTarget:
-    """One interval of the capture kit's BED, 1-based inclusive in the BED's build, with what
-    it covers at the IL1RN locus (``role``) and, for IL1RN, which coding exon."""
-
-    contig: str  # as the BED names it
-    start: int
-    end: int
-    name: str
-    role: str  # il1rn_exon | founder_interval | founder_edge | flank | control
-    exon: int | None = None  # NM_173842 coding exon the target overlaps
-    #: Fraction of the target's bases inside each catalogued large deletion (id -> 0..1).
-    deleted_by: tuple[tuple[str, float], ...] = ()
-
-
-@dataclass(frozen=True)
-class TargetDepth:
-    """One capture target at the locus in one sample, against the batch reference."""
-
-    name: str
-    start: int
-    end: int
-    role: str
-    exon: int | None
-    mean_depth: float
-    expected_depth: float | None  # the batch reference scaled to this sample; None: no reference
-    ratio: float | None  # mean_depth / expected_depth; None when not assessed
-    copies: int | None  # 0, 1, 2 by the same bands as whole-genome depth; None between them
-
-
-@dataclass(frozen=True)
-class TargetDepthEvidence:
-    """What a batch of targeted samples (exome, panel) says about one sample's IL1RN locus."""
-
-    targets_file: str
-    batch_size: int  # alignment files measured in the batch, this sample included
-    reference: str  # how the reference was made, in words
-    reference_samples: tuple[str, ...]
-    control_targets: int  # targets outside the founder deletion used to scale and to judge noise
-    correlation: float | None  # of this sample's control-target depths with its reference
-    control_spread: float | None  # robust SD of the control-target ratios (about 0 is ideal)
-    targets: tuple[TargetDepth, ...]  # the targets at the locus, in order
-    low_targets: tuple[str, ...]  # the run of targets at one copy or none
-    consistent_with: str  # DIRA04 | DIRA11 | DIRA04+DIRA11 | novel | no_deletion | ""
-    deleted_copies: tuple[tuple[str, int], ...]  # (catalog id, copies lost) of the fitted allele
-    status: str  # ok | batch_too_small | too_noisy | unclear | no_targets
-    note: str
-
-
-@dataclass(frozen=True)
-class ExonDepth:
-    """One coding exon: coordinates in the file's build, 1-based inclusive."""
-
-    exon: int
-    start: int
-    end: int
-    mean_depth: float
-    ratio: float | None  # mean_depth / control depth; None when the controls are too shallow
-    copies: int | None  # 0, 1, 2, or None (unclear or too shallow)
-
-
-@dataclass(frozen=True)
-class ControlDepth:
-    """One flanking control region, 1-based inclusive in the file's build."""
-
-    start: int
-    end: int
-    mean_depth: float
-
-
-@dataclass(frozen=True)
 class DepthEvidence:
     """What one alignment file says about the IL1RN copy number."""
 
@@ -459,3 +391,20 @@ class DepthEvidence:
     # too_noisy, no_targets
     note: str
     targeted: TargetDepthEvidence | None = None  # exome/panel: the batch-reference evidence
+
+
+#: Read-depth evidence of alignment files (--bam, --targets) besides ``DepthEvidence`` (which the
+#: deletion rules import): in ``model_depth``, so that a run without alignment files does not
+#: make these data classes (Python compiles each one's methods: about half a millisecond each
+#: at start-up). Importable from here as before.
+_DEPTH = frozenset(
+    {"CaptureTarget", "TargetDepth", "TargetDepthEvidence", "ExonDepth", "ControlDepth"}
+)
+
+
+def __getattr__(name: str):
+    if name in _DEPTH:
+        from il1rn_annot import model_depth
+
+        return getattr(model_depth, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

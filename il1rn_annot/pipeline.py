@@ -1,6 +1,8 @@
 """The stages in order: read the window, normalize, match, call genotypes. Nothing else.
 
 ``annotate`` is the one entry point: the CLI, batch runs and workflow wrappers all call it.
+What only an option needs (--clinvar, --ped, --bam, --targets) is imported under that option:
+start-up is most of a one-sample run (tests/test_startup.py).
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ from dataclasses import replace
 
 from il1rn_annot import __version__
 from il1rn_annot.catalog import Catalog, load_catalog
-from il1rn_annot.clinvar import read_clinvar, with_clinvar
 from il1rn_annot.deletions import PATTERN_FLANK, apply_depth, apply_target_depth
 from il1rn_annot.errors import BuildError, UsageError
-from il1rn_annot.family import apply_family
 from il1rn_annot.genome import BUILDS
 from il1rn_annot.genotype import Thresholds, call_samples, catalog_sites
 from il1rn_annot.match import MAX_SHIFT, annotate_alleles, unknown_ref_records
@@ -117,6 +117,8 @@ def annotate_window(data: WindowData, options: Options, catalog: Catalog | None 
         annotated = annotate_alleles(alts, catalog, data.build, base_at)
         clinvar = None
         if options.clinvar:
+            from il1rn_annot.clinvar import read_clinvar, with_clinvar
+
             clinvar = read_clinvar(options.clinvar, data.build, data.window)
             annotated = [with_clinvar(a, clinvar, base_at) for a in annotated]
     for line in unknown_ref_records(annotated):
@@ -144,6 +146,8 @@ def annotate_window(data: WindowData, options: Options, catalog: Catalog | None 
             replace(s, notes=[*s.notes, note]) if s.sample in without_sv else s for s in samples
         ]
     if options.ped:
+        from il1rn_annot.family import apply_family
+
         trios = read_pedigree(options.ped)
         if not {t.child for t in trios} & set(data.samples):
             log.warning("%s: no child of the PED file is a sample of %s", options.ped, data.path)

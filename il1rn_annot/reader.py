@@ -14,13 +14,14 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from il1rn_annot.bisection import Bounds, bisect_text
 from il1rn_annot.cohort_reader import read_cohort
 from il1rn_annot.errors import BuildError, InputError
 from il1rn_annot.genome import (
     BUILDS,
     CHR2_NAMES,
+    LOOKBACK,
     build_from_bases,
     find_chr2,
     header_build_evidence,
@@ -51,8 +52,10 @@ from il1rn_annot.records import (
     reach,
     unknown_extent,
 )
-from il1rn_annot.stream import LOOKBACK, Order, scan_text, spooled_stdin
 from il1rn_annot.vcftext import header_lines, header_problem, shown
+
+if TYPE_CHECKING:
+    from il1rn_annot.stream import Order
 
 __all__ = ["STDIN", "WindowData", "read_window"]
 
@@ -117,6 +120,8 @@ def read_window(
     regions = {b: Region("2", *r) for b, r in (context or {}).items()}
     if source != STDIN:
         check_file(source)
+    if source == STDIN:  # stream (like bisection) is imported only for files read without an index
+        from il1rn_annot.stream import spooled_stdin
     # Standard input is spooled, so that htslib and the text scan can both read it, to the end.
     opened = spooled_stdin() if source == STDIN else nullcontext(source)
     with opened as readable:
@@ -437,6 +442,9 @@ def _stream(
     order) are given, only around the window, found by bisection (see ``bisection``) when the
     file allows it. Returns the access too."""
     import pysam
+
+    from il1rn_annot.bisection import Bounds, bisect_text
+    from il1rn_annot.stream import Order, scan_text
 
     windows = {b: il1rn_window(b) for b in builds}
     regions = [*windows.values(), *context.values()]

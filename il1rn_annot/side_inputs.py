@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.family import Trio
+
+if TYPE_CHECKING:  # family (the trio rules) is imported only when a PED file is read
+    from il1rn_annot.family import Trio
 
 
 def read_pedigree(path: str) -> list[Trio]:
@@ -15,6 +18,8 @@ def read_pedigree(path: str) -> list[Trio]:
     phenotype; whitespace-separated; '0' for an unknown parent; '#' comments). A pedigree that
     contradicts itself (a child listed twice with other parents, a child its own parent, one
     person as both parents) is an input error: inheritance read from it could phase wrongly."""
+    from il1rn_annot.family import Trio
+
     try:
         text = Path(path).read_text()
     except OSError as exc:

@@ -23,12 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from il1rn_annot.errors import InputError
-from il1rn_annot.genome import is_chr2_alias
+from il1rn_annot.genome import LOOKBACK, is_chr2_alias
 from il1rn_annot.inflate import copy_all, damaged_errors, indexed_blocks, open_gzip
 from il1rn_annot.vcftext import bad_gt, shown
 
-#: Records may start this far before the window and still reach into it (long deletions, END).
-LOOKBACK = 1_000_000
 _END = re.compile(rb"(?:^|;)END=(\d+)")
 #: SVLEN gives a symbolic allele's extent when END does not (htslib then takes the longest).
 _SVLEN = re.compile(rb"(?:^|;)SVLEN=([^;\t]*)")

@@ -20,7 +20,7 @@ from pathlib import Path
 from il1rn_annot.depth import check_readable, decode_problem, mean_depth, open_indexed_alignment
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import coding_exons, find_chr2
-from il1rn_annot.model import CaptureTarget
+from il1rn_annot.model_depth import CaptureTarget
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ so that the user is told what is wrong, and where. Input text in messages goes t
 from __future__ import annotations
 
 import functools
-import gzip
 import re
 import struct
 import zlib
@@ -123,6 +122,8 @@ def header_lines(path: str) -> list[bytes]:
         with open(path, "rb") as fh:
             magic = fh.read(2)
         if magic == b"\x1f\x8b":
+            import gzip
+
             with gzip.open(path, "rb") as gz:
                 head = gz.read(5)
                 if head.startswith(b"BCF"):

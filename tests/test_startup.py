@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import vcf_text, write_input
 
 from il1rn_annot.catalog import load_catalog
 from il1rn_annot.catalog_version import catalog_identity
@@ -56,6 +57,29 @@ NOT_FOR_ONE_JSON = (
 )
 
 
+#: Not imported when one sample's file is read through its index (issue #11: what a one-sample
+#: run costs above reading its window): the readers of files without an index, the batch's
+#: workers' pool, the rules and data classes of options not given (--ped, --clinvar, --bam,
+#: --targets; --sv needs none of its own), gzip (the index check inflates with zlib).
+NOT_FOR_ONE_INDEXED_SAMPLE = (
+    *NOT_FOR_ONE_JSON,
+    "il1rn_annot.bisection",
+    "il1rn_annot.stream",
+    "il1rn_annot.inflate",
+    "il1rn_annot.family",
+    "il1rn_annot.clinvar",
+    "il1rn_annot.depth",
+    "il1rn_annot.model_depth",
+    "il1rn_annot.targets",
+    "il1rn_annot.cohort_depth",
+    "il1rn_annot.cohort_text",
+    "il1rn_annot.overlay",
+    "il1rn_annot.manifest",
+    "il1rn_annot.api",
+    "gzip",
+)
+
+
 def imported(*args: str) -> set[str]:
     """The modules in sys.modules after the CLI ran with ``args`` in a fresh interpreter."""
     code = (
@@ -83,6 +107,21 @@ def test_one_file_to_json_imports_no_batch_machinery():
     modules = imported("annotate", str(EXAMPLE))
     assert "pysam" in modules  # it did run
     assert not modules & set(NOT_FOR_ONE_JSON), sorted(modules & set(NOT_FOR_ONE_JSON))
+
+
+@pytest.mark.parametrize("encoding", ["vcf.gz+tbi", "vcf.gz+csi", "bcf+csi"])
+def test_one_indexed_sample_imports_only_what_its_path_needs(tmp_path, encoding):
+    """A one-sample file read through its index: the report is made (E77X, het) and none of
+    the modules only other inputs and options need was imported for it."""
+    text = vcf_text(["S1"], ["113131068 G T PASS GT:DP:GQ 0/1:30:50"])
+    path = write_input(tmp_path, "one", text, encoding)
+    report = tmp_path / "one.json"
+    modules = imported("annotate", str(path), "-o", str(report))
+    written = json.loads(report.read_text())
+    assert written["input"]["access"] == "index"
+    assert [s["dira_genotype"] for s in written["samples"]] == ["monoallelic"]
+    unneeded = modules & set(NOT_FOR_ONE_INDEXED_SAMPLE)
+    assert not unneeded, sorted(unneeded)
 
 
 def test_version_names_the_catalog_load_catalog_reads():

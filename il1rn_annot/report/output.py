@@ -15,7 +15,6 @@ holds them all.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import io
 import logging
 import os
@@ -26,11 +25,14 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from il1rn_annot.errors import InternalError, OutputError, UsageError
 from il1rn_annot.model import Report
 from il1rn_annot.report.formats import FORMATS, STDOUT
+
+if TYPE_CHECKING:
+    import gzip
 
 log = logging.getLogger(__name__)
 __all__ = ["FORMATS", "STDOUT", "ReportStream", "format_for", "render_chunk", "write_page"]
@@ -231,6 +233,8 @@ class ReportStream:
         assert self._raw is not None
         sink: IO[bytes] = self._raw
         if gzipped(path) and self.fmt != "vcf":
+            import gzip
+
             self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=sink, mtime=0)
             sink = self._gzip  # type: ignore[assignment]
         self._text = io.TextIOWrapper(sink, encoding="utf-8", newline="")  # type: ignore[arg-type]
