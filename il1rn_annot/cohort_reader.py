@@ -208,13 +208,10 @@ def sample_calls(
         found = batch.calls(variant.line, keys, numbers, "FT" in read, n_alts, declared, made)
         if found is not None:
             return found
-    gt = genotypes.array().astype(np.int64)  # first, second allele (-1 '.', -2 none), phased
+    gt = genotypes.array()
     if (gt[:, :2] < -2).any():
         return None  # not a GT htslib could have parsed: leave it to the text
-    first, second, phased = gt[:, 0], gt[:, 1], gt[:, 2]
-    haploid = second == -2
-    first[first == -2] = -1  # no allele at all: htslib writes '.'
-    phased[haploid] = 0
+    first, second, phased, haploid = _alleles(gt)
     bad = np.flatnonzero((first > n_alts) | (second > n_alts))
     if len(bad):  # the first sample's GT naming an allele the record does not have
         text = _gt_text(*(int(x[bad[0]]) for x in (first, second, phased)))
@@ -229,22 +226,13 @@ def sample_calls(
         # Which reference call: 0/0, 0|0 or a haploid 0 (whose phase is 0 by now).
         kind = np.where(haploid, 2, phased != 0)[reference]
         present = np.bincount(kind, minlength=3).tolist()
-        number = np.zeros(3, dtype=np.int32)
-        for k, (second_allele, phase) in _REFERENCE_KINDS:
-            if present[k]:
-                number[k] = len(distinct)
-                row = (0, second_allele, phase, *[_NONE] * len(_NUMBERS))
-                distinct.append(_call(row, None, keys, n_alts, declared, made))
+        number = _reference_calls(present, distinct, keys, n_alts, declared, made)
         codes[reference] = number[kind]
         rest = np.flatnonzero(~reference)
         if not len(rest):
             return _column(distinct, codes)
     numbers = [key for key in _NUMBERS if key in read]
-    columns = [first, second, phased]
-    for key in numbers:
-        values = variant.format(key)[:, 0].astype(np.int64)
-        values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
-        columns.append(values)
+    columns = [first, second, phased, *(_number(variant.format(key)[:, 0]) for key in numbers)]
     filters: Sequence[str] = ()
     has_ft = "FT" in read
     if has_ft:
@@ -253,15 +241,61 @@ def sample_calls(
     matrix = np.stack(columns if rest is None else [c[rest] for c in columns], axis=1)
     rows, inverse = _distinct_rows(matrix)
     codes[slice(None) if rest is None else rest] = inverse + len(distinct)
-    # The rows as _call takes them: GT, phase, then every number of _NUMBERS (missing where
-    # the FORMAT has none).
+    for row, ft in zip(*_call_rows(rows, numbers, filters if has_ft else None), strict=True):
+        distinct.append(_call(row, ft, keys, n_alts, declared, made))
+    return _column(distinct, codes)
+
+
+def _alleles(gt):
+    """GT as ``sample_calls`` compares it: first and second allele (-1 '.', -2 none: a haploid
+    call, whose phase is 0) and phase, as int64 arrays over the leading axes of ``gt``; a GT
+    with no allele at all is '.', as htslib writes it."""
+    import numpy as np
+
+    gt = gt.astype(np.int64)
+    first, second, phased = gt[..., 0], gt[..., 1], gt[..., 2]
+    haploid = second == -2
+    first[first == -2] = -1
+    phased[haploid] = 0
+    return first, second, phased, haploid
+
+
+def _number(values):
+    """An integer FORMAT field's values as int64, htslib's missing and end-of-vector both
+    ``_NONE``."""
+    import numpy as np
+
+    values = values.astype(np.int64)
+    values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
+    return values
+
+
+def _call_rows(rows, numbers: list[str], filters) -> tuple[list[tuple], list]:
+    """The distinct rows (GT, phase, the FORMAT's numbers, then FT's code where ``filters``) as
+    ``_call`` takes them: GT, phase, every number of ``_NUMBERS`` (missing where the FORMAT has
+    none); and each row's FT (None without one)."""
+    import numpy as np
+
     full = np.full((len(rows), 3 + len(_NUMBERS)), _NONE, dtype=np.int64)
     full[:, :3] = rows[:, :3]
     full[:, [3 + _NUMBERS.index(key) for key in numbers]] = rows[:, 3 : 3 + len(numbers)]
-    fts = [str(filters[i]) for i in rows[:, -1].tolist()] if has_ft else [None] * len(rows)
-    for row, ft in zip(map(tuple, full.tolist()), fts, strict=True):
-        distinct.append(_call(row, ft, keys, n_alts, declared, made))
-    return _column(distinct, codes)
+    fts = [None] * len(rows) if filters is None else [str(filters[i]) for i in rows[:, -1].tolist()]
+    return list(map(tuple, full.tolist())), fts
+
+
+def _reference_calls(present, distinct: list, keys, n_alts, declared, made):
+    """The reference calls apart from their GT that ``present`` says a record has (by kind:
+    0/0, 0|0, a haploid 0), appended to ``distinct`` in the order ``_REFERENCE_KINDS`` makes
+    them; returns each kind's place in ``distinct``."""
+    import numpy as np
+
+    number = np.zeros(3, dtype=np.int32)
+    for k, (second_allele, phase) in _REFERENCE_KINDS:
+        if present[k]:
+            number[k] = len(distinct)
+            row = (0, second_allele, phase, *[_NONE] * len(_NUMBERS))
+            distinct.append(_call(row, None, keys, n_alts, declared, made))
+    return number
 
 
 class BatchRows:
@@ -290,7 +324,6 @@ class BatchRows:
     ) -> CallColumn | None:
         """Record ``line``'s calls, as ``sample_calls`` makes them without detail; None when its
         GTs name an allele the record does not have (``sample_calls`` words the error)."""
-        import numpy as np
 
         what = (tuple(numbers), has_ft)
         if self._found is None or self._what != what:
@@ -299,12 +332,8 @@ class BatchRows:
         if top[line] > n_alts:
             return None
         distinct: list[SampleCall] = []
-        number = np.zeros(3, dtype=np.int32)
-        for k, (second_allele, phase) in _REFERENCE_KINDS:
-            if present[k][line]:
-                number[k] = len(distinct)
-                row = (0, second_allele, phase, *[_NONE] * len(_NUMBERS))
-                distinct.append(_call(row, None, keys, n_alts, declared, made))
+        mine = [p[line] for p in present]
+        number = _reference_calls(mine, distinct, keys, n_alts, declared, made)
         codes = number[kind[line]]  # the calls that are not reference are set below
         start, end = starts[line], starts[line + 1]
         if end > start:
@@ -324,13 +353,9 @@ class BatchRows:
         across the batch; a record's in the order ``sample_calls`` numbers them)."""
         import numpy as np
 
-        gt = self._gt.astype(np.int64)
-        n_records, n_samples = gt.shape[:2]
-        first, second, phased = gt[..., 0], gt[..., 1], gt[..., 2]
-        haploid = second == -2
-        first[first == -2] = -1  # no allele at all: htslib writes '.'
-        phased[haploid] = 0
-        low = (gt[..., :2] < -2).any(axis=(1, 2))  # not a GT htslib could have parsed
+        n_records, n_samples = self._gt.shape[:2]
+        low = (self._gt[..., :2] < -2).any(axis=(1, 2))  # not a GT htslib could have parsed
+        first, second, phased, haploid = _alleles(self._gt)
         top = np.where(low, np.iinfo(np.int64).max, np.maximum(first, second).max(axis=1))
         reference = (first == 0) & ((second == 0) | haploid)
         kind = np.where(haploid, 2, phased != 0)
@@ -338,12 +363,8 @@ class BatchRows:
         entries = np.flatnonzero(~reference.reshape(-1))
         lines, samples = np.divmod(entries, n_samples)
         starts = np.searchsorted(lines, np.arange(n_records + 1)).tolist()
-        columns = [first.reshape(-1)[entries], second.reshape(-1)[entries]]
-        columns.append(phased.reshape(-1)[entries])
-        for key in numbers:
-            values = self._fields[key].reshape(-1)[entries].astype(np.int64)
-            values[(values == _INT_MISSING) | (values == _INT_END)] = _NONE
-            columns.append(values)
+        columns = [a.reshape(-1)[entries] for a in (first, second, phased)]
+        columns += [_number(self._fields[key].reshape(-1)[entries]) for key in numbers]
         filters: Sequence[str] = ()
         if has_ft:
             filters, ft_codes = np.unique(
@@ -354,11 +375,7 @@ class BatchRows:
             rows, inverse = _distinct_rows(np.stack(columns, axis=1))
         else:
             rows, inverse = np.zeros((0, len(columns)), dtype=np.int64), entries
-        full = np.full((len(rows), 3 + len(_NUMBERS)), _NONE, dtype=np.int64)
-        full[:, :3] = rows[:, :3]
-        full[:, [3 + _NUMBERS.index(key) for key in numbers]] = rows[:, 3 : 3 + len(numbers)]
-        fts = [str(filters[i]) for i in rows[:, -1].tolist()] if has_ft else [None] * len(rows)
-        row_tuples = list(map(tuple, full.tolist()))
+        row_tuples, fts = _call_rows(rows, numbers, filters if has_ft else None)
         # Each record's distinct rows, in the order of the batch's (sorted, as numpy.unique
         # sorts a record's), and each sample's place among them: one numpy.unique of (record,
         # row) for the batch.
