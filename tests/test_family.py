@@ -312,6 +312,16 @@ def test_summary_does_not_advise_phasing_again_after_a_phase_conflict(tmp_path, 
     assert "parents with --ped" not in kid
 
 
+#: The trio tests of an allele written twice: Q54X and E77X in trans in the child's phase set 5,
+#: both from the father (0/1), the mother 0/0.
+Q54X_PS5 = f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:."
+E77X_PS5 = f"{E77X}:PS 0|1:60:30:5 0/1:60:30:. 0/0:60:30:."
+
+
+def _trio_kid(annotate, ped, rows: list[str]) -> dict:
+    return sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+
+
 @pytest.mark.parametrize(
     "phased_first", [True, False], ids=["phased-record-first", "unphased-first"]
 )
@@ -323,11 +333,9 @@ def test_an_allele_called_twice_is_checked_by_inheritance_whatever_the_order(
     inheritance says cis: a phase conflict, whichever record comes first. Inheritance used to
     check only the first record of each allele, so with the unphased one first the child kept a
     confident biallelic."""
-    phased = f"{E77X}:PS 0|1:60:30:5 0/1:60:30:. 0/0:60:30:."
     unphased = f"{E77X}:PS 0/1:60:30:. 0/1:60:30:. 0/0:60:30:."
-    rows = [f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:."]
-    rows += [phased, unphased] if phased_first else [unphased, phased]
-    kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+    rows = [Q54X_PS5, *((E77X_PS5, unphased) if phased_first else (unphased, E77X_PS5))]
+    kid = _trio_kid(annotate, ped, rows)
     assert kid["dira_genotype"] == "biallelic_unphased"
     assert kid["needs_review"]
     (reason,) = [r for r in kid["review_reasons"] if r.startswith("phase conflict")]
@@ -342,11 +350,9 @@ def test_parents_whose_records_of_an_allele_disagree_prove_no_phase(annotate, pe
     parents' records contradict each other, so inheritance proves nothing and the child keeps
     the call its reads give, whichever record comes first. Inheritance used to read the parents
     in the first record only: cis against the reads (a phase conflict) one way, trans the other."""
-    dad_has = f"{E77X}:PS 0|1:60:30:5 0/1:60:30:. 0/0:60:30:."
     mum_has = f"{E77X}:PS 0/1:60:30:. 0/0:60:30:. 0/1:60:30:."
-    rows = [f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:."]
-    rows += [dad_has, mum_has] if order == "dad-first" else [mum_has, dad_has]
-    kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+    rows = [Q54X_PS5, *((E77X_PS5, mum_has) if order == "dad-first" else (mum_has, E77X_PS5))]
+    kid = _trio_kid(annotate, ped, rows)
     assert kid["dira_genotype"] == "biallelic"
     assert not any(r.startswith("phase conflict") for r in kid["review_reasons"])
     assert not any("by inheritance" in n for n in kid["notes"])
@@ -358,11 +364,11 @@ def test_a_mother_whose_records_of_an_allele_disagree_does_not_lack_it(annotate,
     proven to lack E77X, so inheritance does not prove cis, and the reads' biallelic stands
     (`family._phase` #47 took one of her records' readings: cis, a phase conflict)."""
     rows = [
-        f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:.",
-        f"{E77X}:PS 0|1:60:30:5 0/1:60:30:. 0/0:60:30:.",
+        Q54X_PS5,
+        E77X_PS5,
         f"{E77X}:PS 0/1:60:30:. 0/1:60:30:. 0/1:60:30:.",
     ]
-    kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+    kid = _trio_kid(annotate, ped, rows)
     assert kid["dira_genotype"] == "biallelic"
     assert not any(r.startswith("phase conflict") for r in kid["review_reasons"])
 
@@ -374,11 +380,11 @@ def test_a_child_whose_records_phase_the_pair_both_ways_is_left_to_its_call(anno
     biallelic with the records' disagreement for review (`family._reads_say` #13 took the first
     record's trans and then found a phase conflict)."""
     rows = [
-        f"{Q54X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:.",
-        f"{E77X}:PS 0|1:60:30:5 0/1:60:30:. 0/0:60:30:.",
+        Q54X_PS5,
+        E77X_PS5,
         f"{E77X}:PS 1|0:60:30:5 0/1:60:30:. 0/0:60:30:.",
     ]
-    kid = sample(annotate(vcf_text(["kid", "dad", "mum"], rows), "--ped", ped), "kid")
+    kid = _trio_kid(annotate, ped, rows)
     assert kid["dira_genotype"] == "biallelic"
     assert not any(r.startswith("phase conflict") for r in kid["review_reasons"])
     assert any(r.startswith("records disagree on the phase") for r in kid["review_reasons"])

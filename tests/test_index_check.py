@@ -34,22 +34,24 @@ def _genome(per_contig: int, extra: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _every_chunk(raw: bytes) -> tuple[list[tuple[int, int]], bytes]:
-    """(start, end) of every chunk outside the pseudo-bins, read field by field, and the same
-    index with its pseudo-bins left out (as old tabix wrote it)."""
+def _layout(raw: bytes) -> tuple[bool, int, int, int, int]:
+    """An inflated index's kind (CSI or not), the bytes before a bin's n_chunk plus 4, its
+    pseudo-bin, its number of contigs and where its first contig's bins begin."""
     csi = raw[:4] == b"CSI\1"
     if csi:
         _, depth, l_aux = struct.unpack_from("<3i", raw, 4)
         (n_ref,) = struct.unpack_from("<i", raw, 16 + l_aux)
-        at = 20 + l_aux
-        pseudo = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1
-    else:
-        n_ref, *_, l_nm = struct.unpack_from("<8i", raw, 4)
-        at = 36 + l_nm
-        pseudo = 37450
+        return True, 16, ((1 << ((depth + 1) * 3)) - 1) // 7 + 1, n_ref, 20 + l_aux
+    n_ref, *_, l_nm = struct.unpack_from("<8i", raw, 4)
+    return False, 8, 37450, n_ref, 36 + l_nm
+
+
+def _every_chunk(raw: bytes) -> tuple[list[tuple[int, int]], bytes]:
+    """(start, end) of every chunk outside the pseudo-bins, read field by field, and the same
+    index with its pseudo-bins left out (as old tabix wrote it)."""
+    csi, head, pseudo, n_ref, at = _layout(raw)
     chunks: list[tuple[int, int]] = []
     stripped = bytearray(raw[:at])
-    head = 16 if csi else 8
     for _ in range(n_ref):
         (n_bin,) = struct.unpack_from("<i", raw, at)
         at += 4
@@ -146,17 +148,7 @@ def test_bins_with_several_chunks_are_stepped_over_as_read_field_by_field(tmp_pa
 
 def _bins_with_several_chunks(raw: bytes) -> int:
     """How many bins (the pseudo-bins left out) have more than one chunk."""
-    csi = raw[:4] == b"CSI\1"
-    head = 16 if csi else 8
-    pseudo = 37450
-    if csi:
-        _, depth, l_aux = struct.unpack_from("<3i", raw, 4)
-        (n_ref,) = struct.unpack_from("<i", raw, 16 + l_aux)
-        at = 20 + l_aux
-        pseudo = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1
-    else:
-        n_ref, *_, l_nm = struct.unpack_from("<8i", raw, 4)
-        at = 36 + l_nm
+    csi, head, pseudo, n_ref, at = _layout(raw)
     several = 0
     for _ in range(n_ref):
         (n_bin,) = struct.unpack_from("<i", raw, at)
