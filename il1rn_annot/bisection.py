@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from il1rn_annot.bgzf import MAGIC, block_size, is_block
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import is_chr2_alias
 from il1rn_annot.stream import LOOKBACK, Order, Scan, _State
@@ -42,7 +43,6 @@ from il1rn_annot.vcftext import shown
 
 log = logging.getLogger(__name__)
 
-_BGZF_MAGIC = b"\x1f\x8b\x08\x04"
 #: A BGZF block holds at most 64 KiB, so a block starts in any 64 KiB of the file.
 _MAX_BLOCK = 1 << 16
 #: The bisection stops when the part left is this small; reading it costs less than a probe.
@@ -133,7 +133,7 @@ class _File:
         self.size = os.path.getsize(path)
         with open(path, "rb") as fh:
             head = fh.read(18)
-        if head[:2] == b"\x1f\x8b" and not _is_block(head):
+        if head[:2] == b"\x1f\x8b" and not is_block(head):
             raise _CannotBisect("compressed with plain gzip, not bgzip")
         self.bgzf = head[:2] == b"\x1f\x8b"
         with self.open_at(0) as fh:
@@ -168,14 +168,14 @@ class _File:
         with open(self.path, "rb") as fh:
             fh.seek(offset)
             data = fh.read(_MAX_BLOCK + 18)
-        at = data.find(_BGZF_MAGIC)
+        at = data.find(MAGIC)
         while at >= 0:
             head = data[at : at + 18]
             if len(head) < 18:
                 break
-            if _is_block(head) and self._next_is_block(offset + at, head):
+            if is_block(head) and self._next_is_block(offset + at, head):
                 return offset + at
-            at = data.find(_BGZF_MAGIC, at + 1)
+            at = data.find(MAGIC, at + 1)
         if len(data) < _MAX_BLOCK:
             return None
         raise _CannotBisect(f"no BGZF block starts after byte {offset}")
@@ -183,12 +183,12 @@ class _File:
     def _next_is_block(self, at: int, head: bytes) -> bool:
         """A candidate header is real when the block it announces is followed by another block
         or by the end of the file (compressed bytes can look like a header by chance)."""
-        end = at + struct.unpack_from("<H", head, 16)[0] + 1
+        end = at + block_size(head)
         if end == self.size:
             return True
         with open(self.path, "rb") as fh:
             fh.seek(end)
-            return _is_block(fh.read(18))
+            return is_block(fh.read(18))
 
     def _data_start(self, header_size: int) -> int:
         """The byte where the records begin (plain), or the start of the block that holds it
@@ -200,9 +200,9 @@ class _File:
             while True:
                 fh.seek(offset)
                 head = fh.read(18)
-                if not _is_block(head):
+                if not is_block(head):
                     raise _CannotBisect(f"no BGZF block at byte {offset}")
-                size = struct.unpack_from("<H", head, 16)[0] + 1
+                size = block_size(head)
                 fh.seek(offset + size - 4)
                 (length,) = struct.unpack("<I", fh.read(4))
                 if text + length > header_size:
@@ -247,11 +247,6 @@ class _File:
         if len(cells) < 3 or not cells[1].isdigit():
             raise _CannotBisect(f"a record without a POS ({_shown(line)})")
         return rank, int(cells[1])
-
-
-def _is_block(head: bytes) -> bool:
-    """A BGZF block header: gzip with FEXTRA, XLEN 6 and the BC subfield."""
-    return len(head) >= 18 and head[:4] == _BGZF_MAGIC and head[10:16] == b"\x06\x00BC\x02\x00"
 
 
 def _line(fh: BinaryIO) -> bytes:

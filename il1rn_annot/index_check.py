@@ -19,6 +19,8 @@ import sys
 import zlib
 from array import array
 
+from il1rn_annot.bgzf import HEADER, block_size, inflated_block, is_block
+
 log = logging.getLogger(__name__)
 
 _TBI_PSEUDO_BIN = 37450
@@ -27,9 +29,6 @@ _WORD = next(code for code in "IL" if array(code).itemsize == 4)
 #: Empty blocks walked after the last indexed record before giving up (only the EOF marker is
 #: expected there).
 _MAX_TRAILING_BLOCKS = 64
-#: A BGZF block's first bytes, and its extra field (BC, the block size follows).
-_BGZF = b"\x1f\x8b\x08\x04"
-_BC = b"\x06\x00BC\x02\x00"
 
 
 def index_of(path: str) -> str | None:
@@ -158,14 +157,13 @@ def _inflated(path: str) -> bytes:
     out = []
     at = 0
     while at < len(data):
-        if data[at : at + 4] != _BGZF or data[at + 10 : at + 16] != _BC:
+        if not is_block(data, at):
             import gzip
 
             return gzip.decompress(data)
-        end = at + struct.unpack_from("<H", data, at + 16)[0] + 1
-        crc, size = struct.unpack_from("<2I", data, end - 8)
-        text = zlib.decompress(data[at + 18 : end - 8], -15, max(size, 1))
-        if len(text) != size or zlib.crc32(text) != crc:
+        end = at + block_size(data, at)
+        text = inflated_block(data, at, end)
+        if text is None:
             raise zlib.error(f"BGZF block at byte {at}: its CRC32 or length does not match")
         out.append(text)
         at = end
@@ -182,15 +180,15 @@ def _data_after(path: str, end: int) -> str:
             if offset == size:
                 return ""
             fh.seek(offset)
-            head = fh.read(18)
-            if len(head) < 18 or head[:4] != b"\x1f\x8b\x08\x04" or head[12:14] != b"BC":
+            head = fh.read(HEADER)
+            if not is_block(head):
                 return f"it points to byte {offset}, where no compressed block of the file begins"
-            block_size = struct.unpack_from("<H", head, 16)[0] + 1
-            fh.seek(offset + block_size - 4)
+            length_of_block = block_size(head)
+            fh.seek(offset + length_of_block - 4)
             (length,) = struct.unpack("<I", fh.read(4))
             if n == 0 and within > length:
                 return f"it points past the end of the compressed block at byte {offset}"
             if (within if n == 0 else 0) < length:
                 return f"the file has records after the last one it lists (byte {offset})"
-            offset += block_size
+            offset += length_of_block
     return f"the file has more data after the last record it lists (byte {offset})"

@@ -24,7 +24,6 @@ import os
 import queue
 import shutil
 import stat
-import struct
 import sys
 import threading
 import zlib
@@ -33,12 +32,10 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import Any, BinaryIO
 
+from il1rn_annot.bgzf import HEADER, block_size, inflated_block, is_block
+
 #: Blocks read ahead: with 1-MiB blocks, a few MiB of memory at most.
 AHEAD = 4
-#: A BGZF block starts with a gzip header of FLG.FEXTRA and one extra subfield, BC, of two
-#: bytes, its size less one (SAM/BAM specification, 4.1).
-_BGZF = b"\x1f\x8b\x08\x04"
-_BC = b"\x06\x00BC\x02\x00"
 #: BGZF blocks per task (about 1 MiB of text), tasks in flight, threads, and compressed bytes
 #: read at a time: a few MiB of memory.
 _RUN = 16
@@ -151,11 +148,7 @@ def keep_freed_memory() -> None:
 def is_bgzf(path: str) -> bool:
     """Whether ``path`` starts with a BGZF block."""
     with open(path, "rb") as fh:
-        return _bgzf_at(fh.read(16), 0)
-
-
-def _bgzf_at(data: bytes, at: int) -> bool:
-    return data.startswith(_BGZF, at) and data.startswith(_BC, at + 10)
+        return is_block(fh.read(HEADER))
 
 
 #: Set once numpy is imported (or its import failed), by ``_import_numpy_soon``'s thread or
@@ -310,9 +303,9 @@ def _runs(fh: BinaryIO) -> Iterator[tuple[bytes, list[int]]]:
         more = fh.read(_READ)
         data = data[at:] + more
         at, starts, odd = 0, [], False
-        while len(data) - at >= 18:
-            end = at + data[at + 16] + (data[at + 17] << 8) + 1
-            if not _bgzf_at(data, at) or end - at < 26:
+        while len(data) - at >= HEADER:
+            end = at + block_size(data, at)
+            if not is_block(data, at) or end - at < 26:
                 odd = True
                 break
             if end > len(data):
@@ -348,13 +341,8 @@ def _inflate_run(
         else:
             return text, _newlines(text, index, wait=False), True
     for start, end in pairwise(bounds):
-        crc, length = struct.unpack_from("<II", data, end - 8)
-        try:
-            text = inflate(view[start + 18 : end - 8], -15, length + 1)
-        except Exception:  # whatever it is, the sequential reader will say it
-            whole = False
-            break
-        if len(text) != length or crc32(text) != crc:
+        text = inflated_block(view, start, end, inflate, crc32)
+        if text is None:  # whatever is wrong, the sequential reader will say it
             whole = False
             break
         texts.append(text)

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from il1rn_annot.bgzf import is_block
 from il1rn_annot.errors import InputError
 from il1rn_annot.genome import LOOKBACK, is_chr2_alias
 from il1rn_annot.inflate import copy_all, damaged_errors, indexed_blocks, open_gzip
@@ -464,7 +465,7 @@ def spooled_stdin() -> Iterator[str]:
         source = io.BufferedReader(source)  # a test runner's BytesIO
     at = _whole_file(source)
     head = source.peek(18)[:18]
-    plain_gzip = head[:2] == b"\x1f\x8b" and head[12:14] != b"BC"
+    plain_gzip = head[:2] == b"\x1f\x8b" and not is_block(head)
     if at is not None and not plain_gzip:
         yield at
         return
